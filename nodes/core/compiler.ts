@@ -1,0 +1,265 @@
+/**
+ * Graph -> diagnostics or plan. Checks everything a user can get wrong (ids, kinds, wires, params,
+ * scopes, cycles), then compiles nodes in topological order. A node whose inputs failed is skipped
+ * so one mistake is reported once, not once per downstream node.
+ */
+import { type Diagnostic, type DiagnosticCode, hasErrors } from './diagnostics.ts';
+import type { GraphDocument, GraphNode } from './document.ts';
+import type { JsonObject, JsonValue } from './json.ts';
+import type { AnyNodeKind, InputMetas, ValueMeta } from './kind.ts';
+import { checkParam, type ParamSpec } from './params.ts';
+import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
+import { canConnect } from './ports.ts';
+import type { KindRegistry } from './registry.ts';
+
+export type CompileOutput =
+  | { ok: true; plan: Plan; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+interface Prepared {
+  node: GraphNode;
+  kind: AnyNodeKind;
+  params: JsonObject;
+}
+
+export function compileGraph(doc: GraphDocument, registry: KindRegistry): CompileOutput {
+  const diags: Diagnostic[] = [];
+  const err = (code: DiagnosticCode, message: string, node?: string, port?: string): void => {
+    diags.push({ code, severity: 'error', message, ...(node !== undefined ? { node } : {}), ...(port !== undefined ? { port } : {}) });
+  };
+
+  // 1. ids, kinds, versions, params
+  const prepared = new Map<string, Prepared>();
+  const seen = new Set<string>();
+  for (const node of doc.nodes) {
+    if (seen.has(node.id)) {
+      err('duplicate_id', `another node already has the id "${node.id}"; ids must be unique`, node.id);
+      continue;
+    }
+    seen.add(node.id);
+    const kind = registry.get(node.kind);
+    if (!kind) {
+      err('unknown_kind', `unknown node kind "${node.kind}"${suggest(node.kind, registry)}`, node.id);
+      continue;
+    }
+    let raw: JsonObject = node.params;
+    const saved = node.version ?? kind.version;
+    if (saved > kind.version) {
+      err('future_version', `was saved by a newer version of "${kind.title}" (v${saved}; this program has v${kind.version})`, node.id);
+      continue;
+    }
+    if (saved < kind.version && kind.migrate) raw = kind.migrate(raw, saved);
+    const params: JsonObject = {};
+    for (const [name, spec] of Object.entries(kind.params as Record<string, ParamSpec>)) {
+      const value: JsonValue = name in raw ? raw[name] : spec.default;
+      const problem = checkParam(spec, value);
+      if (problem) {
+        err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `parameter ${name} ${problem.message}`, node.id, name);
+      }
+      params[name] = value;
+    }
+    for (const name of Object.keys(raw)) {
+      if (!(name in kind.params))
+        diags.push({ code: 'unknown_param', severity: 'warning', node: node.id, port: name, message: `"${kind.title}" has no parameter ${name}; it is ignored` });
+    }
+    // Kept even with bad params so its wires are still checked; its compile is skipped below.
+    prepared.set(node.id, { node, kind, params });
+  }
+
+  // 2. scopes
+  for (const { node } of prepared.values()) {
+    if (node.parent === undefined) continue;
+    const parent = prepared.get(node.parent);
+    if (!parent) {
+      if (!seen.has(node.parent)) err('bad_scope', `is placed inside "${node.parent}", which does not exist`, node.id);
+    } else if (!parent.kind.scope) {
+      err('bad_scope', `is placed inside "${node.parent}", a ${parent.kind.title}, which is not a loop scope`, node.id);
+    } else if (node.parent === node.id) {
+      err('bad_scope', 'cannot be placed inside itself', node.id);
+    }
+  }
+
+  // 3. wires
+  const incoming = new Map<string, Map<string, { node: string; port: string }[]>>();
+  const edges = new Map<string, Set<string>>(); // node -> nodes that must run after it
+  const addEdge = (a: string, b: string): void => {
+    if (!edges.has(a)) edges.set(a, new Set());
+    edges.get(a)!.add(b);
+  };
+  for (const [i, w] of doc.wires.entries()) {
+    const from = prepared.get(w.from.node);
+    const to = prepared.get(w.to.node);
+    if (!seen.has(w.from.node) || !seen.has(w.to.node)) {
+      const missing = !seen.has(w.from.node) ? w.from.node : w.to.node;
+      err('dangling_wire', `wire ${i + 1} (${w.from.node}.${w.from.port} -> ${w.to.node}.${w.to.port}) refers to node "${missing}", which does not exist`, seen.has(w.to.node) ? w.to.node : seen.has(w.from.node) ? w.from.node : undefined, seen.has(w.to.node) ? w.to.port : undefined);
+      continue;
+    }
+    if (!from || !to) continue; // unknown kind, already reported
+    const out = from.kind.outputs[w.from.port];
+    const inp = to.kind.inputs[w.to.port];
+    if (!out) {
+      err('unknown_port', `"${from.kind.title}" has no output "${w.from.port}" (it has ${listOr(Object.keys(from.kind.outputs))})`, from.node.id, w.from.port);
+      continue;
+    }
+    if (!inp) {
+      err('unknown_port', `"${to.kind.title}" has no input "${w.to.port}" (it has ${listOr(Object.keys(to.kind.inputs))})`, to.node.id, w.to.port);
+      continue;
+    }
+    const c = canConnect(out.type, inp.type);
+    if (!c.ok) {
+      err('incompatible_wire', `cannot take ${w.from.node}.${w.from.port}: ${c.reason}`, to.node.id, w.to.port);
+      continue;
+    }
+    if (!incoming.has(to.node.id)) incoming.set(to.node.id, new Map());
+    const ports = incoming.get(to.node.id)!;
+    const list = ports.get(w.to.port) ?? [];
+    if (list.length >= 1 && !inp.multiple) {
+      err('too_many_wires', `input ${w.to.port} takes one wire but has several`, to.node.id, w.to.port);
+      continue;
+    }
+    list.push(w.from);
+    ports.set(w.to.port, list);
+    addEdge(from.node.id, to.node.id);
+  }
+  for (const { node } of prepared.values()) if (node.parent && prepared.get(node.parent)?.kind.scope) addEdge(node.id, node.parent);
+
+  // 4. required inputs
+  for (const { node, kind } of prepared.values()) {
+    for (const [name, spec] of Object.entries(kind.inputs)) {
+      if (!spec.optional && !(incoming.get(node.id)?.get(name)?.length))
+        err('required_input_missing', `input ${name} (${spec.type}) must be wired`, node.id, name);
+    }
+  }
+
+  // 5. topological order (Kahn); what is left over sits on a cycle
+  const order = topoOrder([...prepared.keys()], edges);
+  if (order.cycle.length) {
+    const names = order.cycle;
+    const scopeHint = names.some((n) => prepared.get(n)?.node.parent) ? ' (a node inside a loop scope cannot use the output of that scope)' : '';
+    for (const n of names)
+      err('cycle', `is on a cycle of wires (${names.join(' -> ')})${scopeHint}; iteration belongs in a loop scope or an iteration parameter, not in a cycle`, n);
+  }
+
+  // 6. compile in order
+  const values = new Map<string, ValueMeta>();
+  const failed = new Set<string>();
+  const steps = new Map<string, PlanStep>();
+  for (const id of order.order) {
+    const p = prepared.get(id)!;
+    const wired = incoming.get(id) ?? new Map<string, { node: string; port: string }[]>();
+    let upstreamFailed = failed.has(id);
+    const inputs: InputMetas = {};
+    const inputRefs: Record<string, string | string[]> = {};
+    for (const [name, spec] of Object.entries(p.kind.inputs)) {
+      const srcs = wired.get(name) ?? [];
+      const metas: ValueMeta[] = [];
+      for (const s of srcs) {
+        const v = values.get(`${s.node}.${s.port}`);
+        if (!v) upstreamFailed = true;
+        else metas.push(v);
+      }
+      if (!srcs.length) continue;
+      inputs[name] = spec.multiple ? metas : metas[0];
+      inputRefs[name] = spec.multiple ? srcs.map((s) => `${s.node}.${s.port}`) : `${srcs[0].node}.${srcs[0].port}`;
+    }
+    if (upstreamFailed || hasNodeError(diags, id)) {
+      failed.add(id);
+      continue;
+    }
+    let nodeFailed = false;
+    const ctx = {
+      nodeId: id,
+      error(message: string, port?: string, code: 'incompatible_shape' | 'invalid_graph' = 'incompatible_shape') {
+        nodeFailed = true;
+        err(code, message, id, port);
+      },
+      warn(message: string, port?: string) {
+        diags.push({ code: 'invalid_graph', severity: 'warning', node: id, ...(port ? { port } : {}), message });
+      },
+    };
+    const res = p.kind.compile(ctx, inputs, p.params);
+    if (nodeFailed || !res) {
+      failed.add(id);
+      continue;
+    }
+    const outputs: PlanStep['outputs'] = {};
+    for (const [name, spec] of Object.entries(p.kind.outputs)) {
+      const info = res.outputs[name] ?? {};
+      outputs[name] = { type: spec.type, info };
+      values.set(`${id}.${name}`, { type: spec.type, ref: `${id}.${name}`, info });
+    }
+    const params = res.resolved ? { ...p.params, ...res.resolved } : p.params;
+    const inputSigs = Object.values(inputRefs).flat().map((r) => steps.get(r.split('.')[0])?.signature ?? r);
+    steps.set(id, {
+      node: id,
+      kind: p.kind.kind,
+      ...(p.node.label ? { label: p.node.label } : {}),
+      params,
+      inputs: inputRefs,
+      outputs,
+      signature: hash(JSON.stringify([p.kind.kind, p.kind.version, params, inputSigs, doc.seed])),
+      ...(p.kind.scope ? { scope: p.kind.scope, body: [] } : {}),
+    });
+  }
+
+  if (hasErrors(diags)) return { ok: false, diagnostics: diags };
+
+  // 7. nest body steps inside their scope, keeping execution order
+  const top: PlanStep[] = [];
+  for (const id of order.order) {
+    const s = steps.get(id)!;
+    const parent = prepared.get(id)!.node.parent;
+    if (parent && steps.get(parent)?.body) steps.get(parent)!.body!.push(s);
+    else top.push(s);
+  }
+  return { ok: true, plan: { format: PLAN_FORMAT, version: 1, graph: doc.name, seed: doc.seed, steps: top }, diagnostics: diags };
+}
+
+function hasNodeError(diags: Diagnostic[], id: string): boolean {
+  return diags.some((d) => d.node === id && d.severity === 'error');
+}
+
+function topoOrder(ids: string[], edges: Map<string, Set<string>>): { order: string[]; cycle: string[] } {
+  const indeg = new Map<string, number>(ids.map((i) => [i, 0]));
+  for (const [, tos] of edges) for (const t of tos) indeg.set(t, (indeg.get(t) ?? 0) + 1);
+  // Stable: among ready nodes, keep document order.
+  const ready = ids.filter((i) => indeg.get(i) === 0);
+  const order: string[] = [];
+  while (ready.length) {
+    const n = ready.shift()!;
+    order.push(n);
+    for (const t of edges.get(n) ?? []) {
+      indeg.set(t, indeg.get(t)! - 1);
+      if (indeg.get(t) === 0) {
+        // insert keeping document order
+        const pos = ready.findIndex((r) => ids.indexOf(r) > ids.indexOf(t));
+        if (pos < 0) ready.push(t);
+        else ready.splice(pos, 0, t);
+      }
+    }
+  }
+  const cycle = ids.filter((i) => !order.includes(i));
+  return { order, cycle };
+}
+
+/** FNV-1a, 64-bit as two 32-bit halves; a cache key, not a security hash. */
+export function hash(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ (c + i), 0x5bd1e995) >>> 0;
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
+
+function listOr(xs: string[]): string {
+  return xs.length ? xs.join(', ') : 'none';
+}
+
+function suggest(kind: string, registry: KindRegistry): string {
+  const tail = kind.split('.').pop() ?? kind;
+  const near = registry.all().find((k) => k.kind.endsWith(`.${tail}`) || k.kind.includes(tail));
+  return near ? `; did you mean "${near.kind}"?` : '';
+}

@@ -1,0 +1,146 @@
+/**
+ * The graph document: what a user saves, opens, exports and the CLI runs. JSON with a format
+ * version; checked with a zod schema; older versions are migrated forward on load.
+ */
+import { z } from 'zod';
+import type { Diagnostic } from './diagnostics.ts';
+import type { JsonObject, JsonValue } from './json.ts';
+
+export const GRAPH_FORMAT = 'plasticity-graph';
+export const GRAPH_VERSION = 1;
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+
+const id = z.string().min(1, 'an id must not be empty').max(200);
+
+export const graphNodeSchema = z.object({
+  id,
+  kind: z.string().min(1),
+  /** The version of the node kind this node was saved with (for per-kind migrations). */
+  version: z.number().int().min(1).optional(),
+  label: z.string().optional(),
+  params: z.record(z.string(), jsonValue).default({}),
+  position: z.tuple([z.number(), z.number()]).default([0, 0]),
+  /** The loop scope (a container node) this node belongs to. */
+  parent: id.optional(),
+});
+
+const endpoint = z.object({ node: id, port: z.string().min(1) });
+export const wireSchema = z.object({ from: endpoint, to: endpoint });
+
+export const graphSchema = z.object({
+  format: z.literal(GRAPH_FORMAT),
+  version: z.literal(GRAPH_VERSION),
+  name: z.string().default('untitled'),
+  description: z.string().optional(),
+  seed: z.number().int().default(1),
+  nodes: z.array(graphNodeSchema),
+  wires: z.array(wireSchema).default([]),
+  /** Free-form editor state (viewport, etc.); kept verbatim. */
+  meta: z.record(z.string(), jsonValue).optional(),
+});
+
+export type GraphNode = z.infer<typeof graphNodeSchema>;
+export type Wire = z.infer<typeof wireSchema>;
+export type GraphDocument = z.infer<typeof graphSchema>;
+
+/**
+ * Migrations from format version N to N+1, applied in order on load. Version 0 is the
+ * pre-release layout: `edges` with `source/sourcePort/target/targetPort` and `x`/`y` on nodes.
+ */
+const migrations: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  0: (doc) => {
+    const nodes = Array.isArray(doc.nodes) ? doc.nodes : [];
+    const edges = Array.isArray(doc.edges) ? doc.edges : [];
+    const { edges: _e, ...rest } = doc;
+    return {
+      ...rest,
+      version: 1,
+      nodes: nodes.map((n) => {
+        if (!isRecord(n)) return n;
+        const { x, y, ...others } = n;
+        return typeof x === 'number' && typeof y === 'number' ? { ...others, position: [x, y] } : others;
+      }),
+      wires: edges.map((e) =>
+        isRecord(e)
+          ? { from: { node: e.source, port: e.sourcePort }, to: { node: e.target, port: e.targetPort } }
+          : e,
+      ),
+    };
+  },
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export type LoadResult = { ok: true; doc: GraphDocument; migratedFrom?: number } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Parses a value (already JSON-decoded) into a graph document, migrating older versions. */
+export function loadGraph(input: unknown): LoadResult {
+  if (!isRecord(input)) return fail('the file is not a graph document (expected a JSON object)');
+  if (input.format !== GRAPH_FORMAT)
+    return fail(`the file is not a graph document (its "format" is ${JSON.stringify(input.format) ?? 'missing'}, expected "${GRAPH_FORMAT}")`);
+  let doc: Record<string, unknown> = input;
+  const v0 = doc.version;
+  if (typeof v0 !== 'number' || !Number.isInteger(v0) || v0 < 0) return fail('the document has no valid "version"');
+  if (v0 > GRAPH_VERSION)
+    return {
+      ok: false,
+      diagnostics: [{ code: 'future_version', severity: 'error', message: `the document has format version ${v0}, newer than this program understands (${GRAPH_VERSION}); update Plasticity Lab to open it` }],
+    };
+  for (let v = v0; v < GRAPH_VERSION; v++) doc = migrations[v](doc);
+  const parsed = graphSchema.safeParse(doc);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      diagnostics: parsed.error.issues.slice(0, 20).map((iss) => ({
+        code: 'invalid_document' as const,
+        severity: 'error' as const,
+        ...nodeOf(doc, iss.path),
+        message: `${pathText(iss.path)}: ${iss.message}`,
+      })),
+    };
+  }
+  return v0 < GRAPH_VERSION ? { ok: true, doc: parsed.data, migratedFrom: v0 } : { ok: true, doc: parsed.data };
+}
+
+/** Parses JSON text; a syntax error becomes a diagnostic, never an exception. */
+export function parseGraphText(text: string): LoadResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return fail(`the file is not valid JSON (${(e as Error).message})`);
+  }
+  return loadGraph(value);
+}
+
+/** Stable, pretty JSON: load(save(doc)) equals doc. */
+export function saveGraph(doc: GraphDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export function emptyGraph(name = 'untitled'): GraphDocument {
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, seed: 1, nodes: [], wires: [] };
+}
+
+function fail(message: string): LoadResult {
+  return { ok: false, diagnostics: [{ code: 'invalid_document', severity: 'error', message }] };
+}
+
+function pathText(path: PropertyKey[]): string {
+  return path.length ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'document';
+}
+
+function nodeOf(doc: Record<string, unknown>, path: PropertyKey[]): { node?: string } {
+  if (path[0] === 'nodes' && typeof path[1] === 'number' && Array.isArray(doc.nodes)) {
+    const n = doc.nodes[path[1]];
+    if (isRecord(n) && typeof n.id === 'string') return { node: n.id };
+  }
+  return {};
+}
+
+export type { JsonObject };

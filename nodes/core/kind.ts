@@ -1,0 +1,89 @@
+/**
+ * A node kind is one declarative descriptor: ports, params, documentation and the paper equation
+ * it implements, plus a compile function that checks its inputs and describes its outputs.
+ * The palette, the inspector, the reference docs, the compiler and the CLI all read the same object.
+ */
+import type { JsonObject } from './json.ts';
+import type { ParamSpec, ParamValues } from './params.ts';
+import type { PortSpec, PortType } from './ports.ts';
+
+export type Category = 'data' | 'layers' | 'corruption' | 'inference' | 'learning' | 'sampling' | 'evaluation' | 'output' | 'energy' | 'stdp';
+
+export const CATEGORY_TITLES: Record<Category, string> = {
+  data: 'Data',
+  layers: 'Layers',
+  corruption: 'Corruption / noise',
+  inference: 'Inference',
+  learning: 'Learning rules',
+  sampling: 'Samplers',
+  evaluation: 'Evaluators',
+  output: 'Outputs',
+  energy: 'Energy-based networks',
+  stdp: 'Spike timing',
+};
+
+/** What the compiler knows about a value on a wire before anything runs. */
+export interface ValueMeta {
+  type: PortType;
+  /** "nodeId.port" of the output that produces it. */
+  ref: string;
+  /** Static facts (sizes, architecture) the kind chose to publish; JSON only. */
+  info: JsonObject;
+}
+
+export type InputMetas = Record<string, ValueMeta | ValueMeta[] | undefined>;
+
+export interface CompileCtx {
+  readonly nodeId: string;
+  /** Report a problem with this node; the compile result is discarded. */
+  error(message: string, port?: string, code?: 'incompatible_shape' | 'invalid_graph'): void;
+  warn(message: string, port?: string): void;
+}
+
+export interface CompileResult {
+  /** Info for each output port. */
+  outputs: Record<string, JsonObject>;
+  /** Extra facts the runtime needs (e.g. the architecture a model node resolved); merged into the step's params. */
+  resolved?: JsonObject;
+}
+
+export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
+  kind: string;
+  version: number;
+  title: string;
+  category: Category;
+  /** What it does, for the inspector and the reference docs. */
+  doc: string;
+  /** The paper and equation or algorithm it implements, e.g. "Bengio et al. 2015, Algorithm 2". */
+  equation?: string;
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
+  params: P;
+  /** A loop scope: a container whose body nodes (those with `parent` = this node) run inside it. */
+  scope?: { loop: string };
+  compile(ctx: CompileCtx, inputs: InputMetas, params: ParamValues<P>): CompileResult | null;
+  /** Brings params saved with an older kind version up to date. */
+  migrate?(params: JsonObject, fromVersion: number): JsonObject;
+}
+
+/** Helps TypeScript infer P while checking the descriptor. */
+export function defineKind<P extends Record<string, ParamSpec>>(k: NodeKind<P>): NodeKind<P> {
+  return k;
+}
+
+/** A kind with its param type erased, as registries hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNodeKind = NodeKind<any>;
+
+/** Reads a single wired input the kind declared as required (the compiler has already checked it). */
+export function one(inputs: InputMetas, name: string): ValueMeta {
+  const v = inputs[name];
+  if (v === undefined || Array.isArray(v)) throw new Error(`internal: input ${name} is not a single value`);
+  return v;
+}
+
+export function many(inputs: InputMetas, name: string): ValueMeta[] {
+  const v = inputs[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}

@@ -1,0 +1,80 @@
+/**
+ * Param specs: each param of a node kind is typed, has a default, an optional range and a doc line.
+ * The inspector renders them, the compiler checks them, the reference docs print them.
+ */
+import type { JsonValue } from './json.ts';
+
+interface ParamBase<T extends JsonValue> {
+  default: T;
+  doc?: string;
+  /** A short unit or symbol shown beside the field, e.g. "σ" or "steps". */
+  label?: string;
+}
+export interface IntParam extends ParamBase<number> { type: 'int'; min?: number; max?: number }
+export interface FloatParam extends ParamBase<number> { type: 'float'; min?: number; max?: number; log?: boolean }
+export interface BoolParam extends ParamBase<boolean> { type: 'bool' }
+export interface StringParam extends ParamBase<string> { type: 'string' }
+export interface ChoiceParam<C extends string = string> extends ParamBase<C> { type: 'choice'; choices: readonly C[] }
+export interface FloatListParam extends ParamBase<number[]> { type: 'floats'; min?: number; max?: number }
+
+export type ParamSpec = IntParam | FloatParam | BoolParam | StringParam | ChoiceParam | FloatListParam;
+
+type Opt<P> = Omit<P, 'type' | 'default'>;
+export const int = (dflt: number, o: Opt<IntParam> = {}): IntParam => ({ type: 'int', default: dflt, ...o });
+export const float = (dflt: number, o: Opt<FloatParam> = {}): FloatParam => ({ type: 'float', default: dflt, ...o });
+export const bool = (dflt: boolean, o: Opt<BoolParam> = {}): BoolParam => ({ type: 'bool', default: dflt, ...o });
+export const str = (dflt: string, o: Opt<StringParam> = {}): StringParam => ({ type: 'string', default: dflt, ...o });
+export const floats = (dflt: number[], o: Opt<FloatListParam> = {}): FloatListParam => ({ type: 'floats', default: dflt, ...o });
+export function choice<C extends string>(choices: readonly C[], dflt: C, o: Omit<ChoiceParam<C>, 'type' | 'default' | 'choices'> = {}): ChoiceParam<C> {
+  return { type: 'choice', choices, default: dflt, ...o };
+}
+
+/** The TypeScript type of the value a spec accepts. */
+export type ParamValue<P extends ParamSpec> = P extends ChoiceParam<infer C>
+  ? C
+  : P['default'];
+export type ParamValues<PS extends Record<string, ParamSpec>> = { [K in keyof PS]: ParamValue<PS[K]> };
+
+/** Checks one value against its spec; returns a sentence for the user or null if it is fine. */
+export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' | 'range'; message: string } | null {
+  const range = (v: number, min?: number, max?: number): string | null => {
+    if (min !== undefined && v < min) return `must be at least ${min}, got ${v}`;
+    if (max !== undefined && v > max) return `must be at most ${max}, got ${v}`;
+    return null;
+  };
+  switch (spec.type) {
+    case 'int': {
+      if (typeof value !== 'number' || !Number.isInteger(value)) return { problem: 'type', message: `must be a whole number, got ${show(value)}` };
+      const r = range(value, spec.min, spec.max);
+      return r ? { problem: 'range', message: r } : null;
+    }
+    case 'float': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return { problem: 'type', message: `must be a number, got ${show(value)}` };
+      const r = range(value, spec.min, spec.max);
+      return r ? { problem: 'range', message: r } : null;
+    }
+    case 'bool':
+      return typeof value === 'boolean' ? null : { problem: 'type', message: `must be true or false, got ${show(value)}` };
+    case 'string':
+      return typeof value === 'string' ? null : { problem: 'type', message: `must be text, got ${show(value)}` };
+    case 'choice':
+      return typeof value === 'string' && spec.choices.includes(value)
+        ? null
+        : { problem: 'type', message: `must be one of ${spec.choices.join(', ')}, got ${show(value)}` };
+    case 'floats': {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+        return { problem: 'type', message: `must be a list of numbers, got ${show(value)}` };
+      for (const v of value as number[]) {
+        const r = range(v, spec.min, spec.max);
+        if (r) return { problem: 'range', message: `every entry ${r}` };
+      }
+      return null;
+    }
+  }
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}

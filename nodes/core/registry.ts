@@ -1,0 +1,37 @@
+/** A registry of node kinds keyed by their stable id; a duplicate id is a programming error. */
+import type { AnyNodeKind, Category } from './kind.ts';
+
+export class KindRegistry {
+  private readonly kinds = new Map<string, AnyNodeKind>();
+
+  constructor(kinds: readonly AnyNodeKind[] = []) {
+    for (const k of kinds) this.register(k);
+  }
+
+  register(k: AnyNodeKind): void {
+    if (this.kinds.has(k.kind)) throw new Error(`node kind "${k.kind}" is registered twice`);
+    this.kinds.set(k.kind, k);
+  }
+
+  get(kind: string): AnyNodeKind | undefined {
+    return this.kinds.get(kind);
+  }
+
+  has(kind: string): boolean {
+    return this.kinds.has(kind);
+  }
+
+  all(): AnyNodeKind[] {
+    return [...this.kinds.values()];
+  }
+
+  byCategory(): Map<Category, AnyNodeKind[]> {
+    const m = new Map<Category, AnyNodeKind[]>();
+    for (const k of this.kinds.values()) {
+      const list = m.get(k.category) ?? [];
+      list.push(k);
+      m.set(k.category, list);
+    }
+    return m;
+  }
+}

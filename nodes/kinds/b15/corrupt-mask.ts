@@ -1,0 +1,29 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { choice, float } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { layerInfo } from './layer-info.ts';
+
+export const MaskCorruption = 'corrupt.mask';
+
+export const maskCorruptionKind = defineKind({
+  kind: MaskCorruption,
+  version: 1,
+  title: 'Pixel mask',
+  category: 'corruption',
+  doc: 'Hides a random fraction of the pixels of each image (a new mask per image) and fills them with uniform noise or zeros; used for in-painting.',
+  equation: 'Bengio et al. 2015, Sec. 5, Fig. 5 (in-painting)',
+  inputs: { layer: port('layer', { doc: 'The visible layer x.' }) },
+  outputs: { corruption: port('corruption') },
+  params: {
+    fraction: float(0.5, { min: 0, max: 1, doc: 'Fraction of pixels hidden.' }),
+    fill: choice(['noise', 'zero'] as const, 'noise', { doc: 'What the hidden pixels show before in-painting.' }),
+  },
+  compile: (ctx, inputs) => {
+    const layer = layerInfo(one(inputs, 'layer'));
+    if (layer.index !== 0) {
+      ctx.error(`a pixel mask applies to the visible layer x, not to h${layer.index}`, 'layer');
+      return null;
+    }
+    return { outputs: { corruption: { layer: 0 } }, resolved: { layer: 0 } };
+  },
+});

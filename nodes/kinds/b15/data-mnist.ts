@@ -1,0 +1,35 @@
+import { defineKind } from '../../core/kind.ts';
+import { int, str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const MnistData = 'data.mnist';
+
+export const mnistDataKind = defineKind({
+  kind: MnistData,
+  version: 1,
+  title: 'MNIST',
+  category: 'data',
+  doc: 'MNIST digits, pixels scaled to [0, 1] (784 values). Reads the four IDX files (gzipped or not) from a folder; with no folder, the embedded 10,000-digit subset that needs no download. The validation split is the last digits of the training set, as in the Parzen protocol.',
+  equation: 'Bengio et al. 2015, Sec. 8 (data)',
+  inputs: {},
+  outputs: {
+    train: port('dataset', { doc: 'Training digits (without the validation digits).' }),
+    valid: port('dataset', { doc: 'The last validCount training digits.' }),
+    test: port('dataset', { doc: 'The test digits.' }),
+    x: port('layer', { doc: 'The visible layer x = h0 (784 units), the bottom of a hierarchy.' }),
+  },
+  params: {
+    dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the CLI --data-dir, else the embedded set.' }),
+    validCount: int(10000, { min: 0, max: 30000, doc: 'Training digits held out for validation (capped at a sixth of the training set).' }),
+    trainLimit: int(0, { min: 0, doc: 'Use only the first N training digits (0 = all).' }),
+    testLimit: int(0, { min: 0, doc: 'Use only the first N test digits (0 = all).' }),
+  },
+  compile: (ctx) => ({
+    outputs: {
+      train: { dim: 784 },
+      valid: { dim: 784 },
+      test: { dim: 784 },
+      x: { index: 0, units: 784, root: ctx.nodeId, path: [] },
+    },
+  }),
+});

@@ -1,0 +1,33 @@
+import { defineKind } from '../../core/kind.ts';
+import { int } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const Inpaint = 'eval.inpaint';
+
+export const inpaintKind = defineKind({
+  kind: Inpaint,
+  version: 1,
+  title: 'In-painting',
+  category: 'evaluation',
+  doc: 'Hides pixels with the wired mask, then runs `rounds` inference loops in which visible pixels are clamped and missing ones are taken from g1(h1) (bottom-up term f1(x_visible + g1_missing(h1)) - f1(g1(h1))); after each round the missing pixels are set from g1(h1). Reports the MSE on the missing pixels before and after, and a picture with original, masked and filled rows.',
+  equation: 'Bengio et al. 2015, Sec. 5, Fig. 5',
+  inputs: { model: port('model'), inference: port('inference'), data: port('dataset'), mask: port('corruption') },
+  outputs: {
+    before: port('metric', { doc: 'MSE on missing pixels of the masked image.' }),
+    after: port('metric', { doc: 'MSE on missing pixels after in-painting.' }),
+    image: port('image', { doc: 'Rows: original, masked, filled.' }),
+  },
+  params: {
+    rounds: int(20, { min: 0, max: 10000, doc: 'Rounds of clamped inference.' }),
+    count: int(1000, { min: 1, doc: 'Test digits in-painted (the CLI --test-limit caps it).' }),
+    show: int(10, { min: 1, max: 100, doc: 'Digits in the picture.' }),
+  },
+  compile: (ctx, inputs) => {
+    const m = inputs.mask;
+    if (m && !Array.isArray(m) && (m.info as { layer?: number }).layer !== 0) {
+      ctx.error('the mask must be a corruption of the visible layer x', 'mask');
+      return null;
+    }
+    return { outputs: { before: {}, after: {}, image: {} } };
+  },
+});

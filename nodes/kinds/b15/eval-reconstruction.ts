@@ -1,0 +1,18 @@
+import { defineKind } from '../../core/kind.ts';
+import { int } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const Reconstruction = 'eval.reconstruction';
+
+export const reconstructionKind = defineKind({
+  kind: Reconstruction,
+  version: 1,
+  title: 'Reconstruction error',
+  category: 'evaluation',
+  doc: 'Mean squared error per pixel of x against g_1(f_1(x)) (the one-layer auto-encoder path).',
+  equation: 'Bengio et al. 2015, Sec. 4 (||g1(h1) - x||^2)',
+  inputs: { model: port('model'), data: port('dataset') },
+  outputs: { mse: port('metric') },
+  params: { count: int(10000, { min: 1, doc: 'Examples evaluated.' }) },
+  compile: () => ({ outputs: { mse: {} } }),
+});

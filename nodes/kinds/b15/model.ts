@@ -1,0 +1,53 @@
+import { defineKind, many, one } from '../../core/kind.ts';
+import type { JsonObject } from '../../core/json.ts';
+import { port } from '../../core/ports.ts';
+import { type ModuleInfo, layerInfo } from './layer-info.ts';
+
+export const Hierarchy = 'model.hierarchy';
+
+export const hierarchyKind = defineKind({
+  kind: Hierarchy,
+  version: 1,
+  title: 'Hierarchical model',
+  category: 'layers',
+  doc: 'Gathers a stack of encoders f_1..f_L (followed down from the top layer) and one decoder g_l per layer into a model with weights, initialised with Glorot uniform scale times each module\'s gain and zero biases.',
+  equation: 'Bengio et al. 2015, Sec. 4 and 8 (x - h1 - h2 with f and g)',
+  inputs: {
+    top: port('layer', { doc: 'The top layer h_L; the encoders below it are found by following its wires down.' }),
+    decoders: port('decoder', { multiple: true, doc: 'One decoder g_l for every layer l = 1..L.' }),
+  },
+  outputs: { model: port('model') },
+  params: {},
+  compile: (ctx, inputs) => {
+    const top = layerInfo(one(inputs, 'top'));
+    if (top.index < 1) {
+      ctx.error('the top layer must be above x: wire the output of the highest encoder here', 'top');
+      return null;
+    }
+    const decoders: (ModuleInfo | undefined)[] = new Array(top.index).fill(undefined);
+    for (const d of many(inputs, 'decoders')) {
+      const info = d.info as { level: number; root: string; top: string; module: ModuleInfo };
+      const chain = top.path.slice(0, info.level).map((m) => m.node).join('/');
+      if (info.root !== top.root || info.level > top.index || info.top !== chain) {
+        ctx.error(`decoder ${info.module.node} belongs to another stack than the layer wired to top`, 'decoders');
+        continue;
+      }
+      if (decoders[info.level - 1]) {
+        ctx.error(`layer h${info.level} has two decoders (${decoders[info.level - 1]!.node} and ${info.module.node}); keep one`, 'decoders');
+        continue;
+      }
+      decoders[info.level - 1] = info.module;
+    }
+    const missing = decoders.map((d, i) => (d ? null : `g${i + 1} (h${i + 1} -> ${i === 0 ? 'x' : `h${i}`})`)).filter((x) => x);
+    if (missing.length) {
+      ctx.error(`missing decoder${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: every layer needs one to be trained and sampled`, 'decoders');
+      return null;
+    }
+    const arch: JsonObject = {
+      sizes: [top.path[0].inUnits, ...top.path.map((m) => m.outUnits)],
+      encoders: top.path,
+      decoders: decoders as ModuleInfo[],
+    };
+    return { outputs: { model: { sizes: arch.sizes, root: top.root } }, resolved: { architecture: arch } };
+  },
+});

@@ -1,0 +1,39 @@
+import { defineKind, many } from '../../core/kind.ts';
+import { choice, float, int } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const LocalTrain = 'train.local';
+
+export const localTrainKind = defineKind({
+  kind: LocalTrain,
+  version: 1,
+  title: 'Local training (EM)',
+  category: 'learning',
+  doc: 'Variational EM with layer-local updates. Per minibatch: the E-step runs the inference loop; the targets h are then held fixed and each module takes one optimiser step on its own loss only: g_l on ||g_l(~h_l) - h_{l-1}||^2, f_l on ||f_l(~h_{l-1}) - h_l||^2 (sum over units, mean over the batch), ~ being the corruption wired for that layer. A loop scope over epochs and minibatches; put its inference loop and corruptions inside it. The first warmupBatches minibatches use N = 0 (feedforward targets) so the encoders do not chase untrained inference targets.',
+  equation: 'Bengio et al. 2015, Algorithm 2 (TRAIN), Sec. 4',
+  inputs: {
+    model: port('model'),
+    data: port('dataset', { doc: 'Training digits.' }),
+    inference: port('inference', { doc: 'The E-step.' }),
+    corruption: port('corruption', { multiple: true, optional: true, doc: 'At most one corruption per layer.' }),
+  },
+  outputs: { model: port('model', { doc: 'The trained model.' }) },
+  params: {
+    epochs: int(20, { min: 0, max: 100000, doc: 'Passes over the training data (the CLI --epochs overrides it).' }),
+    batchSize: int(100, { min: 1, max: 100000, doc: 'Minibatch size.' }),
+    optimizer: choice(['adam', 'rmsprop', 'sgd'] as const, 'adam', { doc: 'One optimiser per module.' }),
+    lr: float(0.001, { min: 0, max: 10, doc: 'Learning rate of modules that do not set their own.' }),
+    warmupBatches: int(100, { min: 0, doc: 'First minibatches trained with N = 0.' }),
+  },
+  scope: { loop: 'epochs' },
+  compile: (ctx, inputs) => {
+    const layers = new Map<number, string>();
+    for (const c of many(inputs, 'corruption')) {
+      const layer = (c.info as { layer: number }).layer;
+      const prev = layers.get(layer);
+      if (prev) ctx.error(`layer ${layer === 0 ? 'x' : `h${layer}`} has two corruptions (${prev} and ${c.ref.split('.')[0]}); keep one`, 'corruption');
+      layers.set(layer, c.ref.split('.')[0]);
+    }
+    return { outputs: { model: {} } };
+  },
+});

@@ -1,0 +1,384 @@
+/**
+ * Runtime of the Bengio et al. 2015 node kinds: each kind id mapped to the code that runs it.
+ * Values on wires: dataset = Dataset; model = HierarchicalModel; inference = InferenceSpec;
+ * corruption = { layer, spec }; prior = DiagonalGaussian; samples = Samples; metric = number;
+ * series = number[]; image = Picture. Layers and decoders carry no runtime value (they are
+ * architecture, resolved by the compiler into the model step's params).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { resolve } from 'node:path';
+import type { JsonObject } from '../../core/json.ts';
+import { MnistData } from '../../kinds/b15/data-mnist.ts';
+import { Hierarchy } from '../../kinds/b15/model.ts';
+import { Encoder } from '../../kinds/b15/encoder.ts';
+import { Decoder } from '../../kinds/b15/decoder.ts';
+import { GaussianCorruption } from '../../kinds/b15/corrupt-gaussian.ts';
+import { SpikeCorruption } from '../../kinds/b15/corrupt-spike.ts';
+import { MaskCorruption } from '../../kinds/b15/corrupt-mask.ts';
+import { Inference } from '../../kinds/b15/inference.ts';
+import { LocalTrain } from '../../kinds/b15/train-local.ts';
+import { GaussianPrior } from '../../kinds/b15/prior.ts';
+import { DirectedSample } from '../../kinds/b15/sample-directed.ts';
+import { ChainSample } from '../../kinds/b15/sample-chain.ts';
+import { JdaeSample } from '../../kinds/b15/sample-jdae.ts';
+import { Parzen } from '../../kinds/b15/eval-parzen.ts';
+import { LogpTrace } from '../../kinds/b15/eval-logp.ts';
+import { Reconstruction } from '../../kinds/b15/eval-reconstruction.ts';
+import { Inpaint } from '../../kinds/b15/eval-inpaint.ts';
+import { ImageGridOut, ImageOut, MetricOut, SeriesOut } from '../../kinds/b15/outputs.ts';
+import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
+import type { OpTable, RunContext } from '../op.ts';
+import { UserError } from '../op.ts';
+import { imageGridPng } from '../png.ts';
+import type { CorruptionSpec } from './corruption.ts';
+import { corrupt, randomMask } from './corruption.ts';
+import { type InferenceSpec, infer, logJointSum } from './inference.ts';
+import { type ArchitectureSpec, HierarchicalModel, type ModuleSpec, type OptimizerName } from './model.ts';
+import { parzenEvaluate } from './parzen.ts';
+import { type DiagonalGaussian, directedSample, fitPrior, generateChain, jdaeChain } from './sample.ts';
+import { type Dataset, LocalTrainer, gatherRows, permutation } from './train.ts';
+
+export interface DatasetValue extends Dataset {
+  labels: Uint8Array;
+  name: string;
+}
+
+export class Samples {
+  constructor(readonly x: TF.Tensor2D) {}
+  dispose(): void {
+    this.x.dispose();
+  }
+}
+
+export interface Picture {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface CorruptionValue {
+  layer: number;
+  spec: CorruptionSpec;
+}
+
+const num = (p: JsonObject, k: string): number => p[k] as number;
+const cap = (n: number, limit: number | undefined): number => (limit && limit > 0 ? Math.min(n, limit) : n);
+
+function toDataset(d: Split, name: string): DatasetValue {
+  return { images: d.images, labels: d.labels, n: d.n, dim: 784, name };
+}
+
+const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) => {
+  const dir = (p.dataDir as string) || ctx.options.dataDir;
+  let data;
+  try {
+    data = await loadMnist(dir ? { dir: resolve(dir) } : {});
+  } catch (e) {
+    if (e instanceof DataError) throw new UserError(e.message, ctx.step.node);
+    throw e;
+  }
+  ctx.log(data.description);
+  let validCount = num(p, 'validCount');
+  const maxValid = Math.floor(data.train.n / 6);
+  if (validCount > maxValid) {
+    ctx.log(`validation set capped at ${maxValid} digits (a sixth of the ${data.train.n} training digits)`, 'warn');
+    validCount = maxValid;
+  }
+  const split = splitTrainValid(data.train, validCount);
+  const trainN = cap(cap(split.train.n, num(p, 'trainLimit')), ctx.options.trainLimit);
+  const testN = cap(cap(data.test.n, num(p, 'testLimit')), ctx.options.testLimit);
+  return {
+    train: toDataset(takeFirst(split.train, trainN), 'train'),
+    valid: toDataset(split.valid, 'valid'),
+    test: toDataset(takeFirst(data.test, testN), 'test'),
+    x: null,
+  };
+};
+
+export function architectureFrom(p: JsonObject): ArchitectureSpec {
+  const a = p.architecture as unknown as { sizes: number[]; encoders: ModuleSpec[]; decoders: ModuleSpec[] };
+  return { sizes: a.sizes, encoders: a.encoders, decoders: a.decoders };
+}
+
+export function inferenceFrom(p: JsonObject): InferenceSpec {
+  return { method: p.method as 'targetprop' | 'exact', steps: num(p, 'steps'), delta: num(p, 'delta'), alpha: num(p, 'alpha'), noise: num(p, 'noise') };
+}
+
+const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const tf = ctx.tf;
+  const model = (i.model as HierarchicalModel).clone(ctx.nextSeed());
+  const data = i.data as DatasetValue;
+  const corruption: Record<number, CorruptionSpec> = {};
+  for (const c of (i.corruption as CorruptionValue[] | undefined) ?? []) corruption[c.layer] = c.spec;
+  const epochs = ctx.options.epochs ?? num(p, 'epochs');
+  const bs = Math.min(num(p, 'batchSize'), data.n);
+  const trainer = new LocalTrainer(tf, model, {
+    epochs,
+    batchSize: bs,
+    optimizer: p.optimizer as OptimizerName,
+    lr: num(p, 'lr'),
+    warmupBatches: num(p, 'warmupBatches'),
+    inference: i.inference as InferenceSpec,
+    corruption,
+  });
+  const batches = Math.floor(data.n / bs);
+  const total = epochs * batches;
+  const t0 = performance.now();
+  let done = 0;
+  let lastReport = 0;
+  try {
+    for (let e = 0; e < epochs; e++) {
+      const order = permutation(data.n, () => ctx.random());
+      for (let b = 0; b < batches; b++) {
+        await ctx.checkStop();
+        const x = gatherRows(tf, data, order, b * bs, bs);
+        trainer.step(x, ctx.nextSeed());
+        x.dispose();
+        done++;
+        const now = performance.now();
+        if (now - lastReport > 1000 || b === batches - 1) {
+          lastReport = now;
+          const eps = (done * bs) / ((now - t0) / 1000);
+          const losses = trainer.takeLosses();
+          ctx.progress({
+            phase: 'train',
+            epoch: e + 1,
+            epochs,
+            batch: b + 1,
+            batches,
+            fraction: done / total,
+            examplesPerSecond: eps,
+            etaSeconds: ((total - done) * bs) / eps,
+            metrics: Object.fromEntries(Object.entries(losses).map(([k, v]) => [`loss_${k}`, v])),
+          });
+          if (Object.values(losses).some((v) => !Number.isFinite(v)))
+            throw new UserError('training diverged (a local loss became NaN or infinite); lower the learning rates or the inference step delta', ctx.step.node);
+        }
+      }
+    }
+  } finally {
+    trainer.dispose();
+  }
+  if (done > 0) ctx.reportTrainThroughput((done * bs) / ((performance.now() - t0) / 1000));
+  return { model };
+};
+
+const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const data = i.data as DatasetValue;
+  const n = cap(data.n, num(p, 'limit'));
+  const inf = (i.inference as InferenceSpec | undefined) ?? null;
+  const prior = await fitPrior(ctx.tf, i.model as HierarchicalModel, { ...data, n }, {
+    source: inf ? 'inference' : 'feedforward',
+    inference: inf,
+    varianceScale: num(p, 'varianceScale'),
+    batchSize: 500,
+    seed: ctx.nextSeed(),
+    onBatch: async (d) => {
+      await ctx.checkStop();
+      ctx.progress({ phase: 'prior', fraction: d / n });
+    },
+  });
+  return { prior };
+};
+
+const sampleCount = (ctx: RunContext, p: JsonObject): number => cap(num(p, 'count'), ctx.options.sampleLimit);
+
+/** Runs a sampler in chunks so Stop and progress get through and memory stays bounded. */
+async function inChunks(ctx: RunContext, n: number, phase: string, make: (count: number, seed: number) => TF.Tensor2D): Promise<Samples> {
+  const chunk = 500;
+  const parts: TF.Tensor2D[] = [];
+  for (let s = 0; s < n; s += chunk) {
+    await ctx.checkStop();
+    parts.push(make(Math.min(chunk, n - s), ctx.nextSeed()));
+    ctx.progress({ phase, fraction: Math.min(1, (s + chunk) / n) });
+  }
+  const x = parts.length === 1 ? parts[0] : (ctx.tf.concat(parts, 0) as TF.Tensor2D);
+  if (parts.length > 1) for (const t of parts) t.dispose();
+  return new Samples(x);
+}
+
+const directedOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
+  samples: await inChunks(ctx, sampleCount(ctx, p), 'directed sampling', (n, seed) => directedSample(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, seed)),
+});
+
+const chainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
+  samples: await inChunks(ctx, sampleCount(ctx, p), 'generate', (n, seed) =>
+    generateChain(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, { rounds: num(p, 'rounds'), alpha: num(p, 'alpha'), inference: i.inference as InferenceSpec }, seed),
+  ),
+});
+
+const jdaeOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
+  samples: await inChunks(ctx, sampleCount(ctx, p), 'joint DAE chain', (n, seed) =>
+    jdaeChain(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, { steps: num(p, 'steps'), sigma: num(p, 'sigma'), random: () => ctx.random() }, seed),
+  ),
+});
+
+const parzenOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const s = i.samples as Samples;
+  const valid = i.valid as DatasetValue;
+  const test = i.test as DatasetValue;
+  const vn = Math.min(num(p, 'validCount'), valid.n);
+  const tn = cap(Math.min(num(p, 'testCount'), test.n), ctx.options.testLimit);
+  if (vn < 1) throw new UserError('the validation set is empty: the data node needs validCount > 0 to choose the Parzen width', ctx.step.node);
+  const r = await parzenEvaluate(ctx.tf, s.x, { x: valid.images, n: vn }, { x: test.images, n: tn }, p.sigmas as number[], async (phase, d, total) => {
+    await ctx.checkStop();
+    ctx.progress({ phase: `parzen ${phase}`, fraction: d / total });
+  });
+  ctx.log(`Parzen: sigma ${r.sigma} chosen on ${vn} validation digits; ${tn} test digits; ${s.x.shape[0]} kernel centres`);
+  return { ll: r.ll, stderr: r.stderr, sigma: r.sigma };
+};
+
+/** Mean log p(x,h) over data after t = 0..iterations inference steps (Fig. 4). */
+export async function logpTrace(ctx: RunContext, model: HierarchicalModel, spec: InferenceSpec, data: Dataset, iterations: number, n: number): Promise<number[]> {
+  const tf = ctx.tf;
+  const sums: TF.Scalar[] = Array.from({ length: iterations + 1 }, () => tf.scalar(0));
+  const bs = 500;
+  for (let s = 0; s < n; s += bs) {
+    await ctx.checkStop();
+    const count = Math.min(bs, n - s);
+    const x = gatherRows(tf, data, null, s, count);
+    const hs = infer(tf, model, x, spec, {
+      steps: iterations,
+      seed: ctx.nextSeed(),
+      onStep: (t, h, xx) => {
+        const lj = logJointSum(tf, model, xx, h);
+        const next = tf.add(sums[t], lj) as TF.Scalar;
+        sums[t].dispose();
+        lj.dispose();
+        sums[t] = next;
+      },
+    });
+    for (const h of hs) h.dispose();
+    x.dispose();
+    ctx.progress({ phase: 'log p(x,h) trace', fraction: (s + count) / n });
+  }
+  const out = sums.map((t) => t.dataSync()[0] / n);
+  for (const t of sums) t.dispose();
+  return out;
+}
+
+const logpOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const data = i.data as DatasetValue;
+  const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
+  return { trace: await logpTrace(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, data, num(p, 'iterations'), n) };
+};
+
+const reconOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const tf = ctx.tf;
+  const model = i.model as HierarchicalModel;
+  const data = i.data as DatasetValue;
+  const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
+  let sum = 0;
+  for (let s = 0; s < n; s += 500) {
+    await ctx.checkStop();
+    const count = Math.min(500, n - s);
+    const x = gatherRows(tf, data, null, s, count);
+    const e = tf.tidy(() => tf.sum(tf.squaredDifference(model.g[0].apply(model.f[0].apply(x)), x)));
+    sum += e.dataSync()[0];
+    e.dispose();
+    x.dispose();
+  }
+  return { mse: sum / (n * data.dim) };
+};
+
+/** In-painting (Fig. 5): returns MSE on missing pixels before and after, and the picture rows. */
+export async function inpaint(
+  ctx: RunContext,
+  model: HierarchicalModel,
+  spec: InferenceSpec,
+  x: TF.Tensor2D,
+  mask: CorruptionSpec & { kind: 'mask' },
+  rounds: number,
+): Promise<{ before: number; after: number; masked: TF.Tensor2D; filled: TF.Tensor2D }> {
+  const tf = ctx.tf;
+  const seed = ctx.nextSeed();
+  const { mask: m } = randomMask(tf, x.shape as [number, number], mask.fraction, seed);
+  const masked = tf.tidy(() => {
+    const fill = mask.fill === 'noise' ? tf.randomUniform(x.shape, 0, 1, 'float32', seed + 1) : tf.zerosLike(x);
+    return tf.add(tf.mul(m, x), tf.mul(tf.sub(1, m), fill)) as TF.Tensor2D;
+  });
+  const missing = tf.tidy(() => tf.sub(1, m).sum().dataSync()[0]);
+  const mseMissing = (y: TF.Tensor2D): number => tf.tidy(() => tf.sum(tf.mul(tf.sub(1, m), tf.squaredDifference(y, x))).dataSync()[0]) / missing;
+  const before = mseMissing(masked);
+  let cur = masked.clone();
+  let hs: TF.Tensor2D[] | undefined;
+  for (let r = 0; r < rounds; r++) {
+    await ctx.checkStop();
+    const next = infer(tf, model, cur, spec, { seed: seed + 7 * (r + 1), clamp: { x: masked, mask: m }, ...(hs ? { init: hs } : {}) });
+    if (hs) for (const h of hs) h.dispose();
+    hs = next;
+    const filled = tf.tidy(() => tf.add(tf.mul(m, masked), tf.mul(tf.sub(1, m), model.g[0].apply(hs![0]))) as TF.Tensor2D);
+    cur.dispose();
+    cur = filled;
+    ctx.progress({ phase: 'in-painting', fraction: (r + 1) / rounds });
+  }
+  if (hs) for (const h of hs) h.dispose();
+  m.dispose();
+  return { before, after: mseMissing(cur), masked, filled: cur };
+}
+
+const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const tf = ctx.tf;
+  const data = i.data as DatasetValue;
+  const c = i.mask as CorruptionValue;
+  if (c.spec.kind !== 'mask') throw new UserError('the mask input must come from a Pixel mask node', ctx.step.node);
+  const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
+  const x = gatherRows(tf, data, null, 0, n);
+  const r = await inpaint(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
+  const show = Math.min(num(p, 'show'), n);
+  const rows = new Float32Array(3 * show * 784);
+  rows.set(x.dataSync().subarray(0, show * 784), 0);
+  rows.set(r.masked.dataSync().subarray(0, show * 784), show * 784);
+  rows.set(r.filled.dataSync().subarray(0, show * 784), 2 * show * 784);
+  for (const t of [x, r.masked, r.filled]) t.dispose();
+  const png = imageGridPng(rows, 3 * show, { width: 28, height: 28, cols: show });
+  const image: Picture = { png, width: show * 29 + 1, height: 3 * 29 + 1 };
+  return { before: r.before, after: r.after, image };
+};
+
+export const bengio2015Ops: OpTable = {
+  [MnistData]: dataOp,
+  // Layers and decoders are architecture: the compiler folds them into the model step's params.
+  [Encoder]: async () => ({ out: null }),
+  [Decoder]: async () => ({ decoder: null }),
+  [Hierarchy]: async (ctx, _i, p) => ({ model: new HierarchicalModel(ctx.tf, architectureFrom(p), ctx.nextSeed()) }),
+  [GaussianCorruption]: async (_c, _i, p) => ({ corruption: { layer: num(p, 'layer'), spec: { kind: 'gaussian', sigma: num(p, 'sigma') } } satisfies CorruptionValue }),
+  [SpikeCorruption]: async (_c, _i, p) => ({ corruption: { layer: num(p, 'layer'), spec: { kind: 'spike', samples: num(p, 'samples') } } satisfies CorruptionValue }),
+  [MaskCorruption]: async (_c, _i, p) => ({
+    corruption: { layer: 0, spec: { kind: 'mask', fraction: num(p, 'fraction'), fill: p.fill as 'noise' | 'zero' } } satisfies CorruptionValue,
+  }),
+  [Inference]: async (_c, _i, p) => ({ inference: inferenceFrom(p) }),
+  [LocalTrain]: trainOp,
+  [GaussianPrior]: priorOp,
+  [DirectedSample]: directedOp,
+  [ChainSample]: chainOp,
+  [JdaeSample]: jdaeOp,
+  [Parzen]: parzenOp,
+  [LogpTrace]: logpOp,
+  [Reconstruction]: reconOp,
+  [Inpaint]: inpaintOp,
+  [MetricOut]: async (ctx, i, p) => {
+    ctx.metric(p.name as string, i.value as number);
+    return {};
+  },
+  [SeriesOut]: async (ctx, i, p) => {
+    ctx.metric(p.name as string, i.value as number[]);
+    return {};
+  },
+  [ImageGridOut]: async (ctx, i, p) => {
+    const s = i.samples as Samples;
+    const count = Math.min(num(p, 'count'), s.x.shape[0]);
+    const cols = Math.min(num(p, 'cols'), count);
+    const data = s.x.slice([0, 0], [count, 784]);
+    const png = imageGridPng(await data.data(), count, { width: 28, height: 28, cols });
+    data.dispose();
+    const rows = Math.ceil(count / cols);
+    await ctx.image(p.name as string, png, cols * 29 + 1, rows * 29 + 1);
+    return {};
+  },
+  [ImageOut]: async (ctx, i, p) => {
+    const pic = i.image as Picture;
+    await ctx.image(p.name as string, pic.png, pic.width, pic.height);
+    return {};
+  },
+};

@@ -1,0 +1,284 @@
+/**
+ * Training an energy-based network with Equilibrium Propagation (Scellier & Bengio 2016) or with
+ * the STDP-compatible rule ΔW_ij ∝ ρ(s_i)·dρ(s_j)/dt accumulated over the nudged phase
+ * (Bengio et al. 2017, Eq. 3.18), and measuring its classification error.
+ *
+ * One minibatch: clamp x; free phase from the stored (persistent) or zero states to a fixed point
+ * s⁰; nudged phase from s⁰ with the force β(t − y) on the outputs to s^β; then
+ *   EqProp:  ΔW_ij = (α/β) [ρ(s_i^β) ρ(s_j^β) − ρ(s_i⁰) ρ(s_j⁰)],  Δb_i = (α/β) [ρ(s_i^β) − ρ(s_i⁰)]
+ *   STDP:    ΔW_ij = (α/β) Σ_t [ρ(s_i(t)) Δρ(s_j(t)) + Δρ(s_i(t)) ρ(s_j(t))]   (both directions of the tied synapse)
+ * averaged over the batch. The STDP form equals the EqProp form minus Σ_t Δρ_i Δρ_j (second order).
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../op.ts';
+import type { EbmDataset } from './data.ts';
+import {
+  type Clamp,
+  type DynamicsSpec,
+  type EbmNetwork,
+  clampInput,
+  disposeAll,
+  oneHot,
+  outputCost,
+  relax,
+  rho,
+  step,
+  zeroStates,
+} from './network.ts';
+
+export interface RuleSpec {
+  type: 'ebm.rule';
+  form: 'eqprop' | 'stdp';
+  /** Learning rate α_l of weight matrix l (between layers l and l+1) and of the bias of layer l+1. */
+  lrs: number[];
+  /** STDP form: which side of each tied synapse learns ('both' = the symmetric rule). */
+  direction: 'both' | 'bottom_up' | 'top_down';
+}
+
+export interface TrainSettings {
+  epochs: number;
+  batchSize: number;
+  persistent: boolean;
+  shuffle: boolean;
+  free: DynamicsSpec;
+  nudged: DynamicsSpec;
+  rule: RuleSpec;
+  random: () => number;
+  nextSeed: () => number;
+  checkStop?: () => Promise<void>;
+  onBatch?: (epoch: number, batch: number, batches: number, examplesDone: number) => void;
+  onEpoch?: (epoch: number, m: { trainError: number; trainCost: number; seconds: number }) => Promise<void> | void;
+}
+
+/** Per-example states kept between epochs (Scellier & Bengio's persistent particles). */
+export class PersistentStates {
+  readonly layers: Float32Array[];
+  constructor(
+    readonly sizes: number[],
+    readonly n: number,
+  ) {
+    this.layers = sizes.slice(1).map((k) => new Float32Array(n * k));
+  }
+  gather(tf: Tf, idx: Int32Array): TF.Tensor2D[] {
+    return this.layers.map((buf, l) => {
+      const k = this.sizes[l + 1];
+      const out = new Float32Array(idx.length * k);
+      for (let r = 0; r < idx.length; r++) out.set(buf.subarray(idx[r] * k, idx[r] * k + k), r * k);
+      return tf.tensor2d(out, [idx.length, k]);
+    });
+  }
+  scatter(states: TF.Tensor2D[], idx: Int32Array): void {
+    states.forEach((s, l) => {
+      const k = this.sizes[l + 1];
+      const v = s.dataSync();
+      for (let r = 0; r < idx.length; r++) this.layers[l].set(v.subarray(r * k, r * k + k), idx[r] * k);
+    });
+  }
+}
+
+export function batchInputs(tf: Tf, data: EbmDataset, idx: Int32Array): { x: TF.Tensor2D; labels: Uint8Array } {
+  const d = data.inputSize;
+  const x = new Float32Array(idx.length * d);
+  const labels = new Uint8Array(idx.length);
+  for (let r = 0; r < idx.length; r++) {
+    x.set(data.images.subarray(idx[r] * d, idx[r] * d + d), r * d);
+    labels[r] = data.labels[idx[r]];
+  }
+  return { x: tf.tensor2d(x, [idx.length, d]), labels };
+}
+
+function countWrong(tf: Tf, y: TF.Tensor2D, labels: Uint8Array): number {
+  const pred = tf.tidy(() => tf.argMax(y, 1).dataSync());
+  let wrong = 0;
+  for (let i = 0; i < labels.length; i++) if (pred[i] !== labels[i]) wrong++;
+  return wrong;
+}
+
+/**
+ * One minibatch of learning. Returns the free fixed point (owned by the caller) and the number of
+ * misclassified examples and summed cost at that fixed point (measured before the update).
+ */
+export function trainBatch(
+  tf: Tf,
+  net: EbmNetwork,
+  x: TF.Tensor2D,
+  labels: Uint8Array,
+  init: TF.Tensor2D[],
+  s: Pick<TrainSettings, 'free' | 'nudged' | 'rule' | 'random' | 'nextSeed'>,
+): { free: TF.Tensor2D[]; wrong: number; cost: number; beta: number } {
+  const B = x.shape[0];
+  const L = net.sizes.length - 1;
+  const classes = net.sizes[L];
+  const target = oneHot(tf, labels, classes);
+  const clamp = clampInput(tf, net, x);
+  const seed = s.nextSeed;
+  const s0 = relax(tf, net, clamp, s.free, init, s.free.steps, { seed });
+  const wrong = countWrong(tf, s0[L - 1], labels);
+  const nudge = s.nudged.nudge!;
+  const cost = tf.tidy(() => outputCost(tf, nudge.cost, s0[L - 1], target).sum().dataSync()[0]);
+  const sign = nudge.randomSign ? (s.random() < 0.5 ? -1 : 1) : 1;
+  const beta = sign * nudge.beta;
+  const opts = { beta, target, seed };
+  if (s.rule.form === 'eqprop') {
+    const sb = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, opts);
+    applyEqProp(tf, net, clamp, s0, sb, beta, s.rule.lrs);
+    disposeAll(sb);
+  } else {
+    applyStdp(tf, net, clamp, s0, s.nudged, opts, s.rule);
+  }
+  clamp.dispose();
+  target.dispose();
+  return { free: s0, wrong, cost, beta };
+}
+
+function applyEqProp(tf: Tf, net: EbmNetwork, clamp: Clamp, s0: TF.Tensor2D[], sb: TF.Tensor2D[], beta: number, lrs: number[]): void {
+  const B = clamp.rx.shape[0];
+  tf.tidy(() => {
+    const r0 = s0.map((s) => rho(tf, net.activation, s));
+    const rb = sb.map((s) => rho(tf, net.activation, s));
+    const updates: [TF.Variable, TF.Tensor][] = [];
+    for (let l = 0; l < net.W.length; l++) {
+      const k = lrs[l] / (beta * B);
+      const dPost = tf.sub(rb[l], r0[l]);
+      const dW =
+        l === 0 ? tf.matMul(clamp.rx, dPost, true, false) : tf.sub(tf.matMul(rb[l - 1], rb[l], true, false), tf.matMul(r0[l - 1], r0[l], true, false));
+      updates.push([net.W[l], tf.add(net.W[l], tf.mul(dW, k))]);
+      updates.push([net.b[l], tf.add(net.b[l], tf.mul(tf.sum(dPost, 0), k))]);
+    }
+    for (const [v, t] of updates) v.assign(t);
+  });
+}
+
+function applyStdp(
+  tf: Tf,
+  net: EbmNetwork,
+  clamp: Clamp,
+  s0: TF.Tensor2D[],
+  dyn: DynamicsSpec,
+  opts: { beta: number; target: TF.Tensor; seed: () => number },
+  rule: RuleSpec,
+): void {
+  const B = clamp.rx.shape[0];
+  const nW = net.W.length;
+  // Accumulators: bottom-up term Σ ρ(pre) Δρ(post) and top-down term Σ Δρ(pre) ρ(post), per weight matrix.
+  const up: TF.Tensor[] = net.W.map((w) => tf.zerosLike(w));
+  const down: TF.Tensor[] = net.W.map((w) => tf.zerosLike(w));
+  let cur = s0;
+  for (let t = 0; t < dyn.steps; t++) {
+    const next = step(tf, net, clamp, dyn, cur, opts);
+    const [u2, d2] = tf.tidy(() => {
+      const rc = cur.map((s) => rho(tf, net.activation, s));
+      const rn = next.map((s) => rho(tf, net.activation, s));
+      const dr = rn.map((r, i) => tf.sub(r, rc[i]));
+      const u: TF.Tensor[] = [];
+      const d: TF.Tensor[] = [];
+      for (let l = 0; l < nW; l++) {
+        const pre = l === 0 ? clamp.rx : rc[l - 1];
+        u.push(tf.add(up[l], tf.matMul(pre, dr[l], true, false)));
+        d.push(l === 0 ? down[l].clone() : tf.add(down[l], tf.matMul(dr[l - 1], rc[l], true, false)));
+      }
+      return [u, d];
+    });
+    disposeAll(up);
+    disposeAll(down);
+    up.splice(0, nW, ...u2);
+    down.splice(0, nW, ...d2);
+    if (cur !== s0) disposeAll(cur);
+    cur = next;
+  }
+  tf.tidy(() => {
+    const dr = cur.map((s, i) => tf.sub(rho(tf, net.activation, s), rho(tf, net.activation, s0[i])));
+    const updates: [TF.Variable, TF.Tensor][] = [];
+    for (let l = 0; l < nW; l++) {
+      const k = rule.lrs[l] / (opts.beta * B);
+      const dW = rule.direction === 'both' ? tf.add(up[l], down[l]) : tf.mul(rule.direction === 'bottom_up' ? up[l] : down[l], 2);
+      updates.push([net.W[l], tf.add(net.W[l], tf.mul(dW, k))]);
+      updates.push([net.b[l], tf.add(net.b[l], tf.mul(tf.sum(dr[l], 0), k))]);
+    }
+    for (const [v, t] of updates) v.assign(t);
+  });
+  disposeAll(up);
+  disposeAll(down);
+  if (cur !== s0) disposeAll(cur);
+}
+
+function order(n: number, shuffle: boolean, random: () => number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (shuffle)
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+  return idx;
+}
+
+/** Trains `net` in place for `s.epochs` epochs on `data`. Returns the per-epoch training error (at the free fixed points, as in the paper). */
+export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainSettings): Promise<{ trainError: number[]; trainCost: number[]; examplesPerSecond: number }> {
+  const persistent = s.persistent ? new PersistentStates(net.sizes, data.n) : null;
+  const trainError: number[] = [];
+  const trainCost: number[] = [];
+  const batches = Math.ceil(data.n / s.batchSize);
+  let examples = 0;
+  let seconds = 0;
+  for (let epoch = 0; epoch < s.epochs; epoch++) {
+    const t0 = performance.now();
+    const idxAll = order(data.n, s.shuffle, s.random);
+    let wrong = 0;
+    let cost = 0;
+    for (let bi = 0; bi < batches; bi++) {
+      await s.checkStop?.();
+      const idx = idxAll.subarray(bi * s.batchSize, Math.min(data.n, (bi + 1) * s.batchSize));
+      const { x, labels } = batchInputs(tf, data, idx);
+      const init = persistent ? persistent.gather(tf, idx) : zeroStates(tf, net, idx.length);
+      const r = trainBatch(tf, net, x, labels, init, s);
+      if (persistent) persistent.scatter(r.free, idx);
+      wrong += r.wrong;
+      cost += r.cost;
+      disposeAll(r.free);
+      disposeAll(init);
+      x.dispose();
+      examples += idx.length;
+      s.onBatch?.(epoch, bi + 1, batches, examples);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    seconds += dt;
+    trainError.push(wrong / data.n);
+    trainCost.push(cost / data.n);
+    await s.onEpoch?.(epoch, { trainError: wrong / data.n, trainCost: cost / data.n, seconds: dt });
+  }
+  return { trainError, trainCost, examplesPerSecond: seconds > 0 ? examples / seconds : 0 };
+}
+
+/** Classification error (fraction) and mean cost at the free fixed point reached from zero states in `dyn.steps` steps. */
+export async function evaluate(
+  tf: Tf,
+  net: EbmNetwork,
+  data: EbmDataset,
+  dyn: DynamicsSpec,
+  o: { batchSize: number; cost: 'half_squared' | 'squared'; seed: () => number; checkStop?: () => Promise<void>; onBatch?: (done: number) => void },
+): Promise<{ error: number; cost: number; wrong: number }> {
+  const L = net.sizes.length - 1;
+  let wrong = 0;
+  let cost = 0;
+  for (let start = 0; start < data.n; start += o.batchSize) {
+    await o.checkStop?.();
+    const idx = new Int32Array(Math.min(o.batchSize, data.n - start)).map((_, i) => start + i);
+    const { x, labels } = batchInputs(tf, data, idx);
+    const clamp = clampInput(tf, net, x);
+    const init = zeroStates(tf, net, idx.length);
+    const s = relax(tf, net, clamp, { ...dyn, nudge: undefined }, init, dyn.steps, { seed: o.seed });
+    wrong += countWrong(tf, s[L - 1], labels);
+    const target = oneHot(tf, labels, net.sizes[L]);
+    cost += tf.tidy(() => outputCost(tf, o.cost, s[L - 1], target).sum().dataSync()[0]);
+    target.dispose();
+    disposeAll(s);
+    disposeAll(init);
+    clamp.dispose();
+    x.dispose();
+    o.onBatch?.(start + idx.length);
+  }
+  return { error: wrong / data.n, cost: cost / data.n, wrong };
+}

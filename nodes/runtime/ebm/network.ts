@@ -1,0 +1,245 @@
+/**
+ * The energy-based network of Bengio et al. 2017 (Sec. 2.3) and Scellier & Bengio 2016: layers of
+ * units with state s, firing rate ρ(s), symmetric weights between adjacent layers and biases.
+ *
+ *   E(s) = ½ Σ_i s_i² − Σ_{pairs i~j} W_ij ρ(s_i) ρ(s_j) − Σ_i b_i ρ(s_i)            (2017, Eq. 2.7)
+ *
+ * (the sum over pairs is the paper's ½ Σ_{i≠j} with W symmetric). Layer 0 is the visible layer x,
+ * always clamped to the data; its own ½x² term is a constant and is left out.
+ *
+ * Layout: W[l] has shape [sizes[l], sizes[l+1]] (rows: lower layer); b[l] is the bias of layer
+ * l+1, shape [sizes[l+1]]. States are row batches: layer k has shape [batch, sizes[k]].
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Tf } from '../op.ts';
+import type { OwnsTensors } from '../values.ts';
+
+export type Activation = 'hard_sigmoid' | 'sigmoid';
+
+/**
+ * How a state moves down the energy:
+ * - 'clipped': projected gradient steps on the box [0,1], s ← clip(s − ε ∂E/∂s, 0, 1) (the form of
+ *   Scellier & Bengio's published code; with ε = 0.5 it is a damped fixed-point iteration);
+ * - 'leaky': the paper's leaky integrator, s ← s + ε(ρ'(s)(Σ_j W_ij ρ(s_j) + b_i) − s), unbounded.
+ */
+export type DynamicsForm = 'clipped' | 'leaky';
+
+export interface EbmNetwork extends OwnsTensors {
+  readonly type: 'ebm.network';
+  readonly sizes: number[];
+  readonly activation: Activation;
+  readonly W: TF.Variable[];
+  readonly b: TF.Variable[];
+  /** A deep copy with its own variables (the trainer trains a copy, so the network node's value stays the initial one). */
+  clone(): EbmNetwork;
+  /** Weights and biases as plain arrays (for tests and inspection). */
+  read(): { W: Float32Array[]; b: Float32Array[] };
+}
+
+export function makeNetwork(tf: Tf, sizes: number[], activation: Activation, W: TF.Tensor[], b: TF.Tensor[]): EbmNetwork {
+  if (W.length !== sizes.length - 1 || b.length !== sizes.length - 1) throw new Error('internal: weights do not match layer sizes');
+  const Wv = W.map((w) => tf.variable(w, true));
+  const bv = b.map((x) => tf.variable(x, true));
+  let disposed = false;
+  const net: EbmNetwork = {
+    type: 'ebm.network',
+    sizes: [...sizes],
+    activation,
+    W: Wv,
+    b: bv,
+    clone() {
+      return tf.tidy(() => makeNetwork(tf, sizes, activation, Wv.map((w) => w.clone()), bv.map((x) => x.clone())));
+    },
+    read() {
+      return { W: Wv.map((w) => w.dataSync() as Float32Array), b: bv.map((x) => x.dataSync() as Float32Array) };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const v of [...Wv, ...bv]) v.dispose();
+    },
+  };
+  return net;
+}
+
+export interface InitOptions {
+  init: 'glorot_uniform' | 'constant';
+  /** Glorot: a gain on the range ±sqrt(6/(n_in+n_out)); constant: the value of every weight. */
+  scale: number;
+  bias: number;
+  seed: () => number;
+}
+
+export function initNetwork(tf: Tf, sizes: number[], activation: Activation, o: InitOptions): EbmNetwork {
+  return tf.tidy(() => {
+    const W: TF.Tensor[] = [];
+    const b: TF.Tensor[] = [];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const [nIn, nOut] = [sizes[l], sizes[l + 1]];
+      if (o.init === 'constant') W.push(tf.fill([nIn, nOut], o.scale));
+      else {
+        const a = o.scale * Math.sqrt(6 / (nIn + nOut));
+        W.push(tf.randomUniform([nIn, nOut], -a, a, 'float32', o.seed()));
+      }
+      b.push(tf.fill([nOut], o.bias));
+    }
+    return makeNetwork(tf, sizes, activation, W, b);
+  });
+}
+
+/** ρ(s): clip(s,0,1), or the logistic sigmoid(4s − 2) that has the same slope at s = ½. */
+export function rho(tf: Tf, act: Activation, s: TF.Tensor): TF.Tensor {
+  return act === 'hard_sigmoid' ? tf.clipByValue(s, 0, 1) : tf.sigmoid(tf.sub(tf.mul(s, 4), 2));
+}
+
+/** ρ'(s): 1 on [0,1] and 0 outside for the hard sigmoid (a saturated unit ignores its input); 4σ(1−σ) for the sigmoid. */
+export function rhoPrime(tf: Tf, act: Activation, s: TF.Tensor): TF.Tensor {
+  if (act === 'hard_sigmoid') return tf.cast(tf.logicalAnd(tf.greaterEqual(s, 0), tf.lessEqual(s, 1)), 'float32');
+  const g = tf.sigmoid(tf.sub(tf.mul(s, 4), 2));
+  return tf.mul(tf.mul(g, tf.sub(1, g)), 4);
+}
+
+/** The settings of one relaxation phase. */
+export interface DynamicsSpec {
+  type: 'ebm.dynamics';
+  /** Step size ε (the integration time step over the time constant). */
+  epsilon: number;
+  /** Noise σ: each step adds σ·sqrt(ε)·N(0,1) to every free unit (σ = 0: deterministic relaxation). */
+  sigma: number;
+  steps: number;
+  form: DynamicsForm;
+  nudge?: NudgeSpec;
+}
+
+export interface NudgeSpec {
+  /** β: strength of the force β·∂C/∂s_y pulling the outputs toward the target. */
+  beta: number;
+  /** Draw the sign of β at random for each minibatch (Scellier & Bengio 2016). */
+  randomSign: boolean;
+  /** 'half_squared': C = ½||y − t||² (force β(t − y)); 'squared': C = ||y − t||² (force 2β(t − y), the published code). */
+  cost: 'half_squared' | 'squared';
+}
+
+/** Per-example cost C of the output layer against the target, shape [batch]. */
+export function outputCost(tf: Tf, cost: NudgeSpec['cost'], y: TF.Tensor, target: TF.Tensor): TF.Tensor {
+  const sq = tf.sum(tf.square(tf.sub(y, target)), 1);
+  return cost === 'squared' ? sq : tf.mul(sq, 0.5);
+}
+
+/**
+ * A batch clamped on the visible layer: ρ(x) and its bottom-up drive ρ(x)W0 (constant while the
+ * weights are fixed, so computed once per batch).
+ */
+export interface Clamp {
+  rx: TF.Tensor2D;
+  xW0: TF.Tensor2D;
+  dispose(): void;
+}
+
+export function clampInput(tf: Tf, net: EbmNetwork, x: TF.Tensor2D): Clamp {
+  const rx = tf.tidy(() => rho(tf, net.activation, x)) as TF.Tensor2D;
+  const xW0 = tf.matMul(rx, net.W[0]) as TF.Tensor2D;
+  return {
+    rx,
+    xW0,
+    dispose() {
+      rx.dispose();
+      xW0.dispose();
+    },
+  };
+}
+
+/** The input each free layer receives: Σ_j W_ij ρ(s_j) + b_i from the layers below and above. Call inside tidy. */
+export function drives(tf: Tf, net: EbmNetwork, clamp: Clamp, states: TF.Tensor2D[], rates?: TF.Tensor[]): TF.Tensor[] {
+  const r = rates ?? states.map((s) => rho(tf, net.activation, s));
+  const L = states.length;
+  const out: TF.Tensor[] = [];
+  for (let i = 0; i < L; i++) {
+    let d: TF.Tensor = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
+    if (i + 1 < L) d = tf.add(d, tf.matMul(r[i + 1], net.W[i + 1], false, true));
+    out.push(tf.add(d, net.b[i]));
+  }
+  return out;
+}
+
+export interface StepOptions {
+  target?: TF.Tensor;
+  /** Signed β of this phase (0 or absent: free phase). */
+  beta?: number;
+  /** Common noise for several copies: a function returning the noise tensor for layer i (else fresh noise from seed()). */
+  noise?: (i: number, shape: [number, number]) => TF.Tensor;
+  seed?: () => number;
+}
+
+/** One synchronous step of every free layer (2017, Eq. 2.1 with the energy of Eq. 2.7; the nudge of Eq. 3.x on the outputs). */
+export function step(tf: Tf, net: EbmNetwork, clamp: Clamp, dyn: DynamicsSpec, states: TF.Tensor2D[], o: StepOptions = {}): TF.Tensor2D[] {
+  return tf.tidy(() => {
+    const d = drives(tf, net, clamp, states);
+    const L = states.length;
+    const eps = dyn.epsilon;
+    const noiseScale = dyn.sigma * Math.sqrt(eps);
+    return states.map((s, i) => {
+      let force: TF.Tensor = tf.sub(tf.mul(rhoPrime(tf, net.activation, s), d[i]), s);
+      if (i === L - 1 && o.beta && o.target && dyn.nudge) {
+        const k = (dyn.nudge.cost === 'squared' ? 2 : 1) * o.beta;
+        force = tf.add(force, tf.mul(tf.sub(o.target, s), k));
+      }
+      let next: TF.Tensor = tf.add(s, tf.mul(force, eps));
+      if (noiseScale > 0) {
+        const shape = s.shape as [number, number];
+        const n = o.noise ? o.noise(i, shape) : tf.randomNormal(shape, 0, 1, 'float32', o.seed ? o.seed() : undefined);
+        next = tf.add(next, tf.mul(n, noiseScale));
+      }
+      if (dyn.form === 'clipped') next = tf.clipByValue(next, 0, 1);
+      return next as TF.Tensor2D;
+    });
+  });
+}
+
+/** Runs `steps` steps; frees the intermediate states (never the ones passed in). */
+export function relax(
+  tf: Tf,
+  net: EbmNetwork,
+  clamp: Clamp,
+  dyn: DynamicsSpec,
+  states: TF.Tensor2D[],
+  steps: number,
+  o: StepOptions = {},
+  each?: (t: number, s: TF.Tensor2D[]) => void,
+): TF.Tensor2D[] {
+  let cur = states;
+  for (let t = 0; t < steps; t++) {
+    const next = step(tf, net, clamp, dyn, cur, o);
+    if (cur !== states) for (const s of cur) s.dispose();
+    cur = next;
+    each?.(t, cur);
+  }
+  return cur === states ? cur.map((s) => s.clone()) : cur;
+}
+
+/** E(s) per example, shape [batch] (2017, Eq. 2.7; the clamped layer's own terms are constants and left out). */
+export function energy(tf: Tf, net: EbmNetwork, clamp: Clamp, states: TF.Tensor2D[]): TF.Tensor1D {
+  return tf.tidy(() => {
+    const r = states.map((s) => rho(tf, net.activation, s));
+    let e: TF.Tensor = tf.zeros([states[0].shape[0]]);
+    for (let i = 0; i < states.length; i++) {
+      e = tf.add(e, tf.mul(tf.sum(tf.square(states[i]), 1), 0.5));
+      e = tf.sub(e, tf.sum(tf.mul(r[i], net.b[i]), 1));
+      const below = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
+      e = tf.sub(e, tf.sum(tf.mul(below, r[i]), 1));
+    }
+    return e as TF.Tensor1D;
+  });
+}
+
+export function zeroStates(tf: Tf, net: EbmNetwork, batch: number): TF.Tensor2D[] {
+  return net.sizes.slice(1).map((n) => tf.zeros([batch, n]) as TF.Tensor2D);
+}
+
+export function oneHot(tf: Tf, labels: ArrayLike<number>, classes: number): TF.Tensor2D {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as TF.Tensor2D);
+}
+
+export function disposeAll(ts: readonly { dispose(): void }[]): void {
+  for (const t of ts) t.dispose();
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs a plan with tfjs: picks the backend, executes steps in order (a scope's body before the
+ * scope), streams events, records metrics and images, honours Stop between batches, and frees
+ * every tensor it made when it ends.
+ */
+import seedrandom from 'seedrandom';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Plan, PlanStep } from '../core/plan.ts';
+import { flattenSteps } from '../core/plan.ts';
+import { hash } from '../core/compiler.ts';
+import { initBackend } from './backend.ts';
+import type { RunEvent, RunEventListener, RunSummary } from './events.ts';
+import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
+import { allOps } from './ops/index.ts';
+import { writeFileAtomic } from './fs-atomic.ts';
+import { disposeValue } from './values.ts';
+
+export interface RunRequest {
+  plan: Plan;
+  options?: RunOptions;
+  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  /** Overrides the plan's seed. */
+  seed?: number;
+  onEvent?: RunEventListener;
+  /** Set .stopped = true (or call stop()) from outside to stop between batches. */
+  stop?: StopToken;
+  ops?: OpTable;
+}
+
+export class StopToken {
+  stopped = false;
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+export async function runPlan(req: RunRequest): Promise<RunSummary> {
+  const t0 = performance.now();
+  const options = req.options ?? {};
+  const ops = req.ops ?? allOps;
+  const seed = req.seed ?? req.plan.seed;
+  const stop = req.stop ?? new StopToken();
+  const listeners: RunEventListener[] = req.onEvent ? [req.onEvent] : [];
+  const emit = (e: RunEvent): void => {
+    for (const l of listeners) l(e);
+  };
+  const now = (): number => Date.now();
+  const metrics: Record<string, number | number[]> = {};
+  const images: string[] = [];
+  let throughput: number | null = null;
+  let backendName = 'unknown';
+  const values = new Map<string, unknown>();
+  const summary = (status: RunSummary['status'], error?: string): RunSummary => ({
+    graph: req.plan.graph,
+    status,
+    ...(error ? { error } : {}),
+    backend: backendName,
+    seed,
+    wall_seconds: (performance.now() - t0) / 1000,
+    train_examples_per_second: throughput,
+    metrics,
+    images,
+    options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v ?? null])),
+  });
+
+  let currentNode: string | undefined;
+  try {
+    const be = await initBackend(req.backend ?? 'auto');
+    backendName = be.name;
+    const tf = be.tf;
+    const steps = flattenSteps(req.plan.steps);
+    emit({ type: 'start', time: now(), graph: req.plan.graph, backend: be.name, backendNote: be.note, steps: steps.length, seed });
+    if (options.outDir) await mkdir(options.outDir, { recursive: true });
+    for (const [index, step] of steps.entries()) {
+      currentNode = step.node;
+      if (stop.stopped) throw new StopRequested();
+      const impl = ops[step.kind];
+      if (!impl) throw new Error(`no runtime implementation for node kind "${step.kind}"`);
+      emit({ type: 'step', time: now(), node: step.node, kind: step.kind, title: step.label ?? step.node, index, total: steps.length });
+      const ctx = makeContext(tf, be.name, options, seed, step, stop, emit, {
+        metric: (name, v) => {
+          metrics[name] = v;
+        },
+        image: async (name, png, width, height) => {
+          const file = `${name}.png`;
+          if (options.outDir) await writeFileAtomic(join(options.outDir, file), png);
+          if (!images.includes(file)) images.push(file);
+          emit({ type: 'image', time: now(), node: step.node, name, file, width, height, pngBase64: png.toString('base64') });
+          return file;
+        },
+        throughput: (v) => {
+          throughput = v;
+        },
+      });
+      const inputs: Record<string, unknown> = {};
+      for (const [name, ref] of Object.entries(step.inputs)) {
+        inputs[name] = Array.isArray(ref) ? ref.map((r) => values.get(r)) : values.get(ref);
+      }
+      const out = await impl(ctx, inputs, step.params);
+      for (const name of Object.keys(step.outputs)) values.set(`${step.node}.${name}`, out[name]);
+    }
+    const s = summary('done');
+    emit({ type: 'end', time: now(), status: 'done', wallSeconds: s.wall_seconds });
+    return s;
+  } catch (e) {
+    if (e instanceof StopRequested) {
+      const s = summary('stopped');
+      emit({ type: 'end', time: now(), status: 'stopped', wallSeconds: s.wall_seconds, ...(currentNode ? { node: currentNode } : {}) });
+      return s;
+    }
+    const message = e instanceof UserError ? e.message : `${(e as Error).message ?? String(e)}`;
+    const node = e instanceof UserError && e.node ? e.node : currentNode;
+    const s = summary('error', node ? `${node}: ${message}` : message);
+    emit({ type: 'end', time: now(), status: 'error', wallSeconds: s.wall_seconds, error: message, ...(node ? { node } : {}) });
+    if (!(e instanceof UserError) && process.env.PLASTICITY_DEBUG) console.error(e);
+    return s;
+  } finally {
+    for (const v of values.values()) disposeValue(v);
+    values.clear();
+  }
+}
+
+interface Sinks {
+  metric(name: string, v: number | number[]): void;
+  image(name: string, png: Buffer, w: number, h: number): Promise<string>;
+  throughput(v: number): void;
+}
+
+function makeContext(
+  tf: RunContext['tf'],
+  backend: string,
+  options: RunOptions,
+  planSeed: number,
+  step: PlanStep,
+  stop: StopToken,
+  emit: (e: RunEvent) => void,
+  sinks: Sinks,
+): RunContext {
+  const seed = parseInt(hash(`${planSeed}:${step.node}`).slice(0, 8), 16);
+  const rng = seedrandom(String(seed));
+  let lastYield = performance.now();
+  return {
+    tf,
+    backend,
+    options,
+    seed,
+    step,
+    random: () => rng(),
+    nextSeed: () => Math.floor(rng() * 2 ** 31),
+    async checkStop() {
+      // Yield now and then so stop requests and progress I/O get through.
+      if (performance.now() - lastYield > 50) {
+        await new Promise<void>((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
+      if (stop.stopped) throw new StopRequested();
+    },
+    progress(p) {
+      emit({ type: 'progress', time: Date.now(), node: step.node, ...p });
+    },
+    metric(name, value) {
+      sinks.metric(name, value);
+      emit({ type: 'metric', time: Date.now(), node: step.node, name, value });
+    },
+    image: (name, png, w, h) => sinks.image(name, png, w, h),
+    log(message, level = 'info') {
+      emit({ type: 'log', time: Date.now(), level, node: step.node, message });
+    },
+    reportTrainThroughput: (v) => sinks.throughput(v),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Run events: what the CLI prints and writes to metrics.jsonl, and what the desktop app shows.
+ * JSON only, so they cross process and IPC boundaries unchanged.
+ */
+export type RunEvent =
+  | { type: 'start'; time: number; graph: string; backend: string; backendNote: string; steps: number; seed: number }
+  | { type: 'step'; time: number; node: string; kind: string; title: string; index: number; total: number }
+  | {
+      type: 'progress';
+      time: number;
+      node: string;
+      /** What is running, e.g. "train", "inference", "parzen". */
+      phase: string;
+      epoch?: number;
+      epochs?: number;
+      batch?: number;
+      batches?: number;
+      /** Fraction of this phase done, 0..1. */
+      fraction?: number;
+      examplesPerSecond?: number;
+      etaSeconds?: number;
+      metrics?: Record<string, number>;
+    }
+  | { type: 'metric'; time: number; node: string; name: string; value: number | number[] }
+  | { type: 'image'; time: number; node: string; name: string; file: string; width: number; height: number; pngBase64: string }
+  | { type: 'log'; time: number; level: 'info' | 'warn'; node?: string; message: string }
+  | { type: 'end'; time: number; status: 'done' | 'stopped' | 'error'; wallSeconds: number; error?: string; node?: string };
+
+export type RunEventListener = (e: RunEvent) => void;
+
+/** The summary written to OUT/summary.json at the end of a run. */
+export interface RunSummary {
+  graph: string;
+  status: 'done' | 'stopped' | 'error';
+  error?: string;
+  backend: string;
+  seed: number;
+  wall_seconds: number;
+  train_examples_per_second: number | null;
+  metrics: Record<string, number | number[]>;
+  images: string[];
+  options: Record<string, string | number | boolean | null>;
+}

@@ -1,0 +1,69 @@
+/**
+ * The contract between a plan step and the code that executes it. Node kinds (nodes/kinds) are
+ * pure descriptors; each kind id maps here to one OpImpl that does the work with tfjs.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { JsonObject } from '../core/json.ts';
+import type { PlanStep } from '../core/plan.ts';
+import type { RunEvent } from './events.ts';
+
+export type Tf = typeof TF;
+
+/** User-facing overrides from the CLI or the app; a node reads the ones that apply to it. */
+export interface RunOptions {
+  /** Folder with the four MNIST IDX files; absent = the embedded default set. */
+  dataDir?: string;
+  /** Overrides every training node's epochs. */
+  epochs?: number;
+  /** Caps the number of training examples. */
+  trainLimit?: number;
+  /** Caps the number of test examples used by evaluators (for quick runs). */
+  testLimit?: number;
+  /** Caps the number of generated samples (Parzen kernel centres). */
+  sampleLimit?: number;
+  outDir?: string;
+}
+
+/** Thrown (only) by ctx.checkStop() when the user asked the run to stop. */
+export class StopRequested extends Error {
+  constructor() {
+    super('the run was stopped');
+  }
+}
+
+/** A mistake the user can fix (bad data folder, impossible setting): shown as one line, no stack. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly node?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunContext {
+  readonly tf: Tf;
+  readonly backend: string;
+  readonly options: RunOptions;
+  /** The plan's seed combined with the step's node id: same graph, same seed, same numbers. */
+  readonly seed: number;
+  readonly step: PlanStep;
+  /** A seeded uniform [0,1) generator for this step. */
+  random(): number;
+  /** A fresh integer seed for a tfjs random op (tf.randomNormal(shape, 0, 1, 'float32', seed)). */
+  nextSeed(): number;
+  /** Throws StopRequested if a stop was requested; call between batches. Also yields to the event loop. */
+  checkStop(): Promise<void>;
+  progress(p: Omit<Extract<RunEvent, { type: 'progress' }>, 'type' | 'time' | 'node'>): void;
+  /** Records a named metric for summary.json and metrics.jsonl. */
+  metric(name: string, value: number | number[]): void;
+  /** Writes a PNG into the output folder (if any) and announces it; returns the file name. */
+  image(name: string, png: Buffer, width: number, height: number): Promise<string>;
+  log(message: string, level?: 'info' | 'warn'): void;
+  /** Reports training throughput for summary.json (examples/s over the whole training). */
+  reportTrainThroughput(examplesPerSecond: number): void;
+}
+
+export type OpImpl = (ctx: RunContext, inputs: Record<string, unknown>, params: JsonObject) => Promise<Record<string, unknown>>;
+
+export type OpTable = Record<string, OpImpl>;

@@ -1,0 +1,132 @@
+/**
+ * Hosts runs for the app: compiles the document, hands the plan to an engine worker (one per run,
+ * so a run's memory goes away with it) and relays its events. Stop asks the worker to stop between
+ * batches; if it has not ended within `hardStopMs` the worker is terminated and the run is reported
+ * as stopped anyway, so Stop always takes effect within about a second.
+ */
+import { Worker } from 'node:worker_threads';
+import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
+import { createRegistry } from '../kinds/index.ts';
+import type { RunEvent, RunSummary } from '../runtime/events.ts';
+import type { RunOptions } from '../runtime/op.ts';
+import type { Backend, EngineChannel, FromEngine, SpawnEngine } from './engine-protocol.ts';
+
+export interface RunHostEvents {
+  event(runId: string, event: RunEvent): void;
+  finished(runId: string, summary: RunSummary): void;
+}
+
+interface ActiveRun {
+  runId: string;
+  channel: EngineChannel;
+  graph: string;
+  backend: string;
+  startedAt: number;
+  ended: boolean;
+  stopTimer?: ReturnType<typeof setTimeout>;
+}
+
+export class RunHost {
+  private active: ActiveRun | null = null;
+  private counter = 0;
+
+  constructor(
+    private readonly spawn: SpawnEngine,
+    private readonly sink: RunHostEvents,
+    private readonly hardStopMs = 1000,
+  ) {}
+
+  get running(): string | null {
+    return this.active && !this.active.ended ? this.active.runId : null;
+  }
+
+  start(req: { doc: GraphDocument; options: RunOptions; backend: Backend }): { runId: string } {
+    if (this.running) throw new Error('a run is already in progress; stop it first');
+    const compiled = compileGraph(req.doc, createRegistry());
+    if (!compiled.ok) {
+      const errs = compiled.diagnostics.filter((d) => d.severity === 'error');
+      throw new Error(`the graph has ${errs.length} problem${errs.length === 1 ? '' : 's'}: ${errs.slice(0, 3).map(formatDiagnostic).join('; ')}`);
+    }
+    const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
+    const channel = this.spawn();
+    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt: Date.now(), ended: false };
+    this.active = run;
+    channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
+    channel.onExit((code) => {
+      if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})`);
+    });
+    channel.post({ type: 'run', runId, plan: compiled.plan, options: req.options, backend: req.backend });
+    return { runId };
+  }
+
+  stop(runId: string): boolean {
+    const run = this.active;
+    if (!run || run.runId !== runId || run.ended) return false;
+    run.channel.post({ type: 'stop', runId });
+    run.stopTimer ??= setTimeout(() => {
+      if (!run.ended) this.finish(run, 'stopped');
+    }, this.hardStopMs);
+    return true;
+  }
+
+  /** Ends everything (window closing, server shutting down). */
+  dispose(): void {
+    if (this.active && !this.active.ended) this.finish(this.active, 'stopped');
+  }
+
+  private onMessage(run: ActiveRun, msg: FromEngine): void {
+    if (run.ended || msg.runId !== run.runId) return;
+    if (msg.type === 'event') {
+      if (msg.event.type === 'start') run.backend = msg.event.backend;
+      if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
+      this.sink.event(run.runId, msg.event);
+    } else if (msg.type === 'done') {
+      this.finish(run, msg.summary.status, msg.summary.error, msg.summary);
+    } else {
+      this.finish(run, 'error', msg.message);
+    }
+  }
+
+  private finish(run: ActiveRun, status: RunSummary['status'], error?: string, summary?: RunSummary): void {
+    run.ended = true;
+    if (run.stopTimer) clearTimeout(run.stopTimer);
+    const wallSeconds = (Date.now() - run.startedAt) / 1000;
+    const s: RunSummary = summary ?? {
+      graph: run.graph,
+      status,
+      ...(error ? { error } : {}),
+      backend: run.backend,
+      seed: 0,
+      wall_seconds: wallSeconds,
+      train_examples_per_second: null,
+      metrics: {},
+      images: [],
+      options: {},
+    };
+    this.sink.event(run.runId, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
+    this.sink.finished(run.runId, s);
+    run.channel.kill();
+    if (this.active === run) this.active = null;
+  }
+}
+
+/** Spawns the engine in a worker_thread. From TypeScript sources (tsx), through a tiny loader bootstrap. */
+export function spawnThreadEngine(): EngineChannel {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const worker = fromSource
+    ? new Worker(new URL('./engine-boot.mjs', import.meta.url), { workerData: { entry: new URL('./engine-thread.ts', import.meta.url).href } })
+    : new Worker(new URL('./engine-thread.js', import.meta.url));
+  let exited = false;
+  worker.on('exit', () => {
+    exited = true;
+  });
+  worker.on('error', (e) => console.error('engine worker failed:', e.message));
+  return {
+    post: (msg) => worker.postMessage(msg),
+    onMessage: (cb) => worker.on('message', cb),
+    onExit: (cb) => worker.on('exit', (code) => cb(code)),
+    kill: () => {
+      if (!exited) void worker.terminate();
+    },
+  };
+}

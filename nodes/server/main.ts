@@ -1,0 +1,66 @@
+/**
+ * `npm run serve [-- --port N] [-- --workspace DIR]`: browser mode. Builds the renderer when its
+ * build is missing or older than its sources, starts the server on 127.0.0.1 and prints the URL
+ * to open (it carries the access token).
+ */
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { DEFAULT_EXAMPLES_DIR } from './files.ts';
+import { DEFAULT_STATIC_DIR, REPO_ROOT, startLabServer } from './ws-server.ts';
+
+async function newest(dir: string): Promise<number> {
+  let t = 0;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, await newest(p));
+    else t = Math.max(t, (await stat(p)).mtimeMs);
+  }
+  return t;
+}
+
+export async function ensureRendererBuilt(force = false): Promise<void> {
+  const index = join(DEFAULT_STATIC_DIR, 'index.html');
+  const built = (await stat(index).catch(() => null))?.mtimeMs ?? 0;
+  const sources = Math.max(
+    ...(await Promise.all(['renderer', 'electron/common', 'nodes/core', 'nodes/kinds'].map((d) => newest(join(REPO_ROOT, d))))),
+  );
+  if (!force && built > sources) return;
+  console.log('building the renderer…');
+  const { build } = await import('vite');
+  await build({ configFile: join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('plasticity-serve')
+    .description('Serve the Plasticity Lab editor to a browser, with the engine in this process')
+    .option('-p, --port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8420')
+    .option('-w, --workspace <dir>', 'folder where graphs are opened and saved', 'workspace')
+    .option('--examples <dir>', 'folder of example graphs', DEFAULT_EXAMPLES_DIR)
+    .option('--no-build', 'do not rebuild the renderer, even when it is out of date')
+    .parse();
+  const opts = program.opts<{ port: string; workspace: string; examples: string; build: boolean }>();
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535, got ${opts.port}`);
+    process.exit(2);
+  }
+  if (opts.build) await ensureRendererBuilt();
+  const workspace = resolve(opts.workspace);
+  await mkdir(workspace, { recursive: true });
+  const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const server = await startLabServer({ port, staticDir: DEFAULT_STATIC_DIR, workspace, examplesDir: resolve(opts.examples), version: pkg.version });
+  console.log(`Plasticity Lab is serving ${workspace}`);
+  console.log(`Open ${server.url}`);
+  const shutdown = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+void main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

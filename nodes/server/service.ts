@@ -1,0 +1,97 @@
+/**
+ * The LabService for browser mode: files live in one workspace folder (relative paths only, no way
+ * out of it), examples come from the repository, and runs go to a worker thread.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join, normalize, resolve, sep } from 'node:path';
+import { platform } from 'node:os';
+import type { EventName, EventPayload, LabServiceImpl } from '../../electron/common/contract.ts';
+import { Autosave, listExamples, listJsonFiles, readExample, writeFileAtomic } from './files.ts';
+import { RunHost, spawnThreadEngine } from './engine-host.ts';
+import type { SpawnEngine } from './engine-protocol.ts';
+
+export interface ServerServiceOptions {
+  workspace: string;
+  examplesDir: string;
+  version: string;
+  emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+  spawn?: SpawnEngine;
+}
+
+export function createServerService(o: ServerServiceOptions): { service: LabServiceImpl; host: RunHost } {
+  const host = new RunHost(o.spawn ?? spawnThreadEngine, {
+    event: (runId, event) => o.emit('onRunEvent', { runId, event }),
+    finished: (runId, summary) => o.emit('onRunFinished', { runId, summary }),
+  });
+  const autosave = new Autosave(join(o.workspace, '.autosave.plasticity.json'));
+  const recent: string[] = [];
+  const touch = (p: string): void => {
+    const i = recent.indexOf(p);
+    if (i >= 0) recent.splice(i, 1);
+    recent.unshift(p);
+    recent.length = Math.min(recent.length, 10);
+  };
+  /** A path the browser may use: relative, inside the workspace, a .json file. */
+  const inWorkspace = (p: string): string => {
+    const rel = normalize(p).replace(/^([/\\])+/, '');
+    const full = resolve(o.workspace, rel);
+    if (!full.startsWith(resolve(o.workspace) + sep)) throw new Error(`${p} is outside the workspace`);
+    if (!full.endsWith('.json')) throw new Error('graph documents are .json files');
+    return full;
+  };
+
+  const service: LabServiceImpl = {
+    async getInfo() {
+      return { version: o.version, nativeDialogs: false, workspace: o.workspace, platform: platform() };
+    },
+    async listExamples() {
+      return { examples: await listExamples(o.examplesDir) };
+    },
+    async readExample({ id }) {
+      return { id, text: await readExample(o.examplesDir, id) };
+    },
+    async listFiles() {
+      return { files: await listJsonFiles(o.workspace), recent: [...recent] };
+    },
+    async openDialog() {
+      return { path: null };
+    },
+    async saveDialog() {
+      return { path: null };
+    },
+    async readFile({ path }) {
+      const full = inWorkspace(path);
+      let text: string;
+      try {
+        text = await readFile(full, 'utf8');
+      } catch {
+        throw new Error(`cannot read ${path}: no such file in the workspace`);
+      }
+      touch(path);
+      return { path, name: basename(full), text };
+    },
+    async writeFile({ path, text }) {
+      const full = inWorkspace(path);
+      await writeFileAtomic(full, text);
+      touch(path);
+      return { path, name: basename(full) };
+    },
+    async autosave({ text }) {
+      await autosave.write(text);
+      return {};
+    },
+    async recoverAutosave() {
+      return autosave.read();
+    },
+    async startRun({ doc, options, backend }) {
+      return host.start({ doc, options, backend });
+    },
+    async stopRun({ runId }) {
+      return { stopped: host.stop(runId) };
+    },
+    async setTitle() {
+      return {};
+    },
+  };
+  return { service, host };
+}

@@ -1,0 +1,474 @@
+/**
+ * The Rete binding over our framework-free graph model (nodes/core): turns node kind descriptors
+ * into Rete nodes, a graph document into an editor state and back, refuses wires with the same
+ * `canConnect` the compiler uses, and wires up history, selection, scopes, minimap and arrange.
+ * The Svelte app talks to this class only; it never touches Rete directly.
+ */
+import { NodeEditor } from 'rete';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
+import { Presets as SveltePresets, SveltePlugin } from 'rete-svelte-plugin/5';
+import { HistoryPlugin, Presets as HistoryPresets, type HistoryAction } from 'rete-history-plugin';
+import { MinimapPlugin } from 'rete-minimap-plugin';
+import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
+import { ScopesPlugin, Presets as ScopesPresets } from 'rete-scopes-plugin';
+import {
+  canConnect,
+  graphSchema,
+  type Diagnostic,
+  type GraphDocument,
+  type GraphNode,
+  type JsonObject,
+  type JsonValue,
+  type KindRegistry,
+  type Wire,
+} from '../../../nodes/core/index.ts';
+import { LabConnection, LabNode, type Schemes } from './model';
+import NodeView from './NodeView.svelte';
+import SocketView from './SocketView.svelte';
+import ConnectionView from './ConnectionView.svelte';
+
+type AreaExtra = any; // the union of render signals of the plugins below; Rete types it loosely
+
+export type ChangeKind = 'structure' | 'position' | 'params' | 'load';
+
+export interface EditorCallbacks {
+  onChange(kind: ChangeKind): void;
+  onSelection(ids: string[]): void;
+  /** A wire the user tried to make was refused; `reason` is the sentence to show. */
+  onRefused(reason: string): void;
+}
+
+interface Clip {
+  nodes: GraphNode[];
+  wires: Wire[];
+}
+
+class ParamAction implements HistoryAction {
+  constructor(
+    private readonly apply: (value: JsonValue | undefined) => Promise<void>,
+    private readonly before: JsonValue | undefined,
+    private readonly after: JsonValue | undefined,
+  ) {}
+  async undo(): Promise<void> {
+    await this.apply(this.before);
+  }
+  async redo(): Promise<void> {
+    await this.apply(this.after);
+  }
+}
+
+export class LabEditor {
+  readonly editor = new NodeEditor<Schemes>();
+  readonly area: AreaPlugin<Schemes, AreaExtra>;
+  private readonly history = new HistoryPlugin<Schemes>();
+  private readonly selector = AreaExtensions.selector();
+  private readonly arrange = new AutoArrangePlugin<Schemes>();
+  private base: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'untitled', seed: 1, nodes: [], wires: [] };
+  private order: string[] = [];
+  private loading = false;
+  private clip: Clip | null = null;
+  private selectionTimer = 0;
+  private lastSelection = '';
+
+  constructor(
+    readonly container: HTMLElement,
+    readonly registry: KindRegistry,
+    private readonly cb: EditorCallbacks,
+  ) {
+    this.area = new AreaPlugin<Schemes, AreaExtra>(container);
+    const connection = new ConnectionPlugin<Schemes, AreaExtra>();
+    const render = new SveltePlugin<Schemes, AreaExtra>();
+    const scopes = new ScopesPlugin<Schemes>({ padding: () => ({ top: 44, left: 20, right: 20, bottom: 20 }) });
+    const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+
+    render.addPreset(
+      SveltePresets.classic.setup({
+        customize: {
+          node: () => NodeView as any,
+          socket: () => SocketView as any,
+          connection: () => ConnectionView as any,
+        },
+      }) as any,
+    );
+    render.addPreset(SveltePresets.minimap.setup({ size: 180 }) as any);
+
+    connection.addPreset(
+      () =>
+        new ClassicFlow({
+          canMakeConnection: (from, to) => {
+            const pair = getSourceTarget(from, to);
+            if (!pair) {
+              if (from.side === to.side) this.cb.onRefused(`a wire goes from an output to an input, not ${from.side} to ${to.side}`);
+              return false;
+            }
+            const [src, dst] = pair;
+            const check = this.checkWire(src.nodeId, src.key, dst.nodeId, dst.key);
+            if (!check.ok) {
+              this.cb.onRefused(check.reason);
+              return false;
+            }
+            return true;
+          },
+          makeConnection: (from, to, context) => {
+            const pair = getSourceTarget(from, to);
+            if (!pair) return false;
+            const [src, dst] = pair;
+            void context.editor.addConnection(this.makeConnection(src.nodeId, src.key, dst.nodeId, dst.key) as any);
+            return true;
+          },
+        }) as any,
+    );
+
+    this.history.addPreset(HistoryPresets.classic.setup());
+    scopes.addPreset(ScopesPresets.classic.setup());
+    this.arrange.addPreset(ArrangePresets.classic.setup());
+
+    this.editor.use(this.area);
+    this.area.use(connection);
+    this.area.use(render);
+    this.area.use(scopes);
+    this.area.use(this.history as any);
+    this.area.use(minimap);
+    this.area.use(this.arrange);
+
+    AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+    AreaExtensions.simpleNodesOrder(this.area);
+    AreaExtensions.restrictor(this.area, { scaling: { min: 0.1, max: 2 } });
+
+    // A second check in the pipe: wires added by paste, undo or code go through the same rule.
+    this.editor.addPipe((ctx) => {
+      if (ctx.type === 'connectioncreate') {
+        const c = ctx.data;
+        const check = this.checkWire(c.source, c.sourceOutput, c.target, c.targetInput, true);
+        if (!check.ok) {
+          if (!this.loading) this.cb.onRefused(check.reason);
+          return undefined;
+        }
+      }
+      if (ctx.type === 'nodecreated') this.order.push(ctx.data.id);
+      if (ctx.type === 'noderemoved') this.order = this.order.filter((i) => i !== ctx.data.id);
+      if (!this.loading && (ctx.type === 'nodecreated' || ctx.type === 'noderemoved' || ctx.type === 'connectioncreated' || ctx.type === 'connectionremoved')) {
+        this.cb.onChange('structure');
+        this.scheduleSelection();
+      }
+      return ctx;
+    });
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'nodetranslated' && !this.loading) this.cb.onChange('position');
+      if (ctx.type === 'nodepicked' || ctx.type === 'pointerup' || ctx.type === 'pointerdown') this.scheduleSelection();
+      return ctx;
+    });
+
+  }
+
+  // ---- wires ----------------------------------------------------------------------------------
+
+  /** The one rule: canConnect on the port types, plus "one wire per input" unless it takes several. */
+  checkWire(source: string, output: string, target: string, input: string, existingOk = false): { ok: true } | { ok: false; reason: string } {
+    const s = this.editor.getNode(source);
+    const t = this.editor.getNode(target);
+    if (!s || !t) return { ok: false, reason: 'that node no longer exists' };
+    const out = s.def.outputs[output];
+    const inp = t.def.inputs[input];
+    if (!out || !inp) return { ok: false, reason: 'unknown port' };
+    if (source === target) return { ok: false, reason: 'a node cannot feed itself' };
+    const c = canConnect(out.type, inp.type);
+    if (!c.ok) return { ok: false, reason: `${t.label ?? t.def.title}.${input}: ${c.reason}` };
+    if (!existingOk && !inp.multiple) {
+      // ClassicFlow replaces the existing wire of a single input, which is what users expect.
+      return { ok: true };
+    }
+    return { ok: true };
+  }
+
+  private makeConnection(source: string, output: string, target: string, input: string, id?: string): LabConnection {
+    const s = this.editor.getNode(source);
+    const t = this.editor.getNode(target);
+    const c = new LabConnection(s, output, t, input, s.def.outputs[output].type);
+    if (id) c.id = id;
+    return c;
+  }
+
+  // ---- document <-> editor ----------------------------------------------------------------------
+
+  async load(doc: GraphDocument): Promise<void> {
+    this.loading = true;
+    try {
+      this.base = doc;
+      await this.editor.clear();
+      this.order = [];
+      // Scopes first, so children can be placed inside them; the document order is kept for saving.
+      const sorted = [...doc.nodes].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)));
+      const unknown: string[] = [];
+      for (const n of sorted) {
+        const def = this.registry.get(n.kind);
+        if (!def) {
+          unknown.push(n.id);
+          continue;
+        }
+        const node = new LabNode(n.id, def, { ...n.params });
+        if (n.label !== undefined) node.label = n.label;
+        if (n.version !== undefined) node.version = n.version;
+        if (n.parent !== undefined) node.parent = n.parent;
+        await this.editor.addNode(node);
+        await this.area.translate(node.id, { x: n.position[0], y: n.position[1] });
+      }
+      this.order = doc.nodes.map((n) => n.id).filter((id) => !unknown.includes(id));
+      for (const w of doc.wires) {
+        if (!this.editor.getNode(w.from.node) || !this.editor.getNode(w.to.node)) continue;
+        await this.editor.addConnection(this.makeConnection(w.from.node, w.from.port, w.to.node, w.to.port));
+      }
+      this.history.clear();
+    } finally {
+      this.loading = false;
+    }
+    this.cb.onChange('load');
+    this.scheduleSelection();
+  }
+
+  toDocument(): GraphDocument {
+    const byId = new Map(this.editor.getNodes().map((n) => [n.id, n]));
+    const nodes: GraphNode[] = [];
+    for (const id of this.order) {
+      const n = byId.get(id);
+      if (!n) continue;
+      const pos = this.area.nodeViews.get(id)?.position ?? { x: 0, y: 0 };
+      nodes.push({
+        id,
+        kind: n.def.kind,
+        ...(n.version !== undefined ? { version: n.version } : {}),
+        ...(n.label !== undefined ? { label: n.label } : {}),
+        params: n.params,
+        position: [pos.x, pos.y],
+        ...(n.parent !== undefined ? { parent: n.parent } : {}),
+      });
+    }
+    const wires: Wire[] = this.editor.getConnections().map((c) => ({ from: { node: c.source, port: c.sourceOutput }, to: { node: c.target, port: c.targetInput } }));
+    const { nodes: _n, wires: _w, ...rest } = this.base;
+    return graphSchema.parse({ ...rest, nodes, wires });
+  }
+
+  /** Keeps name/description/seed/meta when the app edits them. */
+  setDocumentFields(fields: Partial<Pick<GraphDocument, 'name' | 'description' | 'seed'>>): void {
+    this.base = { ...this.base, ...fields };
+    this.cb.onChange('params');
+  }
+
+  // ---- nodes ----------------------------------------------------------------------------------------
+
+  freshId(kind: string): string {
+    const stem = (kind.split('.').pop() ?? 'node').replace(/[^\w]/g, '').toLowerCase() || 'node';
+    for (let i = 1; ; i++) if (!this.editor.getNode(`${stem}${i}`)) return `${stem}${i}`;
+  }
+
+  async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string): Promise<LabNode | null> {
+    const def = this.registry.get(kind);
+    if (!def) return null;
+    const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
+    await this.editor.addNode(node);
+    const pos = at ?? this.viewCenter();
+    await this.area.translate(node.id, pos);
+    await this.select([node.id]);
+    return node;
+  }
+
+  /** Adds a node where a palette item was dropped (client coordinates). */
+  async addNodeAtClient(kind: string, clientX: number, clientY: number): Promise<LabNode | null> {
+    this.area.area.setPointerFrom({ clientX, clientY } as PointerEvent);
+    const p = this.area.area.pointer;
+    return this.addNode(kind, { x: p.x - 40, y: p.y - 16 });
+  }
+
+  viewCenter(): { x: number; y: number } {
+    const { x, y, k } = this.area.area.transform;
+    const r = this.container.getBoundingClientRect();
+    return { x: (r.width / 2 - x) / k - 100, y: (r.height / 2 - y) / k - 40 };
+  }
+
+  getNode(id: string): LabNode | undefined {
+    return this.editor.getNode(id);
+  }
+
+  async setParam(id: string, name: string, value: JsonValue | undefined): Promise<void> {
+    const node = this.editor.getNode(id);
+    if (!node) return;
+    const before = name in node.params ? node.params[name] : undefined;
+    const apply = async (v: JsonValue | undefined): Promise<void> => {
+      const n = this.editor.getNode(id);
+      if (!n) return;
+      const next = { ...n.params };
+      if (v === undefined) delete next[name];
+      else next[name] = v;
+      n.params = next;
+      await this.area.update('node', id);
+      this.cb.onChange('params');
+      this.scheduleSelection(true);
+    };
+    await apply(value);
+    this.history.add(new ParamAction(apply, before, value));
+  }
+
+  async setLabel(id: string, label: string | undefined): Promise<void> {
+    const node = this.editor.getNode(id);
+    if (!node) return;
+    const before = node.label;
+    const apply = async (v: string | undefined): Promise<void> => {
+      const n = this.editor.getNode(id);
+      if (!n) return;
+      n.label = v || undefined;
+      await this.area.update('node', id);
+      this.cb.onChange('params');
+    };
+    await apply(label);
+    this.history.add(new ParamAction((v) => apply(v as string | undefined), before, label));
+  }
+
+  setDiagnostics(diags: readonly Diagnostic[]): void {
+    const by = new Map<string, Diagnostic[]>();
+    for (const d of diags) if (d.node) by.set(d.node, [...(by.get(d.node) ?? []), d]);
+    for (const n of this.editor.getNodes()) {
+      const next = by.get(n.id) ?? [];
+      const key = (ds: Diagnostic[]): string => ds.map((d) => `${d.severity}|${d.port}|${d.message}`).join('\n');
+      if (key(next) !== key(n.problems)) {
+        n.problems = next;
+        void this.area.update('node', n.id);
+      }
+    }
+  }
+
+  // ---- selection, clipboard, delete -----------------------------------------------------------------
+
+  selected(): LabNode[] {
+    return this.editor.getNodes().filter((n) => n.selected);
+  }
+
+  private scheduleSelection(force = false): void {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = window.setTimeout(() => {
+      const ids = this.selected().map((n) => n.id);
+      const key = ids.join(',');
+      if (force || key !== this.lastSelection) {
+        this.lastSelection = key;
+        this.cb.onSelection(ids);
+      }
+    }, 0);
+  }
+
+  async select(ids: string[]): Promise<void> {
+    await this.selector.unselectAll();
+    for (const [i, id] of ids.entries()) {
+      const node = this.editor.getNode(id);
+      if (!node) continue;
+      await this.selector.add(
+        {
+          id,
+          label: 'node',
+          translate: async (dx, dy) => {
+            const v = this.area.nodeViews.get(id);
+            if (v) await this.area.translate(id, { x: v.position.x + dx, y: v.position.y + dy });
+          },
+          unselect: async () => {
+            node.selected = false;
+            await this.area.update('node', id);
+          },
+        },
+        i > 0,
+      );
+      node.selected = true;
+      await this.area.update('node', id);
+    }
+    this.scheduleSelection();
+  }
+
+  async selectAll(): Promise<void> {
+    await this.select(this.editor.getNodes().map((n) => n.id));
+  }
+
+  async focusNode(id: string): Promise<void> {
+    const node = this.editor.getNode(id);
+    if (!node) return;
+    await this.select([id]);
+    await AreaExtensions.zoomAt(this.area, [node], { scale: 0.9 });
+  }
+
+  async deleteSelected(): Promise<void> {
+    const ids = new Set(this.selected().map((n) => n.id));
+    if (!ids.size) return;
+    // A scope takes its body with it.
+    for (const n of this.editor.getNodes()) if (n.parent && ids.has(n.parent)) ids.add(n.id);
+    for (const c of this.editor.getConnections()) if (ids.has(c.source) || ids.has(c.target)) await this.editor.removeConnection(c.id);
+    // Children before their scope.
+    const list = [...ids].sort((a, b) => Number(Boolean(this.editor.getNode(b)?.parent)) - Number(Boolean(this.editor.getNode(a)?.parent)));
+    for (const id of list) if (this.editor.getNode(id)) await this.editor.removeNode(id);
+  }
+
+  copy(): Clip | null {
+    const doc = this.toDocument();
+    const ids = new Set(this.selected().map((n) => n.id));
+    if (!ids.size) return null;
+    this.clip = {
+      nodes: doc.nodes.filter((n) => ids.has(n.id)),
+      wires: doc.wires.filter((w) => ids.has(w.from.node) && ids.has(w.to.node)),
+    };
+    return this.clip;
+  }
+
+  async cut(): Promise<void> {
+    if (this.copy()) await this.deleteSelected();
+  }
+
+  async paste(clip: Clip | null = this.clip): Promise<void> {
+    if (!clip?.nodes.length) return;
+    const rename = new Map<string, string>();
+    const added: string[] = [];
+    for (const n of clip.nodes) {
+      const node = await this.addNode(n.kind, { x: n.position[0] + 40, y: n.position[1] + 40 }, { ...n.params });
+      if (!node) continue;
+      rename.set(n.id, node.id);
+      if (n.label) node.label = n.label;
+      added.push(node.id);
+    }
+    for (const n of clip.nodes) {
+      const id = rename.get(n.id);
+      const parent = n.parent ? rename.get(n.parent) : undefined;
+      if (id && parent) this.editor.getNode(id).parent = parent;
+    }
+    for (const w of clip.wires) {
+      const a = rename.get(w.from.node);
+      const b = rename.get(w.to.node);
+      if (a && b) await this.editor.addConnection(this.makeConnection(a, w.from.port, b, w.to.port));
+    }
+    if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, position: [n.position[0] + 40, n.position[1] + 40] })), wires: clip.wires };
+    await this.select(added);
+  }
+
+  // ---- history, view -----------------------------------------------------------------------------------
+
+  async undo(): Promise<void> {
+    await this.history.undo();
+    this.cb.onChange('structure');
+    this.scheduleSelection(true);
+  }
+
+  async redo(): Promise<void> {
+    await this.history.redo();
+    this.cb.onChange('structure');
+    this.scheduleSelection(true);
+  }
+
+  async zoomToFit(): Promise<void> {
+    const nodes = this.editor.getNodes();
+    if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 });
+  }
+
+  async autoArrange(): Promise<void> {
+    await this.arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } } as any);
+    await this.zoomToFit();
+    this.cb.onChange('position');
+  }
+
+  destroy(): void {
+    this.area.destroy();
+  }
+}

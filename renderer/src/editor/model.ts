@@ -1,0 +1,91 @@
+/**
+ * The Rete scheme for our graphs: a LabNode per graph node (its kind descriptor, JSON params and
+ * the compiler's diagnostics), one socket instance per port type, and typed connections.
+ */
+import { ClassicPreset, type GetSchemes } from 'rete';
+import type { AnyNodeKind, Diagnostic, JsonObject, PortType } from '../../../nodes/core/index.ts';
+import { PORT_TYPES } from '../../../nodes/core/index.ts';
+
+export class TypedSocket extends ClassicPreset.Socket {
+  constructor(readonly type: PortType) {
+    super(type);
+  }
+}
+
+const sockets = new Map<PortType, TypedSocket>();
+export function socketFor(type: PortType): TypedSocket {
+  let s = sockets.get(type);
+  if (!s) sockets.set(type, (s = new TypedSocket(type)));
+  return s;
+}
+
+export const NODE_WIDTH = 232;
+const HEADER = 38;
+const ROW = 26;
+const FOOTER = 30;
+
+export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Record<string, TypedSocket>, Record<string, never>> {
+  width = NODE_WIDTH;
+  height: number;
+  /** Set by the scopes plugin and by documents: the loop scope that owns this node. */
+  parent?: string;
+  problems: Diagnostic[] = [];
+  /** Fields of the graph node that the editor does not use but must keep verbatim. */
+  label?: string;
+  version?: number;
+
+  constructor(
+    id: string,
+    readonly def: AnyNodeKind,
+    public params: JsonObject,
+  ) {
+    super(def.title);
+    this.id = id;
+    for (const [name, spec] of Object.entries(def.inputs)) {
+      this.addInput(name, new ClassicPreset.Input(socketFor(spec.type), name, Boolean(spec.multiple)));
+    }
+    for (const [name, spec] of Object.entries(def.outputs)) {
+      this.addOutput(name, new ClassicPreset.Output(socketFor(spec.type), name, true));
+    }
+    const rows = Math.max(Object.keys(def.inputs).length, Object.keys(def.outputs).length, 1);
+    this.height = HEADER + rows * ROW + FOOTER;
+  }
+
+  get isScope(): boolean {
+    return Boolean(this.def.scope);
+  }
+}
+
+export class LabConnection extends ClassicPreset.Connection<LabNode, LabNode> {
+  constructor(
+    source: LabNode,
+    sourceOutput: string,
+    target: LabNode,
+    targetInput: string,
+    readonly portType: PortType,
+  ) {
+    super(source, sourceOutput, target, targetInput);
+  }
+}
+
+export type Schemes = GetSchemes<LabNode, LabConnection>;
+
+export const portColor = (t: PortType): string => PORT_TYPES[t]?.color ?? '#999';
+
+/** One short line under the title: the first few params, so a graph reads without the inspector. */
+export function paramSummary(node: LabNode): string {
+  const parts: string[] = [];
+  for (const [name, spec] of Object.entries(node.def.params)) {
+    const v = name in node.params ? node.params[name] : spec.default;
+    if (typeof v === 'number') parts.push(`${name} ${fmt(v)}`);
+    else if (typeof v === 'string' && v.length <= 12) parts.push(v);
+    if (parts.length >= 3) break;
+  }
+  return parts.join(' · ');
+}
+
+function fmt(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(+v.toPrecision(3));
+}

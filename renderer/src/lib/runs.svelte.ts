@@ -1,0 +1,152 @@
+/**
+ * Run state for this session: the live run and the history of finished ones, fed by the
+ * contract's onRunEvent / onRunFinished events. Charts read `series` (scalars over batches, from
+ * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
+ */
+import type { EventPayload } from '../../../electron/common/contract.ts';
+
+type RunEvent = EventPayload<'onRunEvent'>['event'];
+type Progress = Extract<RunEvent, { type: 'progress' }>;
+type Summary = EventPayload<'onRunFinished'>['summary'];
+
+export interface Series {
+  x: number[];
+  y: number[];
+}
+
+export interface RunImage {
+  name: string;
+  node: string;
+  src: string;
+  width: number;
+  height: number;
+  at: number;
+}
+
+export class RunRecord {
+  readonly id: string;
+  readonly graph: string;
+  readonly startedAt = Date.now();
+  status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
+  backend = $state('');
+  backendNote = $state('');
+  step = $state<{ title: string; index: number; total: number } | null>(null);
+  progress = $state<Progress | null>(null);
+  /** Scalars over training batches, keyed by metric name. */
+  series = $state<Record<string, Series>>({});
+  /** Final scalar metrics and array-valued traces. */
+  metrics = $state<Record<string, number>>({});
+  traces = $state<Record<string, number[]>>({});
+  images = $state<Record<string, RunImage>>({});
+  logs = $state<{ time: number; level: string; message: string }[]>([]);
+  error = $state<string | null>(null);
+  wallSeconds = $state<number | null>(null);
+  summary = $state<Summary | null>(null);
+  private tick = 0;
+
+  constructor(id: string, graph: string) {
+    this.id = id;
+    this.graph = graph;
+  }
+
+  get active(): boolean {
+    return this.status === 'starting' || this.status === 'running' || this.status === 'stopping';
+  }
+
+  /** Overall fraction 0..1 for the progress bar: steps done plus the fraction of the current one. */
+  get fraction(): number {
+    if (this.status === 'done') return 1;
+    const s = this.step;
+    if (!s || !s.total) return 0;
+    const inner = this.progress?.fraction ?? 0;
+    return Math.min(1, (s.index + inner) / s.total);
+  }
+
+  apply(e: RunEvent): void {
+    switch (e.type) {
+      case 'start':
+        this.status = 'running';
+        this.backend = e.backend;
+        this.backendNote = e.backendNote;
+        break;
+      case 'step':
+        this.step = { title: e.title, index: e.index, total: e.total };
+        this.progress = null;
+        break;
+      case 'progress': {
+        this.progress = e;
+        if (e.metrics) {
+          this.tick++;
+          const next = { ...this.series };
+          for (const [k, v] of Object.entries(e.metrics)) {
+            if (!Number.isFinite(v)) continue;
+            const key = `${e.phase}: ${k}`;
+            const s = next[key] ?? { x: [], y: [] };
+            next[key] = { x: [...s.x, this.tick], y: [...s.y, v] };
+          }
+          this.series = next;
+        }
+        break;
+      }
+      case 'metric':
+        if (Array.isArray(e.value)) this.traces = { ...this.traces, [e.name]: e.value };
+        else this.metrics = { ...this.metrics, [e.name]: e.value };
+        break;
+      case 'image':
+        this.images = {
+          ...this.images,
+          [e.name]: { name: e.name, node: e.node, src: `data:image/png;base64,${e.pngBase64}`, width: e.width, height: e.height, at: e.time },
+        };
+        break;
+      case 'log':
+        this.logs = [...this.logs.slice(-300), { time: e.time, level: e.level, message: e.node ? `${e.node}: ${e.message}` : e.message }];
+        break;
+      case 'end':
+        this.status = e.status;
+        this.wallSeconds = e.wallSeconds;
+        if (e.error) this.error = e.node ? `${e.node}: ${e.error}` : e.error;
+        break;
+    }
+  }
+
+  finish(summary: Summary): void {
+    this.summary = summary;
+    this.status = summary.status;
+    if (summary.backend && summary.backend !== 'unknown') this.backend = summary.backend;
+    for (const [k, v] of Object.entries(summary.metrics)) {
+      if (Array.isArray(v)) this.traces = { ...this.traces, [k]: v };
+      else this.metrics = { ...this.metrics, [k]: v };
+    }
+  }
+}
+
+export class RunStore {
+  runs = $state<RunRecord[]>([]);
+  currentId = $state<string | null>(null);
+  /** Up to two runs picked in the history for overlaid charts. */
+  compare = $state<string[]>([]);
+
+  get current(): RunRecord | null {
+    return this.runs.find((r) => r.id === this.currentId) ?? null;
+  }
+
+  get running(): boolean {
+    return this.current?.active ?? false;
+  }
+
+  begin(id: string, graph: string): RunRecord {
+    const r = new RunRecord(id, graph);
+    this.runs = [...this.runs, r];
+    this.currentId = id;
+    return r;
+  }
+
+  get(id: string): RunRecord | undefined {
+    return this.runs.find((r) => r.id === id);
+  }
+
+  toggleCompare(id: string): void {
+    if (this.compare.includes(id)) this.compare = this.compare.filter((c) => c !== id);
+    else this.compare = [...this.compare.slice(-1), id];
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * End-to-end harness: builds the renderer once (globalSetup), starts `npm run serve`'s server as a
+ * child process on a free port with a fresh workspace, and drives Debian's Chromium with
+ * playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Served {
+  url: string;
+  workspace: string;
+  proc: ChildProcess;
+  output: () => string;
+  close(): Promise<void>;
+}
+
+export async function startServer(): Promise<Served> {
+  const workspace = await mkdtemp(join(tmpdir(), 'plasticity-e2e-'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'nodes/server/main.ts', '--port', '0', '--workspace', workspace, '--no-build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PLASTICITY_DEBUG: '1' },
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    const check = (): void => {
+      const m = /Open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    workspace,
+    proc,
+    output: () => out,
+    async close() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+      await rm(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(viewport = { width: 1600, height: 1000 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  // A fresh profile every time: nothing carried over between runs.
+  const userDataDir = await mkdtemp(join(tmpdir(), 'plasticity-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport,
+    deviceScaleFactor: 1,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openApp(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  page.on('pageerror', (e) => console.error('[page error]', e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.error('[console]', m.text());
+  });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="palette-item"]');
+  return page;
+}
