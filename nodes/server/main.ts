@@ -3,33 +3,12 @@
  * build is missing or older than its sources, starts the server on 127.0.0.1 and prints the URL
  * to open (it carries the access token).
  */
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { ensureRendererBuilt } from './build-renderer.ts';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_EXAMPLES_DIR } from './files.ts';
 import { DEFAULT_STATIC_DIR, REPO_ROOT, startLabServer } from './ws-server.ts';
-
-async function newest(dir: string): Promise<number> {
-  let t = 0;
-  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) t = Math.max(t, await newest(p));
-    else t = Math.max(t, (await stat(p)).mtimeMs);
-  }
-  return t;
-}
-
-export async function ensureRendererBuilt(force = false): Promise<void> {
-  const index = join(DEFAULT_STATIC_DIR, 'index.html');
-  const built = (await stat(index).catch(() => null))?.mtimeMs ?? 0;
-  const sources = Math.max(
-    ...(await Promise.all(['renderer', 'electron/common', 'nodes/core', 'nodes/kinds'].map((d) => newest(join(REPO_ROOT, d))))),
-  );
-  if (!force && built > sources) return;
-  console.log('building the renderer…');
-  const { build } = await import('vite');
-  await build({ configFile: join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 async function main(): Promise<void> {
   const program = new Command()

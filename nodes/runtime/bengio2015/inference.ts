@@ -45,8 +45,8 @@ export function infer(tf: Tf, model: HierarchicalModel, x: TF.Tensor2D, spec: In
   const L = model.depth;
   let hs: TF.Tensor2D[] = o.init ? o.init.map((h) => h.clone()) : model.encode(x);
   o.onStep?.(0, hs, x);
-  // f1(x) does not change during unclamped inference: compute it once.
-  const fx = o.clamp ? null : model.f[0].apply(x);
+  // f1(x) does not change during unclamped inference: compute it once (it is h1 of the feedforward pass).
+  const fx = o.clamp || steps === 0 ? null : o.init ? model.f[0].apply(x) : hs[0].clone();
   const noise = (shape: number[]): TF.Tensor => tf.randomNormal(shape, 0, spec.noise, 'float32', seed++);
   for (let t = 1; t <= steps; t++) {
     const next = tf.tidy(() => {

@@ -105,10 +105,7 @@ export class LocalTrainer {
 
   private update(m: DenseModule, input: TF.Tensor2D, target: TF.Tensor2D): void {
     const tf = this.tf;
-    const { value, grads } = tf.variableGrads(
-      () => tf.div(tf.sum(tf.squaredDifference(m.apply(input), target)), input.shape[0]) as TF.Scalar,
-      m.variables(),
-    );
+    const { loss: value, grads } = m.localGradients(input, target);
     this.optimizers.get(m)!.applyGradients(grads);
     for (const g of Object.values(grads)) g.dispose();
     const prev = this.lossSums.get(m.spec.node);
