@@ -149,7 +149,7 @@ export const runSummarySchema = z.object({
 export const events = {
   onRunEvent: z.object({ runId: name, event: runEventSchema }),
   onRunFinished: z.object({ runId: name, summary: runSummarySchema }),
-  onMenuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
+  onMenuCommand: z.object({ command: z.enum(MENU_COMMANDS), arg: z.string().max(4096).optional() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 type _EventsMatch = [keyof typeof events] extends [EventName] ? ([EventName] extends [keyof typeof events] ? true : never) : never;

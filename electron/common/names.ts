@@ -56,5 +56,9 @@ export const MENU_COMMANDS = [
   'arrange',
   'run',
   'stop',
+  /** With `arg`: the example id. */
+  'openExample',
+  /** With `arg`: the file path. */
+  'openRecent',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];

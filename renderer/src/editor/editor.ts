@@ -23,7 +23,7 @@ import {
   type KindRegistry,
   type Wire,
 } from '../../../nodes/core/index.ts';
-import { LabConnection, LabNode, type Schemes } from './model';
+import { HEADER, LabConnection, LabNode, portRows, ROW, type Schemes } from './model';
 import NodeView from './NodeView.svelte';
 import SocketView from './SocketView.svelte';
 import ConnectionView from './ConnectionView.svelte';
@@ -79,7 +79,13 @@ export class LabEditor {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     const connection = new ConnectionPlugin<Schemes, AreaExtra>();
     const render = new SveltePlugin<Schemes, AreaExtra>();
-    const scopes = new ScopesPlugin<Schemes>({ padding: () => ({ top: 44, left: 20, right: 20, bottom: 20 }) });
+    // A scope's own ports sit above its body, so its top padding leaves room for them.
+    const scopes = new ScopesPlugin<Schemes>({
+      padding: (id) => {
+        const n = this.editor.getNode(id);
+        return { top: HEADER + (n ? portRows(n.def) : 1) * ROW + 12, left: 14, right: 14, bottom: 14 };
+      },
+    });
     const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
 
     render.addPreset(
@@ -306,7 +312,10 @@ export class LabEditor {
       this.scheduleSelection(true);
     };
     await apply(value);
+    // Each committed edit is its own undo step (the plugin otherwise merges actions close in time).
+    this.history.separate();
     this.history.add(new ParamAction(apply, before, value));
+    this.history.separate();
   }
 
   async setLabel(id: string, label: string | undefined): Promise<void> {

@@ -19,10 +19,15 @@ export function socketFor(type: PortType): TypedSocket {
   return s;
 }
 
-export const NODE_WIDTH = 232;
-const HEADER = 38;
-const ROW = 26;
-const FOOTER = 30;
+export const NODE_WIDTH = 210;
+/** Must match NodeView.svelte's CSS: header 28 (incl. border), rows padding 4, row 22, footer 22. */
+export const HEADER = 32;
+export const ROW = 22;
+export const FOOTER = 22;
+
+export function portRows(def: AnyNodeKind): number {
+  return Math.max(Object.keys(def.inputs).length, Object.keys(def.outputs).length, 1);
+}
 
 export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Record<string, TypedSocket>, Record<string, never>> {
   width = NODE_WIDTH;
@@ -47,8 +52,7 @@ export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Rec
     for (const [name, spec] of Object.entries(def.outputs)) {
       this.addOutput(name, new ClassicPreset.Output(socketFor(spec.type), name, true));
     }
-    const rows = Math.max(Object.keys(def.inputs).length, Object.keys(def.outputs).length, 1);
-    this.height = HEADER + rows * ROW + FOOTER;
+    this.height = HEADER + portRows(def) * ROW + FOOTER;
   }
 
   get isScope(): boolean {

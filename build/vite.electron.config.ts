@@ -1,0 +1,33 @@
+/**
+ * Bundles Electron's main process, preload and engine utilityProcess into dist/electron/*.cjs.
+ * electron, tfjs and other native or large packages stay external (resolved from node_modules in
+ * the app, with tfjs-node's binaries unpacked from the asar, see build/electron-builder.yml).
+ */
+import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const external = ['electron', /^@tensorflow\//, 'ws', 'seedrandom', 'pngjs', 'mnist', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+// Two passes (`--mode main`, `--mode preload`): a sandboxed preload must be one self-contained file.
+export default defineConfig(({ mode }) => ({
+  build: {
+    outDir: r('../dist/electron'),
+    emptyOutDir: mode !== 'preload',
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    ssr: true,
+    lib: {
+      entry:
+        mode === 'preload'
+          ? { preload: r('../electron/preload/index.ts') }
+          : { main: r('../electron/main/index.ts'), engine: r('../electron/main/engine-entry.ts') },
+      formats: ['cjs'],
+      fileName: (_format, name) => `${name}.cjs`,
+    },
+    rollupOptions: { external },
+  },
+  ssr: { noExternal: true },
+}));

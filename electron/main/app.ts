@@ -1,0 +1,125 @@
+/**
+ * Wires the Electron app: one window, the menu, IPC, the engine host (a utilityProcess), the
+ * title with the unsaved marker, and a prompt before closing with unsaved changes.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as electron from 'electron';
+import type { BrowserWindow as BW } from 'electron';
+import { Autosave, listExamples } from '../../nodes/server/files.ts';
+import { RunHost } from '../../nodes/server/engine-host.ts';
+import type { EngineChannel } from '../../nodes/server/engine-protocol.ts';
+import type { MenuCommand } from '../common/names.ts';
+import { registerIpc, sendEvent } from './ipc.ts';
+import { menuTemplate } from './menu.ts';
+import { RecentFiles } from './recent.ts';
+import { createElectronService } from './service.ts';
+import { createMainWindow } from './window.ts';
+import { utilityEngineSpawner } from './engine-process.ts';
+
+export interface AppPaths {
+  /** dist/electron: where main.cjs, preload.cjs and engine.cjs are. */
+  bundleDir: string;
+  /** dist/renderer/index.html */
+  rendererIndex: string;
+  examplesDir: string;
+  version: string;
+}
+
+export interface AppHandle {
+  window(): BW | null;
+  host: RunHost;
+  send(command: MenuCommand, arg?: string): void;
+}
+
+export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandle {
+  const { app, BrowserWindow, Menu, dialog, ipcMain, utilityProcess } = electron;
+  const appUrl = pathToFileURL(paths.rendererIndex).href;
+  let win: BW | null = null;
+  let dirty = false;
+  let forceClose = false;
+
+  const host = new RunHost(spawn ?? utilityEngineSpawner({ fork: (...a) => utilityProcess.fork(...a), entry: join(paths.bundleDir, 'engine.cjs') }), {
+    event: (runId, event) => sendEvent(win?.webContents ?? null, 'onRunEvent', { runId, event }),
+    finished: (runId, summary) => sendEvent(win?.webContents ?? null, 'onRunFinished', { runId, summary }),
+  });
+  const userData = app.getPath('userData');
+  const send = (command: MenuCommand, arg?: string): void => sendEvent(win?.webContents ?? null, 'onMenuCommand', arg === undefined ? { command } : { command, arg });
+  const rebuildMenu = async (): Promise<void> => {
+    const examples = await listExamples(paths.examplesDir);
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({ isMac: process.platform === 'darwin', appName: app.getName(), send, recent: recent.list(), examples, clearRecent: () => recent.clear() }),
+      ),
+    );
+  };
+  const recent = new RecentFiles(join(userData, 'recent.json'), 10, () => void rebuildMenu());
+  const service = createElectronService({
+    dialog,
+    window: () => win,
+    host,
+    examplesDir: paths.examplesDir,
+    autosave: new Autosave(join(userData, 'autosave.plasticity.json')),
+    recent,
+    version: paths.version,
+    platform: process.platform,
+    onTitle: (title, d) => {
+      dirty = d;
+      if (win && !win.isDestroyed()) {
+        win.setTitle(title);
+        win.setDocumentEdited(d);
+      }
+    },
+  });
+  registerIpc({ ipcMain, service, appUrl, log: (m) => console.warn(m) });
+
+  const open = (): void => {
+    win = createMainWindow({ BrowserWindow, preload: join(paths.bundleDir, 'preload.cjs'), appUrl });
+    win.on('close', (e) => {
+      if (!dirty || forceClose || !win) return;
+      const choice = dialog.showMessageBoxSync(win, {
+        type: 'warning',
+        buttons: ['Save…', 'Discard', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        message: 'The graph has unsaved changes.',
+        detail: 'Save them before closing? (An autosave is kept either way and offered at the next start.)',
+      });
+      if (choice === 2) e.preventDefault();
+      else if (choice === 0) {
+        e.preventDefault();
+        send('save');
+      } else forceClose = true;
+    });
+    win.on('closed', () => {
+      host.dispose();
+      win = null;
+    });
+  };
+
+  const single = app.requestSingleInstanceLock();
+  if (!single) {
+    app.quit();
+  } else {
+    app.on('second-instance', () => {
+      if (win) {
+        if (win.isMinimized()) win.restore();
+        win.focus();
+      }
+    });
+    void app.whenReady().then(async () => {
+      await rebuildMenu();
+      open();
+      app.on('activate', () => {
+        if (!win) open();
+      });
+    });
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+    app.on('web-contents-created', (_e, wc) => {
+      wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    });
+  }
+  return { window: () => win, host, send };
+}

@@ -1,0 +1,27 @@
+/** The engine in an Electron utilityProcess: tfjs-node loads here when installed, else wasm. */
+import type { UtilityProcess } from 'electron';
+import type { EngineChannel, FromEngine } from '../../nodes/server/engine-protocol.ts';
+
+export interface UtilityDeps {
+  fork: (modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit' | 'pipe' }) => UtilityProcess;
+  /** The bundled engine entry (dist/electron/engine.cjs, unpacked from the asar for native modules). */
+  entry: string;
+}
+
+export function utilityEngineSpawner(d: UtilityDeps): () => EngineChannel {
+  return () => {
+    const child = d.fork(d.entry, [], { serviceName: 'Plasticity engine', stdio: 'inherit' });
+    let alive = true;
+    child.on('exit', () => {
+      alive = false;
+    });
+    return {
+      post: (msg) => child.postMessage(msg),
+      onMessage: (cb) => child.on('message', (m: FromEngine) => cb(m)),
+      onExit: (cb) => child.on('exit', (code: number) => cb(code)),
+      kill: () => {
+        if (alive) child.kill();
+      },
+    };
+  };
+}

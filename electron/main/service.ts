@@ -1,0 +1,99 @@
+/**
+ * The LabService in Electron: native dialogs, files anywhere the user picked (and only those: a
+ * path must come from a dialog, the recent list or the examples), autosave in the user-data
+ * folder, runs in a utilityProcess via RunHost.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Dialog, BrowserWindow } from 'electron';
+import type { LabServiceImpl } from '../common/contract.ts';
+import { Autosave, listExamples, readExample, writeFileAtomic } from '../../nodes/server/files.ts';
+import type { RunHost } from '../../nodes/server/engine-host.ts';
+import { RecentFiles } from './recent.ts';
+
+export interface ElectronServiceDeps {
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
+  window: () => BrowserWindow | null;
+  host: RunHost;
+  examplesDir: string;
+  autosave: Autosave;
+  recent: RecentFiles;
+  version: string;
+  platform: string;
+  /** Title and unsaved state, for the window title and the close prompt. */
+  onTitle: (title: string, dirty: boolean) => void;
+}
+
+const FILTERS = [{ name: 'Plasticity graph', extensions: ['json'] }];
+
+export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & { grant(path: string): void } {
+  const granted = new Set<string>();
+  const grant = (p: string): void => {
+    granted.add(resolve(p));
+  };
+  const allowed = (p: string): string => {
+    const full = resolve(p);
+    if (!granted.has(full) && !d.recent.list().includes(full)) throw new Error(`${p} was not chosen in a file dialog`);
+    return full;
+  };
+  return {
+    grant,
+    async getInfo() {
+      return { version: d.version, nativeDialogs: true, workspace: null, platform: d.platform };
+    },
+    async listExamples() {
+      return { examples: await listExamples(d.examplesDir) };
+    },
+    async readExample({ id }) {
+      return { id, text: await readExample(d.examplesDir, id) };
+    },
+    async listFiles() {
+      return { files: [], recent: d.recent.list() };
+    },
+    async openDialog({ purpose }) {
+      const win = d.window();
+      const opts = { title: purpose === 'open' ? 'Open a graph' : 'Import a graph config', filters: FILTERS, properties: ['openFile' as const] };
+      const r = win ? await d.dialog.showOpenDialog(win, opts) : await d.dialog.showOpenDialog(opts);
+      const path = r.canceled ? null : (r.filePaths[0] ?? null);
+      if (path) grant(path);
+      return { path };
+    },
+    async saveDialog({ purpose, suggestedName }) {
+      const win = d.window();
+      const opts = { title: purpose === 'save' ? 'Save the graph' : 'Export the graph config', defaultPath: suggestedName, filters: FILTERS };
+      const r = win ? await d.dialog.showSaveDialog(win, opts) : await d.dialog.showSaveDialog(opts);
+      const path = r.canceled || !r.filePath ? null : r.filePath;
+      if (path) grant(path);
+      return { path };
+    },
+    async readFile({ path }) {
+      const full = allowed(path);
+      const text = await readFile(full, 'utf8');
+      d.recent.add(full);
+      return { path: full, name: basename(full), text };
+    },
+    async writeFile({ path, text }) {
+      const full = allowed(path);
+      await writeFileAtomic(full, text);
+      d.recent.add(full);
+      return { path: full, name: basename(full) };
+    },
+    async autosave({ text }) {
+      await d.autosave.write(text);
+      return {};
+    },
+    async recoverAutosave() {
+      return d.autosave.read();
+    },
+    async startRun({ doc, options, backend }) {
+      return d.host.start({ doc, options, backend });
+    },
+    async stopRun({ runId }) {
+      return { stopped: d.host.stop(runId) };
+    },
+    async setTitle({ title, dirty }) {
+      d.onTitle(title, dirty);
+      return {};
+    },
+  };
+}

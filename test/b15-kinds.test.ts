@@ -1,0 +1,1105 @@
+// Each Bengio et al. 2015 node kind against numbers computed by hand (the arithmetic is in the
+// comments). Tiny models with explicit weights; the plain JavaScript 'cpu' backend so that the
+// numbers are exact to float32.
+//
+// Conventions of the runtime: rows are examples; a module computes act(x W + b) with W [in, out].
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as TF from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { initBackend } from '../nodes/runtime/backend.ts';
+import type { Tf } from '../nodes/runtime/op.ts';
+import { UserError } from '../nodes/runtime/op.ts';
+import { type Activation, type ArchitectureSpec, DenseModule, HierarchicalModel, type ModuleSpec } from '../nodes/runtime/bengio2015/model.ts';
+import { type InferenceSpec, infer, logJointSum } from '../nodes/runtime/bengio2015/inference.ts';
+import { corrupt, randomMask } from '../nodes/runtime/bengio2015/corruption.ts';
+import { LocalTrainer } from '../nodes/runtime/bengio2015/train.ts';
+import { DiagonalGaussian, directedSample, fitPrior, generateChain, jdaeChain } from '../nodes/runtime/bengio2015/sample.ts';
+import { parzenEvaluate, parzenLogLikelihood } from '../nodes/runtime/bengio2015/parzen.ts';
+import { type DatasetValue, Samples, bengio2015Ops, inpaint, logpTrace } from '../nodes/runtime/bengio2015/ops.ts';
+import { runPlan } from '../nodes/runtime/engine.ts';
+import type { RunEvent } from '../nodes/runtime/events.ts';
+import type { OpImpl } from '../nodes/runtime/op.ts';
+import { compileGraph } from '../nodes/core/compiler.ts';
+import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
+import type { JsonObject } from '../nodes/core/json.ts';
+import { flattenSteps, type PlanStep } from '../nodes/core/plan.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+import { fakeCtx } from './support/fake-ctx.ts';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await initBackend('cpu')).tf;
+});
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+const mod = (node: string, inUnits: number, outUnits: number, activation: Activation = 'linear', lr: number | null = null): ModuleSpec => ({
+  node,
+  inUnits,
+  outUnits,
+  activation,
+  initGain: 1,
+  lr,
+});
+
+function setWeights(m: DenseModule, W: number[][], b: number[]): void {
+  m.W.assign(tf.tensor2d(W));
+  m.b.assign(tf.tensor1d(b));
+}
+
+/**
+ * The [2,2,1] model used throughout, every module linear:
+ *   f1: W1 = [[1,0],[1,2]], b1 = [0,1]      f1(x)  = [x0 + x1, 2 x1 + 1]
+ *   f2: W2 = [[1],[-1]],    b2 = [0.5]      f2(h1) = h1_0 - h1_1 + 0.5
+ *   g1: V1 = [[0.5,0],[0,0.5]], c1 = 0      g1(h1) = 0.5 h1
+ *   g2: V2 = [[2,1]],       c2 = 0          g2(h2) = [2 h2, h2]
+ */
+function model221(acts: { f?: Activation[]; g?: Activation[] } = {}): HierarchicalModel {
+  const arch: ArchitectureSpec = {
+    sizes: [2, 2, 1],
+    encoders: [mod('f1', 2, 2, acts.f?.[0]), mod('f2', 2, 1, acts.f?.[1])],
+    decoders: [mod('g1', 2, 2, acts.g?.[0]), mod('g2', 1, 2, acts.g?.[1])],
+  };
+  const m = new HierarchicalModel(tf, arch, 1);
+  setWeights(m.f[0], [[1, 0], [1, 2]], [0, 1]);
+  setWeights(m.f[1], [[1], [-1]], [0.5]);
+  setWeights(m.g[0], [[0.5, 0], [0, 0.5]], [0, 0]);
+  setWeights(m.g[1], [[2, 1]], [0, 0]);
+  return m;
+}
+
+const values = (t: TF.Tensor): number[] => Array.from(t.dataSync());
+
+function expectClose(actual: ArrayLike<number>, expected: number[], digits = 5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expect(actual[i], `entry ${i}: ${Array.from(actual)}`).toBeCloseTo(expected[i], digits);
+}
+
+const tp = (o: Partial<InferenceSpec> = {}): InferenceSpec => ({ method: 'targetprop', steps: 1, delta: 0.5, alpha: 0.25, noise: 0, ...o });
+
+function dataset(rows: number[][], name = 'd'): DatasetValue {
+  const dim = rows[0]?.length ?? 784;
+  return { images: Float32Array.from(rows.flat()), labels: new Uint8Array(rows.length), n: rows.length, dim, name };
+}
+
+/** Runs fn and checks it left exactly `extra` more tensors alive than before. */
+async function leaves<T>(extra: number, fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const r = await fn();
+  expect(tf.memory().numTensors - before, 'tensors left behind').toBe(extra);
+  return r;
+}
+
+const disposeAll = (ts: TF.Tensor[]): void => ts.forEach((t) => t.dispose());
+
+// ---------------------------------------------------------------------------------------------
+
+describe('layers.encoder / layers.decoder: act(x W + b)', () => {
+  // W = [[1,-2],[0.5,1]], b = [0.1,-0.3], x = [1,2]:
+  //   z0 = 1*1 + 2*0.5 + 0.1 = 2.1        z1 = 1*(-2) + 2*1 - 0.3 = -0.3
+  const cases: [Activation, number[]][] = [
+    ['linear', [2.1, -0.3]],
+    ['relu', [2.1, 0]], // max(0, z)
+    ['softplus', [2.2155195, 0.5543552]], // ln(1 + e^2.1) = ln(9.16617) = 2.21552;  ln(1 + e^-0.3) = ln(1.74082) = 0.55436
+    ['sigmoid', [0.8909032, 0.4255575]], // 1/(1 + e^-2.1) = 1/1.12246 = 0.89090;  1/(1 + e^0.3) = 1/2.34986 = 0.42556
+    ['tanh', [0.9704519, -0.2913126]], // tanh(2.1) = 0.97045;  tanh(-0.3) = -0.29131
+  ];
+  for (const [act, want] of cases) {
+    it(`${act}`, () => {
+      const m = new DenseModule(tf, mod(`enc_${act}`, 2, 2, act), 3);
+      setWeights(m, [[1, -2], [0.5, 1]], [0.1, -0.3]);
+      const x = tf.tensor2d([[1, 2]]);
+      const y = m.apply(x);
+      expectClose(values(y), want);
+      disposeAll([x, y]);
+      m.dispose();
+    });
+  }
+
+  it('a batch of rows is mapped row by row', () => {
+    const m = new DenseModule(tf, mod('enc_rows', 2, 1, 'relu'), 3);
+    setWeights(m, [[1], [-1]], [0]);
+    // rows [3,1] -> relu(2) = 2; [1,3] -> relu(-2) = 0; [0,0] -> 0
+    const x = tf.tensor2d([[3, 1], [1, 3], [0, 0]]);
+    const y = m.apply(x);
+    expect(y.shape).toEqual([3, 1]);
+    expectClose(values(y), [2, 0, 0]);
+    disposeAll([x, y]);
+    m.dispose();
+  });
+
+  it('initialisation: Glorot uniform scale times the gain, zero biases, seeded', () => {
+    const spec = { ...mod('init', 4, 2, 'softplus'), initGain: 0.5 };
+    // scale = 0.5 * sqrt(6 / (4 + 2)) = 0.5
+    const a = new DenseModule(tf, spec, 9);
+    const b = new DenseModule(tf, spec, 9);
+    const w = values(a.W);
+    expect(w).toHaveLength(8);
+    for (const v of w) expect(Math.abs(v)).toBeLessThanOrEqual(0.5);
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.05);
+    expect(values(a.b)).toEqual([0, 0]);
+    expect(values(b.W)).toEqual(w);
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe('infer.iterative, targetprop (Algorithm 2)', () => {
+  it('the feedforward pass is t = 0', () => {
+    const m = model221();
+    // x = [1,1]: h1 = f1(x) = [1+1, 2*1+1] = [2,3];  h2 = f2(h1) = 2 - 3 + 0.5 = -0.5
+    const x = tf.tensor2d([[1, 1]]);
+    const hs = infer(tf, m, x, tp({ steps: 0 }));
+    expectClose(values(hs[0]), [2, 3]);
+    expectClose(values(hs[1]), [-0.5]);
+    disposeAll([x, ...hs]);
+    m.dispose();
+  });
+
+  it('one step: the top layer first, then h1 using the new h2', async () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1]]);
+    // delta = 0.5, alpha = 0.25; start h1 = [2,3], h2 = -0.5.
+    // h2 += delta (f2(h1) - f2(g2(h2))):  g2(-0.5) = [-1,-0.5]; f2([-1,-0.5]) = -1 + 0.5 + 0.5 = 0
+    //   h2' = -0.5 + 0.5 * (-0.5 - 0) = -0.75
+    // h1 += delta (f1(x) - f1(g1(h1))) + alpha (g2(h2') - h1):
+    //   g1(h1) = [1,1.5]; f1([1,1.5]) = [2.5, 4]; f1(x) - that = [-0.5,-1]; * 0.5 = [-0.25,-0.5]
+    //   g2(h2') = [-1.5,-0.75]; - h1 = [-3.5,-3.75]; * 0.25 = [-0.875,-0.9375]
+    //   h1' = [2 - 0.25 - 0.875, 3 - 0.5 - 0.9375] = [0.875, 1.5625]
+    // (with the OLD h2 the pull would be 0.25 * ([-1,-0.5] - [2,3]) = [-0.75,-0.875], h1' = [1, 1.625])
+    const hs = await leaves(2, () => infer(tf, m, x, tp()));
+    expectClose(values(hs[1]), [-0.75]);
+    expectClose(values(hs[0]), [0.875, 1.5625]);
+    expect(values(hs[0])[0]).not.toBeCloseTo(1, 3);
+    disposeAll([x, ...hs]);
+    m.dispose();
+  });
+
+  it('two steps', () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1]]);
+    // From h1 = [0.875, 1.5625], h2 = -0.75:
+    //   f2(h1) = 0.875 - 1.5625 + 0.5 = -0.1875; f2(g2(-0.75)) = f2([-1.5,-0.75]) = -0.25
+    //   h2'' = -0.75 + 0.5 * 0.0625 = -0.71875
+    //   g1(h1) = [0.4375, 0.78125]; f1(that) = [1.21875, 2.5625]; f1(x) - that = [0.78125, 0.4375]; * 0.5 = [0.390625, 0.21875]
+    //   g2(h2'') = [-1.4375, -0.71875]; - h1 = [-2.3125, -2.28125]; * 0.25 = [-0.578125, -0.5703125]
+    //   h1'' = [0.875 + 0.390625 - 0.578125, 1.5625 + 0.21875 - 0.5703125] = [0.6875, 1.2109375]
+    const hs = infer(tf, m, x, tp({ steps: 2 }));
+    expectClose(values(hs[1]), [-0.71875]);
+    expectClose(values(hs[0]), [0.6875, 1.2109375]);
+    disposeAll([x, ...hs]);
+    m.dispose();
+  });
+
+  it('onStep sees t = 0..N; the options override steps and alpha', () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1]]);
+    const seen: number[] = [];
+    const hs = infer(tf, m, x, tp({ steps: 7, alpha: 99 }), { steps: 1, alpha: 0.25, onStep: (t) => seen.push(t) });
+    expect(seen).toEqual([0, 1]);
+    expectClose(values(hs[0]), [0.875, 1.5625]);
+    disposeAll([x, ...hs]);
+    m.dispose();
+  });
+});
+
+describe('infer.iterative, exact gradient (Algorithm 1)', () => {
+  it('one step h += delta dJ/dh with J = log p(x,h) + alpha log q(h|x)', async () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1]]);
+    // Start away from the feedforward pass so every term counts: h1 = [1,2], h2 = 0.5; alpha = 0.5, delta = 0.1.
+    // J = -1/2 (||x - g1(h1)||^2 + ||h1 - g2(h2)||^2 + alpha ||h1 - f1(x)||^2 + alpha ||h2 - f2(h1)||^2)
+    // dJ/dh1 = (x - g1(h1)) V1^T - (h1 - g2(h2)) - alpha (h1 - f1(x)) + alpha (h2 - f2(h1)) W2^T
+    //   x - g1(h1) = [1,1] - [0.5,1] = [0.5,0];  * V1^T (0.5 I) = [0.25, 0]
+    //   h1 - g2(h2) = [1,2] - [1,0.5] = [0,1.5]
+    //   h1 - f1(x) = [1,2] - [2,3] = [-1,-1];  * alpha = [-0.5,-0.5]
+    //   h2 - f2(h1) = 0.5 - (1 - 2 + 0.5) = 1;  * alpha * W2^T = 0.5 * [1,-1] = [0.5,-0.5]
+    //   dJ/dh1 = [0.25 - 0 + 0.5 + 0.5, 0 - 1.5 + 0.5 - 0.5] = [1.25, -1.5]
+    // dJ/dh2 = (h1 - g2(h2)) V2^T - alpha (h2 - f2(h1)) = [0,1.5].[2,1] - 0.5 * 1 = 1.5 - 0.5 = 1
+    // h1' = [1 + 0.125, 2 - 0.15] = [1.125, 1.85];  h2' = 0.5 + 0.1 = 0.6
+    const init = [tf.tensor2d([[1, 2]]), tf.tensor2d([[0.5]])];
+    const hs = await leaves(2, () => infer(tf, m, x, { method: 'exact', steps: 1, delta: 0.1, alpha: 0.5, noise: 0 }, { init }));
+    expectClose(values(hs[0]), [1.125, 1.85]);
+    expectClose(values(hs[1]), [0.6]);
+    // init is copied, not consumed
+    expectClose(values(init[0]), [1, 2]);
+    disposeAll([x, ...hs, ...init]);
+    m.dispose();
+  });
+
+  it('at the feedforward pass with alpha = 0 the step follows log p(x,h) only', () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1]]);
+    // h1 = [2,3], h2 = -0.5 (feedforward), alpha = 0, delta = 0.1
+    // dJ/dh1 = (x - g1(h1)) V1^T - (h1 - g2(h2)) = ([1,1] - [1,1.5]) * 0.5 - ([2,3] - [-1,-0.5]) = [0,-0.25] - [3,3.5] = [-3,-3.75]
+    // dJ/dh2 = (h1 - g2(h2)) V2^T = [3,3.5].[2,1] = 9.5
+    // h1' = [2 - 0.3, 3 - 0.375] = [1.7, 2.625]; h2' = -0.5 + 0.95 = 0.45
+    const hs = infer(tf, m, x, { method: 'exact', steps: 1, delta: 0.1, alpha: 0, noise: 0 });
+    expectClose(values(hs[0]), [1.7, 2.625]);
+    expectClose(values(hs[1]), [0.45]);
+    disposeAll([x, ...hs]);
+    m.dispose();
+  });
+});
+
+describe('infer.iterative with injected noise', () => {
+  for (const method of ['targetprop', 'exact'] as const) {
+    it(`${method}: same seed, same numbers; another seed, other numbers`, () => {
+      const m = model221();
+      const x = tf.tensor2d([[1, 1], [0, 2]]);
+      const spec: InferenceSpec = { method, steps: 3, delta: 0.1, alpha: 0.01, noise: 0.2 };
+      const run = (seed: number): number[] => {
+        const hs = infer(tf, m, x, spec, { seed });
+        const v = [...values(hs[0]), ...values(hs[1])];
+        disposeAll(hs);
+        return v;
+      };
+      const a = run(5);
+      expect(run(5)).toEqual(a);
+      const b = run(6);
+      expect(b).not.toEqual(a);
+      const still = infer(tf, m, x, { ...spec, noise: 0 }, { seed: 5 });
+      expect([...values(still[0]), ...values(still[1])]).not.toEqual(a);
+      disposeAll([x, ...still]);
+      m.dispose();
+    });
+  }
+});
+
+describe('infer.iterative with visible pixels clamped (in-painting)', () => {
+  it('targetprop: the bottom-up term sees the visible pixels and g1(h1) in the missing ones', () => {
+    const m = model221();
+    // Pixel 0 visible, pixel 1 missing. Observed image [3, 7]; the 7 must not matter.
+    // Start h1 = [2,3], h2 = -0.5 (init). delta = 0.5, alpha = 0.25.
+    //   h2' = -0.75 (as unclamped: the top layer does not look at x)
+    //   x_in = mask * x_obs + (1 - mask) * g1(h1) = [3, 1.5]; f1(x_in) = [3 + 1.5, 2*1.5 + 1] = [4.5, 4]
+    //   f1(g1(h1)) = f1([1,1.5]) = [2.5, 4]; difference [2, 0]; * 0.5 = [1, 0]
+    //   pull 0.25 * (g2(h2') - h1) = [-0.875, -0.9375]
+    //   h1' = [2 + 1 - 0.875, 3 + 0 - 0.9375] = [2.125, 2.0625]
+    const mask = tf.tensor2d([[1, 0]]);
+    const run = (obs: number[]): number[][] => {
+      const xo = tf.tensor2d([obs]);
+      const init = [tf.tensor2d([[2, 3]]), tf.tensor2d([[-0.5]])];
+      const hs = infer(tf, m, xo, tp(), { init, clamp: { x: xo, mask } });
+      const out = [values(hs[0]), values(hs[1])];
+      disposeAll([xo, ...init, ...hs]);
+      return out;
+    };
+    const [h1, h2] = run([3, 7]);
+    expectClose(h1, [2.125, 2.0625]);
+    expectClose(h2, [-0.75]);
+    // The missing pixel's observed value is ignored; a visible pixel's is not.
+    expect(run([3, -100])).toEqual([h1, h2]);
+    expect(run([4, 7])[0]).not.toEqual(h1);
+    mask.dispose();
+    m.dispose();
+  });
+
+  it('exact: only the visible pixels enter log p(x|h)', () => {
+    const m = model221();
+    const mask = tf.tensor2d([[1, 0]]);
+    const run = (obs: number[]): number[] => {
+      const xo = tf.tensor2d([obs]);
+      const init = [tf.tensor2d([[1, 2]]), tf.tensor2d([[0.5]])];
+      const hs = infer(tf, m, xo, { method: 'exact', steps: 2, delta: 0.1, alpha: 0.1, noise: 0 }, { init, clamp: { x: xo, mask } });
+      const out = [...values(hs[0]), ...values(hs[1])];
+      disposeAll([xo, ...init, ...hs]);
+      return out;
+    };
+    const a = run([3, 7]);
+    expect(run([3, -100])).toEqual(a);
+    expect(run([4, 7])).not.toEqual(a);
+    mask.dispose();
+    m.dispose();
+  });
+});
+
+describe('corrupt.gaussian', () => {
+  it('sigma 0 is the identity (a copy the caller may dispose)', () => {
+    const h = tf.tensor2d([[0.1, -2], [3, 4]]);
+    const c = corrupt(tf, h, { kind: 'gaussian', sigma: 0 }, 1);
+    expect(c).not.toBe(h);
+    expect(values(c)).toEqual(values(h));
+    c.dispose();
+    expect(values(h)).toEqual(values(tf.tensor2d([[0.1, -2], [3, 4]])));
+    h.dispose();
+  });
+
+  it('noise has mean 0 and standard deviation sigma, and is seeded', async () => {
+    const h = tf.fill([400, 50], 2) as TF.Tensor2D;
+    const c = await leaves(1, () => corrupt(tf, h, { kind: 'gaussian', sigma: 0.5 }, 7));
+    const d = values(c).map((v) => v - 2);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const sd = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1));
+    // 20,000 draws: the standard error of the mean is 0.5 / 141 = 0.0035, of the sd about 0.0025.
+    expect(Math.abs(mean)).toBeLessThan(0.015);
+    expect(sd).toBeGreaterThan(0.49);
+    expect(sd).toBeLessThan(0.51);
+    const again = corrupt(tf, h, { kind: 'gaussian', sigma: 0.5 }, 7);
+    const other = corrupt(tf, h, { kind: 'gaussian', sigma: 0.5 }, 8);
+    expect(values(again)).toEqual(values(c));
+    expect(values(other)).not.toEqual(values(c));
+    disposeAll([h, c, again, other]);
+  });
+
+  it('no corruption wired is a copy', () => {
+    const h = tf.tensor2d([[1, 2]]);
+    const c = corrupt(tf, h, undefined, 1);
+    expect(c).not.toBe(h);
+    expect(values(c)).toEqual([1, 2]);
+    disposeAll([h, c]);
+  });
+});
+
+describe('corrupt.spike: the mean of k Bernoulli samples with p = clip(h, 0, 1)', () => {
+  it('values are multiples of 1/k, clipped ends are exact, the mean is p', async () => {
+    const rows = 3000;
+    // columns: h = -0.5 (clipped to p = 0), 0, 0.3, 1, 1.7 (clipped to p = 1)
+    const h = tf.tile(tf.tensor2d([[-0.5, 0, 0.3, 1, 1.7]]), [rows, 1]) as TF.Tensor2D;
+    const k = 3;
+    const c = await leaves(1, () => corrupt(tf, h, { kind: 'spike', samples: k }, 11));
+    const v = values(c);
+    for (const x of v) expect(Math.abs(x * k - Math.round(x * k))).toBeLessThan(1e-5);
+    const col = (j: number): number[] => v.filter((_, i) => i % 5 === j);
+    expect(new Set(col(0))).toEqual(new Set([0]));
+    expect(new Set(col(1))).toEqual(new Set([0]));
+    expect(new Set(col(3)).size).toBe(1);
+    expect(col(3)[0]).toBeCloseTo(1, 6);
+    expect(col(4)[0]).toBeCloseTo(1, 6);
+    const p = col(2);
+    const mean = p.reduce((a, b) => a + b, 0) / rows;
+    // sd of one value = sqrt(0.3 * 0.7 / 3) = 0.265; of the mean of 3000: 0.0048
+    expect(mean).toBeGreaterThan(0.28);
+    expect(mean).toBeLessThan(0.32);
+    // all four levels 0, 1/3, 2/3, 1 occur
+    expect(new Set(p.map((x) => Math.round(x * 3))).size).toBe(4);
+    disposeAll([h, c]);
+  });
+
+  it('k = 1 gives 0/1 spikes', () => {
+    const h = tf.fill([100, 4], 0.5) as TF.Tensor2D;
+    const c = corrupt(tf, h, { kind: 'spike', samples: 1 }, 3);
+    expect(new Set(values(c))).toEqual(new Set([0, 1]));
+    disposeAll([h, c]);
+  });
+});
+
+describe('corrupt.mask', () => {
+  it('hides exactly round(fraction * D) pixels in every row, a new mask per row', () => {
+    // D = 20, fraction 0.25 -> 5 hidden pixels per row
+    const { mask } = randomMask(tf, [6, 20], 0.25, 99);
+    const v = values(mask);
+    const rows = Array.from({ length: 6 }, (_, r) => v.slice(r * 20, (r + 1) * 20));
+    for (const row of rows) {
+      expect(row.filter((x) => x === 0)).toHaveLength(5);
+      expect(row.filter((x) => x === 1)).toHaveLength(15);
+    }
+    expect(new Set(rows.map((r) => r.join(''))).size).toBeGreaterThan(1);
+    mask.dispose();
+  });
+
+  it('fill zero: visible pixels keep their value, hidden ones are 0; fill noise: hidden ones in [0,1)', () => {
+    const x = tf.fill([4, 10], 5) as TF.Tensor2D;
+    const z = corrupt(tf, x, { kind: 'mask', fraction: 0.3, fill: 'zero' }, 4);
+    const zv = values(z);
+    for (let r = 0; r < 4; r++) {
+      const row = zv.slice(r * 10, r * 10 + 10);
+      expect(row.filter((v) => v === 0)).toHaveLength(3);
+      expect(row.filter((v) => v === 5)).toHaveLength(7);
+    }
+    const n = corrupt(tf, x, { kind: 'mask', fraction: 0.3, fill: 'noise' }, 4);
+    const nv = values(n);
+    // same seed, same mask: the hidden pixels are the zeros of the fill-zero version
+    for (let i = 0; i < nv.length; i++) {
+      if (zv[i] === 5) expect(nv[i]).toBe(5);
+      else expect(nv[i] >= 0 && nv[i] < 1).toBe(true);
+    }
+    disposeAll([x, z, n]);
+  });
+
+  it('fraction 0 hides nothing and fraction 1 hides everything', () => {
+    const none = randomMask(tf, [2, 8], 0, 1).mask;
+    const all = randomMask(tf, [2, 8], 1, 1).mask;
+    expect(values(none).every((v) => v === 1)).toBe(true);
+    expect(values(all).every((v) => v === 0)).toBe(true);
+    disposeAll([none, all]);
+  });
+});
+
+describe('train.local: one LocalTrainer step', () => {
+  /**
+   * A [2,1] model, linear: f1: W = [[1],[0.5]], b = 0; g1: V = [[1,1]], c = 0.
+   * x = [[2,0],[0,1]] (batch of 2). Inference: targetprop, 1 step, delta 0.5 (one layer: no alpha term).
+   */
+  function setup(glr: number | null): HierarchicalModel {
+    const m = new HierarchicalModel(tf, { sizes: [2, 1], encoders: [mod('f1', 2, 1)], decoders: [mod('g1', 1, 2, 'linear', glr)] }, 1);
+    setWeights(m.f[0], [[1], [0.5]], [0]);
+    setWeights(m.g[0], [[1, 1]], [0, 0]);
+    return m;
+  }
+
+  it('SGD equals the hand-computed gradient step of each module, each on its own loss', () => {
+    const m = setup(0.2);
+    const x = tf.tensor2d([[2, 0], [0, 1]]);
+    // E-step: h1 = f1(x) = [[2],[0.5]]; g1(h1) = [[2,2],[0.5,0.5]]; f1(g1(h1)) = [[3],[0.75]]
+    //   h1' = h1 + 0.5 (f1(x) - f1(g1(h1))) = [[2 - 0.5],[0.5 - 0.125]] = [[1.5],[0.375]]
+    // g1 on ||g1(h1') - x||^2, mean over the batch (B = 2), its own lr 0.2:
+    //   R = g1(h1') - x = [[1.5-2, 1.5-0],[0.375-0, 0.375-1]] = [[-0.5,1.5],[0.375,-0.625]]
+    //   loss = (0.25 + 2.25 + 0.140625 + 0.390625) / 2 = 1.515625
+    //   dV = (2/B) h1'^T R = [1.5*-0.5 + 0.375*0.375, 1.5*1.5 + 0.375*-0.625] = [-0.609375, 2.015625]
+    //   dc = (2/B) sum_rows R = [-0.125, 0.875]
+    //   V = [1,1] - 0.2 dV = [1.121875, 0.596875];  c = [0.025, -0.175]
+    // f1 on ||f1(x) - h1'||^2 with the trainer's lr 0.1:
+    //   R = f1(x) - h1' = [[0.5],[0.125]];  loss = (0.25 + 0.015625) / 2 = 0.1328125
+    //   dW = (2/B) x^T R = [2*0.5 + 0, 0 + 1*0.125] = [1, 0.125];  db = 0.625
+    //   W = [1 - 0.1, 0.5 - 0.0125] = [0.9, 0.4875];  b = -0.0625
+    const trainer = new LocalTrainer(tf, m, {
+      epochs: 1,
+      batchSize: 2,
+      optimizer: 'sgd',
+      lr: 0.1,
+      warmupBatches: 0,
+      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
+      corruption: {},
+    });
+    trainer.step(x, 3);
+    expectClose(values(m.g[0].W), [1.121875, 0.596875]);
+    expectClose(values(m.g[0].b), [0.025, -0.175]);
+    expectClose(values(m.f[0].W), [0.9, 0.4875]);
+    expectClose(values(m.f[0].b), [-0.0625]);
+    const losses = trainer.takeLosses();
+    expect(Object.keys(losses).sort()).toEqual(['f1', 'g1']);
+    expect(losses.g1).toBeCloseTo(1.515625, 5);
+    expect(losses.f1).toBeCloseTo(0.1328125, 5);
+    trainer.dispose();
+    x.dispose();
+    m.dispose();
+  });
+
+  it('during warm-up the targets are the feedforward pass, so an encoder without corruption does not move', () => {
+    const m = setup(0.2);
+    const x = tf.tensor2d([[2, 0], [0, 1]]);
+    const trainer = new LocalTrainer(tf, m, {
+      epochs: 1,
+      batchSize: 2,
+      optimizer: 'sgd',
+      lr: 0.1,
+      warmupBatches: 1,
+      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
+      corruption: {},
+    });
+    trainer.step(x, 3);
+    // h1 = f1(x): the f1 loss ||f1(x) - h1||^2 is 0 and so is its gradient.
+    expectClose(values(m.f[0].W), [1, 0.5]);
+    expectClose(values(m.f[0].b), [0]);
+    // g1 still learns: R = g1(h1) - x = [[0,2],[0.5,-0.5]]; dV = [2*0 + 0.5*0.5, 2*2 + 0.5*-0.5] = [0.25, 3.75]
+    //   V = [1 - 0.05, 1 - 0.75] = [0.95, 0.25]
+    expectClose(values(m.g[0].W), [0.95, 0.25]);
+    expect(trainer.takeLosses().f1).toBe(0);
+    trainer.dispose();
+    x.dispose();
+    m.dispose();
+  });
+
+  it('leaves no tensor behind once disposed (Adam state included)', async () => {
+    const m = model221();
+    const x = tf.tensor2d([[1, 1], [0, 2], [1, 0]]);
+    await leaves(0, () => {
+      const trainer = new LocalTrainer(tf, m, {
+        epochs: 1,
+        batchSize: 3,
+        optimizer: 'adam',
+        lr: 0.01,
+        warmupBatches: 0,
+        inference: tp({ steps: 2 }),
+        corruption: { 0: { kind: 'gaussian', sigma: 0.1 }, 2: { kind: 'spike', samples: 3 } },
+      });
+      for (let i = 0; i < 3; i++) trainer.step(x, i);
+      trainer.takeLosses();
+      trainer.step(x, 9);
+      trainer.dispose();
+    });
+    x.dispose();
+    m.dispose();
+  });
+});
+
+describe('prior.gaussian', () => {
+  /** [2,1] linear, W = [[1],[2]], b = 0: h = x0 + 2 x1. */
+  function lin21(): HierarchicalModel {
+    const m = new HierarchicalModel(tf, { sizes: [2, 1], encoders: [mod('f1', 2, 1)], decoders: [mod('g1', 1, 2)] }, 1);
+    setWeights(m.f[0], [[1], [2]], [0]);
+    return m;
+  }
+
+  it('mean and variance of the top layer, variance times the scale', async () => {
+    const m = lin21();
+    // x = [1,0],[0,1],[1,1] -> h = 1, 2, 3: mean 2; variance ((1-2)^2 + 0 + (3-2)^2) / 3 = 2/3; x 4 = 8/3
+    const data = dataset([[1, 0], [0, 1], [1, 1]]);
+    const prior = await leaves(2, () => fitPrior(tf, m, data, { source: 'feedforward', inference: null, varianceScale: 4, batchSize: 2, seed: 1 }));
+    expectClose(values(prior.mean), [2]);
+    expectClose(values(prior.variance), [8 / 3]);
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('the op: limit takes the first N examples; inference with 0 steps is the feedforward pass', async () => {
+    const m = lin21();
+    const data = dataset([[1, 0], [0, 1], [1, 1]]);
+    const ctx = fakeCtx(tf);
+    // limit 2: h = 1, 2 -> mean 1.5, variance 0.25; x 4 = 1
+    const { prior } = (await bengio2015Ops['prior.gaussian'](ctx, { model: m, data, inference: tp({ steps: 0 }) }, { varianceScale: 4, limit: 2 })) as { prior: DiagonalGaussian };
+    expectClose(values(prior.mean), [1.5]);
+    expectClose(values(prior.variance), [1]);
+    expect(ctx.progressEvents.at(-1)).toMatchObject({ phase: 'prior', fraction: 1 });
+    prior.dispose();
+    m.dispose();
+  });
+});
+
+describe('sample.directed, sample.chain (GENERATE), sample.jdae', () => {
+  // Prior mean -0.5, variance 0: h2 = -0.5; g2(h2) = [-1,-0.5]; x = g1(that) = [-0.5,-0.25]
+  const point = (): DiagonalGaussian => new DiagonalGaussian(tf.tensor1d([-0.5]), tf.tensor1d([0]));
+
+  it('directed sample = g1(g2(mu)) when the variance is 0', () => {
+    const m = model221();
+    const prior = point();
+    const x = directedSample(tf, m, prior, 3, 1);
+    expect(x.shape).toEqual([3, 2]);
+    expectClose(values(x), [-0.5, -0.25, -0.5, -0.25, -0.5, -0.25]);
+    disposeAll([x]);
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('prior samples have the prior mean and variance', () => {
+    const prior = new DiagonalGaussian(tf.tensor1d([1, -2]), tf.tensor1d([4, 0.25]));
+    const s = prior.sample(tf, 5000, 3);
+    const v = values(s);
+    for (const [j, mu, sd] of [[0, 1, 2], [1, -2, 0.5]] as const) {
+      const col = v.filter((_, i) => i % 2 === j);
+      const mean = col.reduce((a, b) => a + b, 0) / col.length;
+      const std = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / (col.length - 1));
+      expect(Math.abs(mean - mu)).toBeLessThan(0.1 * sd);
+      expect(Math.abs(std / sd - 1)).toBeLessThan(0.05);
+    }
+    s.dispose();
+    prior.dispose();
+  });
+
+  it('GENERATE with 0 rounds = the directed sample (same seed)', async () => {
+    const m = model221();
+    const prior = new DiagonalGaussian(tf.tensor1d([-0.5]), tf.tensor1d([2]));
+    const a = await leaves(1, () => generateChain(tf, m, prior, 4, { rounds: 0, alpha: 0.3, inference: tp() }, 21));
+    const b = directedSample(tf, m, prior, 4, 21);
+    expect(values(a)).toEqual(values(b));
+    disposeAll([a, b]);
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('GENERATE with 1 round = g1 of the inference of the directed sample, with the chain\'s alpha', async () => {
+    const m = model221();
+    const prior = point();
+    // x0 = [-0.5,-0.25]; h1 = f1(x0) = [-0.75, 0.5]; h2 = f2(h1) = -0.75 - 0.5 + 0.5 = -0.75
+    // delta 0.5, alpha 0.3 (the chain's, not the loop's 0.001):
+    //   h2' = -0.75 + 0.5 (f2(h1) - f2(g2(h2))) = -0.75 + 0.5 (-0.75 - f2([-1.5,-0.75]) = -0.25) = -1
+    //   g1(h1) = [-0.375, 0.25]; f1(that) = [-0.125, 1.5]; f1(x0) - that = [-0.625, -1]; * 0.5 = [-0.3125, -0.5]
+    //   0.3 (g2(h2') - h1) = 0.3 ([-2,-1] - [-0.75,0.5]) = [-0.375, -0.45]
+    //   h1' = [-0.75 - 0.3125 - 0.375, 0.5 - 0.5 - 0.45] = [-1.4375, -0.45]
+    //   x1 = g1(h1') = [-0.71875, -0.225]
+    const x = await leaves(1, () => generateChain(tf, m, prior, 2, { rounds: 1, alpha: 0.3, inference: tp({ alpha: 0.001 }) }, 5));
+    expectClose(values(x), [-0.71875, -0.225, -0.71875, -0.225]);
+    x.dispose();
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('JDAE with 0 steps = the directed sample (same seed)', () => {
+    const m = model221();
+    const prior = new DiagonalGaussian(tf.tensor1d([0.3]), tf.tensor1d([1]));
+    const a = jdaeChain(tf, m, prior, 5, { steps: 0, sigma: 0.1, random: () => 0.5 }, 8);
+    const b = directedSample(tf, m, prior, 5, 8);
+    expect(values(a)).toEqual(values(b));
+    disposeAll([a, b]);
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('JDAE with sigma 0: from below, x -> g1(f1(x)); from above, x stays', async () => {
+    const m = model221();
+    const prior = point();
+    // Start: h2 = -0.5, h1 = g2(h2) = [-1,-0.5], x0 = g1(h1) = [-0.5,-0.25].
+    // From below (random() >= 0.5): step 1 h1' = f1(x0); step 2 x'' = g1(h1') = g1(f1(x0))
+    //   f1(x0) = [-0.75, 0.5]; g1 = [-0.375, 0.25]
+    const below = await leaves(1, () => jdaeChain(tf, m, prior, 1, { steps: 2, sigma: 0, random: () => 0.9 }, 2));
+    expectClose(values(below), [-0.375, 0.25]);
+    // From above (random() < 0.5): h1' = g2(h2) = h1, so x stays g1(g2(h2)) = x0
+    const above = jdaeChain(tf, m, prior, 1, { steps: 2, sigma: 0, random: () => 0.1 }, 2);
+    expectClose(values(above), [-0.5, -0.25]);
+    disposeAll([below, above]);
+    prior.dispose();
+    m.dispose();
+  });
+
+  it('the sampler ops honour count and --sample-limit', async () => {
+    const m = model221();
+    const prior = point();
+    const ctx = fakeCtx(tf, { options: { sampleLimit: 3 } });
+    for (const kind of ['sample.directed', 'sample.chain', 'sample.jdae'] as const) {
+      const { samples } = (await bengio2015Ops[kind](ctx, { model: m, prior, inference: tp() }, { count: 10, rounds: 0, alpha: 0.3, steps: 0, sigma: 0 })) as { samples: Samples };
+      expect(samples.x.shape).toEqual([3, 2]);
+      expectClose(values(samples.x), [-0.5, -0.25, -0.5, -0.25, -0.5, -0.25]);
+      samples.dispose();
+    }
+    prior.dispose();
+    m.dispose();
+  });
+});
+
+describe('eval.parzen', () => {
+  /** The protocol's formula in plain JavaScript (float64). */
+  function parzenJs(centres: number[][], x: number[], s: number): number {
+    const D = x.length;
+    const e = centres.map((mu) => -mu.reduce((a, m, i) => a + (x[i] - m) ** 2, 0) / (2 * s * s));
+    const mx = Math.max(...e);
+    const lse = mx + Math.log(e.reduce((a, v) => a + Math.exp(v - mx), 0));
+    return lse - Math.log(centres.length) - D * Math.log(s * Math.sqrt(2 * Math.PI));
+  }
+
+  it('1-D by hand: two centres at 0 and 1, x = 0.5, sigma 1', async () => {
+    // log p = log(1/2 (N(0.5; 0, 1) + N(0.5; 1, 1))) = -0.125 - log sqrt(2 pi) = -0.125 - 0.9189385 = -1.0439385
+    const c = tf.tensor2d([[0], [1]]);
+    const [ll] = await parzenLogLikelihood(tf, c, Float32Array.from([0.5]), 1, [1]);
+    expect(ll[0]).toBeCloseTo(-1.0439385, 5);
+    c.dispose();
+  });
+
+  const centres = [[0, 0], [1, 0], [0.5, 2]];
+  const valid = [[0.1, 0], [0.9, 0.1], [0.5, 1.8], [0.4, 0.3]];
+  const test = [[0, 0.2], [1.2, -0.1], [0.3, 1], [0.6, 2.3], [2, 2]];
+  const grid = [0.1, 0.3, 1, 3];
+
+  it('2-D toy: per-example values match the formula, in batches of 2', async () => {
+    const c = tf.tensor2d(centres);
+    const out = await leaves(0, async () => {
+      const r = await parzenLogLikelihood(tf, c, Float32Array.from(test.flat()), test.length, grid, { batchSize: 2 });
+      return r;
+    });
+    for (const [si, s] of grid.entries()) for (const [i, x] of test.entries()) expect(out[si][i]).toBeCloseTo(parzenJs(centres, x, s), 3);
+    c.dispose();
+  });
+
+  it('sigma is the best of the grid on validation; the test mean and its standard error', async () => {
+    const c = tf.tensor2d(centres);
+    const validLL = grid.map((s) => valid.reduce((a, x) => a + parzenJs(centres, x, s), 0) / valid.length);
+    const best = grid[validLL.indexOf(Math.max(...validLL))];
+    const t = test.map((x) => parzenJs(centres, x, best));
+    const mean = t.reduce((a, b) => a + b, 0) / t.length;
+    const stderr = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / (t.length - 1)) / Math.sqrt(t.length);
+    const r = await parzenEvaluate(tf, c, { x: Float32Array.from(valid.flat()), n: valid.length }, { x: Float32Array.from(test.flat()), n: test.length }, grid);
+    expect(r.sigma).toBe(best);
+    expect(best).toBe(0.3);
+    for (const [i, v] of validLL.entries()) expect(r.validLL[i]).toBeCloseTo(v, 3);
+    expect(r.ll).toBeCloseTo(mean, 3);
+    expect(r.stderr).toBeCloseTo(stderr, 3);
+    c.dispose();
+  });
+
+  it('the op: testCount and --test-limit cap the test digits; an empty validation set is a user error', async () => {
+    const ctx = fakeCtx(tf, { options: { testLimit: 3 } });
+    const s = new Samples(tf.tensor2d(centres));
+    const r = (await bengio2015Ops['eval.parzen'](ctx, { samples: s, valid: dataset(valid), test: dataset(test) }, { validCount: 4, testCount: 5, sigmas: grid })) as { ll: number; stderr: number; sigma: number };
+    const t = test.slice(0, 3).map((x) => parzenJs(centres, x, 0.3));
+    expect(r.sigma).toBe(0.3);
+    expect(r.ll).toBeCloseTo(t.reduce((a, b) => a + b, 0) / 3, 3);
+    const empty = { ...dataset(valid), n: 0 };
+    await expect(bengio2015Ops['eval.parzen'](ctx, { samples: s, valid: empty, test: dataset(test) }, { validCount: 4, testCount: 5, sigmas: grid })).rejects.toBeInstanceOf(UserError);
+    s.dispose();
+  });
+});
+
+describe('eval.logp_trace', () => {
+  it('log p(x,h) at t = 0 by hand', async () => {
+    const m = model221();
+    // x = [1,1]: h1 = [2,3], h2 = -0.5; ||x - g1(h1)||^2 = ||[1,1] - [1,1.5]||^2 = 0.25
+    //            ||h1 - g2(h2)||^2 = ||[2,3] - [-1,-0.5]||^2 = 9 + 12.25 = 21.25;  log p = -(0.25 + 21.25)/2 = -10.75
+    // x = [2,0]: h1 = [2,1], h2 = 2 - 1 + 0.5 = 1.5; ||[2,0] - [1,0.5]||^2 = 1.25; ||[2,1] - [3,1.5]||^2 = 1.25; log p = -1.25
+    // mean = (-10.75 - 1.25) / 2 = -6
+    const data = dataset([[1, 1], [2, 0]]);
+    const ctx = fakeCtx(tf);
+    const trace = await leaves(0, () => logpTrace(ctx, m, tp(), data, 0, 2));
+    expect(trace).toHaveLength(1);
+    expect(trace[0]).toBeCloseTo(-6, 5);
+    m.dispose();
+  });
+
+  it('t = 1..N follow the inference states; the op honours count and --test-limit', async () => {
+    const m = model221();
+    const data = dataset([[1, 1], [2, 0], [0, 1]]);
+    const ctx = fakeCtx(tf, { options: { testLimit: 2 } });
+    const { trace } = (await bengio2015Ops['eval.logp_trace'](ctx, { model: m, inference: tp(), data }, { iterations: 2, count: 3 })) as { trace: number[] };
+    expect(trace).toHaveLength(3);
+    expect(trace[0]).toBeCloseTo(-6, 5);
+    const x = tf.tensor2d([[1, 1], [2, 0]]);
+    const hs = infer(tf, m, x, tp({ steps: 2 }));
+    const lj = logJointSum(tf, m, x, hs);
+    expect(trace[2]).toBeCloseTo(lj.dataSync()[0] / 2, 4);
+    disposeAll([x, lj, ...hs]);
+    m.dispose();
+  });
+});
+
+describe('eval.reconstruction', () => {
+  it('mean squared error per pixel of g1(f1(x)) by hand', async () => {
+    const m = model221();
+    // x = [1,1]: g1(f1(x)) = 0.5 [2,3] = [1,1.5] -> squared error 0 + 0.25
+    // x = [2,0]: g1(f1(x)) = 0.5 [2,1] = [1,0.5] -> 1 + 0.25
+    // (0.25 + 1.25) / (2 examples * 2 pixels) = 0.375
+    const ctx = fakeCtx(tf);
+    const r = await leaves(0, () => bengio2015Ops['eval.reconstruction'](ctx, { model: m, data: dataset([[1, 1], [2, 0], [9, 9]]) }, { count: 2 }));
+    expect(r.mse as number).toBeCloseTo(0.375, 6);
+    m.dispose();
+  });
+});
+
+describe('eval.inpaint', () => {
+  function model10(): HierarchicalModel {
+    return new HierarchicalModel(tf, { sizes: [10, 3, 2], encoders: [mod('f1', 10, 3, 'softplus'), mod('f2', 3, 2, 'sigmoid')], decoders: [mod('g1', 3, 10, 'sigmoid'), mod('g2', 2, 3, 'softplus')] }, 4);
+  }
+  const x10 = (): TF.Tensor2D => tf.tensor2d(Array.from({ length: 4 }, (_, r) => Array.from({ length: 10 }, (_, i) => 0.2 + 0.08 * i + 0.01 * r)));
+
+  it('the MSE before uses only the missing pixels', async () => {
+    const m = model10();
+    const x = x10();
+    const ctx = fakeCtx(tf);
+    const r = await inpaint(ctx, m, tp({ steps: 2, delta: 0.1, alpha: 0.01 }), x, { kind: 'mask', fraction: 0.5, fill: 'zero' }, 0);
+    // With fill 'zero' and no zero pixel in x, the hidden pixels are exactly the zeros of `masked`.
+    const xv = values(x);
+    const mv = values(r.masked);
+    const missing = xv.filter((_, i) => mv[i] === 0);
+    expect(missing).toHaveLength(4 * 5);
+    // before = mean over missing pixels of (0 - x)^2 (averaging over all pixels would halve it)
+    const want = missing.reduce((a, v) => a + v * v, 0) / missing.length;
+    expect(r.before).toBeCloseTo(want, 5);
+    expect(r.after).toBeCloseTo(r.before, 6); // 0 rounds: nothing filled
+    disposeAll([x, r.masked, r.filled]);
+    m.dispose();
+  });
+
+  it('after rounds: visible pixels stay, missing ones come from g1(h1), and the MSE after is on missing pixels', async () => {
+    const m = model10();
+    const x = x10();
+    const ctx = fakeCtx(tf);
+    const before = tf.memory().numTensors;
+    const r = await inpaint(ctx, m, tp({ steps: 2, delta: 0.1, alpha: 0.01 }), x, { kind: 'mask', fraction: 0.5, fill: 'zero' }, 3);
+    expect(tf.memory().numTensors - before).toBe(2); // masked, filled
+    const xv = values(x);
+    const mv = values(r.masked);
+    const fv = values(r.filled);
+    let se = 0;
+    let n = 0;
+    for (let i = 0; i < xv.length; i++) {
+      if (mv[i] === 0) {
+        se += (fv[i] - xv[i]) ** 2;
+        n++;
+        expect(fv[i]).toBeGreaterThan(0); // a sigmoid output, not the zero fill
+      } else expect(fv[i]).toBe(xv[i]);
+    }
+    expect(r.after).toBeCloseTo(se / n, 5);
+    expect(ctx.progressEvents.map((p) => p.fraction)).toEqual([1 / 3, 2 / 3, 1]);
+    disposeAll([x, r.masked, r.filled]);
+    m.dispose();
+  });
+
+  it('the op returns before, after and a picture with original, masked and filled rows', async () => {
+    const m = new HierarchicalModel(tf, { sizes: [784, 3, 2], encoders: [mod('f1', 784, 3, 'softplus'), mod('f2', 3, 2, 'sigmoid')], decoders: [mod('g1', 3, 784, 'sigmoid'), mod('g2', 2, 3, 'softplus')] }, 4);
+    const rows = Array.from({ length: 3 }, (_, r) => Array.from({ length: 784 }, (_, i) => ((i * 7 + r) % 10) / 10));
+    const ctx = fakeCtx(tf);
+    const mask = { layer: 0, spec: { kind: 'mask', fraction: 0.5, fill: 'noise' } };
+    const out = await leaves(0, () => bengio2015Ops['eval.inpaint'](ctx, { model: m, inference: tp({ steps: 1, delta: 0.1 }), data: dataset(rows), mask }, { rounds: 1, count: 1000, show: 10 }));
+    expect(typeof out.before).toBe('number');
+    expect(typeof out.after).toBe('number');
+    const pic = out.image as { png: Buffer; width: number; height: number };
+    // show = min(10, 3 digits) = 3 columns, 3 rows (original, masked, filled): 3 * 29 + 1 = 88 pixels each way
+    expect([pic.width, pic.height]).toEqual([88, 88]);
+    const png = PNG.sync.read(pic.png);
+    expect([png.width, png.height]).toEqual([88, 88]);
+    const bad = { layer: 0, spec: { kind: 'gaussian', sigma: 1 } };
+    await expect(bengio2015Ops['eval.inpaint'](ctx, { model: m, inference: tp(), data: dataset(rows), mask: bad }, { rounds: 1, count: 3, show: 3 })).rejects.toBeInstanceOf(UserError);
+    m.dispose();
+  });
+});
+
+describe('output kinds', () => {
+  it('metric and series record a value under their name', async () => {
+    const ctx = fakeCtx(tf);
+    await bengio2015Ops['output.metric'](ctx, { value: 1.25 }, { name: 'parzen_ll' });
+    await bengio2015Ops['output.series'](ctx, { value: [1, 2, 3] }, { name: 'logp_trace' });
+    expect(ctx.metrics).toEqual({ parzen_ll: 1.25, logp_trace: [1, 2, 3] });
+  });
+
+  it('image grid: count and cols are capped by the samples; the PNG has the announced size', async () => {
+    const ctx = fakeCtx(tf);
+    const s = new Samples(tf.fill([3, 784], 0.5) as TF.Tensor2D);
+    await leaves(0, () => bengio2015Ops['output.image_grid'](ctx, { samples: s }, { name: 'grid', count: 5, cols: 10 }));
+    // 3 images in one row: 3 * 29 + 1 = 88 wide, 29 + 1 = 30 high
+    expect(ctx.images.map((i) => [i.name, i.width, i.height])).toEqual([['grid', 88, 30]]);
+    const png = PNG.sync.read(ctx.images[0].png);
+    expect([png.width, png.height]).toEqual([88, 30]);
+    s.dispose();
+  });
+
+  it('picture: writes the image an evaluator made', async () => {
+    const ctx = fakeCtx(tf);
+    const png = Buffer.from([137, 80, 78, 71]);
+    await bengio2015Ops['output.image'](ctx, { image: { png, width: 3, height: 4 } }, { name: 'pic' });
+    expect(ctx.images).toEqual([{ name: 'pic', png, width: 3, height: 4 }]);
+  });
+});
+
+describe('data, model, corruption and inference ops from a compiled plan', () => {
+  const registry = createRegistry();
+  const w = (a: string, b: string) => {
+    const [fn, fp] = a.split('.');
+    const [tn, tp_] = b.split('.');
+    return { from: { node: fn, port: fp }, to: { node: tn, port: tp_ } };
+  };
+  const doc = (): GraphDocument => ({
+    format: GRAPH_FORMAT,
+    version: 1,
+    name: 'ops',
+    seed: 3,
+    nodes: [
+      { id: 'data', kind: 'data.mnist', params: { validCount: 500 }, position: [0, 0] },
+      { id: 'f1', kind: 'layers.encoder', params: { units: 3, activation: 'tanh', initGain: 0.5 }, position: [0, 0] },
+      { id: 'f2', kind: 'layers.encoder', params: { units: 2, activation: 'sigmoid' }, position: [0, 0] },
+      { id: 'g1', kind: 'layers.decoder', params: { activation: 'sigmoid', lr: 0.01 }, position: [0, 0] },
+      { id: 'g2', kind: 'layers.decoder', params: { activation: 'relu' }, position: [0, 0] },
+      { id: 'model', kind: 'model.hierarchy', params: {}, position: [0, 0] },
+      { id: 'noise', kind: 'corrupt.gaussian', params: { sigma: 0.2 }, position: [0, 0] },
+      { id: 'spike', kind: 'corrupt.spike', params: { samples: 5 }, position: [0, 0] },
+      { id: 'mask', kind: 'corrupt.mask', params: { fraction: 0.25, fill: 'zero' }, position: [0, 0] },
+      { id: 'infer', kind: 'infer.iterative', params: { method: 'exact', steps: 4, delta: 0.2, alpha: 0.3, noise: 0.01 }, position: [0, 0] },
+    ],
+    wires: [
+      w('data.x', 'f1.in'), w('f1.out', 'f2.in'), w('f1.out', 'g1.from'), w('data.x', 'g1.to'), w('f2.out', 'g2.from'), w('f1.out', 'g2.to'),
+      w('f2.out', 'model.top'), w('g1.decoder', 'model.decoders'), w('g2.decoder', 'model.decoders'),
+      w('f1.out', 'noise.layer'), w('f2.out', 'spike.layer'), w('data.x', 'mask.layer'),
+    ],
+  });
+  let steps: Map<string, PlanStep>;
+  beforeAll(() => {
+    const r = compileGraph(doc(), registry);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    steps = new Map(flattenSteps(r.plan.steps).map((s) => [s.node, s]));
+  });
+  const run = (id: string, ctx = fakeCtx(tf), inputs: Record<string, unknown> = {}) => bengio2015Ops[steps.get(id)!.kind](ctx, inputs, steps.get(id)!.params);
+
+  it('corruptions carry their layer and settings', async () => {
+    expect(await run('noise')).toEqual({ corruption: { layer: 1, spec: { kind: 'gaussian', sigma: 0.2 } } });
+    expect(await run('spike')).toEqual({ corruption: { layer: 2, spec: { kind: 'spike', samples: 5 } } });
+    expect(await run('mask')).toEqual({ corruption: { layer: 0, spec: { kind: 'mask', fraction: 0.25, fill: 'zero' } } });
+  });
+
+  it('the inference loop carries its settings', async () => {
+    expect(await run('infer')).toEqual({ inference: { method: 'exact', steps: 4, delta: 0.2, alpha: 0.3, noise: 0.01 } });
+  });
+
+  it('the model has the wired architecture, activations, per-module rates and seeded Glorot weights', async () => {
+    const { model } = (await run('model', fakeCtx(tf, { seed: 1 }))) as { model: HierarchicalModel };
+    expect(model.arch.sizes).toEqual([784, 3, 2]);
+    expect(model.f.map((f) => [f.spec.activation, f.W.shape])).toEqual([['tanh', [784, 3]], ['sigmoid', [3, 2]]]);
+    expect(model.g.map((g) => [g.spec.activation, g.W.shape, g.spec.lr])).toEqual([['sigmoid', [3, 784], 0.01], ['relu', [2, 3], null]]);
+    // f1: 0.5 * sqrt(6 / (784 + 3)) = 0.04366
+    expect(Math.max(...values(model.f[0].W).map(Math.abs))).toBeLessThanOrEqual(0.5 * Math.sqrt(6 / 787) + 1e-7);
+    for (const m of [...model.f, ...model.g]) expect(values(m.b).every((v) => v === 0)).toBe(true);
+    const { model: again } = (await run('model', fakeCtx(tf, { seed: 1 }))) as { model: HierarchicalModel };
+    expect(values(again.f[0].W)).toEqual(values(model.f[0].W));
+    model.dispose();
+    again.dispose();
+  });
+
+  it('layers and decoders carry no runtime value', async () => {
+    expect(await run('f1')).toEqual({ out: null });
+    expect(await run('g1')).toEqual({ decoder: null });
+  });
+
+  it('data: the embedded set, validation capped at a sixth, limits applied, pixels in [0,1]', async () => {
+    const ctx = fakeCtx(tf, { options: { trainLimit: 100, testLimit: 50 } });
+    const out = (await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: '', validCount: 10000, trainLimit: 0, testLimit: 0 })) as Record<string, DatasetValue>;
+    // embedded: 10,000 digits = 8,000 training + 2,000 test; a sixth of 8,000 is 1,333
+    expect(out.valid.n).toBe(1333);
+    expect(out.train.n).toBe(100);
+    expect(out.test.n).toBe(50);
+    expect(out.train.dim).toBe(784);
+    expect(out.train.images.length).toBe(100 * 784);
+    expect(out.train.images.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(ctx.logs.some((l) => l.level === 'warn' && /validation set capped at 1333/.test(l.message))).toBe(true);
+    const ctx2 = fakeCtx(tf);
+    const out2 = (await bengio2015Ops['data.mnist'](ctx2, {}, { dataDir: '', validCount: 500, trainLimit: 300, testLimit: 0 })) as Record<string, DatasetValue>;
+    expect([out2.train.n, out2.valid.n, out2.test.n]).toEqual([300, 500, 2000]);
+  });
+
+  it('data: a folder without MNIST is a user error naming the node', async () => {
+    const ctx = fakeCtx(tf, { node: 'mydata', options: { dataDir: '/nonexistent/mnist' } });
+    const e = await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: '', validCount: 10, trainLimit: 0, testLimit: 0 }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).node).toBe('mydata');
+    expect((e as UserError).message).not.toContain('\n');
+  });
+});
+
+describe('train.local op', () => {
+  const rows = Array.from({ length: 20 }, (_, i) => [((i * 3) % 7) / 7, ((i * 5) % 11) / 11]);
+  const params: JsonObject = { epochs: 2, batchSize: 5, optimizer: 'adam', lr: 0.01, warmupBatches: 0 };
+
+  it('trains a copy: the input model is untouched; progress reports local losses per module', async () => {
+    const m = model221();
+    const w0 = values(m.f[0].W);
+    const ctx = fakeCtx(tf, { node: 'train' });
+    const before = tf.memory().numTensors;
+    const { model } = (await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp({ steps: 2, delta: 0.1, alpha: 0.01 }), corruption: [{ layer: 0, spec: { kind: 'gaussian', sigma: 0.1 } }] }, params)) as { model: HierarchicalModel };
+    // only the new model's 8 variables remain
+    expect(tf.memory().numTensors - before).toBe(8);
+    expect(model).not.toBe(m);
+    expect(values(m.f[0].W)).toEqual(w0);
+    expect(values(model.f[0].W)).not.toEqual(w0);
+    const train = ctx.progressEvents.filter((p) => p.phase === 'train');
+    // 20 / 5 = 4 batches per epoch; at least one report per epoch, the last at batch 4 of epoch 2
+    expect(train.at(-1)).toMatchObject({ epoch: 2, epochs: 2, batch: 4, batches: 4, fraction: 1 });
+    expect(Object.keys(train.at(-1)!.metrics!).sort()).toEqual(['loss_f1', 'loss_f2', 'loss_g1', 'loss_g2']);
+    expect(ctx.throughput).toHaveLength(1);
+    expect(ctx.throughput[0]).toBeGreaterThan(0);
+    model.dispose();
+    m.dispose();
+  });
+
+  it('--epochs overrides the node\'s epochs (0 = the model as it was)', async () => {
+    const m = model221();
+    const ctx = fakeCtx(tf, { options: { epochs: 0 } });
+    const { model } = (await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp() }, params)) as { model: HierarchicalModel };
+    expect(values(model.f[0].W)).toEqual(values(m.f[0].W));
+    expect(ctx.progressEvents).toHaveLength(0);
+    expect(ctx.throughput).toHaveLength(0);
+    model.dispose();
+    m.dispose();
+  });
+
+  it('divergence is a user error naming the node, and frees the copy it was training', async () => {
+    const m = model221();
+    const huge = rows.map(([a, b]) => [a * 1e30, b * 1e30]);
+    const ctx = fakeCtx(tf, { node: 'train' });
+    const before = tf.memory().numTensors;
+    const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(huge), inference: tp({ steps: 0 }) }, { ...params, optimizer: 'sgd', lr: 1 }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toMatch(/training diverged/);
+    expect((e as UserError).node).toBe('train');
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
+  it('Stop between batches frees the copy it was training', async () => {
+    const m = model221();
+    const ctx = fakeCtx(tf, { node: 'train' });
+    ctx.requestStop();
+    const before = tf.memory().numTensors;
+    const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp() }, params).catch((x) => x);
+    expect((e as Error).constructor.name).toBe('StopRequested');
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+});
+
+describe('the engine runs every kind and records outputs', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'plasticity-b15-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('a tiny graph through runPlan: metrics, series, image grid and picture', async () => {
+    // A fake data node: 60 training, 20 validation, 20 test images of 784 pixels.
+    const img = (n: number, k: number): DatasetValue => ({
+      images: Float32Array.from({ length: n * 784 }, (_, i) => ((i * 13 + k) % 17) / 17),
+      labels: new Uint8Array(n),
+      n,
+      dim: 784,
+      name: `fake${k}`,
+    });
+    const fakeData: OpImpl = async () => ({ train: img(60, 1), valid: img(20, 2), test: img(20, 3), x: null });
+    const n = (id: string, kind: string, params: JsonObject = {}, parent?: string) => ({ id, kind, params, position: [0, 0] as [number, number], ...(parent ? { parent } : {}) });
+    const w = (a: string, b: string) => ({ from: { node: a.split('.')[0], port: a.split('.')[1] }, to: { node: b.split('.')[0], port: b.split('.')[1] } });
+    const g: GraphDocument = {
+      format: GRAPH_FORMAT,
+      version: 1,
+      name: 'tiny',
+      seed: 4,
+      nodes: [
+        n('data', 'data.mnist', { validCount: 20 }),
+        n('f1', 'layers.encoder', { units: 4 }),
+        n('f2', 'layers.encoder', { units: 2, activation: 'sigmoid' }),
+        n('g1', 'layers.decoder', { activation: 'sigmoid' }),
+        n('g2', 'layers.decoder', { activation: 'softplus' }),
+        n('model', 'model.hierarchy'),
+        n('train', 'train.local', { epochs: 1, batchSize: 20, warmupBatches: 1 }),
+        n('infer', 'infer.iterative', { steps: 2 }, 'train'),
+        n('prior', 'prior.gaussian'),
+        n('gen', 'sample.chain', { count: 8, rounds: 1 }),
+        n('jdae', 'sample.jdae', { count: 8, steps: 2 }),
+        n('parzen', 'eval.parzen', { validCount: 10, testCount: 10, sigmas: [0.2, 1] }),
+        n('logp', 'eval.logp_trace', { iterations: 3, count: 10 }),
+        n('recon', 'eval.reconstruction', { count: 10 }),
+        n('mask', 'corrupt.mask'),
+        n('inpaint', 'eval.inpaint', { rounds: 2, count: 4, show: 2 }),
+        n('m_ll', 'output.metric', { name: 'parzen_ll' }),
+        n('m_recon', 'output.metric', { name: 'recon_mse' }),
+        n('m_before', 'output.metric', { name: 'inpaint_mse_before' }),
+        n('s_logp', 'output.series', { name: 'logp_trace' }),
+        n('grid', 'output.image_grid', { name: 'samples', count: 6, cols: 3 }),
+        n('pic', 'output.image', { name: 'inpainting' }),
+      ],
+      wires: [
+        w('data.x', 'f1.in'), w('f1.out', 'f2.in'), w('f1.out', 'g1.from'), w('data.x', 'g1.to'), w('f2.out', 'g2.from'), w('f1.out', 'g2.to'),
+        w('f2.out', 'model.top'), w('g1.decoder', 'model.decoders'), w('g2.decoder', 'model.decoders'),
+        w('model.model', 'train.model'), w('data.train', 'train.data'), w('infer.inference', 'train.inference'),
+        w('train.model', 'prior.model'), w('data.train', 'prior.data'),
+        w('train.model', 'gen.model'), w('prior.prior', 'gen.prior'), w('infer.inference', 'gen.inference'),
+        w('train.model', 'jdae.model'), w('prior.prior', 'jdae.prior'),
+        w('gen.samples', 'parzen.samples'), w('data.valid', 'parzen.valid'), w('data.test', 'parzen.test'),
+        w('train.model', 'logp.model'), w('infer.inference', 'logp.inference'), w('data.test', 'logp.data'),
+        w('train.model', 'recon.model'), w('data.test', 'recon.data'),
+        w('data.x', 'mask.layer'), w('train.model', 'inpaint.model'), w('infer.inference', 'inpaint.inference'), w('data.test', 'inpaint.data'), w('mask.corruption', 'inpaint.mask'),
+        w('parzen.ll', 'm_ll.value'), w('recon.mse', 'm_recon.value'), w('inpaint.before', 'm_before.value'), w('logp.trace', 's_logp.value'),
+        w('jdae.samples', 'grid.samples'), w('inpaint.image', 'pic.image'),
+      ],
+    };
+    const r = compileGraph(g, createRegistry());
+    expect(r.diagnostics).toEqual([]);
+    if (!r.ok) return;
+    const events: RunEvent[] = [];
+    const before = tf.memory().numTensors;
+    const s = await runPlan({ plan: r.plan, backend: 'cpu', options: { outDir: out }, ops: { ...bengio2015Ops, 'data.mnist': fakeData }, onEvent: (e) => events.push(e) });
+    expect(s.error).toBeUndefined();
+    expect(s.status).toBe('done');
+    expect(s.backend).toBe('cpu');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(s.metrics).sort()).toEqual(['inpaint_mse_before', 'logp_trace', 'parzen_ll', 'recon_mse']);
+    expect(s.metrics.logp_trace).toHaveLength(4);
+    for (const v of [s.metrics.parzen_ll, s.metrics.recon_mse, s.metrics.inpaint_mse_before]) expect(Number.isFinite(v)).toBe(true);
+    expect(s.images.sort()).toEqual(['inpainting.png', 'samples.png']);
+    const grid = PNG.sync.read(readFileSync(join(out, 'samples.png')));
+    expect([grid.width, grid.height]).toEqual([3 * 29 + 1, 2 * 29 + 1]);
+    const pic = PNG.sync.read(readFileSync(join(out, 'inpainting.png')));
+    expect([pic.width, pic.height]).toEqual([2 * 29 + 1, 3 * 29 + 1]);
+    expect(existsSync(join(out, 'inpainting.png'))).toBe(true);
+    // One metric event per output and one image event per picture, each naming its node.
+    expect(events.filter((e) => e.type === 'metric').map((e) => (e as { node: string }).node).sort()).toEqual(['m_before', 'm_ll', 'm_recon', 's_logp']);
+    expect(events.filter((e) => e.type === 'image').map((e) => (e as { node: string }).node).sort()).toEqual(['grid', 'pic']);
+    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
+  });
+});

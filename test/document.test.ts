@@ -1,0 +1,279 @@
+// The graph document: load/save round trip, migration from format version 0, and the messages a
+// user gets for a file that is not (or not quite) a graph.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  GRAPH_FORMAT,
+  GRAPH_VERSION,
+  type GraphDocument,
+  emptyGraph,
+  loadGraph,
+  parseGraphText,
+  saveGraph,
+} from '../nodes/core/document.ts';
+import { compileGraph } from '../nodes/core/compiler.ts';
+import { formatDiagnostic } from '../nodes/core/diagnostics.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+
+const examplesDir = join(import.meta.dirname, '..', 'examples');
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+
+function mustLoad(text: string): GraphDocument {
+  const r = parseGraphText(text);
+  if (!r.ok) throw new Error(`expected a graph, got ${r.diagnostics.map(formatDiagnostic).join('; ')}`);
+  return r.doc;
+}
+
+/** A readable sentence: words, no JS object dumps, no "undefined". */
+function expectReadable(message: string): void {
+  expect(message.length).toBeGreaterThan(10);
+  expect(message).toMatch(/[a-z]+ [a-z]+/i);
+  expect(message).not.toMatch(/\[object |NaN/);
+  expect(message).not.toContain('\n');
+}
+
+describe('examples load and save without loss', () => {
+  it('there are examples to check', () => {
+    expect(exampleFiles).toEqual(expect.arrayContaining(['bengio2015-mnist.json', 'bengio2015-inpainting.json', 'bengio2015-exact-gradient.json']));
+  });
+
+  for (const file of exampleFiles) {
+    it(`${file}: parse, save, parse again gives the same document`, () => {
+      const text = readFileSync(join(examplesDir, file), 'utf8');
+      const raw = JSON.parse(text);
+      const doc = mustLoad(text);
+      // Nothing the file holds is lost on load (defaults may be added).
+      expect(doc).toMatchObject(raw);
+      const saved = saveGraph(doc);
+      const again = mustLoad(saved);
+      expect(again).toEqual(doc);
+      // Saving is stable: a second save is byte for byte the first.
+      expect(saveGraph(again)).toBe(saved);
+      expect(saved.endsWith('}\n')).toBe(true);
+    });
+  }
+
+  it('optional fields (label, parent, version, description, meta) survive a round trip', () => {
+    const doc: GraphDocument = {
+      format: GRAPH_FORMAT,
+      version: GRAPH_VERSION,
+      name: 'all fields',
+      description: 'every optional field set',
+      seed: 42,
+      nodes: [
+        { id: 'a', kind: 'train.local', version: 1, label: 'Train it', params: { epochs: 3, optimizer: 'sgd' }, position: [-10.5, 20] },
+        { id: 'b', kind: 'infer.iterative', params: { steps: 0 }, position: [1, 2], parent: 'a' },
+      ],
+      wires: [{ from: { node: 'b', port: 'inference' }, to: { node: 'a', port: 'inference' } }],
+      meta: { viewport: { x: 1.5, y: -2, zoom: 0.75 }, tags: ['x', null, true] },
+    };
+    const again = mustLoad(saveGraph(doc));
+    expect(again).toEqual(doc);
+  });
+
+  it('an empty graph round-trips', () => {
+    const g = emptyGraph('blank');
+    expect(mustLoad(saveGraph(g))).toEqual(g);
+  });
+
+  it('defaults are filled in for omitted fields', () => {
+    const doc = mustLoad(JSON.stringify({ format: GRAPH_FORMAT, version: 1, nodes: [{ id: 'n', kind: 'data.mnist' }] }));
+    expect(doc.name).toBe('untitled');
+    expect(doc.seed).toBe(1);
+    expect(doc.wires).toEqual([]);
+    expect(doc.nodes[0].params).toEqual({});
+    expect(doc.nodes[0].position).toEqual([0, 0]);
+  });
+
+  it('loading does not modify the value it was given', () => {
+    const raw = JSON.parse(readFileSync(join(examplesDir, exampleFiles[0]), 'utf8'));
+    const copy = structuredClone(raw);
+    expect(loadGraph(raw).ok).toBe(true);
+    expect(raw).toEqual(copy);
+  });
+});
+
+/** The same document in the pre-release layout of format version 0. */
+function toV0(doc: GraphDocument): Record<string, unknown> {
+  const { wires, ...rest } = doc;
+  return {
+    ...rest,
+    version: 0,
+    nodes: doc.nodes.map(({ position, ...n }) => ({ ...n, x: position[0], y: position[1] })),
+    edges: wires.map((w) => ({ source: w.from.node, sourcePort: w.from.port, target: w.to.node, targetPort: w.to.port })),
+  };
+}
+
+describe('migration from format version 0', () => {
+  it('a small v0 document becomes v1: x/y -> position, edges -> wires', () => {
+    const v0 = {
+      format: GRAPH_FORMAT,
+      version: 0,
+      name: 'old',
+      nodes: [
+        { id: 'data', kind: 'data.mnist', params: {}, x: 10, y: 20 },
+        { id: 'f1', kind: 'layers.encoder', params: { units: 8 }, x: -5, y: 0.5 },
+        { id: 'nopos', kind: 'layers.encoder', params: {} },
+      ],
+      edges: [{ source: 'data', sourcePort: 'x', target: 'f1', targetPort: 'in' }],
+    };
+    const r = loadGraph(v0);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.migratedFrom).toBe(0);
+    expect(r.doc.version).toBe(1);
+    expect(r.doc.nodes.map((n) => n.position)).toEqual([[10, 20], [-5, 0.5], [0, 0]]);
+    for (const n of r.doc.nodes) {
+      expect(n).not.toHaveProperty('x');
+      expect(n).not.toHaveProperty('y');
+    }
+    expect(r.doc).not.toHaveProperty('edges');
+    expect(r.doc.wires).toEqual([{ from: { node: 'data', port: 'x' }, to: { node: 'f1', port: 'in' } }]);
+  });
+
+  it('a v0 document without edges gets no wires', () => {
+    const r = loadGraph({ format: GRAPH_FORMAT, version: 0, nodes: [] });
+    expect(r.ok && r.doc.wires).toEqual([]);
+  });
+
+  for (const file of exampleFiles) {
+    it(`${file} written as v0 loads to the same document and compiles to the same plan`, () => {
+      const v1 = mustLoad(readFileSync(join(examplesDir, file), 'utf8'));
+      const r = loadGraph(toV0(v1));
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.migratedFrom).toBe(0);
+      expect(r.doc).toEqual(v1);
+      const reg = createRegistry();
+      const a = compileGraph(v1, reg);
+      const b = compileGraph(r.doc, reg);
+      expect(a.ok && b.ok).toBe(true);
+      expect(b).toEqual(a);
+    });
+  }
+
+  it('a broken v0 edge is reported as a schema problem, not a crash', () => {
+    const r = loadGraph({ format: GRAPH_FORMAT, version: 0, nodes: [{ id: 'a', kind: 'data.mnist' }], edges: [{ source: 'a' }] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics.length).toBeGreaterThan(0);
+    expect(r.diagnostics.every((d) => d.code === 'invalid_document')).toBe(true);
+    expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(/wires\[0\]/);
+  });
+});
+
+describe('documents that cannot be loaded', () => {
+  it('a future format version gives a future_version diagnostic', () => {
+    const r = parseGraphText(JSON.stringify({ format: GRAPH_FORMAT, version: GRAPH_VERSION + 1, nodes: [] }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0];
+    expect(d.code).toBe('future_version');
+    expect(d.severity).toBe('error');
+    expect(d.message).toContain(String(GRAPH_VERSION + 1));
+    expect(d.message).toMatch(/newer/);
+    expectReadable(d.message);
+  });
+
+  const notJson: [string, string][] = [
+    ['truncated object', '{"format": "plasticity-graph", "nodes": ['],
+    ['empty file', ''],
+    ['only spaces', '   \n  '],
+    ['trailing comma', '{"a": 1,}'],
+    ['plain words', 'this is a graph'],
+  ];
+  for (const [what, text] of notJson) {
+    it(`invalid JSON (${what}) gives one clear message`, () => {
+      const r = parseGraphText(text);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0].code).toBe('invalid_document');
+      expect(r.diagnostics[0].node).toBeUndefined();
+      expect(r.diagnostics[0].message).toMatch(/^the file is not valid JSON/);
+      expectReadable(r.diagnostics[0].message);
+    });
+  }
+
+  it('the message for invalid JSON is one line even when the text has line breaks or control bytes', () => {
+    // JSON.parse quotes a piece of the input in its error message; that piece must not break the
+    // "one line per problem" output of the CLI or put raw control bytes on a terminal.
+    for (const text of ['hello\nworld\n', '\u0000\u0001\n\u0002{{', 'x\r\ny']) {
+      const r = parseGraphText(text);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.diagnostics[0].message).toMatch(/^the file is not valid JSON/);
+      // eslint-disable-next-line no-control-regex
+      expect(r.diagnostics[0].message).not.toMatch(/[\u0000-\u001f]/);
+    }
+  });
+
+  const notGraph: [string, unknown, RegExp][] = [
+    ['an array', [], /not a graph document \(expected a JSON object\)/],
+    ['a number', 42, /not a graph document/],
+    ['null', null, /not a graph document/],
+    ['a string', 'plasticity-graph', /not a graph document/],
+    ['an empty object', {}, /not a graph document.*"format" is missing/],
+    ['another format', { format: 'rete-graph', version: 1, nodes: [] }, /not a graph document.*"rete-graph".*expected "plasticity-graph"/],
+    ['no version', { format: GRAPH_FORMAT, nodes: [] }, /no valid "version"/],
+    ['a text version', { format: GRAPH_FORMAT, version: '1', nodes: [] }, /no valid "version"/],
+    ['a fractional version', { format: GRAPH_FORMAT, version: 0.5, nodes: [] }, /no valid "version"/],
+    ['a negative version', { format: GRAPH_FORMAT, version: -1, nodes: [] }, /no valid "version"/],
+  ];
+  for (const [what, value, re] of notGraph) {
+    it(`JSON that is not a graph (${what}) says so`, () => {
+      const r = parseGraphText(JSON.stringify(value));
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.diagnostics).toHaveLength(1);
+      expect(r.diagnostics[0].code).toBe('invalid_document');
+      expect(r.diagnostics[0].message).toMatch(re);
+      expectReadable(r.diagnostics[0].message);
+    });
+  }
+});
+
+describe('schema violations name the node', () => {
+  const base = (nodes: unknown[], extra: Record<string, unknown> = {}): unknown => ({ format: GRAPH_FORMAT, version: 1, nodes, ...extra });
+
+  const cases: [string, unknown, { node?: string; path: RegExp }][] = [
+    ['a bad position', base([{ id: 'ok', kind: 'data.mnist' }, { id: 'enc', kind: 'layers.encoder', position: [1] }]), { node: 'enc', path: /^nodes\[1\]\.position/ }],
+    ['an empty kind', base([{ id: 'g', kind: '' }]), { node: 'g', path: /^nodes\[0\]\.kind/ }],
+    ['params that are a list', base([{ id: 'p', kind: 'layers.encoder', params: [1, 2] }]), { node: 'p', path: /^nodes\[0\]\.params/ }],
+    ['a param that is not JSON-like', base([{ id: 'q', kind: 'layers.encoder', params: { units: { deep: [1, { x: undefined }] } } }]), { node: 'q', path: /^nodes\[0\]\.params/ }],
+    ['a version 0 kind', base([{ id: 'v', kind: 'layers.encoder', version: 0 }]), { node: 'v', path: /^nodes\[0\]\.version/ }],
+    ['a text label', base([{ id: 'l', kind: 'layers.encoder', label: 5 }]), { node: 'l', path: /^nodes\[0\]\.label/ }],
+    ['a missing id', base([{ kind: 'layers.encoder' }]), { path: /^nodes\[0\]\.id/ }],
+    ['an empty id', base([{ id: '', kind: 'layers.encoder' }]), { node: '', path: /^nodes\[0\]\.id/ }],
+    ['a wire without a port', base([{ id: 'a', kind: 'data.mnist' }], { wires: [{ from: { node: 'a' }, to: { node: 'a', port: 'x' } }] }), { path: /^wires\[0\]\.from\.port/ }],
+    ['nodes that are not a list', base([], { nodes: 'many' }), { path: /^nodes/ }],
+    ['a fractional seed', base([], { seed: 1.5 }), { path: /^seed/ }],
+  ];
+  for (const [what, value, want] of cases) {
+    it(`${what}`, () => {
+      const r = loadGraph(value);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      const d = r.diagnostics[0];
+      expect(d.code).toBe('invalid_document');
+      expect(d.severity).toBe('error');
+      expect(d.message).toMatch(want.path);
+      if (want.node !== undefined && want.node !== '') expect(d.node).toBe(want.node);
+      else expect(d.node ?? '').toBe('');
+      expectReadable(d.message);
+      // The CLI line names the node when there is one.
+      if (want.node) expect(formatDiagnostic(d).startsWith(`${want.node}: nodes[`)).toBe(true);
+    });
+  }
+
+  it('reports at most 20 problems for a very broken file', () => {
+    const nodes = Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, kind: '' }));
+    const r = loadGraph(base(nodes));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics).toHaveLength(20);
+    expect(r.diagnostics[19].node).toBe('n19');
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * Electron main process with the `electron` module mocked (the binary cannot run here): secure
+ * window options, navigation and new windows refused, IPC sender and shape checks, unknown
+ * methods refused, malformed messages rejected with an error, the menu, and Stop reaching the engine.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+type Handler = (...args: any[]) => any;
+
+const h = vi.hoisted(() => {
+  const state = {
+    ipcHandlers: new Map<string, Handler>(),
+    windows: [] as any[],
+    menuTemplate: null as any,
+    userData: '',
+  };
+  class FakeWebContents {
+    handlers = new Map<string, Handler[]>();
+    sent: unknown[][] = [];
+    openHandler: Handler | null = null;
+    session = {
+      permission: null as Handler | null,
+      check: null as Handler | null,
+      headers: null as Handler | null,
+      before: null as Handler | null,
+      setPermissionRequestHandler(f: Handler) {
+        this.permission = f;
+      },
+      setPermissionCheckHandler(f: Handler) {
+        this.check = f;
+      },
+      webRequest: {
+        owner: null as any,
+        onHeadersReceived(f: Handler) {
+          this.owner.headers = f;
+        },
+        onBeforeRequest(f: Handler) {
+          this.owner.before = f;
+        },
+      },
+    };
+    constructor() {
+      this.session.webRequest.owner = this.session;
+    }
+    setWindowOpenHandler(f: Handler) {
+      this.openHandler = f;
+    }
+    on(ev: string, f: Handler) {
+      this.handlers.set(ev, [...(this.handlers.get(ev) ?? []), f]);
+    }
+    emit(ev: string, ...args: unknown[]) {
+      for (const f of this.handlers.get(ev) ?? []) f(...args);
+    }
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    }
+    isDestroyed() {
+      return false;
+    }
+  }
+  class FakeBrowserWindow {
+    options: any;
+    webContents = new FakeWebContents();
+    url = '';
+    title = '';
+    edited = false;
+    events = new Map<string, Handler[]>();
+    constructor(options: any) {
+      this.options = options;
+      state.windows.push(this);
+    }
+    on(ev: string, f: Handler) {
+      this.events.set(ev, [...(this.events.get(ev) ?? []), f]);
+    }
+    once(ev: string, f: Handler) {
+      this.on(ev, f);
+    }
+    loadURL(u: string) {
+      this.url = u;
+      return Promise.resolve();
+    }
+    setTitle(t: string) {
+      this.title = t;
+    }
+    setDocumentEdited(e: boolean) {
+      this.edited = e;
+    }
+    isDestroyed() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
+    show() {}
+    focus() {}
+    restore() {}
+  }
+  return { state, FakeBrowserWindow };
+});
+
+vi.mock('electron', () => ({
+  app: {
+    getPath: () => h.state.userData,
+    getName: () => 'Plasticity Lab',
+    getVersion: () => '0.1.0',
+    isPackaged: false,
+    requestSingleInstanceLock: () => true,
+    whenReady: () => Promise.resolve(),
+    on: () => undefined,
+    quit: () => undefined,
+  },
+  BrowserWindow: h.FakeBrowserWindow,
+  Menu: {
+    buildFromTemplate: (t: unknown) => {
+      h.state.menuTemplate = t;
+      return { t };
+    },
+    setApplicationMenu: () => undefined,
+  },
+  dialog: {
+    showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })),
+    showSaveDialog: vi.fn(async () => ({ canceled: true })),
+    showMessageBoxSync: vi.fn(() => 2),
+  },
+  ipcMain: {
+    handle: (ch: string, f: Handler) => h.state.ipcHandlers.set(ch, f),
+    removeHandler: (ch: string) => h.state.ipcHandlers.delete(ch),
+  },
+  utilityProcess: { fork: vi.fn() },
+}));
+
+import { CALL_CHANNEL, EVENT_CHANNEL, METHOD_NAMES } from '../electron/common/names.ts';
+import { secureWebPreferences, windowOptions } from '../electron/main/window.ts';
+import { startApp } from '../electron/main/app.ts';
+import type { EngineChannel, ToEngine } from '../nodes/server/engine-protocol.ts';
+
+const rendererIndex = '/opt/plasticity/dist/renderer/index.html';
+const appUrl = 'file:///opt/plasticity/dist/renderer/index.html';
+const trusted = { senderFrame: { url: appUrl, parent: null } };
+
+const posted: ToEngine[] = [];
+const fakeEngine = (): EngineChannel => ({
+  post: (m) => posted.push(m),
+  onMessage: () => undefined,
+  onExit: () => undefined,
+  kill: () => undefined,
+});
+
+let handle: ReturnType<typeof startApp>;
+const call = (method: unknown, request: unknown, event: unknown = trusted) => h.state.ipcHandlers.get(CALL_CHANNEL)!(event, method, request);
+const win = () => h.state.windows[0] as InstanceType<typeof h.FakeBrowserWindow>;
+
+beforeAll(async () => {
+  h.state.userData = mkdtempSync(join(tmpdir(), 'plasticity-electron-test-'));
+  handle = startApp({ bundleDir: '/opt/plasticity/dist/electron', rendererIndex, examplesDir: join(__dirname, '..', 'examples'), version: '0.1.0' }, fakeEngine);
+  await vi.waitFor(() => expect(h.state.windows.length).toBe(1));
+});
+
+describe('window', () => {
+  it('uses secure web preferences', () => {
+    const p = secureWebPreferences('/x/preload.cjs');
+    expect(p).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(windowOptions('/x/preload.cjs').webPreferences).toEqual(p);
+    const w = win();
+    expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: '/opt/plasticity/dist/electron/preload.cjs' });
+    expect(w.url).toBe(appUrl);
+  });
+
+  it('refuses new windows, navigation elsewhere, webviews and permissions; sets a CSP; blocks remote content', () => {
+    const wc = win().webContents;
+    expect(wc.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const nav = { preventDefault: vi.fn() };
+    wc.emit('will-navigate', nav, 'https://example.com/');
+    expect(nav.preventDefault).toHaveBeenCalled();
+    const same = { preventDefault: vi.fn() };
+    wc.emit('will-navigate', same, appUrl);
+    expect(same.preventDefault).not.toHaveBeenCalled();
+    const wv = { preventDefault: vi.fn() };
+    wc.emit('will-attach-webview', wv);
+    expect(wv.preventDefault).toHaveBeenCalled();
+    const cb = vi.fn();
+    wc.session.permission!(wc, 'media', cb);
+    expect(cb).toHaveBeenCalledWith(false);
+    const hdr = vi.fn();
+    wc.session.headers!({ responseHeaders: {} }, hdr);
+    expect(hdr.mock.calls[0][0].responseHeaders['Content-Security-Policy'][0]).toContain("script-src 'self'");
+    const req = vi.fn();
+    wc.session.before!({ url: 'https://cdn.example.com/x.js' }, req);
+    expect(req).toHaveBeenCalledWith({ cancel: true });
+    const local = vi.fn();
+    wc.session.before!({ url: appUrl }, local);
+    expect(local).toHaveBeenCalledWith({ cancel: false });
+  });
+});
+
+describe('IPC', () => {
+  it('registers exactly one call channel', () => {
+    expect([...h.state.ipcHandlers.keys()]).toEqual([CALL_CHANNEL]);
+  });
+
+  it('answers a valid call', async () => {
+    const r = await call('getInfo', {});
+    expect(r).toMatchObject({ ok: true, value: { nativeDialogs: true, version: '0.1.0' } });
+  });
+
+  it('refuses unknown methods', async () => {
+    for (const m of ['eval', 'require', '__proto__', 'constructor', 42, null, undefined, { toString: 1 }]) {
+      const r = await call(m, {});
+      expect(r.ok).toBe(false);
+      expect(r.error.code).toBe('unknown_method');
+    }
+  });
+
+  it('refuses calls from other frames or origins', async () => {
+    for (const event of [{ senderFrame: { url: 'https://evil.example/', parent: null } }, { senderFrame: { url: appUrl, parent: {} } }, { senderFrame: null }]) {
+      const r = await call('getInfo', {}, event);
+      expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+  });
+
+  it('rejects malformed messages with an error, never a crash', async () => {
+    const bad: [string, unknown][] = [
+      ['getInfo', { extra: 1 }],
+      ['readExample', { id: '../../etc/passwd' }],
+      ['readExample', {}],
+      ['readFile', { path: 3 }],
+      ['writeFile', { path: '/tmp/x.json' }],
+      ['startRun', { doc: { format: 'nope' } }],
+      ['startRun', { doc: { format: 'plasticity-graph', version: 1, nodes: [] }, options: { epochs: -1 } }],
+      ['stopRun', 'run-1'],
+      ['setTitle', { title: 5, dirty: 'yes' }],
+      ['autosave', []],
+    ];
+    for (const [m, req] of bad) {
+      const r = await call(m, req);
+      expect(r.ok, `${m} ${JSON.stringify(req)}`).toBe(false);
+      expect(r.error.code).toBe('bad_request');
+      expect(r.error.message).toContain(m);
+    }
+  });
+
+  it('refuses to read or write a path the user did not pick', async () => {
+    const r = await call('readFile', { path: '/etc/passwd' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(r.error.message).toContain('not chosen');
+    const w = await call('writeFile', { path: '/tmp/evil.json', text: '{}' });
+    expect(w.ok).toBe(false);
+  });
+
+  it('sets the title and unsaved state', async () => {
+    await call('setTitle', { title: 'a.json • — Plasticity Lab', dirty: true });
+    expect(win().title).toBe('a.json • — Plasticity Lab');
+    expect(win().edited).toBe(true);
+    await call('setTitle', { title: 'a.json — Plasticity Lab', dirty: false });
+    expect(win().edited).toBe(false);
+  });
+
+  it('Stop reaches the engine', async () => {
+    const doc = { format: 'plasticity-graph', version: 1, name: 't', seed: 1, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
+    const started = await call('startRun', { doc, options: { trainLimit: 10, epochs: 1 } });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    const runId = started.value.runId as string;
+    expect(posted[0]).toMatchObject({ type: 'run', runId, options: { trainLimit: 10, epochs: 1 }, backend: 'auto' });
+    const again = await call('startRun', { doc });
+    expect(again).toMatchObject({ ok: false, error: { code: 'failed' } });
+    const stopped = await call('stopRun', { runId });
+    expect(stopped).toEqual({ ok: true, value: { stopped: true } });
+    expect(posted.at(-1)).toEqual({ type: 'stop', runId });
+    // Without an answer from the engine, the host ends the run itself within a second.
+    await vi.waitFor(() => expect(handle.host.running).toBeNull(), { timeout: 2000 });
+    const end = win().webContents.sent.find((s) => s[0] === EVENT_CHANNEL && s[1] === 'onRunFinished');
+    expect(end?.[2]).toMatchObject({ runId, summary: { status: 'stopped' } });
+  });
+});
+
+describe('menu', () => {
+  it('has the File, Edit, View and Run menus with the usual shortcuts, and sends commands to the window', () => {
+    const t = h.state.menuTemplate as { label?: string; submenu: { label?: string; accelerator?: string; click?: () => void; submenu?: unknown }[] }[];
+    const labels = t.map((m) => m.label);
+    expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Run']));
+    const file = t.find((m) => m.label === 'File')!.submenu.map((i) => i.label);
+    expect(file).toEqual(expect.arrayContaining(['New', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Import…', 'Export Graph Config…', 'Examples']));
+    const edit = t.find((m) => m.label === 'Edit')!.submenu;
+    expect(edit.find((i) => i.label === 'Undo')?.accelerator).toBe('CmdOrCtrl+Z');
+    const run = t.find((m) => m.label === 'Run')!.submenu;
+    run.find((i) => i.label === 'Stop')!.click!();
+    expect(win().webContents.sent.at(-1)).toEqual([EVENT_CHANNEL, 'onMenuCommand', { command: 'stop' }]);
+    const examples = t.find((m) => m.label === 'File')!.submenu.find((i) => i.label === 'Examples')!.submenu as { label: string; click?: () => void }[];
+    expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it('lists every method of the contract once', () => {
+    expect(new Set(METHOD_NAMES).size).toBe(METHOD_NAMES.length);
+  });
+});

@@ -1,0 +1,72 @@
+// A minimal RunContext for calling node ops directly in tests: deterministic seeds, and every
+// metric, image, log and progress event recorded for inspection.
+import seedrandom from 'seedrandom';
+import type { JsonObject } from '../../nodes/core/json.ts';
+import type { PlanStep } from '../../nodes/core/plan.ts';
+import type { RunEvent } from '../../nodes/runtime/events.ts';
+import { type RunContext, type RunOptions, StopRequested, type Tf } from '../../nodes/runtime/op.ts';
+
+type Progress = Omit<Extract<RunEvent, { type: 'progress' }>, 'type' | 'time' | 'node'>;
+
+export interface FakeCtx extends RunContext {
+  metrics: Record<string, number | number[]>;
+  images: { name: string; png: Buffer; width: number; height: number }[];
+  logs: { message: string; level: 'info' | 'warn' }[];
+  progressEvents: Progress[];
+  throughput: number[];
+  /** Makes the next checkStop() throw StopRequested. */
+  requestStop(): void;
+}
+
+export interface FakeCtxOptions {
+  options?: RunOptions;
+  seed?: number;
+  node?: string;
+  kind?: string;
+  params?: JsonObject;
+}
+
+export function fakeCtx(tf: Tf, o: FakeCtxOptions = {}): FakeCtx {
+  const seed = o.seed ?? 12345;
+  const rng = seedrandom(String(seed));
+  const node = o.node ?? 'node';
+  const step: PlanStep = { node, kind: o.kind ?? 'test', params: o.params ?? {}, inputs: {}, outputs: {}, signature: '0' };
+  let stopped = false;
+  const ctx: FakeCtx = {
+    tf,
+    backend: tf.getBackend(),
+    options: o.options ?? {},
+    seed,
+    step,
+    metrics: {},
+    images: [],
+    logs: [],
+    progressEvents: [],
+    throughput: [],
+    random: () => rng(),
+    nextSeed: () => Math.floor(rng() * 2 ** 31),
+    async checkStop() {
+      if (stopped) throw new StopRequested();
+    },
+    progress(p) {
+      ctx.progressEvents.push(p);
+    },
+    metric(name, value) {
+      ctx.metrics[name] = value;
+    },
+    async image(name, png, width, height) {
+      ctx.images.push({ name, png, width, height });
+      return `${name}.png`;
+    },
+    log(message, level = 'info') {
+      ctx.logs.push({ message, level });
+    },
+    reportTrainThroughput(v) {
+      ctx.throughput.push(v);
+    },
+    requestStop() {
+      stopped = true;
+    },
+  };
+  return ctx;
+}
