@@ -11,6 +11,7 @@
 
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
+import { patchWasmMatMul } from './wasm-matmul.ts';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -116,6 +117,7 @@ async function tryWasm(): Promise<Attempt> {
       return { ok: false, reason: `the WebAssembly module in ${dir} failed to initialize` };
     }
     await tf.ready();
+    patchWasmMatMul(tf);
   } catch (err) {
     return { ok: false, reason: `the WebAssembly backend failed to initialize (${firstLine(err)})`, error: err };
   }
