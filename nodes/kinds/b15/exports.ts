@@ -11,6 +11,7 @@ import { parzenKind } from './eval-parzen.ts';
 import { reconstructionKind } from './eval-reconstruction.ts';
 import { inferenceKind } from './inference.ts';
 import { hierarchyKind } from './model.ts';
+import { loadModelKind, saveModelKind } from './model-io.ts';
 import { imageGridOutKind, imageOutKind, metricOutKind, seriesOutKind } from './outputs.ts';
 import { gaussianPriorKind } from './prior.ts';
 import { chainSampleKind } from './sample-chain.ts';
@@ -23,6 +24,8 @@ export const b15Kinds: AnyNodeKind[] = [
   encoderKind,
   decoderKind,
   hierarchyKind,
+  saveModelKind,
+  loadModelKind,
   gaussianCorruptionKind,
   spikeCorruptionKind,
   maskCorruptionKind,

@@ -6,10 +6,13 @@
  * architecture, resolved by the compiler into the model step's params).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../fs-atomic.ts';
 import type { JsonObject } from '../../core/json.ts';
 import { MnistData } from '../../kinds/b15/data-mnist.ts';
 import { Hierarchy } from '../../kinds/b15/model.ts';
+import { LoadModel, SaveModel } from '../../kinds/b15/model-io.ts';
 import { Encoder } from '../../kinds/b15/encoder.ts';
 import { Decoder } from '../../kinds/b15/decoder.ts';
 import { GaussianCorruption } from '../../kinds/b15/corrupt-gaussian.ts';
@@ -336,7 +339,56 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
   return { before: r.before, after: r.after, image };
 };
 
+const WEIGHTS_FORMAT = 'plasticity-weights';
+
+async function saveModelOp(ctx: RunContext, i: Record<string, unknown>, p: JsonObject) {
+  const model = i.model as HierarchicalModel;
+  const enc = async (t: TF.Tensor): Promise<string> => Buffer.from(((await t.data()) as Float32Array).buffer).toString('base64');
+  const modules = async (ms: HierarchicalModel['f']) => Promise.all(ms.map(async (m) => ({ node: m.spec.node, W: await enc(m.W), b: await enc(m.b) })));
+  const doc = { format: WEIGHTS_FORMAT, version: 1, architecture: model.arch, encoders: await modules(model.f), decoders: await modules(model.g) };
+  if (!ctx.options.outDir) {
+    ctx.log('no output folder: weights not saved', 'warn');
+    return {};
+  }
+  const file = join(ctx.options.outDir, `${p.name as string}.weights.json`);
+  await writeFileAtomic(file, JSON.stringify(doc));
+  ctx.log(`weights written to ${file}`);
+  return {};
+}
+
+async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) {
+  const path = resolve(p.path as string);
+  let doc: { format?: string; architecture: ArchitectureSpec; encoders: { W: string; b: string }[]; decoders: { W: string; b: string }[] };
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read weights from ${path}: ${(e as Error).message}`, ctx.step.node);
+  }
+  if (doc.format !== WEIGHTS_FORMAT) throw new UserError(`${path} is not a weights file written by Save weights`, ctx.step.node);
+  const model = new HierarchicalModel(ctx.tf, doc.architecture, ctx.nextSeed());
+  const dec = (s: string): Float32Array => {
+    const b = Buffer.from(s, 'base64');
+    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  };
+  const fill = (ms: HierarchicalModel['f'], saved: { W: string; b: string }[]): void => {
+    for (const [k, m] of ms.entries()) {
+      const W = dec(saved[k].W);
+      const b = dec(saved[k].b);
+      if (W.length !== m.W.size || b.length !== m.b.size) throw new UserError(`${path}: weights of ${m.spec.node} have the wrong size`, ctx.step.node);
+      ctx.tf.tidy(() => {
+        m.W.assign(ctx.tf.tensor(W, m.W.shape));
+        m.b.assign(ctx.tf.tensor(b, m.b.shape));
+      });
+    }
+  };
+  fill(model.f, doc.encoders);
+  fill(model.g, doc.decoders);
+  return { model };
+}
+
 export const bengio2015Ops: OpTable = {
+  [SaveModel]: saveModelOp,
+  [LoadModel]: loadModelOp,
   [MnistData]: dataOp,
   // Layers and decoders are architecture: the compiler folds them into the model step's params.
   [Encoder]: async () => ({ out: null }),

@@ -1,0 +1,42 @@
+import { defineKind } from '../../core/kind.ts';
+import { str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const SaveModel = 'model.save';
+export const LoadModel = 'model.load';
+
+export const saveModelKind = defineKind({
+  kind: SaveModel,
+  version: 1,
+  title: 'Save weights',
+  category: 'output',
+  doc: 'Writes the model\'s architecture and weights to NAME.weights.json in the output folder, to be read back by Load weights (e.g. to evaluate other samplers without training again).',
+  inputs: { model: port('model') },
+  outputs: {},
+  params: { name: str('model', { doc: 'File name without .weights.json.' }) },
+  compile: (ctx, _i, p) => {
+    if (!/^[A-Za-z0-9_.-]+$/.test(p.name)) {
+      ctx.error(`the name "${p.name}" may use only letters, digits, _ . -`, 'name');
+      return null;
+    }
+    return { outputs: {} };
+  },
+});
+
+export const loadModelKind = defineKind({
+  kind: LoadModel,
+  version: 1,
+  title: 'Load weights',
+  category: 'layers',
+  doc: 'Reads a model (architecture and weights) written by Save weights.',
+  inputs: {},
+  outputs: { model: port('model') },
+  params: { path: str('', { doc: 'Path of a .weights.json file (relative paths start from the current folder).' }) },
+  compile: (ctx, _i, p) => {
+    if (!p.path) {
+      ctx.error('give the path of a .weights.json file', 'path');
+      return null;
+    }
+    return { outputs: { model: {} } };
+  },
+});
