@@ -5,13 +5,13 @@
 // Conventions of the runtime: rows are examples; a module computes act(x W + b) with W [in, out].
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
 import type { Tf } from '../nodes/runtime/op.ts';
-import { UserError } from '../nodes/runtime/op.ts';
+import { StopRequested, UserError } from '../nodes/runtime/op.ts';
 import { type Activation, type ArchitectureSpec, DenseModule, HierarchicalModel, type ModuleSpec } from '../nodes/runtime/bengio2015/model.ts';
 import { type InferenceSpec, infer, logJointSum } from '../nodes/runtime/bengio2015/inference.ts';
 import { corrupt, randomMask } from '../nodes/runtime/bengio2015/corruption.ts';
@@ -21,11 +21,11 @@ import { parzenEvaluate, parzenLogLikelihood } from '../nodes/runtime/bengio2015
 import { type DatasetValue, Samples, bengio2015Ops, inpaint, logpTrace } from '../nodes/runtime/bengio2015/ops.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
 import type { RunEvent } from '../nodes/runtime/events.ts';
-import type { OpImpl } from '../nodes/runtime/op.ts';
+import type { OpImpl, OpTable } from '../nodes/runtime/op.ts';
 import { compileGraph } from '../nodes/core/compiler.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
-import { flattenSteps, type PlanStep } from '../nodes/core/plan.ts';
+import { flattenSteps, type Plan, type PlanStep } from '../nodes/core/plan.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { fakeCtx } from './support/fake-ctx.ts';
 
@@ -47,8 +47,13 @@ const mod = (node: string, inUnits: number, outUnits: number, activation: Activa
 });
 
 function setWeights(m: DenseModule, W: number[][], b: number[]): void {
-  m.W.assign(tf.tensor2d(W));
-  m.b.assign(tf.tensor1d(b));
+  const w = tf.tensor2d(W);
+  const c = tf.tensor1d(b);
+  m.W.assign(w);
+  m.b.assign(c);
+  // The variables now hold the data; these handles are not needed.
+  w.dispose();
+  c.dispose();
 }
 
 /**
@@ -95,6 +100,9 @@ async function leaves<T>(extra: number, fn: () => T | Promise<T>): Promise<T> {
 }
 
 const disposeAll = (ts: TF.Tensor[]): void => ts.forEach((t) => t.dispose());
+
+/** Names of the tfjs variables alive now (every module owns two: W and b). */
+const variableNames = (): string[] => Object.keys((tf.engine() as unknown as { state: { registeredVariables: Record<string, unknown> } }).state.registeredVariables).sort();
 
 // ---------------------------------------------------------------------------------------------
 
@@ -145,6 +153,19 @@ describe('layers.encoder / layers.decoder: act(x W + b)', () => {
     expect(values(b.W)).toEqual(w);
     a.dispose();
     b.dispose();
+  });
+
+  it('a model created and disposed leaves no tensor behind (its initial values included)', async () => {
+    await leaves(0, () => {
+      const m = model221();
+      m.dispose();
+    });
+    await leaves(0, () => {
+      const m = model221();
+      const c = m.clone(2);
+      c.dispose();
+      m.dispose();
+    });
   });
 });
 
@@ -427,6 +448,53 @@ describe('corrupt.mask', () => {
     expect(values(none).every((v) => v === 1)).toBe(true);
     expect(values(all).every((v) => v === 0)).toBe(true);
     disposeAll([none, all]);
+  });
+});
+
+describe('DenseModule.localGradients: the M-step gradient of (1/B) sum ||act(x W + b) - t||^2, written out', () => {
+  // dz = 2 (y - t) act'(z) / B;  dW = x^T dz;  db = sum over rows of dz
+  const cases: { act: Activation; x: number[][]; W: number[][]; b: number[]; t: number[][]; loss: number; dW: number[]; db: number[] }[] = [
+    // z = 0, y = sigmoid(0) = 0.5, t = 1: loss 0.25; dz = 2 (-0.5) (0.5 * 0.5) = -0.25
+    { act: 'sigmoid', x: [[1]], W: [[0]], b: [0], t: [[1]], loss: 0.25, dW: [-0.25], db: [-0.25] },
+    // z = 0, y = ln 2 = 0.693147, t = 0: loss 0.480453; softplus'(0) = sigmoid(0) = 0.5; dz = 2 * 0.693147 * 0.5
+    { act: 'softplus', x: [[1]], W: [[0]], b: [0], t: [[0]], loss: 0.4804530, dW: [0.6931472], db: [0.6931472] },
+    // x = 2, W = 0.5: z = 1, y = tanh 1 = 0.761594, t = 0: loss 0.580026; tanh' = 1 - y^2 = 0.419974
+    //   dz = 2 * 0.761594 * 0.419974 = 0.639700; dW = 2 * dz = 1.279400
+    { act: 'tanh', x: [[2]], W: [[0.5]], b: [0], t: [[0]], loss: 0.5800257, dW: [1.2794000], db: [0.6397000] },
+    // two rows x = 1, -1; W = 2, b = -1: z = 1, -3; y = 1, 0; t = 0, 5: loss (1 + 25) / 2 = 13
+    //   dz = [2 * 1 * 1 / 2, 2 * (-5) * 0 / 2] = [1, 0] (no gradient where the unit is off); dW = 1*1 + (-1)*0 = 1; db = 1
+    { act: 'relu', x: [[1], [-1]], W: [[2]], b: [-1], t: [[0], [5]], loss: 13, dW: [1], db: [1] },
+    // x = [1,2], W = [1,1]: y = 3, t = 1: loss 4; dz = 2 * 2 = 4; dW = [4, 8]; db = 4
+    { act: 'linear', x: [[1, 2]], W: [[1], [1]], b: [0], t: [[1]], loss: 4, dW: [4, 8], db: [4] },
+  ];
+  for (const c of cases) {
+    it(`${c.act} by hand`, async () => {
+      const m = new DenseModule(tf, mod(`lg_${c.act}`, c.x[0].length, 1, c.act), 1);
+      setWeights(m, c.W, c.b);
+      const x = tf.tensor2d(c.x);
+      const t = tf.tensor2d(c.t);
+      const { loss, grads } = await leaves(3, () => m.localGradients(x, t));
+      expect(loss.dataSync()[0]).toBeCloseTo(c.loss, 5);
+      expectClose(values(grads[m.W.name]), c.dW);
+      expectClose(values(grads[m.b.name]), c.db);
+      disposeAll([x, t, loss, ...Object.values(grads)]);
+      m.dispose();
+    });
+  }
+
+  it('agrees with autodiff for every activation on a random batch', () => {
+    for (const act of ['softplus', 'sigmoid', 'tanh', 'relu', 'linear'] as const) {
+      const m = new DenseModule(tf, mod(`lg_auto_${act}`, 3, 2, act), 17);
+      setWeights(m, m.W.arraySync() as number[][], [0.2, -0.1]);
+      const x = tf.randomNormal([4, 3], 0, 1, 'float32', 5) as TF.Tensor2D;
+      const t = tf.randomUniform([4, 2], 0, 1, 'float32', 6) as TF.Tensor2D;
+      const mine = m.localGradients(x, t);
+      const auto = tf.variableGrads(() => tf.div(tf.sum(tf.squaredDifference(m.apply(x), t)), 4) as TF.Scalar, m.variables());
+      expect(mine.loss.dataSync()[0]).toBeCloseTo(auto.value.dataSync()[0], 5);
+      for (const v of m.variables()) expectClose(values(mine.grads[v.name]), values(auto.grads[v.name]), 5);
+      disposeAll([x, t, mine.loss, auto.value, ...Object.values(mine.grads), ...Object.values(auto.grads)]);
+      m.dispose();
+    }
   });
 });
 
@@ -962,10 +1030,10 @@ describe('train.local op', () => {
     const m = model221();
     const w0 = values(m.f[0].W);
     const ctx = fakeCtx(tf, { node: 'train' });
-    const before = tf.memory().numTensors;
+    const vars = variableNames();
     const { model } = (await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp({ steps: 2, delta: 0.1, alpha: 0.01 }), corruption: [{ layer: 0, spec: { kind: 'gaussian', sigma: 0.1 } }] }, params)) as { model: HierarchicalModel };
-    // only the new model's 8 variables remain
-    expect(tf.memory().numTensors - before).toBe(8);
+    // only the new model's 8 variables remain (optimizer state is freed)
+    expect(variableNames().length - vars.length).toBe(8);
     expect(model).not.toBe(m);
     expect(values(m.f[0].W)).toEqual(w0);
     expect(values(model.f[0].W)).not.toEqual(w0);
@@ -994,12 +1062,13 @@ describe('train.local op', () => {
     const m = model221();
     const huge = rows.map(([a, b]) => [a * 1e30, b * 1e30]);
     const ctx = fakeCtx(tf, { node: 'train' });
-    const before = tf.memory().numTensors;
+    const vars = variableNames();
     const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(huge), inference: tp({ steps: 0 }) }, { ...params, optimizer: 'sgd', lr: 1 }).catch((x) => x);
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).message).toMatch(/training diverged/);
     expect((e as UserError).node).toBe('train');
-    expect(tf.memory().numTensors).toBe(before);
+    // the copy's variables were disposed
+    expect(variableNames()).toEqual(vars);
     m.dispose();
   });
 
@@ -1007,12 +1076,110 @@ describe('train.local op', () => {
     const m = model221();
     const ctx = fakeCtx(tf, { node: 'train' });
     ctx.requestStop();
-    const before = tf.memory().numTensors;
+    const vars = variableNames();
     const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp() }, params).catch((x) => x);
-    expect((e as Error).constructor.name).toBe('StopRequested');
-    expect(tf.memory().numTensors).toBe(before);
+    expect(e).toBeInstanceOf(StopRequested);
+    expect(variableNames()).toEqual(vars);
     m.dispose();
   });
+});
+
+describe('model.save / model.load', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'plasticity-weights-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a saved model loads back with the same architecture and the same weights, bit for bit', async () => {
+    const m = model221({ f: ['softplus', 'sigmoid'], g: ['sigmoid', 'softplus'] });
+    // weights that are not round numbers
+    setWeights(m.f[0], [[0.1, -0.7], [1 / 3, 2e-8]], [0.25, -1e-3]);
+    const ctx = fakeCtx(tf, { node: 'save', options: { outDir: dir } });
+    await bengio2015Ops['model.save'](ctx, { model: m }, { name: 'tiny' });
+    const path = join(dir, 'tiny.weights.json');
+    expect(existsSync(path)).toBe(true);
+    const vars = variableNames();
+    const { model } = (await bengio2015Ops['model.load'](fakeCtx(tf, { node: 'load' }), {}, { path })) as { model: HierarchicalModel };
+    expect(variableNames().length - vars.length).toBe(8);
+    expect(model.arch).toEqual(m.arch);
+    for (const [a, b] of [...m.f.map((x, i) => [x, model.f[i]]), ...m.g.map((x, i) => [x, model.g[i]])] as [DenseModule, DenseModule][]) {
+      expect(values(b.W)).toEqual(values(a.W));
+      expect(values(b.b)).toEqual(values(a.b));
+    }
+    model.dispose();
+    m.dispose();
+  });
+
+  it('without an output folder, save warns and writes nothing', async () => {
+    const m = model221();
+    const ctx = fakeCtx(tf);
+    await bengio2015Ops['model.save'](ctx, { model: m }, { name: 'nowhere' });
+    expect(ctx.logs.some((l) => l.level === 'warn')).toBe(true);
+    m.dispose();
+  });
+
+  const bad: [string, string][] = [
+    ['a missing file', ''],
+    ['a file that is not JSON', 'not json'],
+    ['JSON of another kind', JSON.stringify({ format: 'plasticity-graph' })],
+    ['a weights file without its weights', JSON.stringify({ format: 'plasticity-weights', version: 1 })],
+    ['null', 'null'],
+  ];
+  for (const [what, content] of bad) {
+    it(`load: ${what} is a user error naming the node`, async () => {
+      const path = join(dir, `bad-${what.replace(/\W+/g, '-')}.weights.json`);
+      if (content) writeFileSync(path, content);
+      const vars = variableNames();
+      const e = await bengio2015Ops['model.load'](fakeCtx(tf, { node: 'load' }), {}, { path }).catch((x) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).node).toBe('load');
+      expect(variableNames()).toEqual(vars);
+    });
+  }
+
+  it('load: weights of the wrong size are a user error and leave no variable behind', async () => {
+    const m = model221();
+    await bengio2015Ops['model.save'](fakeCtx(tf, { options: { outDir: dir } }), { model: m }, { name: 'cut' });
+    const path = join(dir, 'cut.weights.json');
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc.decoders[1].W = Buffer.from(new Float32Array([1]).buffer).toString('base64');
+    writeFileSync(path, JSON.stringify(doc));
+    const vars = variableNames();
+    const e = await bengio2015Ops['model.load'](fakeCtx(tf, { node: 'load' }), {}, { path }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toMatch(/g2 have the wrong size/);
+    expect(variableNames()).toEqual(vars);
+    m.dispose();
+  });
+});
+
+describe('Stop in the middle of an op frees what the op made so far', () => {
+  // Every op below calls ctx.checkStop() between batches or chunks; the fake context throws
+  // StopRequested from the second call on, i.e. after one batch of work.
+  const big = (n: number): DatasetValue => dataset(Array.from({ length: n }, (_, i) => [(i % 7) / 7, (i % 3) / 3]));
+  const cases: [string, (m: HierarchicalModel) => [string, Record<string, unknown>, JsonObject]][] = [
+    ['prior.gaussian', (m) => ['prior.gaussian', { model: m, data: big(1200) }, { varianceScale: 4, limit: 0 }]],
+    ['sample.directed', (m) => ['sample.directed', { model: m, prior: new DiagonalGaussian(tf.tensor1d([0]), tf.tensor1d([1])) }, { count: 1200 }]],
+    ['sample.chain', (m) => ['sample.chain', { model: m, prior: new DiagonalGaussian(tf.tensor1d([0]), tf.tensor1d([1])), inference: tp() }, { count: 1200, rounds: 1, alpha: 0.3 }]],
+    ['eval.logp_trace', (m) => ['eval.logp_trace', { model: m, inference: tp(), data: big(1200) }, { iterations: 3, count: 1200 }]],
+    ['eval.reconstruction', (m) => ['eval.reconstruction', { model: m, data: big(1200) }, { count: 1200 }]],
+    ['eval.parzen', () => ['eval.parzen', { samples: new Samples(tf.tensor2d([[0, 0], [1, 1]])), valid: big(300), test: big(300) }, { validCount: 300, testCount: 300, sigmas: [0.5] }]],
+    ['eval.inpaint', (m) => ['eval.inpaint', { model: m, inference: tp(), data: big(4), mask: { layer: 0, spec: { kind: 'mask', fraction: 0.5, fill: 'zero' } } }, { rounds: 3, count: 4, show: 2 }]],
+  ];
+  for (const [name, make] of cases) {
+    it(name, async () => {
+      const m = model221();
+      const [kind, inputs, params] = make(m);
+      const ctx = fakeCtx(tf, { stopAfter: 1 });
+      const before = tf.memory().numTensors;
+      const e = await bengio2015Ops[kind](ctx, inputs, params).catch((x) => x);
+      expect(e).toBeInstanceOf(StopRequested);
+      expect(tf.memory().numTensors - before, 'tensors left behind').toBe(0);
+      for (const v of Object.values(inputs)) (v as { dispose?: () => void })?.dispose?.();
+      m.dispose();
+    });
+  }
 });
 
 describe('the engine runs every kind and records outputs', () => {
@@ -1022,7 +1189,7 @@ describe('the engine runs every kind and records outputs', () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('a tiny graph through runPlan: metrics, series, image grid and picture', async () => {
+  function tinyRun(): { plan: Plan; ops: OpTable } {
     // A fake data node: 60 training, 20 validation, 20 test images of 784 pixels.
     const img = (n: number, k: number): DatasetValue => ({
       images: Float32Array.from({ length: n * 784 }, (_, i) => ((i * 13 + k) % 17) / 17),
@@ -1079,15 +1246,17 @@ describe('the engine runs every kind and records outputs', () => {
       ],
     };
     const r = compileGraph(g, createRegistry());
-    expect(r.diagnostics).toEqual([]);
-    if (!r.ok) return;
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    return { plan: r.plan, ops: { ...bengio2015Ops, 'data.mnist': fakeData } };
+  }
+
+  it('a tiny graph through runPlan: metrics, series, image grid and picture', async () => {
+    const { plan, ops } = tinyRun();
     const events: RunEvent[] = [];
-    const before = tf.memory().numTensors;
-    const s = await runPlan({ plan: r.plan, backend: 'cpu', options: { outDir: out }, ops: { ...bengio2015Ops, 'data.mnist': fakeData }, onEvent: (e) => events.push(e) });
+    const s = await runPlan({ plan, backend: 'cpu', options: { outDir: out }, ops, onEvent: (e) => events.push(e) });
     expect(s.error).toBeUndefined();
     expect(s.status).toBe('done');
     expect(s.backend).toBe('cpu');
-    expect(tf.memory().numTensors).toBe(before);
     expect(Object.keys(s.metrics).sort()).toEqual(['inpaint_mse_before', 'logp_trace', 'parzen_ll', 'recon_mse']);
     expect(s.metrics.logp_trace).toHaveLength(4);
     for (const v of [s.metrics.parzen_ll, s.metrics.recon_mse, s.metrics.inpaint_mse_before]) expect(Number.isFinite(v)).toBe(true);
@@ -1101,5 +1270,13 @@ describe('the engine runs every kind and records outputs', () => {
     expect(events.filter((e) => e.type === 'metric').map((e) => (e as { node: string }).node).sort()).toEqual(['m_before', 'm_ll', 'm_recon', 's_logp']);
     expect(events.filter((e) => e.type === 'image').map((e) => (e as { node: string }).node).sort()).toEqual(['grid', 'pic']);
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
+  });
+
+  it('the run frees every tensor it made', async () => {
+    const { plan, ops } = tinyRun();
+    const before = tf.memory().numTensors;
+    const s = await runPlan({ plan, backend: 'cpu', options: {}, ops });
+    expect(s.error).toBeUndefined();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

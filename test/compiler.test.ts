@@ -10,6 +10,7 @@ import type { JsonObject } from '../nodes/core/json.ts';
 import { flattenSteps, type Plan, type PlanStep } from '../nodes/core/plan.ts';
 import { canConnect, type PortType } from '../nodes/core/ports.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
+import seedrandom from 'seedrandom';
 
 const registry = createRegistry();
 
@@ -512,5 +513,40 @@ describe('canConnect agrees with the compiler', () => {
   it('canConnect allows equal types and refuses others with a sentence', () => {
     expect(canConnect('layer', 'layer')).toEqual({ ok: true });
     expect(canConnect('model', 'layer')).toEqual({ ok: false, reason: 'a model output cannot feed a layer input' });
+  });
+});
+
+describe('robustness', () => {
+  it('compiling random wirings of the whole catalog never throws', () => {
+    // Whatever a file holds, the user gets diagnostics, never an exception (the CLI promises no stack trace).
+    const kinds = registry.all();
+    const rng = seedrandom('compiler-fuzz');
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rng() * a.length)];
+    let compiled = 0;
+    for (let t = 0; t < 600; t++) {
+      const count = 2 + Math.floor(rng() * 10);
+      const nodes: NodeSpec[] = Array.from({ length: count }, (_, i) => ({
+        id: `n${i}`,
+        kind: pick(kinds).kind,
+        ...(rng() < 0.1 ? { parent: `n${Math.floor(rng() * count)}` } : {}),
+      }));
+      const wires: [string, string][] = [];
+      for (let j = 0; j < count * 2; j++) {
+        const a = pick(nodes);
+        const b = pick(nodes);
+        const outs = Object.entries(registry.get(a.kind)!.outputs);
+        const ins = Object.entries(registry.get(b.kind)!.inputs);
+        if (!outs.length || !ins.length) continue;
+        const [op, os] = pick(outs);
+        const [ip, is] = pick(ins);
+        // Mostly well-typed wires, so that compilation gets past the wire checks into the kinds.
+        if (os.type !== is.type && rng() < 0.8) continue;
+        wires.push([`${a.id}.${op}`, `${b.id}.${ip}`]);
+      }
+      const r = compile(graph(nodes, wires));
+      if (r.ok) compiled++;
+      for (const d of r.diagnostics) expect(d.message.length).toBeGreaterThan(5);
+    }
+    expect(compiled).toBeGreaterThan(0);
   });
 });

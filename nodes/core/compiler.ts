@@ -51,7 +51,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     if (saved < kind.version && kind.migrate) raw = kind.migrate(raw, saved);
     const params: JsonObject = {};
     for (const [name, spec] of Object.entries(kind.params as Record<string, ParamSpec>)) {
-      const value: JsonValue = name in raw ? raw[name] : spec.default;
+      const value: JsonValue = Object.hasOwn(raw, name) ? raw[name] : spec.default;
       const problem = checkParam(spec, value);
       if (problem) {
         err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `parameter ${name} ${problem.message}`, node.id, name);
@@ -59,7 +59,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       params[name] = value;
     }
     for (const name of Object.keys(raw)) {
-      if (!(name in kind.params))
+      if (!Object.hasOwn(kind.params, name))
         diags.push({ code: 'unknown_param', severity: 'warning', node: node.id, port: name, message: `"${kind.title}" has no parameter ${name}; it is ignored` });
     }
     // Kept even with bad params so its wires are still checked; its compile is skipped below.
@@ -189,7 +189,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       values.set(`${id}.${name}`, { type: spec.type, ref: `${id}.${name}`, info });
     }
     const params = res.resolved ? { ...p.params, ...res.resolved } : p.params;
-    const inputSigs = Object.values(inputRefs).flat().map((r) => steps.get(r.split('.')[0])?.signature ?? r);
+    const inputSigs = Object.values(inputRefs).flat().map((r) => steps.get(r.slice(0, r.lastIndexOf('.')))?.signature ?? r);
     steps.set(id, {
       node: id,
       kind: p.kind.kind,

@@ -113,7 +113,7 @@ export function parseGraphText(text: string): LoadResult {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return fail(`the file is not valid JSON (${(e as Error).message})`);
+    return fail(`the file is not valid JSON (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')})`);
   }
   return loadGraph(value);
 }

@@ -23,6 +23,8 @@ export interface FakeCtxOptions {
   seed?: number;
   node?: string;
   kind?: string;
+  /** checkStop() throws StopRequested from its (n+1)-th call on, as if the user pressed Stop. */
+  stopAfter?: number;
   params?: JsonObject;
 }
 
@@ -32,6 +34,7 @@ export function fakeCtx(tf: Tf, o: FakeCtxOptions = {}): FakeCtx {
   const node = o.node ?? 'node';
   const step: PlanStep = { node, kind: o.kind ?? 'test', params: o.params ?? {}, inputs: {}, outputs: {}, signature: '0' };
   let stopped = false;
+  let checks = 0;
   const ctx: FakeCtx = {
     tf,
     backend: tf.getBackend(),
@@ -46,7 +49,8 @@ export function fakeCtx(tf: Tf, o: FakeCtxOptions = {}): FakeCtx {
     random: () => rng(),
     nextSeed: () => Math.floor(rng() * 2 ** 31),
     async checkStop() {
-      if (stopped) throw new StopRequested();
+      checks++;
+      if (stopped || (o.stopAfter !== undefined && checks > o.stopAfter)) throw new StopRequested();
     },
     progress(p) {
       ctx.progressEvents.push(p);

@@ -44,8 +44,8 @@ export class DenseModule {
     // tfjs variable names are global per engine: make them unique per instance.
     const id = `${spec.node}#${++instances}`;
     const scale = spec.initGain * Math.sqrt(6 / (spec.inUnits + spec.outUnits));
-    this.W = tf.variable(tf.randomUniform([spec.inUnits, spec.outUnits], -scale, scale, 'float32', seed), true, `${id}/W`);
-    this.b = tf.variable(tf.zeros([spec.outUnits]), true, `${id}/b`);
+    this.W = tf.tidy(() => tf.variable(tf.randomUniform([spec.inUnits, spec.outUnits], -scale, scale, 'float32', seed), true, `${id}/W`));
+    this.b = tf.tidy(() => tf.variable(tf.zeros([spec.outUnits]), true, `${id}/b`));
   }
 
   /** act(x W + b); the matMul and bias are fused where the backend can. */

@@ -128,7 +128,11 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   const total = epochs * batches;
   const t0 = performance.now();
   let done = 0;
-  let lastReport = 0;
+  // Losses are averaged over fixed blocks of minibatches, so the same seed gives the same numbers
+  // on a fast or a slow machine; progress (speed, ETA) is reported about once a second.
+  const lossEvery = Math.min(50, batches);
+  let last = { time: t0, done: 0 };
+  let rate = 0;
   try {
     for (let e = 0; e < epochs; e++) {
       const order = permutation(data.n, () => ctx.random());
@@ -138,27 +142,31 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
         trainer.step(x, ctx.nextSeed());
         x.dispose();
         done++;
+        const lossesDue = (b + 1) % lossEvery === 0 || b === batches - 1;
         const now = performance.now();
-        if (now - lastReport > 1000 || b === batches - 1) {
-          lastReport = now;
-          const eps = (done * bs) / ((now - t0) / 1000);
-          const losses = trainer.takeLosses();
-          ctx.progress({
-            phase: 'train',
-            epoch: e + 1,
-            epochs,
-            batch: b + 1,
-            batches,
-            fraction: done / total,
-            examplesPerSecond: eps,
-            etaSeconds: ((total - done) * bs) / eps,
-            metrics: Object.fromEntries(Object.entries(losses).map(([k, v]) => [`loss_${k}`, v])),
-          });
-          if (Object.values(losses).some((v) => !Number.isFinite(v)))
-            throw new UserError('training diverged (a local loss became NaN or infinite); lower the learning rates or the inference step delta', ctx.step.node);
-        }
+        if (!lossesDue && now - last.time < 1000) continue;
+        const losses = lossesDue ? trainer.takeLosses() : null;
+        const recent = ((done - last.done) * bs) / ((performance.now() - last.time) / 1000);
+        rate = rate ? 0.7 * rate + 0.3 * recent : recent;
+        last = { time: performance.now(), done };
+        ctx.progress({
+          phase: 'train',
+          epoch: e + 1,
+          epochs,
+          batch: b + 1,
+          batches,
+          fraction: done / total,
+          examplesPerSecond: rate,
+          etaSeconds: ((total - done) * bs) / rate,
+          ...(losses ? { metrics: Object.fromEntries(Object.entries(losses).map(([k, v]) => [`loss_${k}`, v])) } : {}),
+        });
+        if (losses && Object.values(losses).some((v) => !Number.isFinite(v)))
+          throw new UserError('training diverged (a local loss became NaN or infinite); lower the learning rates or the inference step delta', ctx.step.node);
       }
     }
+  } catch (e) {
+    model.dispose();
+    throw e;
   } finally {
     trainer.dispose();
   }
@@ -190,10 +198,15 @@ const sampleCount = (ctx: RunContext, p: JsonObject): number => cap(num(p, 'coun
 async function inChunks(ctx: RunContext, n: number, phase: string, make: (count: number, seed: number) => TF.Tensor2D): Promise<Samples> {
   const chunk = 500;
   const parts: TF.Tensor2D[] = [];
-  for (let s = 0; s < n; s += chunk) {
-    await ctx.checkStop();
-    parts.push(make(Math.min(chunk, n - s), ctx.nextSeed()));
-    ctx.progress({ phase, fraction: Math.min(1, (s + chunk) / n) });
+  try {
+    for (let s = 0; s < n; s += chunk) {
+      await ctx.checkStop();
+      parts.push(make(Math.min(chunk, n - s), ctx.nextSeed()));
+      ctx.progress({ phase, fraction: Math.min(1, (s + chunk) / n) });
+    }
+  } catch (e) {
+    for (const t of parts) t.dispose();
+    throw e;
   }
   const x = parts.length === 1 ? parts[0] : (ctx.tf.concat(parts, 0) as TF.Tensor2D);
   if (parts.length > 1) for (const t of parts) t.dispose();
@@ -237,7 +250,12 @@ export async function logpTrace(ctx: RunContext, model: HierarchicalModel, spec:
   const sums: TF.Scalar[] = Array.from({ length: iterations + 1 }, () => tf.scalar(0));
   const bs = 500;
   for (let s = 0; s < n; s += bs) {
-    await ctx.checkStop();
+    try {
+      await ctx.checkStop();
+    } catch (e) {
+      for (const t of sums) t.dispose();
+      throw e;
+    }
     const count = Math.min(bs, n - s);
     const x = gatherRows(tf, data, null, s, count);
     const hs = infer(tf, model, x, spec, {
@@ -306,7 +324,12 @@ export async function inpaint(
   let cur = masked.clone();
   let hs: TF.Tensor2D[] | undefined;
   for (let r = 0; r < rounds; r++) {
-    await ctx.checkStop();
+    try {
+      await ctx.checkStop();
+    } catch (e) {
+      for (const t of [m, masked, cur, ...(hs ?? [])]) t.dispose();
+      throw e;
+    }
     const next = infer(tf, model, cur, spec, { seed: seed + 7 * (r + 1), clamp: { x: masked, mask: m }, ...(hs ? { init: hs } : {}) });
     if (hs) for (const h of hs) h.dispose();
     hs = next;
@@ -316,8 +339,9 @@ export async function inpaint(
     ctx.progress({ phase: 'in-painting', fraction: (r + 1) / rounds });
   }
   if (hs) for (const h of hs) h.dispose();
+  const after = mseMissing(cur);
   m.dispose();
-  return { before, after: mseMissing(cur), masked, filled: cur };
+  return { before, after, masked, filled: cur };
 }
 
 const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
@@ -327,7 +351,13 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
   if (c.spec.kind !== 'mask') throw new UserError('the mask input must come from a Pixel mask node', ctx.step.node);
   const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
   const x = gatherRows(tf, data, null, 0, n);
-  const r = await inpaint(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
+  let r: Awaited<ReturnType<typeof inpaint>>;
+  try {
+    r = await inpaint(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
   const show = Math.min(num(p, 'show'), n);
   const rows = new Float32Array(3 * show * 784);
   rows.set(x.dataSync().subarray(0, show * 784), 0);
@@ -364,7 +394,8 @@ async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: Json
   } catch (e) {
     throw new UserError(`cannot read weights from ${path}: ${(e as Error).message}`, ctx.step.node);
   }
-  if (doc.format !== WEIGHTS_FORMAT) throw new UserError(`${path} is not a weights file written by Save weights`, ctx.step.node);
+  if (!doc || doc.format !== WEIGHTS_FORMAT || !doc.architecture || !Array.isArray(doc.encoders) || !Array.isArray(doc.decoders) || doc.encoders.length !== doc.architecture.encoders?.length || doc.decoders.length !== doc.architecture.decoders?.length)
+    throw new UserError(`${path} is not a weights file written by Save weights`, ctx.step.node);
   const model = new HierarchicalModel(ctx.tf, doc.architecture, ctx.nextSeed());
   const dec = (s: string): Float32Array => {
     const b = Buffer.from(s, 'base64');
@@ -381,8 +412,13 @@ async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: Json
       });
     }
   };
-  fill(model.f, doc.encoders);
-  fill(model.g, doc.decoders);
+  try {
+    fill(model.f, doc.encoders);
+    fill(model.g, doc.decoders);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   return { model };
 }
 

@@ -39,7 +39,13 @@ export async function parzenLogLikelihood(
       out[i].set(await t.data(), start);
       t.dispose();
     }
-    await o.onBatch?.(start + count);
+    try {
+      await o.onBatch?.(start + count);
+    } catch (e) {
+      muSq.dispose();
+      centresT.dispose();
+      throw e;
+    }
   }
   muSq.dispose();
   centresT.dispose();

@@ -51,7 +51,13 @@ export async function fitPrior(
     sumSq = q2;
     x.dispose();
     for (const t of hs) t.dispose();
-    await o.onBatch?.(start + count);
+    try {
+      await o.onBatch?.(start + count);
+    } catch (e) {
+      sum.dispose();
+      sumSq.dispose();
+      throw e;
+    }
   }
   const [mean, variance] = tf.tidy(() => {
     const m = tf.div(sum, data.n);

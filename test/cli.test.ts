@@ -1,0 +1,291 @@
+// The `plasticity` command: main(argv, io) called directly with captured output, and the real
+// bin/plasticity.mjs spawned as a user would. Exit codes: 0 ok, 1 the graph has problems or the
+// run failed, 2 the file is not a graph at all. Never a stack trace for a user's mistake.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../nodes/cli/main.ts';
+import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
+import type { JsonObject } from '../nodes/core/json.ts';
+
+const root = join(import.meta.dirname, '..');
+const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).sort().map((f) => join(root, 'examples', f));
+
+interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(...argv: string[]): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
+
+/** No stack trace, no internal error text, whatever happened. */
+function expectNoStack(r: CliResult): void {
+  const all = r.out + r.err;
+  expect(all).not.toMatch(/^\s+at /m);
+  expect(all).not.toMatch(/\n\s+at .*:\d+:\d+/);
+  expect(all).not.toMatch(/TypeError|ReferenceError|Cannot read properties/);
+}
+
+let tmp: string;
+const file = (name: string, content: string | Buffer): string => {
+  const p = join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'plasticity-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const n = (id: string, kind: string, params: JsonObject = {}, parent?: string) => ({ id, kind, params, position: [0, 0] as [number, number], ...(parent ? { parent } : {}) });
+const w = (a: string, b: string) => ({ from: { node: a.split('.')[0], port: a.split('.')[1] }, to: { node: b.split('.')[0], port: b.split('.')[1] } });
+
+/** The mnist example in miniature: 784-32-8, GENERATE and directed samples, Parzen, the log p trace, pictures. */
+function tinyGraph(): GraphDocument {
+  return {
+    format: GRAPH_FORMAT,
+    version: 1,
+    name: 'tiny-cli',
+    seed: 3,
+    nodes: [
+      n('data', 'data.mnist', { validCount: 1000 }),
+      n('f1', 'layers.encoder', { units: 32, initGain: 0.4, lr: 1e-4 }),
+      n('f2', 'layers.encoder', { units: 8, activation: 'sigmoid', lr: 1e-3 }),
+      n('g1', 'layers.decoder', { activation: 'sigmoid' }),
+      n('g2', 'layers.decoder', { activation: 'softplus' }),
+      n('model', 'model.hierarchy'),
+      n('train', 'train.local', { epochs: 20, batchSize: 50, lr: 0.003, warmupBatches: 2 }),
+      n('infer', 'infer.iterative', { steps: 3 }, 'train'),
+      n('noise_x', 'corrupt.gaussian', { sigma: 0.3 }, 'train'),
+      n('prior', 'prior.gaussian'),
+      n('generate', 'sample.chain', { rounds: 1 }),
+      n('directed', 'sample.directed'),
+      n('parzen', 'eval.parzen', { validCount: 100 }),
+      n('logp', 'eval.logp_trace', { iterations: 4 }),
+      n('m_ll', 'output.metric', { name: 'parzen_ll' }),
+      n('m_sig', 'output.metric', { name: 'parzen_sigma' }),
+      n('s_logp', 'output.series', { name: 'logp_trace' }),
+      n('img', 'output.image_grid', { name: 'samples_generate', count: 20, cols: 10 }),
+      n('img_d', 'output.image_grid', { name: 'samples_directed', count: 20, cols: 10 }),
+    ],
+    wires: [
+      w('data.x', 'f1.in'), w('f1.out', 'f2.in'), w('f1.out', 'g1.from'), w('data.x', 'g1.to'), w('f2.out', 'g2.from'), w('f1.out', 'g2.to'),
+      w('f2.out', 'model.top'), w('g1.decoder', 'model.decoders'), w('g2.decoder', 'model.decoders'),
+      w('model.model', 'train.model'), w('data.train', 'train.data'), w('infer.inference', 'train.inference'),
+      w('data.x', 'noise_x.layer'), w('noise_x.corruption', 'train.corruption'),
+      w('train.model', 'prior.model'), w('data.train', 'prior.data'),
+      w('train.model', 'generate.model'), w('prior.prior', 'generate.prior'), w('infer.inference', 'generate.inference'),
+      w('train.model', 'directed.model'), w('prior.prior', 'directed.prior'),
+      w('generate.samples', 'parzen.samples'), w('data.valid', 'parzen.valid'), w('data.test', 'parzen.test'),
+      w('train.model', 'logp.model'), w('infer.inference', 'logp.inference'), w('data.test', 'logp.data'),
+      w('parzen.ll', 'm_ll.value'), w('parzen.sigma', 'm_sig.value'), w('logp.trace', 's_logp.value'),
+      w('generate.samples', 'img.samples'), w('directed.samples', 'img_d.samples'),
+    ],
+  };
+}
+
+describe('plasticity validate', () => {
+  for (const ex of examples) {
+    it(`exit 0 for ${ex.split('/').pop()}`, async () => {
+      const r = await cli('validate', ex);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${ex}: ok\n`);
+      expect(r.err).toBe('');
+    });
+  }
+
+  it('exit 1 with one line per problem: nodeId[.port]: message', async () => {
+    const g = tinyGraph();
+    g.nodes.find((x) => x.id === 'f1')!.params = { units: 0 };
+    g.nodes.find((x) => x.id === 'g2')!.params = { activation: 'swish', extra: 1 };
+    g.nodes.push(n('ghost_user', 'layers.encoder'));
+    g.wires.push(w('nowhere.out', 'ghost_user.in'));
+    const r = await cli('validate', file('problems.json', JSON.stringify(g)));
+    expect(r.code).toBe(1);
+    const out = lines(r.out);
+    expect(out.length).toBeGreaterThanOrEqual(3);
+    for (const l of out) expect(l).toMatch(/^[A-Za-z_][\w-]*(\.[A-Za-z_]\w*)?: [a-z"].{10,}$/);
+    expect(out).toContain('f1.units: parameter units must be at least 1, got 0');
+    expect(out).toContain('g2.activation: parameter activation must be one of softplus, sigmoid, tanh, relu, linear, got "swish"');
+    expect(out.some((l) => l.startsWith('ghost_user.in: wire ') && l.includes('"nowhere"'))).toBe(true);
+    // Warnings go to stderr, marked as such.
+    expect(lines(r.err)).toContain('warning: g2.extra: "Decoder g" has no parameter extra; it is ignored');
+    expectNoStack(r);
+  });
+
+  it('exit 1 naming the node for a schema violation', async () => {
+    const g = tinyGraph() as unknown as { nodes: Record<string, unknown>[] };
+    g.nodes[1].position = ['left', 3];
+    const r = await cli('validate', file('schema.json', JSON.stringify(g)));
+    expect(r.code).toBe(1);
+    expect(lines(r.out)).toHaveLength(1);
+    expect(r.out).toMatch(/^f1: nodes\[1\]\.position\[0\]: .+\n$/);
+    expectNoStack(r);
+  });
+
+  it('exit 1 for a graph from a newer version of the program', async () => {
+    const r = await cli('validate', file('future.json', JSON.stringify({ format: GRAPH_FORMAT, version: 9, nodes: [] })));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^graph: the document has format version 9, newer than this program understands/);
+    expectNoStack(r);
+  });
+
+  it('a version 0 graph is migrated, with a note', async () => {
+    const v0 = { format: GRAPH_FORMAT, version: 0, nodes: [{ id: 'data', kind: 'data.mnist', x: 1, y: 2 }], edges: [] };
+    const r = await cli('validate', file('v0.json', JSON.stringify(v0)));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/was migrated from format version 0/);
+  });
+
+  const unreadable: [string, () => string, RegExp][] = [
+    ['a missing file', () => join(tmp, 'does-not-exist.json'), /^error: cannot read .*does-not-exist\.json: no such file$/],
+    ['a folder', () => {
+      const d = join(tmp, 'a-folder');
+      mkdirSync(d, { recursive: true });
+      return d;
+    }, /^error: cannot read .*a-folder: it is a folder$/],
+    ['non-JSON text', () => file('words.json', 'this is not json at all'), /^error: .*words\.json: the file is not valid JSON/],
+    ['an empty file', () => file('empty.json', ''), /^error: .*empty\.json: the file is not valid JSON/],
+    ['JSON that is a list', () => file('list.json', '[1, 2, 3]'), /^error: .*list\.json: the file is not a graph document \(expected a JSON object\)$/],
+    ['JSON of another format', () => file('other.json', JSON.stringify({ format: 'rete', nodes: [] })), /^error: .*other\.json: the file is not a graph document \(its "format" is "rete", expected "plasticity-graph"\)$/],
+    ['JSON without a version', () => file('nover.json', JSON.stringify({ format: GRAPH_FORMAT, nodes: [] })), /^error: .*nover\.json: the document has no valid "version"$/],
+    ['text with line breaks', () => file('lines.json', 'hello\nworld\nthis is\nnot json\n'), /^error: .*lines\.json: the file is not valid JSON/],
+    ['binary garbage', () => file('garbage.json', Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 97 + 13) % 256))), /^error: .*garbage\.json: the file is not valid JSON/],
+  ];
+  for (const [what, make, re] of unreadable) {
+    it(`exit 2 with one line for ${what}`, async () => {
+      const r = await cli('validate', make());
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(lines(r.err), JSON.stringify(r.err)).toHaveLength(1);
+      expect(lines(r.err)[0]).toMatch(re);
+      // eslint-disable-next-line no-control-regex
+      expect(r.err.slice(0, -1)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expectNoStack(r);
+    });
+  }
+
+  it('a missing argument or an unknown command is not a crash', async () => {
+    for (const argv of [['validate'], ['frobnicate', 'x.json'], ['run', examples[0], '--epochs', 'many']]) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).not.toBe(0);
+      expect(r.err).toMatch(/error: /);
+      expectNoStack(r);
+    }
+  });
+});
+
+describe('plasticity plan', () => {
+  it('prints the compiled plan as JSON', async () => {
+    const r = await cli('plan', examples.find((e) => e.endsWith('bengio2015-mnist.json'))!);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.out);
+    expect(plan.format).toBe('plasticity-plan');
+    expect(plan.graph).toBe('bengio2015-mnist');
+    expect(plan.steps.length).toBeGreaterThan(10);
+    const train = plan.steps.find((s: { node: string }) => s.node === 'train');
+    expect(train.body.map((s: { node: string }) => s.node)).toContain('infer');
+  });
+
+  it('exit 1 and no JSON for a graph with problems', async () => {
+    const g = tinyGraph();
+    g.nodes.find((x) => x.id === 'f2')!.params = { units: -1 };
+    const r = await cli('plan', file('bad-plan.json', JSON.stringify(g)));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('f2.units: parameter units must be at least 1, got -1\n');
+  });
+});
+
+describe('plasticity run', () => {
+  it('writes summary.json and metrics.jsonl for a tiny graph', async () => {
+    const out = join(tmp, 'run-out');
+    const graph = file('tiny.json', JSON.stringify(tinyGraph()));
+    const r = await cli('run', graph, '--epochs', '1', '--train-limit', '200', '--test-limit', '200', '--sample-limit', '200', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expectNoStack(r);
+    expect(r.err).toMatch(/^backend: /m);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('done');
+    expect(typeof summary.backend).toBe('string');
+    expect(summary.backend).not.toBe('unknown');
+    expect(summary.wall_seconds).toBeGreaterThan(0);
+    expect(summary.train_examples_per_second).toBeGreaterThan(0);
+    expect(Object.keys(summary.metrics).sort()).toEqual(['logp_trace', 'parzen_ll', 'parzen_sigma']);
+    expect(summary.metrics.logp_trace).toHaveLength(5);
+    expect(Number.isFinite(summary.metrics.parzen_ll)).toBe(true);
+    expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 });
+    expect(summary.images.sort()).toEqual(['samples_directed.png', 'samples_generate.png']);
+    for (const f of summary.images) expect(existsSync(join(out, f))).toBe(true);
+    const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('start');
+    expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
+    expect(events.filter((e) => e.type === 'metric').map((e) => e.name).sort()).toEqual(['logp_trace', 'parzen_ll', 'parzen_sigma']);
+    // 200 training digits in batches of 50, one epoch: the last train progress says so
+    const train = events.filter((e) => e.type === 'progress' && e.phase === 'train');
+    expect(train.at(-1)).toMatchObject({ epoch: 1, epochs: 1, batch: 4, batches: 4 });
+    // images are announced without their pixels
+    for (const e of events.filter((x) => x.type === 'image')) expect(e.pngBase64).toBeUndefined();
+  });
+
+  it('a missing data folder: exit 1 with a one-line error naming the data node', async () => {
+    const out = join(tmp, 'run-nodata');
+    const r = await cli('run', file('tiny2.json', JSON.stringify(tinyGraph())), '--data-dir', '/nonexistent', '--epochs', '1', '--out', out, '--quiet');
+    expect(r.code).toBe(1);
+    const errors = lines(r.err).filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: data: MNIST data folder \/nonexistent does not exist/);
+    expectNoStack(r);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.status).toBe('error');
+    expect(summary.error).toMatch(/^data: /);
+  });
+
+  it('an output folder that is a file: one error line, no stack trace', async () => {
+    const notDir = file('not-a-folder', 'x');
+    const r = await cli('run', file('tiny4.json', JSON.stringify(tinyGraph())), '--epochs', '0', '--out', notDir, '--quiet');
+    expect(r.code).not.toBe(0);
+    expect(lines(r.err).filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expectNoStack(r);
+  });
+
+  it('a graph with problems is not run', async () => {
+    const g = tinyGraph();
+    g.wires = g.wires.filter((x) => x.to.node !== 'train' || x.to.port !== 'data');
+    const out = join(tmp, 'run-bad');
+    const r = await cli('run', file('tiny3.json', JSON.stringify(g)), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('train.data: input data (dataset) must be wired\n');
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+});
+
+describe('bin/plasticity.mjs as a process', () => {
+  const bin = join(root, 'bin', 'plasticity.mjs');
+  const spawn = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+
+  it('validate an example: exit 0', () => {
+    const p = spawn('validate', 'examples/bengio2015-mnist.json');
+    expect(p.status).toBe(0);
+    expect(p.stdout).toBe('examples/bengio2015-mnist.json: ok\n');
+    expect(p.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('validate a file that is not a graph: exit 2, one line, no stack trace', () => {
+    const p = spawn('validate', file('notgraph.json', '{"hello": "world"}'));
+    expect(p.status).toBe(2);
+    expect(p.stdout).toBe('');
+    expect(lines(p.stderr)).toHaveLength(1);
+    expect(p.stderr).toMatch(/^error: .*notgraph\.json: the file is not a graph document/);
+  });
+});
