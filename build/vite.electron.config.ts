@@ -20,10 +20,9 @@ export default defineConfig(({ mode }) => ({
     sourcemap: true,
     ssr: true,
     lib: {
-      entry:
-        mode === 'preload'
+      entry: (mode === 'preload'
           ? { preload: r('../electron/preload/index.ts') }
-          : { main: r('../electron/main/index.ts'), engine: r('../electron/main/engine-entry.ts') },
+          : { main: r('../electron/main/index.ts'), engine: r('../electron/main/engine-entry.ts') }) as Record<string, string>,
       formats: ['cjs'],
       fileName: (_format, name) => `${name}.cjs`,
     },

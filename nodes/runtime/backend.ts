@@ -95,7 +95,9 @@ let wasmPathsSet = false;
 
 /** The folder holding the .wasm binaries of @tensorflow/tfjs-backend-wasm, as a plain path ending in a separator. */
 export function wasmDistDir(): string {
-  return join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
+  const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep;
+  // In a packaged Electron app the .wasm files are unpacked beside the asar archive (asarUnpack).
+  return dir.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`);
 }
 
 async function tryWasm(): Promise<Attempt> {

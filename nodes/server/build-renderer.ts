@@ -16,9 +16,8 @@ async function newest(dir: string): Promise<number> {
 export async function ensureRendererBuilt(force = false): Promise<boolean> {
   const index = join(DEFAULT_STATIC_DIR, 'index.html');
   const built = (await stat(index).catch(() => null))?.mtimeMs ?? 0;
-  const sources = Math.max(
-    ...(await Promise.all(['renderer', 'electron/common', 'nodes/core', 'nodes/kinds'].map((d) => newest(join(REPO_ROOT, d))))),
-  );
+  const configs = await Promise.all(['vite.config.ts', 'svelte.config.js'].map(async (f) => (await stat(join(REPO_ROOT, f)).catch(() => null))?.mtimeMs ?? 0));
+  const sources = Math.max(...configs, ...(await Promise.all(['renderer', 'electron/common', 'nodes/core', 'nodes/kinds'].map((d) => newest(join(REPO_ROOT, d))))));
   if (!force && built > sources) return false;
   console.log('building the renderer…');
   const { build } = await import('vite');

@@ -150,7 +150,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
-  it('runs the Bengio 2015 example with tiny limits: the progress bar moves and a sample image appears', async () => {
+  it('runs the Bengio 2015 example with tiny limits (progress moves, a sample image appears), then stops a long run; leaves a screenshot', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
@@ -164,19 +164,22 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
     expect(await page.locator('[data-testid="run-backend"]').textContent()).toMatch(/wasm|cpu|tensorflow/);
-    await page.close();
-  }, 180_000);
 
-  it('stops a long run within a second or two, and leaves a screenshot of a run in progress', async () => {
-    const page = await openApp(browser.context, server.url);
-    await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
-    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
+    // A long run (no limits): screenshot while it trains, then Stop.
     await page.locator('[data-testid="quick"]').uncheck();
     await page.click('[data-testid="run"]');
-    // Wait until training reports a few batches so the charts have lines.
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 30_000 }).toBe('running');
     await expect.poll(() => page.locator('.u-legend').count(), { timeout: 90_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(2500);
+    await page.waitForTimeout(4000);
     await select(page, 'f1');
+    // Zoom in on the left half of the graph so the node cards are readable in the picture.
+    const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.42, box.y + box.height * 0.45);
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.wheel(0, -120);
+      await page.waitForTimeout(60);
+    }
+    await page.waitForTimeout(300);
     await mkdir(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs', 'screenshot-editor.png') });
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('running');
@@ -186,8 +189,10 @@ d('desktop app in the browser (e2e)', () => {
     const ms = Date.now() - t0;
     console.log(`e2e: Stop took ${ms} ms to show "stopped"`);
     expect(ms).toBeLessThan(3000);
+    await page.click('[data-testid="tab-history"]');
+    await expect.poll(() => page.locator('[data-testid="history"] tbody tr').count()).toBe(2);
     await page.close();
-  }, 180_000);
+  }, 240_000);
 
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
@@ -230,6 +235,17 @@ d('desktop app in the browser (e2e)', () => {
       };
       requestAnimationFrame(tick);
     });
+    // Main-thread time (script, style, layout, paint tasks) from the DevTools protocol: less
+    // sensitive than frame times to other processes competing for the two cores.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> =>
+      Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m: { name: string; value: number }) => [m.name, m.value]));
+    const before = await metrics();
+    if (process.env.E2E_PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const x0 = header.x + 40;
     const y0 = header.y + header.height / 2;
     await page.mouse.move(x0, y0);
@@ -238,6 +254,20 @@ d('desktop app in the browser (e2e)', () => {
       await page.mouse.move(x0 + Math.sin(i / 10) * 200, y0 + i * 1.5);
     }
     await page.mouse.up();
+    const after = await metrics();
+    if (process.env.E2E_PROFILE) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+      const self = new Map<number, number>();
+      profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+      const byName = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        byName.set(k, (byName.get(k) ?? 0) + (self.get(n.id) ?? 0));
+      }
+      console.log([...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${(v / 1000).toFixed(0)}ms ${k}`).join('\n'));
+    }
+    const perMove = (k: string): number => ((after[k] - before[k]) * 1000) / 120;
+    const work = { taskMs: perMove('TaskDuration'), scriptMs: perMove('ScriptDuration'), layoutMs: perMove('LayoutDuration'), styleMs: perMove('RecalcStyleDuration') };
     const frames = await page.evaluate(() => {
       const w = window as unknown as { __frames: number[]; __rec: boolean };
       w.__rec = false;
@@ -247,8 +277,15 @@ d('desktop app in the browser (e2e)', () => {
     const q = (p: number) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))];
     const median = q(0.5);
     const p95 = q(0.95);
-    console.log(`e2e: dragging with 200 nodes: ${frames.length} frames, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
-    await writeFile(join(ROOT, 'docs', 'perf-drag-200.json'), `${JSON.stringify({ nodes: 200, frames: frames.length, medianMs: +median.toFixed(2), p95Ms: +p95.toFixed(2), measuredAt: new Date().toISOString() }, null, 2)}\n`).catch(() => undefined);
+    const load = (await import('node:os')).loadavg()[0];
+    console.log(
+      `e2e: dragging with 200 nodes: ${frames.length} frames, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; ` +
+        `main thread per pointer move: ${work.taskMs.toFixed(1)} ms (script ${work.scriptMs.toFixed(1)}, layout ${work.layoutMs.toFixed(1)}, style ${work.styleMs.toFixed(1)}); load average ${load.toFixed(1)}`,
+    );
+    await writeFile(
+      join(ROOT, 'docs', 'perf-drag-200.json'),
+      `${JSON.stringify({ nodes: 200, wires: 240, frames: frames.length, medianMs: +median.toFixed(2), p95Ms: +p95.toFixed(2), mainThreadMsPerMove: +work.taskMs.toFixed(2), scriptMsPerMove: +work.scriptMs.toFixed(2), loadAverage: +load.toFixed(2) }, null, 2)}\n`,
+    ).catch(() => undefined);
     expect(frames.length).toBeGreaterThan(10);
     // The aim is p95 < 33 ms; CI machines are shared, so the hard limit is looser.
     expect(p95).toBeLessThan(100);

@@ -70,6 +70,7 @@ export class LabEditor {
   private clip: Clip | null = null;
   private selectionTimer = 0;
   private lastSelection = '';
+  private minimapOn = true;
 
   constructor(
     readonly container: HTMLElement,
@@ -126,6 +127,29 @@ export class LabEditor {
         }) as any,
     );
 
+    // The minimap re-measures every node on every node move (forced layouts): it would cost more
+    // than the drag itself with 200 nodes. Hidden, it hears nothing; shown, node moves reach it at
+    // most every 120 ms plus a trailing one. Added before area.use(minimap) so it runs first.
+    let lastMini = 0;
+    let trailing = 0;
+    minimap.addPipe((ctx) => {
+      if (!this.minimapOn) return undefined;
+      if (ctx.type === 'nodetranslated') {
+        const now = performance.now();
+        if (now - lastMini < 120) {
+          clearTimeout(trailing);
+          trailing = window.setTimeout(() => {
+            lastMini = performance.now();
+            // The minimap scope accepts area signals; its generic signature is narrower than that.
+            void (minimap.emit as (s: unknown) => Promise<unknown>)(ctx);
+          }, 130);
+          return undefined;
+        }
+        lastMini = now;
+      }
+      return ctx;
+    });
+
     this.history.addPreset(HistoryPresets.classic.setup());
     scopes.addPreset(ScopesPresets.classic.setup());
     this.arrange.addPreset(ArrangePresets.classic.setup());
@@ -180,7 +204,7 @@ export class LabEditor {
     if (!out || !inp) return { ok: false, reason: 'unknown port' };
     if (source === target) return { ok: false, reason: 'a node cannot feed itself' };
     const c = canConnect(out.type, inp.type);
-    if (!c.ok) return { ok: false, reason: `${t.label ?? t.def.title}.${input}: ${c.reason}` };
+    if (!c.ok) return { ok: false, reason: `${t.docLabel ?? t.def.title}.${input}: ${c.reason}` };
     if (!existingOk && !inp.multiple) {
       // ClassicFlow replaces the existing wire of a single input, which is what users expect.
       return { ok: true };
@@ -191,6 +215,7 @@ export class LabEditor {
   private makeConnection(source: string, output: string, target: string, input: string, id?: string): LabConnection {
     const s = this.editor.getNode(source);
     const t = this.editor.getNode(target);
+    if (!s || !t) throw new Error(`internal: wire between missing nodes ${source} -> ${target}`);
     const c = new LabConnection(s, output, t, input, s.def.outputs[output].type);
     if (id) c.id = id;
     return c;
@@ -214,7 +239,7 @@ export class LabEditor {
           continue;
         }
         const node = new LabNode(n.id, def, { ...n.params });
-        if (n.label !== undefined) node.label = n.label;
+        if (n.label !== undefined) node.docLabel = n.label;
         if (n.version !== undefined) node.version = n.version;
         if (n.parent !== undefined) node.parent = n.parent;
         await this.editor.addNode(node);
@@ -244,7 +269,7 @@ export class LabEditor {
         id,
         kind: n.def.kind,
         ...(n.version !== undefined ? { version: n.version } : {}),
-        ...(n.label !== undefined ? { label: n.label } : {}),
+        ...(n.docLabel !== undefined ? { label: n.docLabel } : {}),
         params: n.params,
         position: [pos.x, pos.y],
         ...(n.parent !== undefined ? { parent: n.parent } : {}),
@@ -321,11 +346,11 @@ export class LabEditor {
   async setLabel(id: string, label: string | undefined): Promise<void> {
     const node = this.editor.getNode(id);
     if (!node) return;
-    const before = node.label;
+    const before = node.docLabel;
     const apply = async (v: string | undefined): Promise<void> => {
       const n = this.editor.getNode(id);
       if (!n) return;
-      n.label = v || undefined;
+      n.docLabel = v || undefined;
       await this.area.update('node', id);
       this.cb.onChange('params');
     };
@@ -435,13 +460,14 @@ export class LabEditor {
       const node = await this.addNode(n.kind, { x: n.position[0] + 40, y: n.position[1] + 40 }, { ...n.params });
       if (!node) continue;
       rename.set(n.id, node.id);
-      if (n.label) node.label = n.label;
+      if (n.label) node.docLabel = n.label;
       added.push(node.id);
     }
     for (const n of clip.nodes) {
       const id = rename.get(n.id);
       const parent = n.parent ? rename.get(n.parent) : undefined;
-      if (id && parent) this.editor.getNode(id).parent = parent;
+      const child = id ? this.editor.getNode(id) : undefined;
+      if (child && parent) child.parent = parent;
     }
     for (const w of clip.wires) {
       const a = rename.get(w.from.node);
@@ -475,6 +501,17 @@ export class LabEditor {
     await this.arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } } as any);
     await this.zoomToFit();
     this.cb.onChange('position');
+  }
+
+  /** Shows or hides the minimap; a hidden one receives no signals, so it costs nothing. */
+  setMinimap(on: boolean): void {
+    if (on === this.minimapOn) return;
+    this.minimapOn = on;
+    if (on) {
+      // Any area translation makes the minimap re-read every node.
+      const { x, y } = this.area.area.transform;
+      void this.area.area.translate(x, y);
+    }
   }
 
   destroy(): void {

@@ -3,7 +3,7 @@
  * the compiler's diagnostics), one socket instance per port type, and typed connections.
  */
 import { ClassicPreset, type GetSchemes } from 'rete';
-import type { AnyNodeKind, Diagnostic, JsonObject, PortType } from '../../../nodes/core/index.ts';
+import type { AnyNodeKind, Diagnostic, JsonObject, ParamSpec, PortType } from '../../../nodes/core/index.ts';
 import { PORT_TYPES } from '../../../nodes/core/index.ts';
 
 export class TypedSocket extends ClassicPreset.Socket {
@@ -35,8 +35,8 @@ export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Rec
   /** Set by the scopes plugin and by documents: the loop scope that owns this node. */
   parent?: string;
   problems: Diagnostic[] = [];
-  /** Fields of the graph node that the editor does not use but must keep verbatim. */
-  label?: string;
+  /** The graph node's own label (Rete's `label` holds the kind title). */
+  docLabel?: string;
   version?: number;
 
   constructor(
@@ -79,7 +79,7 @@ export const portColor = (t: PortType): string => PORT_TYPES[t]?.color ?? '#999'
 /** One short line under the title: the first few params, so a graph reads without the inspector. */
 export function paramSummary(node: LabNode): string {
   const parts: string[] = [];
-  for (const [name, spec] of Object.entries(node.def.params)) {
+  for (const [name, spec] of Object.entries(node.def.params as Record<string, ParamSpec>)) {
     const v = name in node.params ? node.params[name] : spec.default;
     if (typeof v === 'number') parts.push(`${name} ${fmt(v)}`);
     else if (typeof v === 'string' && v.length <= 12) parts.push(v);

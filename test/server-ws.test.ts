@@ -1,0 +1,129 @@
+/** Browser mode's server: the token, origin and shape checks, the same contract over a WebSocket, Stop. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startLabServer, type LabServer } from '../nodes/server/ws-server.ts';
+import { DEFAULT_EXAMPLES_DIR } from '../nodes/server/files.ts';
+import type { EngineChannel, FromEngine, ToEngine } from '../nodes/server/engine-protocol.ts';
+
+let server: LabServer;
+let dir: string;
+const posted: ToEngine[] = [];
+let toHost: ((m: FromEngine) => void) | null = null;
+const fakeEngine = (): EngineChannel => ({
+  post: (m) => posted.push(m),
+  onMessage: (cb) => (toHost = cb),
+  onExit: () => undefined,
+  kill: () => undefined,
+});
+
+function connect(query = `?token=${server.token}`, origin?: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, origin ? { origin } : {});
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function rpc(ws: WebSocket) {
+  let id = 0;
+  const frames: any[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+  return {
+    frames,
+    async call(method: string, request: unknown): Promise<any> {
+      const my = ++id;
+      ws.send(JSON.stringify({ t: 'call', id: my, method, request }));
+      for (let i = 0; i < 200; i++) {
+        const f = frames.find((x) => x.t === 'result' && x.id === my);
+        if (f) return f;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('no answer');
+    },
+  };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plasticity-server-test-'));
+  await mkdir(join(dir, 'static'));
+  await writeFile(join(dir, 'static', 'index.html'), '<!doctype html><title>t</title>');
+  await mkdir(join(dir, 'ws'));
+  server = await startLabServer({ port: 0, staticDir: join(dir, 'static'), workspace: join(dir, 'ws'), examplesDir: DEFAULT_EXAMPLES_DIR, spawn: fakeEngine });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('browser-mode server', () => {
+  it('listens on 127.0.0.1 and prints a URL carrying a random token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+  });
+
+  it('refuses HTTP requests without the token and serves the app with it (then by cookie)', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(403);
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(403);
+    const ok = await fetch(server.url);
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0];
+    expect((await fetch(`${base}/index.html`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${base}/../../etc/passwd?token=${server.token}`)).status).toBe(404);
+  });
+
+  it('refuses WebSockets without the token or from another origin', async () => {
+    await expect(connect('')).rejects.toThrow(/403/);
+    await expect(connect('?token=nope')).rejects.toThrow(/403/);
+    await expect(connect(`?token=${server.token}`, 'https://evil.example')).rejects.toThrow(/403/);
+  });
+
+  it('speaks the contract and rejects malformed frames without dropping the connection', async () => {
+    const ws = await connect();
+    const c = rpc(ws);
+    ws.send('not json');
+    ws.send(JSON.stringify({ t: 'call', id: 'x', method: 'getInfo' }));
+    ws.send(JSON.stringify({ t: 'eval', code: 'process.exit()' }));
+    const info = await c.call('getInfo', {});
+    expect(info).toMatchObject({ ok: true, value: { nativeDialogs: false } });
+    expect(c.frames.filter((f) => f.t === 'error').length).toBe(3);
+    expect(await c.call('nope', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await c.call('startRun', { doc: { format: 'x' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect((await c.call('listExamples', {})).value.examples.length).toBeGreaterThan(0);
+    ws.close();
+  });
+
+  it('keeps files inside the workspace and writes them atomically', async () => {
+    const ws = await connect();
+    const c = rpc(ws);
+    expect(await c.call('writeFile', { path: '../escape.json', text: '{}' })).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(await c.call('writeFile', { path: 'a.txt', text: '{}' })).toMatchObject({ ok: false });
+    expect(await c.call('writeFile', { path: 'g.json', text: '{"a":1}' })).toMatchObject({ ok: true, value: { name: 'g.json' } });
+    expect(await readFile(join(dir, 'ws', 'g.json'), 'utf8')).toBe('{"a":1}');
+    expect(await c.call('readFile', { path: 'g.json' })).toMatchObject({ ok: true, value: { text: '{"a":1}' } });
+    expect((await c.call('listFiles', {})).value.files.map((f: { name: string }) => f.name)).toContain('g.json');
+    expect(await c.call('readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false });
+    ws.close();
+  });
+
+  it('starts a run in the engine worker, relays its events, and Stop reaches it', async () => {
+    const ws = await connect();
+    const c = rpc(ws);
+    const doc = { format: 'plasticity-graph', version: 1, name: 't', seed: 1, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
+    const r = await c.call('startRun', { doc, options: { trainLimit: 5 } });
+    expect(r.ok).toBe(true);
+    const runId = r.value.runId;
+    expect(posted.at(-1)).toMatchObject({ type: 'run', runId, options: { trainLimit: 5 } });
+    toHost!({ type: 'event', runId, event: { type: 'log', time: 1, level: 'info', message: 'hello' } });
+    await new Promise((res) => setTimeout(res, 50));
+    expect(c.frames.find((f) => f.t === 'event' && f.name === 'onRunEvent')?.payload).toMatchObject({ runId, event: { message: 'hello' } });
+    expect(await c.call('stopRun', { runId })).toEqual({ t: 'result', id: 2, ok: true, value: { stopped: true } });
+    expect(posted.at(-1)).toEqual({ type: 'stop', runId });
+    for (let i = 0; i < 150 && !c.frames.some((f) => f.name === 'onRunFinished'); i++) await new Promise((res) => setTimeout(res, 10));
+    expect(c.frames.find((f) => f.name === 'onRunFinished')?.payload.summary.status).toBe('stopped');
+    ws.close();
+  });
+});
