@@ -15,5 +15,8 @@ export const gaussianCorruptionKind = defineKind({
   inputs: { layer: port('layer', { doc: 'The layer to corrupt.' }) },
   outputs: { corruption: port('corruption') },
   params: { sigma: float(0.3, { min: 0, max: 10, label: 'σ', doc: 'Standard deviation of the noise.' }) },
-  compile: (_ctx, inputs, p) => ({ outputs: { corruption: { layer: layerInfo(one(inputs, 'layer')).index } }, resolved: { layer: layerInfo(one(inputs, 'layer')).index, sigma: p.sigma } }),
+  compile: (_ctx, inputs) => {
+    const layer = layerInfo(one(inputs, 'layer')).index;
+    return { outputs: { corruption: { layer } }, resolved: { layer } };
+  },
 });
