@@ -3,7 +3,8 @@
  * window options, navigation and new windows refused, IPC sender and shape checks, unknown
  * methods refused, malformed messages rejected with an error, the menu, and Stop reaching the engine.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as electron from 'electron';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,15 @@ const h = vi.hoisted(() => {
     show() {}
     focus() {}
     restore() {}
+    /** Like Electron: emits 'close' (preventable); counts the closes that went through. */
+    closed = 0;
+    close() {
+      const e = { defaultPrevented: false, preventDefault() {
+        this.defaultPrevented = true;
+      } };
+      for (const f of this.events.get('close') ?? []) f(e);
+      if (!e.defaultPrevented) this.closed++;
+    }
   }
   return { state, FakeBrowserWindow };
 });
@@ -294,5 +304,58 @@ describe('menu', () => {
 
   it('lists every method of the contract once', () => {
     expect(new Set(METHOD_NAMES).size).toBe(METHOD_NAMES.length);
+  });
+});
+
+describe('closing with unsaved changes', () => {
+  const prompt = vi.mocked(electron.dialog.showMessageBoxSync);
+  const lastCommand = () => win().webContents.sent.filter((s) => s[0] === EVENT_CHANNEL && s[1] === 'onMenuCommand').at(-1)?.[2];
+
+  beforeEach(async () => {
+    win().closed = 0;
+    prompt.mockReset();
+    await call('setTitle', { title: 'a.json • — Plasticity Lab', dirty: true });
+  });
+
+  it('Cancel keeps the window open', () => {
+    prompt.mockReturnValueOnce(2);
+    win().close();
+    expect(prompt).toHaveBeenCalledTimes(1);
+    expect(win().closed).toBe(0);
+  });
+
+  it('"Save…" saves and then closes, without a second close', async () => {
+    prompt.mockReturnValueOnce(0);
+    win().close();
+    expect(win().closed).toBe(0);
+    // The renderer is asked to save, marked as the close prompt's save.
+    expect(lastCommand()).toEqual({ command: 'save', arg: 'close' });
+    // The renderer saved: the window closes by itself, and the prompt does not come back.
+    await call('setTitle', { title: 'a.json — Plasticity Lab', dirty: false });
+    expect(await call('closeAfterSave', { saved: true })).toEqual({ ok: true, value: {} });
+    expect(win().closed).toBe(1);
+    expect(prompt).toHaveBeenCalledTimes(1);
+  });
+
+  it('"Save…" whose save was cancelled keeps the window open; a later save does not close it', async () => {
+    prompt.mockReturnValueOnce(0);
+    win().close();
+    expect(lastCommand()).toEqual({ command: 'save', arg: 'close' });
+    await call('closeAfterSave', { saved: false });
+    expect(win().closed).toBe(0);
+    // Not asked for by a close prompt: ignored.
+    await call('closeAfterSave', { saved: true });
+    expect(win().closed).toBe(0);
+  });
+
+  it('rejects a malformed closeAfterSave', async () => {
+    const r = await call('closeAfterSave', { saved: 'yes' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('Discard closes', () => {
+    prompt.mockReturnValueOnce(1);
+    win().close();
+    expect(win().closed).toBe(1);
   });
 });

@@ -95,6 +95,14 @@ export const methods = {
     req: z.object({ title: z.string().max(500), dirty: z.boolean() }).strict(),
     res: nothing,
   },
+  /**
+   * The renderer's answer to the `save` command with `arg: 'close'` that the close prompt sends
+   * ("Save…" chosen): whether the graph was saved. When it was, the host closes the window.
+   */
+  closeAfterSave: {
+    req: z.object({ saved: z.boolean() }).strict(),
+    res: nothing,
+  },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 
 // The lists in names.ts and the keys above must agree (compile-time check, both directions).

@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'startRun',
   'stopRun',
   'setTitle',
+  'closeAfterSave',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

@@ -38,6 +38,8 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
   let win: BW | null = null;
   let dirty = false;
   let forceClose = false;
+  /** "Save…" was chosen in the close prompt: the window closes once the renderer reports the save. */
+  let closePending = false;
 
   const host = new RunHost(spawn ?? utilityEngineSpawner({ fork: (...a) => utilityProcess.fork(...a), entry: join(paths.bundleDir, 'engine.cjs') }), {
     event: (runId, event) => sendEvent(win?.webContents ?? null, 'onRunEvent', { runId, event }),
@@ -70,13 +72,26 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
         win.setDocumentEdited(d);
       }
     },
+    onCloseAfterSave: (saved) => {
+      if (!closePending) return;
+      closePending = false;
+      if (saved && win && !win.isDestroyed()) {
+        forceClose = true;
+        win.close();
+      }
+    },
   });
   registerIpc({ ipcMain, service, appUrl, log: (m) => console.warn(m) });
 
   const open = (): void => {
     win = createMainWindow({ BrowserWindow, preload: join(paths.bundleDir, 'preload.cjs'), appUrl });
     win.on('close', (e) => {
-      if (!dirty || forceClose || !win) return;
+      if (forceClose) {
+        // One close that already went through the prompt (or the save it asked for).
+        forceClose = false;
+        return;
+      }
+      if (!dirty || !win) return;
       const choice = dialog.showMessageBoxSync(win, {
         type: 'warning',
         buttons: ['Save…', 'Discard', 'Cancel'],
@@ -87,9 +102,13 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
       });
       if (choice === 2) e.preventDefault();
       else if (choice === 0) {
+        // Save, then close: the renderer saves (asking for a path if the graph has none) and
+        // answers with closeAfterSave; a cancelled or failed save leaves the window open.
         e.preventDefault();
-        send('save');
-      } else forceClose = true;
+        closePending = true;
+        send('save', 'close');
+      }
+      // Discard: this close goes ahead.
     });
     win.on('closed', () => {
       host.dispose();

@@ -22,6 +22,8 @@ export interface ElectronServiceDeps {
   platform: string;
   /** Title and unsaved state, for the window title and the close prompt. */
   onTitle: (title: string, dirty: boolean) => void;
+  /** The renderer finished the save the close prompt asked for. */
+  onCloseAfterSave: (saved: boolean) => void;
 }
 
 const FILTERS = [{ name: 'Plasticity graph', extensions: ['json'] }];
@@ -93,6 +95,10 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
     },
     async setTitle({ title, dirty }) {
       d.onTitle(title, dirty);
+      return {};
+    },
+    async closeAfterSave({ saved }) {
+      d.onCloseAfterSave(saved);
       return {};
     },
   };

@@ -92,6 +92,10 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     async setTitle() {
       return {};
     },
+    async closeAfterSave() {
+      // A browser tab is closed by its user; nothing asks to close it after a save.
+      return {};
+    },
   };
   return { service, host };
 }

@@ -60,6 +60,46 @@ async function saveAs(page: Page, name: string): Promise<void> {
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
 
+
+async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {
+  await saveAs(page, name);
+  const r = loadGraph(JSON.parse(await readFile(join(server.workspace, name), 'utf8')));
+  if (!r.ok) throw new Error(`${name} does not load`);
+  return r.doc;
+}
+
+async function openWorkspaceFile(page: Page, name: string): Promise<void> {
+  await page.click('[data-testid="open"]');
+  await page.click(`[data-testid="file-entry"][data-path="${name}"]`);
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const inside = (inner: Box, outer: Box): boolean =>
+  inner.x >= outer.x - 1 && inner.y >= outer.y - 1 && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + 1;
+
+/** A small graph with a loop scope: data, a TRAIN scope whose body is the inference loop, and a corruption outside. */
+function scopeGraph(): GraphDocument {
+  return {
+    format: 'plasticity-graph',
+    version: 1,
+    name: 'scope test',
+    seed: 1,
+    nodes: [
+      { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] },
+      { id: 'enc', kind: 'layers.encoder', params: { units: 32 }, position: [0, 220] },
+      { id: 'train', kind: 'train.local', params: {}, position: [400, 0] },
+      { id: 'infer', kind: 'infer.iterative', params: {}, position: [414, 132], parent: 'train' },
+      { id: 'noise', kind: 'corrupt.gaussian', params: { sigma: 0.25 }, position: [0, 380] },
+    ],
+    wires: [
+      { from: { node: 'data', port: 'x' }, to: { node: 'enc', port: 'in' } },
+      { from: { node: 'enc', port: 'out' }, to: { node: 'noise', port: 'layer' } },
+    ],
+  };
+}
+
 d('desktop app in the browser (e2e)', () => {
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -132,6 +172,22 @@ d('desktop app in the browser (e2e)', () => {
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('bengio2015-mnist');
+    // The four wires from the TRAIN scope's body into its own inputs are routed around the scope.
+    await expect.poll(() => page.locator('[data-routed="around-scope"]').count()).toBe(4);
+    // The example opens laid out: no two node cards overlap, except the scope and its body.
+    const cards = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="node"]')].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { id: e.getAttribute('data-node-id')!, x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    );
+    const body = new Set(['infer', 'noise_x', 'noise_h1', 'spike_h2']);
+    for (const [i, p] of cards.entries()) {
+      for (const q of cards.slice(i + 1)) {
+        if ((p.id === 'train' && body.has(q.id)) || (q.id === 'train' && body.has(p.id))) continue;
+        expect(overlaps(p, q), `${p.id} overlaps ${q.id}`).toBe(false);
+      }
+    }
 
     await saveAs(page, 'round-a.json');
     const a = await readFile(join(server.workspace, 'round-a.json'), 'utf8');
@@ -150,6 +206,134 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('copies and pastes a node, toggles the minimap, arranges, and moves a node into a loop scope', async () => {
+    await writeFile(join(server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'scope-test.json');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(5);
+
+    // Copy/paste: a new node of the same kind and params, selected, next to the original.
+    await select(page, 'noise');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('gaussian1');
+    expect(await node(page, 'gaussian1').getAttribute('data-kind')).toBe('corrupt.gaussian');
+    expect(await node(page, 'gaussian1').locator('.footer').textContent()).toContain('sigma 0.25');
+    const [a, b] = [(await node(page, 'noise').boundingBox())!, (await node(page, 'gaussian1').boundingBox())!];
+    expect(b.x).toBeGreaterThan(a.x);
+    expect(b.y).toBeGreaterThan(a.y);
+    // Paste again: another copy, further along.
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+
+    // Minimap: shown by default, hidden and shown again by the toolbar button.
+    const minimap = page.locator('[data-testid="canvas"] [data-testid="minimap"]');
+    await expect.poll(() => minimap.isVisible()).toBe(true);
+    await page.click('[data-testid="minimap-toggle"]');
+    await expect.poll(() => minimap.isVisible()).toBe(false);
+    await page.click('[data-testid="minimap-toggle"]');
+    await expect.poll(() => minimap.isVisible()).toBe(true);
+    // The shown minimap draws one mini node per node.
+    await expect.poll(() => minimap.locator('.mini-node').count()).toBe(6);
+
+    // Move the loose corruption node into the TRAIN scope by dragging it onto the scope.
+    const scope = (await node(page, 'train').boundingBox())!;
+    const header = (await node(page, 'noise').locator('.header').boundingBox())!;
+    await page.mouse.move(header.x + 30, header.y + header.height / 2);
+    await page.mouse.down();
+    const tx = scope.x + scope.width * 0.5;
+    const ty = scope.y + scope.height - 20;
+    await page.mouse.move((header.x + tx) / 2, (header.y + ty) / 2, { steps: 6 });
+    await page.mouse.move(tx, ty, { steps: 6 });
+    await page.mouse.up();
+    // The scope grows around its new body node.
+    await expect.poll(async () => inside((await node(page, 'noise').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
+    expect(inside((await node(page, 'infer').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
+    // Moving the scope takes its body along.
+    const before = (await node(page, 'noise').boundingBox())!;
+    const sh = (await node(page, 'train').locator('.header').boundingBox())!;
+    await page.mouse.move(sh.x + 40, sh.y + sh.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(sh.x + 100, sh.y + sh.height / 2 + 30, { steps: 6 });
+    await page.mouse.up();
+    const after = (await node(page, 'noise').boundingBox())!;
+    expect(after.x - before.x).toBeGreaterThan(40);
+    // A node dragged from the palette straight onto the scope joins its body too.
+    const canvasBox = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    const scopeNow = (await node(page, 'train').boundingBox())!;
+    await dragFromPalette(page, 'corrupt.spike', scopeNow.x - canvasBox.x + scopeNow.width / 2, scopeNow.y - canvasBox.y + scopeNow.height - 16);
+    await expect.poll(() => node(page, 'spike1').count()).toBe(1);
+    await expect.poll(async () => inside((await node(page, 'spike1').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
+    // The saved document says so: the nodes' parent is the scope; the copy stayed outside.
+    const saved = await saveAndRead(page, 'scope-moved.json');
+    expect(saved.nodes.find((n) => n.id === 'spike1')?.parent).toBe('train');
+    expect(saved.nodes.find((n) => n.id === 'noise')?.parent).toBe('train');
+    expect(saved.nodes.find((n) => n.id === 'infer')?.parent).toBe('train');
+    expect(saved.nodes.find((n) => n.id === 'gaussian1')?.parent).toBeUndefined();
+    expect(saved.wires).toHaveLength(2);
+
+    // Auto-arrange: every node moves to a layered layout where no two cards overlap, except the
+    // scope and its own body, which stays inside it.
+    const ids = saved.nodes.map((n) => n.id);
+    const boxes = async (): Promise<Map<string, Box>> => new Map(await Promise.all(ids.map(async (id) => [id, (await node(page, id).boundingBox())!] as const)));
+    const old = await boxes();
+    await page.click('[data-testid="arrange"]');
+    await expect.poll(async () => [...(await boxes()).entries()].some(([id, bx]) => Math.abs(bx.x - old.get(id)!.x) > 5 || Math.abs(bx.y - old.get(id)!.y) > 5)).toBe(true);
+    await page.waitForTimeout(300);
+    const now = await boxes();
+    const body = new Set(saved.nodes.filter((n) => n.parent === 'train').map((n) => n.id));
+    for (const [i, p] of ids.entries()) {
+      for (const q of ids.slice(i + 1)) {
+        const nested = (p === 'train' && body.has(q)) || (q === 'train' && body.has(p));
+        if (nested) expect(inside(now.get(p === 'train' ? q : p)!, now.get('train')!), `${p} in ${q}`).toBe(true);
+        else expect(overlaps(now.get(p)!, now.get(q)!), `${p} overlaps ${q}`).toBe(false);
+      }
+    }
+    const arranged = await saveAndRead(page, 'scope-arranged.json');
+    expect(arranged.nodes.find((n) => n.id === 'noise')?.parent).toBe('train');
+    expect(arranged.wires).toEqual(saved.wires);
+    await page.close();
+  }, 120_000);
+
+  it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
+    const page = await openApp(browser.context, server.url);
+    await dragFromPalette(page, 'layers.encoder', 260, 220);
+    await dragFromPalette(page, 'corrupt.spike', 560, 300);
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('•');
+    // The autosave lands 1.5 s after the last edit.
+    const autosave = join(server.workspace, '.autosave.plasticity.json');
+    await expect.poll(async () => (existsSync(autosave) ? await readFile(autosave, 'utf8') : ''), { timeout: 10_000 }).toContain('"spike1"');
+    // The "crash": the page goes away without saving. (A reload with unsaved changes asks first;
+    // the harness accepts every dialog, so count them.)
+    let asked = 0;
+    page.on('dialog', (dlg) => {
+      if (dlg.type() === 'beforeunload') asked++;
+    });
+    await page.reload();
+    await page.waitForSelector('[data-testid="palette-item"]');
+    await expect.poll(() => page.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(asked).toBe(1);
+    expect(await page.locator('[data-testid="node"]').count()).toBe(0);
+    // An empty canvas says what to do first.
+    expect(await page.locator('[data-testid="empty-hint"]').textContent()).toContain('Examples');
+    await page.click('[data-testid="recovery"] >> text=Recover');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
+    expect(await node(page, 'encoder1').count()).toBe(1);
+    expect(await node(page, 'spike1').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="recovery"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="empty-hint"]').count()).toBe(0);
+    // Recovered work is unsaved work until it is saved; saving clears the autosave.
+    expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('•');
+    const doc = await saveAndRead(page, 'recovered-work.json');
+    expect(doc.nodes.map((n) => n.id).sort()).toEqual(['encoder1', 'spike1']);
+    await expect.poll(() => existsSync(autosave)).toBe(false);
+    await page.close();
+  }, 60_000);
+
   it('runs the Bengio 2015 example with tiny limits (progress moves, a sample image appears), then stops a long run; leaves a screenshot', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
@@ -164,6 +348,19 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
     expect(await page.locator('[data-testid="run-backend"]').textContent()).toMatch(/wasm|cpu|tensorflow/);
+    // The loss chart's x axis is training progress in epochs (one epoch in a quick run), labelled.
+    const trainChart = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
+    expect(await trainChart.getAttribute('data-x-label')).toBe('epoch');
+    const xMax = Number(await trainChart.getAttribute('data-x-max'));
+    expect(xMax).toBeGreaterThan(0.5);
+    expect(xMax).toBeLessThanOrEqual(1);
+    if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'run-done.png') });
+    // At the end: the final metrics of summary.json, and the log p(x,h) trace as a chart.
+    const finals = page.locator('[data-testid="final-metrics"]');
+    expect(await finals.textContent()).toContain('Final metrics');
+    expect(await finals.textContent()).toContain('parzen_ll');
+    expect(await finals.textContent()).toContain('recon_mse');
+    expect(Number(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="logp_trace"]').getAttribute('data-x-max'))).toBeGreaterThan(0);
 
     // A long run (no limits): screenshot while it trains, then Stop.
     await page.locator('[data-testid="quick"]').uncheck();
@@ -172,9 +369,10 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('.u-legend').count(), { timeout: 90_000 }).toBeGreaterThan(0);
     await page.waitForTimeout(4000);
     await select(page, 'f1');
-    // Zoom in on the left half of the graph so the node cards are readable in the picture.
+    // Zoom in on the first half of the data flow (data, encoders/decoders, model, the TRAIN scope,
+    // prior, samplers) so the node cards are readable in the picture.
     const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.42, box.y + box.height * 0.45);
+    await page.mouse.move(box.x + box.width * 0.07, box.y + box.height * 0.42);
     for (let i = 0; i < 4; i++) {
       await page.mouse.wheel(0, -120);
       await page.waitForTimeout(60);
@@ -191,6 +389,26 @@ d('desktop app in the browser (e2e)', () => {
     expect(ms).toBeLessThan(3000);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').count()).toBe(2);
+
+    // Comparing the two runs: tick both, and their curves are overlaid on shared epoch axes.
+    await page.locator('[data-testid="compare-run"]').nth(0).check();
+    await expect.poll(() => page.locator('[data-testid="history"]').textContent()).toContain('Tick a second run');
+    await page.locator('[data-testid="compare-run"]').nth(1).check();
+    const overlay = page.locator('[data-testid="compare"] [data-testid="chart"][data-title="train: loss_f1"]');
+    await expect.poll(() => overlay.count()).toBe(1);
+    expect(await overlay.getAttribute('data-lines')).toBe('2');
+    expect(await overlay.getAttribute('data-x-label')).toBe('epoch');
+    expect(await overlay.locator('.u-legend .u-series').count()).toBe(2); // one line per run, labelled by its start time and graph
+    expect(await overlay.locator('.u-legend').textContent()).toContain('bengio2015-mnist');
+    // And their final metrics side by side (the stopped run has none after training).
+    expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('parzen_ll');
+    if (process.env.E2E_SHOTS) {
+      await overlay.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(process.env.E2E_SHOTS, 'history-compare.png') });
+    }
+    // Unticking one leaves nothing to overlay.
+    await page.locator('[data-testid="compare-run"]').nth(0).uncheck();
+    await expect.poll(() => page.locator('[data-testid="compare"]').count()).toBe(0);
     await page.close();
   }, 240_000);
 

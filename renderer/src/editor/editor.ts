@@ -71,6 +71,9 @@ export class LabEditor {
   private selectionTimer = 0;
   private lastSelection = '';
   private minimapOn = true;
+  private readonly scopes: ScopesPlugin<Schemes>;
+  /** Every node's loop scope, as of the last check: a change is a structural edit (it recompiles). */
+  private parentsKey = '';
 
   constructor(
     readonly container: HTMLElement,
@@ -81,13 +84,14 @@ export class LabEditor {
     const connection = new ConnectionPlugin<Schemes, AreaExtra>();
     const render = new SveltePlugin<Schemes, AreaExtra>();
     // A scope's own ports sit above its body, so its top padding leaves room for them.
-    const scopes = new ScopesPlugin<Schemes>({
+    const scopes = (this.scopes = new ScopesPlugin<Schemes>({
       padding: (id) => {
         const n = this.editor.getNode(id);
         return { top: HEADER + (n ? portRows(n.def) : 1) * ROW + 12, left: 14, right: 14, bottom: 14 };
       },
-    });
-    const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+    }));
+    // Wide and short like the canvas (and like our left-to-right graphs), so it hides little of them.
+    const minimap = new MinimapPlugin<Schemes>({ boundViewport: true, ratio: 1.6 });
 
     render.addPreset(
       SveltePresets.classic.setup({
@@ -98,7 +102,7 @@ export class LabEditor {
         },
       }) as any,
     );
-    render.addPreset(SveltePresets.minimap.setup({ size: 180 }) as any);
+    render.addPreset(SveltePresets.minimap.setup({ size: 130 }) as any);
 
     connection.addPreset(
       () =>
@@ -178,6 +182,7 @@ export class LabEditor {
       }
       if (ctx.type === 'nodecreated') this.order.push(ctx.data.id);
       if (ctx.type === 'noderemoved') this.order = this.order.filter((i) => i !== ctx.data.id);
+      if (ctx.type === 'connectioncreated' || ctx.type === 'noderemoved') this.scheduleLoops();
       if (!this.loading && (ctx.type === 'nodecreated' || ctx.type === 'noderemoved' || ctx.type === 'connectioncreated' || ctx.type === 'connectionremoved')) {
         this.cb.onChange('structure');
         this.scheduleSelection();
@@ -189,7 +194,91 @@ export class LabEditor {
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup' || ctx.type === 'pointerdown') this.scheduleSelection();
       return ctx;
     });
+    // Wires from a loop body into its own scope follow the scope when it moves or grows.
+    this.area.addPipe((ctx) => {
+      if ((ctx.type === 'nodetranslated' || ctx.type === 'noderesized') && this.editor.getNode(ctx.data.id)?.isScope) this.scheduleLoops();
+      return ctx;
+    });
+    // After the scopes plugin's own pipe (press, hold, then drag re-parents): a plain drop onto a
+    // loop scope also puts the dropped nodes into its body.
+    // (Synchronous for every other signal: this pipe sees every pointer move.)
+    this.area.addPipe((ctx) => (ctx.type === 'nodedragged' && !this.loading ? this.afterDrop().then(() => ctx) : ctx));
 
+  }
+
+  // ---- scopes ----------------------------------------------------------------------------------
+
+  private scopeAt(x: number, y: number, except: Set<string>): LabNode | undefined {
+    // The innermost (last drawn) scope under the point.
+    const holder = Array.from(this.area.area.content.holder.childNodes);
+    return this.editor
+      .getNodes()
+      .filter((s) => s.isScope && !except.has(s.id))
+      .filter((s) => {
+        const v = this.area.nodeViews.get(s.id);
+        return v && x > v.position.x && y > v.position.y && x < v.position.x + s.width && y < v.position.y + s.height;
+      })
+      .sort((a, b) => holder.indexOf(this.area.nodeViews.get(b.id)!.element) - holder.indexOf(this.area.nodeViews.get(a.id)!.element))[0];
+  }
+
+  private loopsFrame = 0;
+
+  private scheduleLoops(): void {
+    if (this.loopsFrame) return;
+    this.loopsFrame = requestAnimationFrame(() => {
+      this.loopsFrame = 0;
+      this.routeLoops();
+    });
+  }
+
+  /** Marks the wires from a loop body into its own scope, with the scope's bottom edge to route around. */
+  private routeLoops(): void {
+    const lanes = new Map<string, number>();
+    for (const c of this.editor.getConnections()) {
+      const scope = this.editor.getNode(c.source)?.parent === c.target ? this.editor.getNode(c.target) : undefined;
+      const view = scope && this.area.nodeViews.get(scope.id);
+      let next: LabConnection['around'];
+      if (scope && view) {
+        const lane = lanes.get(scope.id) ?? 0;
+        lanes.set(scope.id, lane + 1);
+        next = { bottom: view.position.y + scope.height, lane };
+      }
+      if (next?.bottom !== c.around?.bottom || next?.lane !== c.around?.lane) {
+        c.around = next;
+        void this.area.update('connection', c.id);
+      }
+    }
+  }
+
+  private async afterDrop(): Promise<void> {
+    const moved = this.selected();
+    const ids = new Set(moved.map((n) => n.id));
+    const { x, y } = this.area.area.pointer;
+    for (const n of moved) {
+      if (n.parent || n.isScope) continue;
+      const scope = this.scopeAt(x, y, ids);
+      if (!scope) continue;
+      n.parent = scope.id;
+      await this.scopes.emit({ type: 'scopeupdated', data: { id: scope.id } });
+    }
+    this.checkParents();
+  }
+
+  private parents(): string {
+    return this.editor
+      .getNodes()
+      .map((n) => `${n.id}>${n.parent ?? ''}`)
+      .sort()
+      .join(',');
+  }
+
+  /** A node joined or left a loop scope: that changes the compiled plan. */
+  private checkParents(): void {
+    const key = this.parents();
+    if (key === this.parentsKey) return;
+    this.parentsKey = key;
+    this.scheduleLoops();
+    this.cb.onChange('structure');
   }
 
   // ---- wires ----------------------------------------------------------------------------------
@@ -251,6 +340,8 @@ export class LabEditor {
         await this.editor.addConnection(this.makeConnection(w.from.node, w.from.port, w.to.node, w.to.port));
       }
       this.history.clear();
+      this.parentsKey = this.parents();
+      this.scheduleLoops();
     } finally {
       this.loading = false;
     }
@@ -308,7 +399,15 @@ export class LabEditor {
   async addNodeAtClient(kind: string, clientX: number, clientY: number): Promise<LabNode | null> {
     this.area.area.setPointerFrom({ clientX, clientY } as PointerEvent);
     const p = this.area.area.pointer;
-    return this.addNode(kind, { x: p.x - 40, y: p.y - 16 });
+    const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 });
+    // Dropped onto a loop scope: it joins the scope's body.
+    const scope = node && !node.isScope ? this.scopeAt(p.x, p.y, new Set([node.id])) : undefined;
+    if (node && scope) {
+      node.parent = scope.id;
+      await this.scopes.emit({ type: 'scopeupdated', data: { id: scope.id } });
+      this.checkParents();
+    }
+    return node;
   }
 
   viewCenter(): { x: number; y: number } {
@@ -454,6 +553,8 @@ export class LabEditor {
 
   async paste(clip: Clip | null = this.clip): Promise<void> {
     if (!clip?.nodes.length) return;
+    // One paste is one undo step, however quickly the next one follows.
+    this.history.separate();
     const rename = new Map<string, string>();
     const added: string[] = [];
     for (const n of clip.nodes) {
@@ -476,6 +577,7 @@ export class LabEditor {
     }
     if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, position: [n.position[0] + 40, n.position[1] + 40] })), wires: clip.wires };
     await this.select(added);
+    this.history.separate();
   }
 
   // ---- history, view -----------------------------------------------------------------------------------

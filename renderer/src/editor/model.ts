@@ -61,6 +61,13 @@ export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Rec
 }
 
 export class LabConnection extends ClassicPreset.Connection<LabNode, LabNode> {
+  /**
+   * Set for a wire from a loop body into its own scope's input: it is drawn around the scope
+   * (down past its bottom edge, left, up its left side) instead of looping back through the body.
+   * `lane` spreads several such wires of one scope apart.
+   */
+  around?: { bottom: number; lane: number };
+
   constructor(
     source: LabNode,
     sourceOutput: string,

@@ -12,6 +12,16 @@ type Summary = EventPayload<'onRunFinished'>['summary'];
 export interface Series {
   x: number[];
   y: number[];
+  /** What x counts: training progress in epochs (epoch - 1 + batch/batches), or progress reports when the phase reports no epochs. */
+  unit: 'epoch' | 'report';
+}
+
+/** Training progress in epochs of a progress event: 1.5 is half-way through the second epoch. */
+export function progressEpochs(e: { epoch?: number; batch?: number; batches?: number }): number | null {
+  if (e.epoch === undefined || !Number.isFinite(e.epoch)) return null;
+  if (e.batch !== undefined && e.batches) return e.epoch - 1 + e.batch / e.batches;
+  // An end-of-epoch report (no batch): the epoch is complete.
+  return e.epoch;
 }
 
 export interface RunImage {
@@ -40,9 +50,10 @@ export class RunRecord {
   images = $state<Record<string, RunImage>>({});
   logs = $state<{ time: number; level: string; message: string }[]>([]);
   error = $state<string | null>(null);
+  /** The node the run failed (or was stopped) in, when the engine named one. */
+  errorNode = $state<string | null>(null);
   wallSeconds = $state<number | null>(null);
   summary = $state<Summary | null>(null);
-  private tick = 0;
 
   constructor(id: string, graph: string) {
     this.id = id;
@@ -76,13 +87,17 @@ export class RunRecord {
       case 'progress': {
         this.progress = e;
         if (e.metrics) {
-          this.tick++;
+          const epochs = progressEpochs(e);
           const next = { ...this.series };
           for (const [k, v] of Object.entries(e.metrics)) {
             if (!Number.isFinite(v)) continue;
             const key = `${e.phase}: ${k}`;
-            const s = next[key] ?? { x: [], y: [] };
-            next[key] = { x: [...s.x, this.tick], y: [...s.y, v] };
+            const s = next[key] ?? { x: [], y: [], unit: epochs === null ? 'report' : 'epoch' };
+            // A series keeps one unit: epochs when its first report had them, report counts otherwise.
+            const x = s.unit === 'epoch' ? (epochs ?? s.x.at(-1) ?? 0) : s.x.length + 1;
+            // Two reports at the same x (an end-of-epoch report after the last batch): the later wins.
+            if (s.x.length && s.x.at(-1) === x) next[key] = { ...s, x: [...s.x.slice(0, -1), x], y: [...s.y.slice(0, -1), v] };
+            else next[key] = { ...s, x: [...s.x, x], y: [...s.y, v] };
           }
           this.series = next;
         }
@@ -104,7 +119,10 @@ export class RunRecord {
       case 'end':
         this.status = e.status;
         this.wallSeconds = e.wallSeconds;
-        if (e.error) this.error = e.node ? `${e.node}: ${e.error}` : e.error;
+        if (e.error) {
+          this.error = e.error;
+          this.errorNode = e.node ?? null;
+        }
         break;
     }
   }
