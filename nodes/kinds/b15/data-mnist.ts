@@ -20,15 +20,15 @@ export const mnistDataKind = defineKind({
   },
   params: {
     dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the CLI --data-dir, else the embedded set.' }),
-    validCount: int(10000, { min: 0, max: 30000, doc: 'Training digits held out for validation (capped at a sixth of the training set).' }),
+    validCount: int(10000, { min: 0, max: 30000, doc: 'Training digits held out for validation (capped at a sixth of the training set; 0 = train on all).' }),
     trainLimit: int(0, { min: 0, doc: 'Use only the first N training digits (0 = all).' }),
     testLimit: int(0, { min: 0, doc: 'Use only the first N test digits (0 = all).' }),
   },
   compile: (ctx) => ({
     outputs: {
-      train: { dim: 784 },
-      valid: { dim: 784 },
-      test: { dim: 784 },
+      train: { dim: 784, inputSize: 784, classes: 10 },
+      valid: { dim: 784, inputSize: 784, classes: 10 },
+      test: { dim: 784, inputSize: 784, classes: 10 },
       x: { index: 0, units: 784, root: ctx.nodeId, path: [] },
     },
   }),

@@ -1,4 +1,32 @@
 /** Energy-based networks, Langevin dynamics, STDP-compatible rules and STDP simulations (Bengio et al. 2017). */
 import type { AnyNodeKind } from '../../core/kind.ts';
+import { evaluateKind } from './evaluate.ts';
+import { langevinKind } from './langevin.ts';
+import { networkKind } from './network.ts';
+import { nudgeKind } from './nudge.ts';
+import { probeKind } from './probe.ts';
+import { relaxKind } from './relax.ts';
+import { eqpropRuleKind, stdpRuleKind } from './rules.ts';
+import { compareRulesKind } from './stdp-compare.ts';
+import { curvePlotKind } from './stdp-curve-plot.ts';
+import { neuronFig1Kind } from './stdp-fig1.ts';
+import { rateSequencesKind } from './stdp-rates.ts';
+import { stdpSimulateKind } from './stdp-simulate.ts';
+import { trainKind } from './train.ts';
 
-export const ebmKinds: AnyNodeKind[] = [];
+export const ebmKinds: AnyNodeKind[] = [
+  networkKind,
+  langevinKind,
+  nudgeKind,
+  eqpropRuleKind,
+  stdpRuleKind,
+  trainKind,
+  evaluateKind,
+  relaxKind,
+  probeKind,
+  rateSequencesKind,
+  stdpSimulateKind,
+  compareRulesKind,
+  neuronFig1Kind,
+  curvePlotKind,
+];

@@ -252,13 +252,24 @@ export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainS
   return { trainError, trainCost, examplesPerSecond: seconds > 0 ? examples / seconds : 0 };
 }
 
-/** Classification error (fraction) and mean cost at the free fixed point reached from zero states in `dyn.steps` steps. */
+/**
+ * Classification error (fraction) and mean cost at the free fixed point reached in `dyn.steps`
+ * steps from zero states or, with `states`, from each example's stored state (which is then
+ * updated: the published code measures its validation error this way, 20 more steps per epoch).
+ */
 export async function evaluate(
   tf: Tf,
   net: EbmNetwork,
   data: EbmDataset,
   dyn: DynamicsSpec,
-  o: { batchSize: number; cost: 'half_squared' | 'squared'; seed: () => number; checkStop?: () => Promise<void>; onBatch?: (done: number) => void },
+  o: {
+    batchSize: number;
+    cost: 'half_squared' | 'squared';
+    seed: () => number;
+    checkStop?: () => Promise<void>;
+    onBatch?: (done: number) => void;
+    states?: PersistentStates;
+  },
 ): Promise<{ error: number; cost: number; wrong: number }> {
   const L = net.sizes.length - 1;
   let wrong = 0;
@@ -268,8 +279,9 @@ export async function evaluate(
     const idx = new Int32Array(Math.min(o.batchSize, data.n - start)).map((_, i) => start + i);
     const { x, labels } = batchInputs(tf, data, idx);
     const clamp = clampInput(tf, net, x);
-    const init = zeroStates(tf, net, idx.length);
+    const init = o.states ? o.states.gather(tf, idx) : zeroStates(tf, net, idx.length);
     const s = relax(tf, net, clamp, { ...dyn, nudge: undefined }, init, dyn.steps, { seed: o.seed });
+    o.states?.scatter(s, idx);
     wrong += countWrong(tf, s[L - 1], labels);
     const target = oneHot(tf, labels, net.sizes[L]);
     cost += tf.tidy(() => outputCost(tf, o.cost, s[L - 1], target).sum().dataSync()[0]);

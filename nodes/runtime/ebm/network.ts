@@ -48,7 +48,11 @@ export function makeNetwork(tf: Tf, sizes: number[], activation: Activation, W: 
     W: Wv,
     b: bv,
     clone() {
-      return tf.tidy(() => makeNetwork(tf, sizes, activation, Wv.map((w) => w.clone()), bv.map((x) => x.clone())));
+      const W2 = Wv.map((w) => w.clone());
+      const b2 = bv.map((x) => x.clone());
+      const copy = makeNetwork(tf, sizes, activation, W2, b2);
+      disposeAll([...W2, ...b2]);
+      return copy;
     },
     read() {
       return { W: Wv.map((w) => w.dataSync() as Float32Array), b: bv.map((x) => x.dataSync() as Float32Array) };
@@ -71,20 +75,20 @@ export interface InitOptions {
 }
 
 export function initNetwork(tf: Tf, sizes: number[], activation: Activation, o: InitOptions): EbmNetwork {
-  return tf.tidy(() => {
-    const W: TF.Tensor[] = [];
-    const b: TF.Tensor[] = [];
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const [nIn, nOut] = [sizes[l], sizes[l + 1]];
-      if (o.init === 'constant') W.push(tf.fill([nIn, nOut], o.scale));
-      else {
-        const a = o.scale * Math.sqrt(6 / (nIn + nOut));
-        W.push(tf.randomUniform([nIn, nOut], -a, a, 'float32', o.seed()));
-      }
-      b.push(tf.fill([nOut], o.bias));
+  const W: TF.Tensor[] = [];
+  const b: TF.Tensor[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [nIn, nOut] = [sizes[l], sizes[l + 1]];
+    if (o.init === 'constant') W.push(tf.fill([nIn, nOut], o.scale));
+    else {
+      const a = o.scale * Math.sqrt(6 / (nIn + nOut));
+      W.push(tf.randomUniform([nIn, nOut], -a, a, 'float32', o.seed()));
     }
-    return makeNetwork(tf, sizes, activation, W, b);
-  });
+    b.push(tf.fill([nOut], o.bias));
+  }
+  const net = makeNetwork(tf, sizes, activation, W, b);
+  disposeAll([...W, ...b]);
+  return net;
 }
 
 /** ρ(s): clip(s,0,1), or the logistic sigmoid(4s − 2) that has the same slope at s = ½. */
@@ -237,7 +241,9 @@ export function zeroStates(tf: Tf, net: EbmNetwork, batch: number): TF.Tensor2D[
 }
 
 export function oneHot(tf: Tf, labels: ArrayLike<number>, classes: number): TF.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), classes).toFloat() as TF.Tensor2D);
+  const out = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]] = 1;
+  return tf.tensor2d(out, [labels.length, classes]);
 }
 
 export function disposeAll(ts: readonly { dispose(): void }[]): void {

@@ -1,4 +1,353 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
-import type { OpTable } from '../op.ts';
+import type { JsonObject } from '../../core/json.ts';
+import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
+import { asDataset } from './data.ts';
+import { PersistentStates, type RuleSpec, evaluate, train } from './eqprop.ts';
+import {
+  type Activation,
+  type DynamicsSpec,
+  type EbmNetwork,
+  clampInput,
+  disposeAll,
+  energy,
+  initNetwork,
+  oneHot,
+  outputCost,
+  relax,
+  zeroStates,
+} from './network.ts';
+import { plotPng, type Rgb } from './plot.ts';
+import { earlyInferenceProbe } from './probe.ts';
+import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
 
-export const ebmOps: OpTable = {};
+const P = <T>(params: JsonObject, k: string): T => params[k] as T;
+
+function asNetwork(v: unknown, ctx: RunContext, port: string): EbmNetwork {
+  const n = v as Partial<EbmNetwork> | undefined;
+  if (!n || n.type !== 'ebm.network') throw new UserError(`input ${port} did not receive an energy-based network`, ctx.step.node);
+  return n as EbmNetwork;
+}
+
+function asDynamics(v: unknown, ctx: RunContext, port: string): DynamicsSpec {
+  const d = v as Partial<DynamicsSpec> | undefined;
+  if (!d || d.type !== 'ebm.dynamics') throw new UserError(`input ${port} did not receive dynamics settings`, ctx.step.node);
+  return d as DynamicsSpec;
+}
+
+function asSeries(v: unknown, ctx: RunContext, port: string): number[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw new UserError(`input ${port} did not receive a series of numbers`, ctx.step.node);
+  return v as number[];
+}
+
+/** JSON has no NaN: metrics get null-free arrays, so empty bins become 0 where a value is required. */
+const finite = (xs: ArrayLike<number>): number[] => Array.from(xs, (x) => (Number.isFinite(x) ? x : 0));
+
+const network: OpImpl = async (ctx, inputs, params) => {
+  const sizes = P<number[]>(params, 'sizes').slice();
+  if (inputs.data !== undefined) {
+    const d = asDataset(inputs.data, ctx.step.node, 'data');
+    if (d.inputSize !== sizes[0]) sizes[0] = d.inputSize;
+  }
+  const net = initNetwork(ctx.tf, sizes, P<Activation>(params, 'activation'), {
+    init: P(params, 'init'),
+    scale: P<number>(params, 'init_scale'),
+    bias: P<number>(params, 'bias_init'),
+    seed: ctx.nextSeed,
+  });
+  return { network: net };
+};
+
+const langevin: OpImpl = async (_ctx, _inputs, params) => {
+  const d: DynamicsSpec = {
+    type: 'ebm.dynamics',
+    epsilon: P(params, 'epsilon'),
+    sigma: P(params, 'sigma'),
+    steps: P(params, 'steps'),
+    form: P(params, 'form'),
+  };
+  return { dynamics: d };
+};
+
+const nudge: OpImpl = async (ctx, inputs, params) => {
+  const d = asDynamics(inputs.dynamics, ctx, 'dynamics');
+  const out: DynamicsSpec = {
+    ...d,
+    steps: P(params, 'steps'),
+    nudge: { beta: P(params, 'beta'), randomSign: P(params, 'random_sign'), cost: P(params, 'cost') },
+  };
+  return { dynamics: out };
+};
+
+const rule =
+  (form: RuleSpec['form']): OpImpl =>
+  async (_ctx, _inputs, params) => {
+    const r: RuleSpec = { type: 'ebm.rule', form, lrs: P<number[]>(params, 'lrs'), direction: form === 'stdp' ? P(params, 'direction') : 'both' };
+    return { rule: r };
+  };
+
+const trainOp: OpImpl = async (ctx, inputs, params) => {
+  const tf = ctx.tf;
+  const net0 = asNetwork(inputs.network, ctx, 'network');
+  const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const free = asDynamics(inputs.free, ctx, 'free');
+  const nudged = asDynamics(inputs.nudged, ctx, 'nudged');
+  const r = inputs.rule as RuleSpec;
+  const valid = inputs.valid !== undefined ? asDataset(inputs.valid, ctx.step.node, 'valid') : undefined;
+  if (r.lrs.length !== net0.W.length)
+    throw new UserError(`the rule has ${r.lrs.length} learning rates but the network has ${net0.W.length} weight matrices`, ctx.step.node);
+  const epochs = ctx.options.epochs ?? P<number>(params, 'epochs');
+  const batchSize = P<number>(params, 'batch_size');
+  const net = net0.clone();
+  const t0 = performance.now();
+  let lastReport = 0;
+  const validError: number[] = [];
+  const validStates = valid && P<string>(params, 'valid_states') === 'persistent' ? new PersistentStates(net0.sizes, valid.n) : undefined;
+  try {
+    const res = await train(tf, net, data, {
+      epochs,
+      batchSize,
+      persistent: P(params, 'persistent'),
+      shuffle: P(params, 'shuffle'),
+      free,
+      nudged,
+      rule: r,
+      random: ctx.random,
+      nextSeed: ctx.nextSeed,
+      checkStop: ctx.checkStop,
+      onBatch: (epoch, batch, batches, done) => {
+        const now = performance.now();
+        if (now - lastReport < 250 && batch < batches) return;
+        lastReport = now;
+        const rate = done / ((now - t0) / 1000);
+        const total = epochs * data.n;
+        ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, batch, batches, fraction: done / total, examplesPerSecond: rate, etaSeconds: (total - done) / rate });
+      },
+      onEpoch: async (epoch, m) => {
+        const metrics: Record<string, number> = { train_error: m.trainError, train_cost: m.trainCost };
+        if (valid) {
+          const v = await evaluate(tf, net, valid, { ...free, steps: validStates ? free.steps : P<number>(params, 'valid_steps') }, {
+            batchSize: 500,
+            cost: nudged.nudge!.cost,
+            seed: ctx.nextSeed,
+            checkStop: ctx.checkStop,
+            ...(validStates ? { states: validStates } : {}),
+          });
+          validError.push(v.error);
+          metrics.valid_error = v.error;
+        }
+        ctx.log(`epoch ${epoch + 1}/${epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} (${m.seconds.toFixed(1)} s)`);
+        ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
+      },
+    });
+    ctx.metric('train_error', res.trainError);
+    ctx.metric('train_cost', res.trainCost);
+    if (valid) ctx.metric('valid_error', validError);
+    ctx.reportTrainThroughput(res.examplesPerSecond);
+    return { network: net, train_error: res.trainError };
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+};
+
+const evaluateOp: OpImpl = async (ctx, inputs, params) => {
+  const net = asNetwork(inputs.network, ctx, 'network');
+  const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const dyn = asDynamics(inputs.dynamics, ctx, 'dynamics');
+  const steps = P<number>(params, 'steps') || dyn.steps;
+  const res = await evaluate(ctx.tf, net, data, { ...dyn, steps }, {
+    batchSize: P(params, 'batch_size'),
+    cost: P(params, 'cost'),
+    seed: ctx.nextSeed,
+    checkStop: ctx.checkStop,
+    onBatch: (done) => ctx.progress({ phase: 'evaluate', fraction: done / data.n }),
+  });
+  const name = P<string>(params, 'metric');
+  ctx.metric(name, res.error);
+  ctx.metric(`${name}_cost`, res.cost);
+  ctx.log(`${name} ${res.error.toFixed(4)} (${res.wrong} of ${data.n} wrong, ${steps} relaxation steps)`);
+  return { error: res.error };
+};
+
+const relaxOp: OpImpl = async (ctx, inputs, params) => {
+  const tf = ctx.tf;
+  const net = asNetwork(inputs.network, ctx, 'network');
+  const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const dyn = asDynamics(inputs.dynamics, ctx, 'dynamics');
+  const n = Math.min(P<number>(params, 'examples'), data.n);
+  const L = net.sizes.length - 1;
+  const x = tf.tensor2d(data.images.subarray(0, n * data.inputSize), [n, data.inputSize]);
+  const target = oneHot(tf, data.labels.subarray(0, n), net.sizes[L]);
+  const clamp = clampInput(tf, net, x);
+  const beta = dyn.nudge ? dyn.nudge.beta : 0;
+  const measure = (s: ReturnType<typeof zeroStates>): number =>
+    tf.tidy(() => {
+      let e = energy(tf, net, clamp, s) as ReturnType<typeof energy>;
+      if (dyn.nudge && beta) e = tf.add(e, tf.mul(outputCost(tf, dyn.nudge.cost, s[L - 1], target), beta));
+      return tf.mean(e).dataSync()[0];
+    });
+  const init = zeroStates(tf, net, n);
+  const trace = [measure(init)];
+  const end = relax(tf, net, clamp, dyn, init, dyn.steps, { beta, target, seed: ctx.nextSeed }, (t, s) => {
+    trace.push(measure(s));
+    if (t % 50 === 0) ctx.progress({ phase: 'relax', fraction: (t + 1) / dyn.steps });
+  });
+  disposeAll(end);
+  disposeAll(init);
+  clamp.dispose();
+  target.dispose();
+  x.dispose();
+  let rise = 0;
+  for (let i = 1; i < trace.length; i++) rise = Math.max(rise, trace[i] - trace[i - 1]);
+  const name = P<string>(params, 'metric');
+  ctx.metric(name, trace);
+  ctx.metric(`${name}_max_rise`, rise);
+  return { energy: trace };
+};
+
+const probeOp: OpImpl = async (ctx, inputs, params) => {
+  const tf = ctx.tf;
+  const net = asNetwork(inputs.network, ctx, 'network');
+  const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const free = asDynamics(inputs.free, ctx, 'free');
+  const nudged = asDynamics(inputs.nudged, ctx, 'nudged');
+  const n = Math.min(P<number>(params, 'examples'), data.n);
+  const x = tf.tensor2d(data.images.subarray(0, n * data.inputSize), [n, data.inputSize]);
+  try {
+    const r = await earlyInferenceProbe(tf, net, x, data.labels.subarray(0, n), {
+      free,
+      nudged,
+      settleSteps: P(params, 'settle_steps'),
+      tolerance: P(params, 'tolerance'),
+      seed: ctx.nextSeed,
+      checkStop: ctx.checkStop,
+    });
+    if (r.residual > P<number>(params, 'tolerance'))
+      ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
+    if (nudged.steps < net.sizes.length - 1)
+      ctx.log(`with ${nudged.steps} nudged steps the nudge has not reached the lowest ${net.sizes.length - 1 - nudged.steps} hidden layer(s) yet (their cosine is 0)`, 'warn');
+    const name = P<string>(params, 'metric');
+    ctx.metric(name, r.cosine);
+    ctx.log(`${name} (top hidden layer first): ${r.cosine.map((c) => c.toFixed(4)).join(', ')}; fixed point after ${r.settleSteps} steps`);
+    return { cosine: r.cosine };
+  } finally {
+    x.dispose();
+  }
+};
+
+const rateSeqOp: OpImpl = async (ctx, _inputs, params) => {
+  const rates = rateSequences({
+    count: P(params, 'sequences'),
+    steps: P(params, 'steps'),
+    slopeSd: P(params, 'slope_sd'),
+    bendSd: P(params, 'bend_sd'),
+    preSd: P(params, 'pre_sd'),
+    seed: ctx.nextSeed(),
+  });
+  return { rates };
+};
+
+const simulateOp: OpImpl = async (ctx, inputs, params) => {
+  const rates = inputs.rates as RateSequences;
+  if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
+  const res = await simulateStdp(
+    rates,
+    {
+      trains: P(params, 'trains'),
+      window: P(params, 'window'),
+      tau: P(params, 'tau'),
+      preMaxProb: P(params, 'pre_max_prob'),
+      postMaxProb: P(params, 'post_max_prob'),
+      rateSpikes: P(params, 'rate_spikes'),
+      seed: ctx.nextSeed(),
+    },
+    async (done) => {
+      if (done % 10 === 0 || done === rates.count) {
+        ctx.progress({ phase: 'simulate', fraction: done / rates.count });
+        await ctx.checkStop();
+      }
+    },
+  );
+  ctx.log(`${res.preSpikes} presynaptic spikes, ${res.paired} paired with a nearest postsynaptic spike (the others skipped by STDP)`);
+  return {
+    rate_dw: Array.from(res.rateDw),
+    stdp_dw: Array.from(res.stdpDw),
+    curve: Array.from(res.curveRate),
+    stdp_curve: Array.from(res.curveStdp),
+  };
+};
+
+const BLUE: Rgb = [31, 119, 180];
+const RED: Rgb = [214, 39, 40];
+const GRAY: Rgb = [150, 150, 150];
+
+const compareOp: OpImpl = async (ctx, inputs, params) => {
+  const x = asSeries(inputs.x, ctx, 'x');
+  const y = asSeries(inputs.y, ctx, 'y');
+  if (x.length !== y.length) throw new UserError(`x has ${x.length} values but y has ${y.length}`, ctx.step.node);
+  const fit = linearFit(x, y);
+  ctx.metric(P(params, 'r_metric'), fit.r);
+  ctx.metric(P(params, 'slope_metric'), fit.slope);
+  ctx.log(`Pearson r ${fit.r.toFixed(4)}, slope ${fit.slope.toFixed(4)} over ${x.length} points`);
+  const png = plotPng({ series: [{ x, y, color: BLUE, mode: 'points', radius: 1 }], lines: [{ intercept: fit.intercept, slope: fit.slope, color: RED }] });
+  await ctx.image(P(params, 'image_name'), png, 480, 320);
+  return { r: fit.r, slope: fit.slope, image: png };
+};
+
+const fig1Op: OpImpl = async (ctx, _inputs, params) => {
+  const res = neuronFig1({
+    trials: P(params, 'trials'),
+    window: P(params, 'window'),
+    threshold: P(params, 'threshold'),
+    range: P(params, 'v_range'),
+    slopeSd: P(params, 'slope_sd'),
+    noise: P(params, 'noise'),
+    rate: P(params, 'rate'),
+    seed: ctx.nextSeed(),
+  });
+  ctx.log(`${res.used} of ${P<number>(params, 'trials')} trials had the post spike within the window`);
+  return { curve: Array.from(res.curve) };
+};
+
+const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
+  const y = asSeries(inputs.curve, ctx, 'curve');
+  const x0 = P<number>(params, 'x_start');
+  const dx = P<number>(params, 'x_step');
+  const xs = y.map((_, i) => x0 + i * dx);
+  const series: Parameters<typeof plotPng>[0]['series'] = [];
+  if (inputs.reference !== undefined) {
+    const ref = asSeries(inputs.reference, ctx, 'reference');
+    const r0 = P<number>(params, 'ref_x_start');
+    series.push({ x: ref.map((_, i) => r0 + i * dx), y: ref, color: GRAY, mode: 'both' });
+  }
+  series.push({ x: xs, y, color: BLUE, mode: 'both' });
+  if (P<boolean>(params, 'normalize'))
+    for (const s of series) {
+      const m = Math.max(...Array.from(s.y).filter(Number.isFinite).map(Math.abs));
+      if (m > 0) s.y = Array.from(s.y, (v) => v / m);
+    }
+  const name = P<string>(params, 'name');
+  const keep = y.map((v, i) => i).filter((i) => Number.isFinite(y[i]));
+  ctx.metric(`${name}_dt`, keep.map((i) => xs[i]));
+  ctx.metric(`${name}_dw`, finite(keep.map((i) => y[i])));
+  const png = plotPng({ series });
+  await ctx.image(name, png, 480, 320);
+  return { image: png };
+};
+
+export const ebmOps: OpTable = {
+  'ebm.network': network,
+  'ebm.langevin': langevin,
+  'ebm.nudge': nudge,
+  'ebm.eqprop_rule': rule('eqprop'),
+  'ebm.stdp_rule': rule('stdp'),
+  'ebm.eqprop_train': trainOp,
+  'ebm.evaluate': evaluateOp,
+  'ebm.relax': relaxOp,
+  'ebm.early_inference_probe': probeOp,
+  'stdp.rate_sequences': rateSeqOp,
+  'stdp.simulate': simulateOp,
+  'stdp.compare_rules': compareOp,
+  'stdp.neuron_fig1': fig1Op,
+  'stdp.curve_plot': curvePlotOp,
+};

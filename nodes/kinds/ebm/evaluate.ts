@@ -1,0 +1,39 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { choice, int, str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { checkDataFits, checkNudged } from './common.ts';
+
+export const evaluateKind = defineKind({
+  kind: 'ebm.evaluate',
+  version: 1,
+  title: 'Classification error',
+  category: 'energy',
+  doc:
+    'Clamps each example, relaxes the network from zero states with the free dynamics (σ as set there) and predicts the class of the most active output unit. Records the error (a fraction) under the metric name, plus <name>_cost, the mean cost at the fixed point. The CLI\'s --test-limit caps the examples.',
+  equation: 'Scellier & Bengio 2016, Sec. 4 (prediction at the free fixed point)',
+  inputs: {
+    network: port('network'),
+    data: port('dataset', { doc: 'The examples to classify.' }),
+    dynamics: port('dynamics', { doc: 'Free dynamics (a Langevin node).' }),
+  },
+  outputs: {
+    error: port('metric', { doc: 'Classification error, a fraction in [0,1].' }),
+  },
+  params: {
+    steps: int(50, { min: 0, max: 100000, doc: 'Relaxation steps from zero (0: the dynamics node\'s steps).' }),
+    batch_size: int(500, { min: 1, max: 100000, doc: 'Examples relaxed together.' }),
+    cost: choice(['half_squared', 'squared'] as const, 'half_squared', { doc: 'The cost reported as <name>_cost.' }),
+    metric: str('test_error', { doc: 'Name of the recorded metric.' }),
+  },
+  compile(ctx, inputs, p) {
+    const net = one(inputs, 'network');
+    const data = one(inputs, 'data');
+    let ok = checkDataFits(ctx, net, data, 'data');
+    ok = checkNudged(ctx, one(inputs, 'dynamics'), false, 'dynamics') && ok;
+    if (!p.metric.trim()) {
+      ctx.error('give the metric a name', 'metric');
+      ok = false;
+    }
+    return ok ? { outputs: { error: {} } } : null;
+  },
+});

@@ -1,0 +1,42 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { num } from './common.ts';
+
+export const compareRulesKind = defineKind({
+  kind: 'stdp.compare_rules',
+  version: 1,
+  title: 'Scatter and correlation',
+  category: 'stdp',
+  doc:
+    'Scatter of y against x (e.g. STDP ΔW against rate-rule ΔW, one point per sequence) with the least-squares line; records the Pearson correlation r and the slope under the given names and writes the scatter as a PNG.',
+  equation: 'Bengio et al. 2017, Fig. 5',
+  inputs: {
+    x: port('series', { doc: 'Horizontal values (the rate rule).' }),
+    y: port('series', { doc: 'Vertical values (STDP), same length.' }),
+  },
+  outputs: {
+    r: port('metric', { doc: 'Pearson correlation.' }),
+    slope: port('metric', { doc: 'Least-squares slope of y on x.' }),
+    image: port('image', { doc: 'The scatter plot.' }),
+  },
+  params: {
+    r_metric: str('stdp_pearson_r', { doc: 'Metric name for r.' }),
+    slope_metric: str('stdp_slope', { doc: 'Metric name for the slope.' }),
+    image_name: str('stdp_scatter', { doc: 'File name (without .png) of the scatter plot.' }),
+  },
+  compile(ctx, inputs, p) {
+    const nx = num(one(inputs, 'x').info, 'length');
+    const ny = num(one(inputs, 'y').info, 'length');
+    if (nx !== undefined && ny !== undefined && nx !== ny) {
+      ctx.error(`x has ${nx} values but y has ${ny}; they must pair up`, 'y');
+      return null;
+    }
+    for (const k of ['r_metric', 'slope_metric', 'image_name'] as const)
+      if (!p[k].trim()) {
+        ctx.error('give it a name', k);
+        return null;
+      }
+    return { outputs: { r: {}, slope: {}, image: {} } };
+  },
+});

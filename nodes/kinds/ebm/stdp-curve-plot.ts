@@ -1,0 +1,39 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { bool, str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { num } from './common.ts';
+
+export const curvePlotKind = defineKind({
+  kind: 'stdp.curve_plot',
+  version: 1,
+  title: 'Plot ΔW against ΔT',
+  category: 'stdp',
+  doc:
+    'Draws a curve (e.g. ΔW against ΔT) as a PNG with its zero axes, and records it as two series metrics, <name>_dt and <name>_dw (bins with no data left out). An optional second curve on the same axis is drawn in gray.',
+  equation: 'Bengio et al. 2015, Fig. 1; Bengio et al. 2017, Fig. 4',
+  inputs: {
+    curve: port('series', { doc: 'The curve (a spike-timing node\'s curve output).' }),
+    reference: port('series', { optional: true, doc: 'A second curve on the same ΔT axis, drawn in gray.' }),
+  },
+  outputs: { image: port('image', { doc: 'The plot.' }) },
+  params: {
+    name: str('stdp_curve', { doc: 'Metric prefix and PNG file name.' }),
+    normalize: bool(false, { doc: 'Scale each drawn curve to a largest |ΔW| of 1 (to compare shapes; the metrics stay unscaled).' }),
+  },
+  compile(ctx, inputs, p) {
+    const c = one(inputs, 'curve');
+    const xStart = num(c.info, 'xStart');
+    const xStep = num(c.info, 'xStep');
+    if (xStart === undefined || xStep === undefined) {
+      ctx.error('this input needs a curve with a ΔT axis (the curve output of a spike-timing node)', 'curve');
+      return null;
+    }
+    if (!p.name.trim()) {
+      ctx.error('give it a name', 'name');
+      return null;
+    }
+    const ref = inputs.reference && !Array.isArray(inputs.reference) ? inputs.reference : undefined;
+    const refStart = ref ? num(ref.info, 'xStart') : undefined;
+    return { outputs: { image: {} }, resolved: { x_start: xStart, x_step: xStep, ref_x_start: refStart ?? xStart } };
+  },
+});

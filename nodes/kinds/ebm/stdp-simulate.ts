@@ -1,0 +1,40 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { choice, float, int } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { num } from './common.ts';
+
+export const stdpSimulateKind = defineKind({
+  kind: 'stdp.simulate',
+  version: 1,
+  title: 'Spike trains: rate rule vs STDP',
+  category: 'stdp',
+  doc:
+    'Draws Bernoulli spike trains from each rate sequence (spike probability max_prob·rate per step) and applies two weight updates per train. The rate rule: ΔW = Σ_t S_i(t)(ρ_j(t+1) − ρ_j(t)). Nearest-neighbour STDP: for each presynaptic spike, look `window` steps before and after; skip it if there are postsynaptic spikes on both sides, none, or only one coinciding with it; otherwise take the nearest postsynaptic spike ΔT away and add +exp(−ΔT/τ) if it came after, −exp(ΔT/τ) if before. Outputs the per-sequence means of both rules (for the scatter) and, per ΔT, the mean rate-rule ΔW at presynaptic spikes whose nearest postsynaptic spike is ΔT away (the STDP curve of the rate rule) and the same for STDP itself.',
+  equation: 'Bengio et al. 2017, Sec. 4.2, Eq. 3.18, Figs. 4-5',
+  inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
+  outputs: {
+    rate_dw: port('series', { doc: 'Per sequence: mean total ΔW of the rate rule over its trains.' }),
+    stdp_dw: port('series', { doc: 'Per sequence: mean total ΔW of nearest-neighbour STDP.' }),
+    curve: port('series', { doc: 'Mean rate-rule ΔW against ΔT = −window..window (Fig. 4, left).' }),
+    stdp_curve: port('series', { doc: 'Mean STDP ΔW against ΔT (Fig. 4, right).' }),
+  },
+  params: {
+    trains: int(1000, { min: 1, max: 1000000, doc: 'Spike trains drawn per sequence.' }),
+    window: int(20, { min: 1, max: 1000, doc: 'Steps looked at before and after each presynaptic spike.' }),
+    tau: float(5, { min: 0.01, max: 1000, label: 'τ', doc: 'STDP time constant, in steps.' }),
+    pre_max_prob: float(0.2, { min: 0, max: 1, doc: 'Presynaptic spike probability per step at rate 1.' }),
+    post_max_prob: float(0.5, { min: 0, max: 1, doc: 'Postsynaptic spike probability per step at rate 1.' }),
+    rate_spikes: choice(['all', 'paired'] as const, 'all', { doc: 'The rate rule sums over all presynaptic spikes, or only over those STDP does not skip.' }),
+  },
+  compile(ctx, inputs, p) {
+    const r = one(inputs, 'rates');
+    const steps = num(r.info, 'steps');
+    if (steps !== undefined && steps < 2) {
+      ctx.error('the rate sequences need at least 2 steps', 'rates');
+      return null;
+    }
+    const curve = { xStart: -p.window, xStep: 1, length: 2 * p.window + 1, xLabel: 'ΔT (steps)', yLabel: 'ΔW' };
+    const perSeq = { length: num(r.info, 'sequences') ?? 0 };
+    return { outputs: { rate_dw: perSeq, stdp_dw: perSeq, curve, stdp_curve: curve } };
+  },
+});

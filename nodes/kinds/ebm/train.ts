@@ -1,0 +1,57 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { bool, choice, int } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { checkDataFits, checkNudged, nums, sizesOf, sizesText } from './common.ts';
+
+export const trainKind = defineKind({
+  kind: 'ebm.eqprop_train',
+  version: 1,
+  title: 'Train (free + nudged phases)',
+  category: 'energy',
+  doc:
+    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and valid_error when a validation set is wired (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error). The CLI\'s --epochs overrides the epochs.',
+  equation: 'Scellier & Bengio 2016, Algorithm (Sec. 3); Bengio et al. 2017, Sec. 3.2',
+  scope: { loop: 'epochs' },
+  inputs: {
+    network: port('network', { doc: 'The network to train (it is copied; the trained copy comes out).' }),
+    data: port('dataset', { doc: 'The training examples.' }),
+    free: port('dynamics', { doc: 'Free-phase dynamics (a Langevin node).' }),
+    nudged: port('dynamics', { doc: 'Nudged-phase dynamics (a Langevin node through a Nudge node).' }),
+    rule: port('rule', { doc: 'The learning rule.' }),
+    valid: port('dataset', { optional: true, doc: 'Examples to measure the error on after each epoch (relaxed from zero with valid_steps steps).' }),
+  },
+  outputs: {
+    network: port('network', { doc: 'The trained network.' }),
+    train_error: port('series', { doc: 'Training error per epoch (fraction).' }),
+  },
+  params: {
+    epochs: int(25, { min: 1, max: 100000, doc: 'Passes over the training data.' }),
+    batch_size: int(20, { min: 1, max: 100000, doc: 'Examples per minibatch.' }),
+    persistent: bool(true, { doc: 'Start each example\'s free phase from its fixed point of the previous epoch (else from zero).' }),
+    shuffle: bool(false, { doc: 'Visit the examples in a new random order each epoch (the reference code does not).' }),
+    valid_steps: int(50, { min: 1, max: 100000, doc: 'Free-phase steps from zero when measuring the validation error.' }),
+    valid_states: choice(['from_zero', 'persistent'] as const, 'from_zero', {
+      doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch.',
+    }),
+  },
+  compile(ctx, inputs, p) {
+    const net = one(inputs, 'network');
+    const data = one(inputs, 'data');
+    const free = one(inputs, 'free');
+    const nudged = one(inputs, 'nudged');
+    const rule = one(inputs, 'rule');
+    const sizes = sizesOf(net);
+    let ok = checkDataFits(ctx, net, data, 'data');
+    const valid = inputs.valid && !Array.isArray(inputs.valid) ? inputs.valid : undefined;
+    if (valid) ok = checkDataFits(ctx, net, valid, 'valid') && ok;
+    ok = checkNudged(ctx, free, false, 'free') && ok;
+    ok = checkNudged(ctx, nudged, true, 'nudged') && ok;
+    const lrs = nums(rule.info, 'lrs') ?? [];
+    if (sizes.length && lrs.length !== sizes.length - 1) {
+      ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matrices; give one per matrix`, 'rule');
+      ok = false;
+    }
+    if (!ok) return null;
+    return { outputs: { network: { ...net.info, trained: true }, train_error: { length: p.epochs } } };
+  },
+});

@@ -1,0 +1,81 @@
+// The four example graphs compile, and the quick ones run end to end through the engine with the
+// summary.json metrics the issue names.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { compileGraph, parseGraphText, type GraphDocument } from '../nodes/core/index.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+import { runPlan } from '../nodes/runtime/engine.ts';
+import type { RunOptions } from '../nodes/runtime/op.ts';
+import { initBackend } from '../nodes/runtime/backend.ts';
+
+const load = (name: string): GraphDocument => {
+  const r = parseGraphText(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8'));
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+  return r.doc;
+};
+
+async function run(doc: GraphDocument, options: RunOptions = {}, seed?: number) {
+  const c = compileGraph(doc, createRegistry());
+  if (!c.ok) throw new Error(JSON.stringify(c.diagnostics));
+  const s = await runPlan({ plan: c.plan, backend: 'cpu', options, ...(seed !== undefined ? { seed } : {}) });
+  expect(s.error).toBeUndefined();
+  expect(s.status).toBe('done');
+  return s;
+}
+
+const setParams = (doc: GraphDocument, id: string, params: Record<string, unknown>): GraphDocument => ({
+  ...doc,
+  nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params: { ...n.params, ...(params as object) } } : n)),
+});
+
+describe('examples', () => {
+  it('all four compile without diagnostics', () => {
+    for (const name of ['stdp-curve', 'stdp-rate-vs-spike', 'ebm-early-inference', 'eqprop-mnist']) {
+      const c = compileGraph(load(name), createRegistry());
+      expect(c.diagnostics, name).toEqual([]);
+      expect(c.ok).toBe(true);
+    }
+  });
+
+  it('stdp-curve: the Fig. 1 curve as series metrics and a PNG', async () => {
+    const s = await run(load('stdp-curve'));
+    const dt = s.metrics.stdp_curve_dt as number[];
+    const dw = s.metrics.stdp_curve_dw as number[];
+    expect(dt.length).toBe(40);
+    dt.forEach((t, i) => expect(Math.sign(dw[i])).toBe(Math.sign(t)));
+    expect(s.images).toEqual(['stdp_curve.png']);
+  });
+
+  it('stdp-rate-vs-spike (reduced): stdp_pearson_r, stdp_slope and the scatter', async () => {
+    let doc = setParams(load('stdp-rate-vs-spike'), 'rates', { sequences: 150 });
+    doc = setParams(doc, 'sim', { trains: 200 });
+    const s = await run(doc);
+    expect(s.metrics.stdp_pearson_r as number).toBeGreaterThan(0.85);
+    expect(s.metrics.stdp_slope as number).toBeGreaterThan(0);
+    expect(s.images).toEqual(expect.arrayContaining(['stdp_scatter.png', 'rate_rule_curve.png']));
+  });
+
+  it('ebm-early-inference: backprop_cosine per hidden layer, the top one ≥ 0.99; the energy never rises', async () => {
+    const s = await run(load('ebm-early-inference'));
+    const cos = s.metrics.backprop_cosine as number[];
+    expect(cos.length).toBe(3);
+    expect(cos[0]).toBeGreaterThanOrEqual(0.99);
+    expect(s.metrics.energy_trace_max_rise as number).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('eqprop-mnist on a few embedded digits: test_error recorded, same seed same numbers', async () => {
+    const doc = load('eqprop-mnist');
+    const opts = { epochs: 1, trainLimit: 100, testLimit: 50 };
+    const tf = (await initBackend('cpu')).tf;
+    const before = tf.memory().numTensors;
+    const a = await run(doc, opts, 3);
+    expect(tf.memory().numTensors).toBe(before);
+    const b = await run(doc, opts, 3);
+    expect(a.metrics.test_error).toBeGreaterThanOrEqual(0);
+    expect(a.metrics.test_error).toBeLessThanOrEqual(1);
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.train_examples_per_second).toBeGreaterThan(0);
+    const c = await run(doc, opts, 4);
+    expect(c.metrics.train_error).not.toEqual(a.metrics.train_error);
+  });
+});

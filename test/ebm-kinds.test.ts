@@ -1,0 +1,292 @@
+// Each energy-based node kind against numbers computed by hand on tiny networks with explicit weights.
+import { describe, expect, it, beforeAll } from 'vitest';
+import type * as TF from '@tensorflow/tfjs';
+import { initBackend } from '../nodes/runtime/backend.ts';
+import type { RunContext, Tf } from '../nodes/runtime/op.ts';
+import type { JsonObject } from '../nodes/core/json.ts';
+import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
+import { compileGraph, type GraphDocument } from '../nodes/core/index.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
+import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
+import { trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await initBackend('cpu')).tf;
+});
+
+function fakeCtx(metrics: Record<string, unknown> = {}, options: RunContext['options'] = {}): RunContext {
+  let s = 12345;
+  const random = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  return {
+    tf,
+    backend: 'cpu',
+    options,
+    seed: 1,
+    step: { node: 'n', kind: 'x', params: {}, inputs: {}, outputs: {}, signature: '' },
+    random,
+    nextSeed: () => Math.floor(random() * 2 ** 31),
+    checkStop: async () => {},
+    progress: () => {},
+    metric: (name, v) => {
+      metrics[name] = v;
+    },
+    image: async (name) => `${name}.png`,
+    log: () => {},
+    reportTrainThroughput: () => {},
+  };
+}
+
+const run = (kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, options = {}) =>
+  ebmOps[kind](fakeCtx(metrics, options), inputs, params);
+
+/** x — h — y, one unit each, W0 = W1 = 0.5, biases 0. */
+function tinyNet(): EbmNetwork {
+  const W = [tf.tensor2d([[0.5]]), tf.tensor2d([[0.5]])];
+  const b = [tf.tensor1d([0]), tf.tensor1d([0])];
+  return makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', W, b);
+}
+
+const oneExample: EbmDataset = { type: 'dataset', images: new Float32Array([1]), labels: new Uint8Array([0]), n: 1, inputSize: 1, classes: 1, description: 'x = 1' };
+
+// ε = 1 (clipped): s ← clip(drive). Free phase, 2 steps from 0: h = 0.5, y = 0.25.
+// Nudged, 1 step, β = 0.5, C = ½(y − 1)²: h = 0.5 + 0.5·0.25 = 0.625, y = 0.5·0.5 + 0.5·(1 − 0.25) = 0.625.
+const free: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 1, sigma: 0, steps: 2, form: 'clipped' };
+const nudged: DynamicsSpec = { ...free, steps: 1, nudge: { beta: 0.5, randomSign: false, cost: 'half_squared' } };
+
+describe('ebm.network', () => {
+  it('builds constant weights of the sizes the compiler resolved, with the visible layer from the data', async () => {
+    const out = await run('ebm.network', { data: oneExample }, { sizes: [1, 2, 1], activation: 'hard_sigmoid', init: 'constant', init_scale: 0.25, bias_init: 0.1 });
+    const net = out.network as EbmNetwork;
+    const { W, b } = net.read();
+    expect(net.sizes).toEqual([1, 2, 1]);
+    expect(Array.from(W[0])).toEqual([0.25, 0.25]);
+    expect(Array.from(W[1])).toEqual([0.25, 0.25]);
+    expect(Array.from(b[1])).toEqual([0.1].map((v) => Math.fround(v)));
+    net.dispose();
+  });
+
+  it('energy E = ½Σs² − Σ W ρρ − Σ bρ by hand', () => {
+    const net = tinyNet();
+    const x = tf.tensor2d([[1]]);
+    const clamp = clampInput(tf, net, x);
+    // h = 0.5, y = 0.25: ½(0.25 + 0.0625) − 0.5·1·0.5 − 0.5·0.5·0.25 = 0.15625 − 0.25 − 0.0625 = −0.15625
+    const e = energy(tf, net, clamp, [tf.tensor2d([[0.5]]), tf.tensor2d([[0.25]])]);
+    expect(e.dataSync()[0]).toBeCloseTo(-0.15625, 6);
+    // a saturated unit: h = 1.5 counts ½·2.25 in the leak term but ρ(h) = 1 in the couplings
+    const e2 = energy(tf, net, clamp, [tf.tensor2d([[1.5]]), tf.tensor2d([[0]])]);
+    expect(e2.dataSync()[0]).toBeCloseTo(1.125 - 0.5, 6);
+    clamp.dispose();
+    net.dispose();
+  });
+
+  it('compile reports a data set that does not fit the output layer', () => {
+    const reg = createRegistry();
+    const doc: GraphDocument = {
+      format: 'plasticity-graph',
+      version: 1,
+      name: 't',
+      seed: 1,
+      nodes: [
+        { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
+        { id: 'n', kind: 'ebm.network', params: { output_size: 5 }, position: [0, 0] },
+      ],
+      wires: [{ from: { node: 'd', port: 'train' }, to: { node: 'n', port: 'data' } }],
+    };
+    const c = compileGraph(doc, reg);
+    expect(c.ok).toBe(false);
+    expect(c.diagnostics.map((d) => d.message).join(' ')).toMatch(/10 classes/);
+  });
+});
+
+describe('ebm.langevin and ebm.nudge', () => {
+  it('one clipped step and one leaky step by hand', async () => {
+    const dyn = (await run('ebm.langevin', {}, { epsilon: 0.5, sigma: 0, steps: 3, form: 'clipped' })).dynamics as DynamicsSpec;
+    expect(dyn).toMatchObject({ epsilon: 0.5, sigma: 0, steps: 3, form: 'clipped' });
+    const net = tinyNet();
+    const clamp = clampInput(tf, net, tf.tensor2d([[1]]));
+    // h: drive 0.5·1 + 0.5·ρ(0.2) = 0.6; s = 0.8 + 0.5(0.6 − 0.8) = 0.7. y: drive 0.5·ρ(0.8) = 0.4; s = 0.2 + 0.5(0.4 − 0.2) = 0.3
+    const s = step(tf, net, clamp, dyn, [tf.tensor2d([[0.8]]), tf.tensor2d([[0.2]])]);
+    expect(s[0].dataSync()[0]).toBeCloseTo(0.7, 6);
+    expect(s[1].dataSync()[0]).toBeCloseTo(0.3, 6);
+    // leaky, h = 1.4 (saturated: ρ' = 0, it only leaks): 1.4 + 0.5(0 − 1.4) = 0.7; clipped would give clip(1.4 + 0.5(0.6−1.4)) = 1
+    const leaky = step(tf, net, clamp, { ...dyn, form: 'leaky' }, [tf.tensor2d([[1.4]]), tf.tensor2d([[0.2]])]);
+    expect(leaky[0].dataSync()[0]).toBeCloseTo(0.7, 6);
+    const nd = (await run('ebm.nudge', { dynamics: dyn }, { beta: 0.5, random_sign: false, steps: 1, cost: 'half_squared' })).dynamics as DynamicsSpec;
+    expect(nd.steps).toBe(1);
+    expect(nd.nudge).toEqual({ beta: 0.5, randomSign: false, cost: 'half_squared' });
+    // nudged output: 0.2 + 0.5(0.4 − 0.2) + 0.5·0.5·(1 − 0.2) = 0.3 + 0.2 = 0.5 (cost 'squared' doubles the force: 0.7)
+    const t = tf.tensor2d([[1]]);
+    const sn = step(tf, net, clamp, nd, [tf.tensor2d([[0.8]]), tf.tensor2d([[0.2]])], { beta: 0.5, target: t });
+    expect(sn[1].dataSync()[0]).toBeCloseTo(0.5, 6);
+    const sq = step(tf, net, clamp, { ...nd, nudge: { ...nd.nudge!, cost: 'squared' } }, [tf.tensor2d([[0.8]]), tf.tensor2d([[0.2]])], { beta: 0.5, target: t });
+    expect(sq[1].dataSync()[0]).toBeCloseTo(0.7, 6);
+    net.dispose();
+  });
+});
+
+describe('learning rules (one minibatch by hand)', () => {
+  const settings = (rule: RuleSpec) => ({ free, nudged, rule, random: () => 0.9, nextSeed: () => 1 });
+  const lr = [0.1, 0.1];
+
+  it('ebm.eqprop_rule: ΔW = (α/β)[ρ(s^β)ρ(s^β) − ρ(s^0)ρ(s^0)]', async () => {
+    const rule = (await run('ebm.eqprop_rule', {}, { lrs: lr })).rule as RuleSpec;
+    expect(rule).toMatchObject({ form: 'eqprop', lrs: lr });
+    const net = tinyNet();
+    const r = trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(rule));
+    expect(r.free[0].dataSync()[0]).toBeCloseTo(0.5, 6);
+    expect(r.free[1].dataSync()[0]).toBeCloseTo(0.25, 6);
+    const { W, b } = net.read();
+    // α/β = 0.2: W0 += 0.2·1·(0.625 − 0.5) = 0.025; W1 += 0.2·(0.625·0.625 − 0.5·0.25) = 0.053125
+    expect(W[0][0]).toBeCloseTo(0.525, 6);
+    expect(W[1][0]).toBeCloseTo(0.553125, 6);
+    expect(b[0][0]).toBeCloseTo(0.025, 6);
+    expect(b[1][0]).toBeCloseTo(0.075, 6);
+    net.dispose();
+  });
+
+  it('ebm.stdp_rule: Σ_t ρ(pre)Δρ(post) + Δρ(pre)ρ(post) (= EqProp minus Δρ_iΔρ_j)', async () => {
+    const rule = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'both' })).rule as RuleSpec;
+    const net = tinyNet();
+    trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(rule));
+    // W1: 0.2·(0.5·0.375 + 0.125·0.25) = 0.04375 (EqProp's 0.053125 minus 0.2·0.125·0.375)
+    expect(net.read().W[1][0]).toBeCloseTo(0.5 + 0.04375, 6);
+    expect(net.read().W[0][0]).toBeCloseTo(0.525, 6);
+    net.dispose();
+    const up = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'bottom_up' })).rule as RuleSpec;
+    const net2 = tinyNet();
+    trainBatch(tf, net2, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(up));
+    // bottom-up only, doubled: 0.2·2·0.5·0.375 = 0.075
+    expect(net2.read().W[1][0]).toBeCloseTo(0.575, 6);
+    net2.dispose();
+  });
+});
+
+describe('ebm.eqprop_train', () => {
+  it('one epoch on one example gives the hand-computed weights, trains a copy and records train_error', async () => {
+    const net = tinyNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const metrics: Record<string, unknown> = {};
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 1, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10 }, metrics);
+    const trained = out.network as EbmNetwork;
+    expect(trained.read().W[1][0]).toBeCloseTo(0.553125, 6);
+    expect(net.read().W[1][0]).toBe(0.5);
+    // one class, always right
+    expect(metrics.train_error).toEqual([0]);
+    // C = ½(0.25 − 1)² = 0.28125
+    expect((metrics.train_cost as number[])[0]).toBeCloseTo(0.28125, 6);
+    trained.dispose();
+    net.dispose();
+  });
+
+  it('the CLI epochs override wins', async () => {
+    const net = tinyNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const metrics: Record<string, unknown> = {};
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 5, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10 }, metrics, { epochs: 2 });
+    expect((metrics.train_error as number[]).length).toBe(2);
+    (out.network as EbmNetwork).dispose();
+    net.dispose();
+  });
+});
+
+describe('ebm.evaluate and ebm.relax', () => {
+  it('classification error by hand', async () => {
+    // x (2 units) — y (2 units), no hidden layer needed for the evaluator: W = identity, b = 0.
+    const net = makeNetwork(tf, [2, 2], 'hard_sigmoid', [tf.tensor2d([[1, 0], [0, 1]])], [tf.tensor1d([0, 0])]);
+    const data: EbmDataset = { type: 'dataset', images: new Float32Array([0.9, 0.1, 0.2, 0.7, 0.6, 0.3]), labels: new Uint8Array([0, 1, 1]), n: 3, inputSize: 2, classes: 2, description: '' };
+    const metrics: Record<string, unknown> = {};
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 1, sigma: 0, steps: 1, form: 'clipped' };
+    const out = await run('ebm.evaluate', { network: net, data, dynamics: dyn }, { steps: 0, batch_size: 2, cost: 'half_squared', metric: 'err' }, metrics);
+    // y = x: predictions 0, 1, 0 → one of three wrong
+    expect(out.error).toBeCloseTo(1 / 3, 9);
+    expect(metrics.err).toBeCloseTo(1 / 3, 9);
+    // costs ½(0.01 + 0.01), ½(0.04 + 0.09), ½(0.36 + 0.49) → mean (0.01 + 0.065 + 0.425)/3
+    expect(metrics.err_cost as number).toBeCloseTo((0.01 + 0.065 + 0.425) / 3, 6);
+    net.dispose();
+  });
+
+  it('energy trace by hand', async () => {
+    const net = tinyNet();
+    const metrics: Record<string, unknown> = {};
+    const out = await run('ebm.relax', { network: net, data: oneExample, dynamics: free }, { examples: 10, metric: 'e' }, metrics);
+    // 0 at zero states; (0.5, 0) → 0.125 − 0.25 = −0.125; (0.5, 0.25) → −0.15625
+    const trace = out.energy as number[];
+    expect(trace.length).toBe(3);
+    expect(trace[0]).toBeCloseTo(0, 6);
+    expect(trace[1]).toBeCloseTo(-0.125, 6);
+    expect(trace[2]).toBeCloseTo(-0.15625, 6);
+    expect(metrics.e_max_rise).toBe(0);
+    net.dispose();
+  });
+});
+
+describe('ebm.early_inference_probe', () => {
+  it('a 1-2-1 network: Δh follows W1·Δy, exactly the backprop direction (cosine 1)', async () => {
+    const net = makeNetwork(tf, [1, 2, 1], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4]]), tf.tensor2d([[0.5], [-0.25]])], [tf.tensor1d([0, 0.2]), tf.tensor1d([0.1])]);
+    const metrics: Record<string, unknown> = {};
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const nd: DynamicsSpec = { ...dyn, steps: 2, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
+    const out = await run('ebm.early_inference_probe', { network: net, data: oneExample, free: dyn, nudged: nd }, { examples: 1, settle_steps: 2000, tolerance: 1e-7, metric: 'cos' }, metrics);
+    expect((out.cosine as number[])[0]).toBeCloseTo(1, 4);
+    expect(metrics.cos).toEqual(out.cosine);
+    net.dispose();
+  });
+});
+
+describe('compile checks a user can trip over', () => {
+  const reg = createRegistry();
+  const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[] }): GraphDocument => ({
+    format: 'plasticity-graph',
+    version: 1,
+    name: 't',
+    seed: 1,
+    nodes: [
+      { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
+      { id: 'n', kind: 'ebm.network', params: { hidden: over.hidden ?? [20] }, position: [0, 0] },
+      { id: 't', kind: 'ebm.eqprop_train', params: {}, position: [0, 0] },
+      { id: 'f', kind: 'ebm.langevin', params: {}, position: [0, 0], parent: 't' },
+      { id: 'u', kind: 'ebm.nudge', params: {}, position: [0, 0], parent: 't' },
+      { id: 'r', kind: 'ebm.eqprop_rule', params: { lrs: over.lrs ?? [0.1, 0.05] }, position: [0, 0], parent: 't' },
+    ],
+    wires: [
+      { from: { node: 'd', port: 'train' }, to: { node: 'n', port: 'data' } },
+      { from: { node: 'n', port: 'network' }, to: { node: 't', port: 'network' } },
+      { from: { node: 'd', port: 'train' }, to: { node: 't', port: 'data' } },
+      { from: { node: 'f', port: 'dynamics' }, to: { node: 't', port: 'free' } },
+      { from: { node: 'f', port: 'dynamics' }, to: { node: 'u', port: 'dynamics' } },
+      { from: { node: over.nudgeFree ? 'f' : 'u', port: 'dynamics' }, to: { node: 't', port: 'nudged' } },
+      { from: { node: 'r', port: 'rule' }, to: { node: 't', port: 'rule' } },
+    ],
+  });
+  const messages = (doc: GraphDocument): string => compileGraph(doc, reg).diagnostics.map((d) => d.message).join(' | ');
+
+  it('a well-wired trainer compiles', () => {
+    expect(compileGraph(base({}), reg).ok).toBe(true);
+  });
+  it('one learning rate per weight matrix', () => {
+    expect(messages(base({ lrs: [0.1] }))).toMatch(/1 learning rate but the network \(784-20-10\) has 2 weight matrices/);
+    expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [20, 20] }), reg).ok).toBe(true);
+  });
+  it('the nudged input must go through a Nudge node', () => {
+    expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);
+  });
+});
+
+describe('ebm.eqprop_train validation', () => {
+  it('records valid_error per epoch, from zero or from stored states', async () => {
+    for (const valid_states of ['from_zero', 'persistent']) {
+      const net = tinyNet();
+      const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+      const metrics: Record<string, unknown> = {};
+      const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule, valid: oneExample }, { epochs: 3, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10, valid_states }, metrics);
+      expect(metrics.valid_error).toEqual([0, 0, 0]);
+      (out.network as EbmNetwork).dispose();
+      net.dispose();
+    }
+  });
+});

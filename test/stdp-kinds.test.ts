@@ -1,0 +1,127 @@
+// Each spike-timing node kind against numbers computed by hand.
+import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import type { RunContext } from '../nodes/runtime/op.ts';
+import type { JsonObject } from '../nodes/core/json.ts';
+import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
+import type { RateSequences } from '../nodes/runtime/ebm/stdp.ts';
+
+function fakeCtx(metrics: Record<string, unknown>, images: string[]): RunContext {
+  let s = 7;
+  const random = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  return {
+    tf: undefined as unknown as RunContext['tf'],
+    backend: 'none',
+    options: {},
+    seed: 1,
+    step: { node: 'n', kind: 'x', params: {}, inputs: {}, outputs: {}, signature: '' },
+    random,
+    nextSeed: () => Math.floor(random() * 2 ** 31),
+    checkStop: async () => {},
+    progress: () => {},
+    metric: (name, v) => {
+      metrics[name] = v;
+    },
+    image: async (name) => {
+      images.push(name);
+      return `${name}.png`;
+    },
+    log: () => {},
+    reportTrainThroughput: () => {},
+  };
+}
+
+const run = (kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, images: string[] = []) =>
+  ebmOps[kind](fakeCtx(metrics, images), inputs, params);
+
+describe('stdp.rate_sequences', () => {
+  it('with no slope, bend or walk every sequence is constant, in [0,1]', async () => {
+    const out = await run('stdp.rate_sequences', {}, { sequences: 3, steps: 5, slope_sd: 0, bend_sd: 0, pre_sd: 0 });
+    const r = out.rates as RateSequences;
+    expect(r.pre.length).toBe(15);
+    for (let s = 0; s < 3; s++)
+      for (let t = 0; t < 5; t++) {
+        expect(r.post[s * 5 + t]).toBe(r.post[s * 5]);
+        expect(r.pre[s * 5 + t]).toBe(r.pre[s * 5]);
+      }
+    expect(Math.min(...r.post)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...r.post)).toBeLessThanOrEqual(1);
+  });
+
+  it('a constant slope moves the voltage linearly', async () => {
+    const out = await run('stdp.rate_sequences', {}, { sequences: 1, steps: 4, slope_sd: 0.1, bend_sd: 0, pre_sd: 0 });
+    const v = (out.rates as RateSequences).postVoltage;
+    expect(v[2] - v[1]).toBeCloseTo(v[1] - v[0], 6);
+    expect(v[3] - v[2]).toBeCloseTo(v[1] - v[0], 6);
+  });
+});
+
+describe('stdp.simulate', () => {
+  it('one post spike at t = 5, a pre spike every step: the STDP sum and the rate rule by hand', async () => {
+    const T = 10;
+    const post = new Float32Array(T);
+    post[5] = 1;
+    const rates: RateSequences = { type: 'stdp.rates', count: 1, steps: T, pre: new Float32Array(T).fill(1), post, postVoltage: post };
+    const out = await run('stdp.simulate', { rates }, { trains: 3, window: 20, tau: 5, pre_max_prob: 1, post_max_prob: 1, rate_spikes: 'all' });
+    // pre at t = 0..4: post 5..1 steps later, + Σ_{k=1..5} e^{-k/5}; t = 6..9: 1..4 before, − Σ_{k=1..4} e^{-k/5};
+    // t = 5 coincides (and nothing else on either side): skipped. Sum = e^{-1}.
+    expect((out.stdp_dw as number[])[0]).toBeCloseTo(Math.exp(-1), 9);
+    // rate rule: Σ_t S(t)(ρ(t+1) − ρ(t)) = +1 (t = 4) − 1 (t = 5) = 0
+    expect((out.rate_dw as number[])[0]).toBeCloseTo(0, 12);
+    const curve = out.curve as number[];
+    // index ΔT + 20: ΔT = +1 is the pre spike at t = 4, where ρ rises by 1; ΔT = −1 is t = 6, where ρ stays 0
+    expect(curve[21]).toBe(1);
+    expect(curve[19]).toBe(0);
+    expect(Number.isNaN(curve[20])).toBe(true);
+    expect((out.stdp_curve as number[])[22]).toBeCloseTo(Math.exp(-2 / 5), 9);
+  });
+
+  it('"paired" restricts the rate rule to the spikes STDP used', async () => {
+    const T = 10;
+    const post = new Float32Array(T);
+    post[5] = 1;
+    const rates: RateSequences = { type: 'stdp.rates', count: 1, steps: T, pre: new Float32Array(T).fill(1), post, postVoltage: post };
+    const out = await run('stdp.simulate', { rates }, { trains: 1, window: 20, tau: 5, pre_max_prob: 1, post_max_prob: 1, rate_spikes: 'paired' });
+    // the −1 at t = 5 is skipped (coincident spike), the +1 at t = 4 is kept
+    expect((out.rate_dw as number[])[0]).toBe(1);
+  });
+});
+
+describe('stdp.compare_rules', () => {
+  it('Pearson r and slope by hand, and a scatter PNG', async () => {
+    const metrics: Record<string, unknown> = {};
+    const images: string[] = [];
+    const out = await run('stdp.compare_rules', { x: [1, 2, 3], y: [2, 4, 6.5] }, { r_metric: 'r', slope_metric: 'b', image_name: 'sc' }, metrics, images);
+    // x̄ = 2, ȳ = 25/6; Sxy = 4.5, Sxx = 2, Syy = 10.1667: slope 2.25, r = 4.5/√(2·10.1667)
+    expect(metrics.b).toBeCloseTo(2.25, 9);
+    expect(metrics.r).toBeCloseTo(4.5 / Math.sqrt(2 * (61 / 6)), 9);
+    expect(out.r).toBe(metrics.r);
+    expect(images).toEqual(['sc']);
+    const png = PNG.sync.read(out.image as Buffer);
+    expect([png.width, png.height]).toEqual([480, 320]);
+  });
+});
+
+describe('stdp.neuron_fig1', () => {
+  it('with V0 at threshold every spike is 1 step away and ΔW = dV/dt: E[ΔW | ΔT = +1] = σ·sqrt(2/π)', async () => {
+    const out = await run('stdp.neuron_fig1', {}, { trials: 200000, window: 20, threshold: 1, v_range: 1e-6, slope_sd: 0.1, noise: 0, rate: 1 });
+    const c = out.curve as number[];
+    expect(c[21]).toBeCloseTo(0.1 * Math.sqrt(2 / Math.PI), 2);
+    expect(c[19]).toBeCloseTo(-0.1 * Math.sqrt(2 / Math.PI), 2);
+  });
+});
+
+describe('stdp.curve_plot', () => {
+  it('records the curve as _dt and _dw series without empty bins and draws it', async () => {
+    const metrics: Record<string, unknown> = {};
+    const images: string[] = [];
+    const out = await run('stdp.curve_plot', { curve: [1, Number.NaN, 3] }, { name: 'c', normalize: false, x_start: -1, x_step: 1, ref_x_start: -1 }, metrics, images);
+    expect(metrics.c_dt).toEqual([-1, 1]);
+    expect(metrics.c_dw).toEqual([1, 3]);
+    expect(images).toEqual(['c']);
+    expect(PNG.sync.read(out.image as Buffer).width).toBe(480);
+  });
+});
