@@ -6,6 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../op.ts';
+export { permutation } from '../random.ts';
 import { type CorruptionSpec, corrupt } from './corruption.ts';
 import { type InferenceSpec, infer } from './inference.ts';
 import type { DenseModule, HierarchicalModel, OptimizerName } from './model.ts';
@@ -47,19 +48,6 @@ export function makeOptimizer(tf: Tf, name: OptimizerName, lr: number): TF.Optim
     case 'adam':
       return tf.train.adam(lr);
   }
-}
-
-/** A seeded permutation of 0..n-1 (Fisher-Yates). */
-export function permutation(n: number, random: () => number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
 }
 
 /** Copies rows idx[start..start+count) of data into a [count, dim] tensor. */

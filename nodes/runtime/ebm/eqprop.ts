@@ -11,6 +11,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../op.ts';
+import { permutation } from '../random.ts';
 import type { EbmDataset } from './data.ts';
 import {
   type Clamp,
@@ -203,16 +204,7 @@ function applyStdp(
 }
 
 function order(n: number, shuffle: boolean, random: () => number): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  if (shuffle)
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-  return idx;
+  return shuffle ? permutation(n, random) : Int32Array.from({ length: n }, (_, i) => i);
 }
 
 /** Trains `net` in place for `s.epochs` epochs on `data`. Returns the per-epoch training error (at the free fixed points, as in the paper). */
