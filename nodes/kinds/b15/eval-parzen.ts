@@ -16,6 +16,7 @@ export const parzenKind = defineKind({
     ll: port('metric', { doc: 'Mean test log-likelihood (nats).' }),
     stderr: port('metric', { doc: 'Its standard error.' }),
     sigma: port('metric', { doc: 'The chosen kernel width.' }),
+    valid_ll: port('metric', { doc: 'Mean validation log-likelihood at that width: select sampler settings on this, not on the test figure.' }),
   },
   params: {
     validCount: int(1000, { min: 1, doc: 'Validation digits used to choose sigma.' }),
@@ -27,6 +28,6 @@ export const parzenKind = defineKind({
       ctx.error('the sigma grid is empty: give at least one width', 'sigmas');
       return null;
     }
-    return { outputs: { ll: {}, stderr: {}, sigma: {} } };
+    return { outputs: { ll: {}, stderr: {}, sigma: {}, valid_ll: {} } };
   },
 });

@@ -241,7 +241,7 @@ const parzenOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObje
     ctx.progress({ phase: `parzen ${phase}`, fraction: d / total });
   });
   ctx.log(`Parzen: sigma ${r.sigma} chosen on ${vn} validation digits; ${tn} test digits; ${s.x.shape[0]} kernel centres`);
-  return { ll: r.ll, stderr: r.stderr, sigma: r.sigma };
+  return { ll: r.ll, stderr: r.stderr, sigma: r.sigma, valid_ll: Math.max(...r.validLL) };
 };
 
 /** Mean log p(x,h) over data after t = 0..iterations inference steps (Fig. 4). */
