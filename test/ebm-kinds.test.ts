@@ -2,7 +2,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
-import type { RunContext, Tf } from '../nodes/runtime/op.ts';
+import { fakeCtx } from './support/fake-ctx.ts';
+import type { Tf } from '../nodes/runtime/op.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
 import { compileGraph, type GraphDocument } from '../nodes/core/index.ts';
@@ -16,33 +17,12 @@ beforeAll(async () => {
   tf = (await initBackend('cpu')).tf;
 });
 
-function fakeCtx(metrics: Record<string, unknown> = {}, options: RunContext['options'] = {}): RunContext {
-  let s = 12345;
-  const random = (): number => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  return {
-    tf,
-    backend: 'cpu',
-    options,
-    seed: 1,
-    step: { node: 'n', kind: 'x', params: {}, inputs: {}, outputs: {}, signature: '' },
-    random,
-    nextSeed: () => Math.floor(random() * 2 ** 31),
-    checkStop: async () => {},
-    progress: () => {},
-    metric: (name, v) => {
-      metrics[name] = v;
-    },
-    image: async (name) => `${name}.png`,
-    log: () => {},
-    reportTrainThroughput: () => {},
-  };
+async function run(kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, options = {}) {
+  const ctx = fakeCtx(tf, { options });
+  const out = await ebmOps[kind](ctx, inputs, params);
+  Object.assign(metrics, ctx.metrics);
+  return out;
 }
-
-const run = (kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, options = {}) =>
-  ebmOps[kind](fakeCtx(metrics, options), inputs, params);
 
 /** x — h — y, one unit each, W0 = W1 = 0.5, biases 0. */
 function tinyNet(): EbmNetwork {

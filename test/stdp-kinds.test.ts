@@ -1,41 +1,20 @@
 // Each spike-timing node kind against numbers computed by hand.
+import * as tf from '@tensorflow/tfjs';
+import { fakeCtx } from './support/fake-ctx.ts';
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import type { RunContext } from '../nodes/runtime/op.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
 import type { RateSequences } from '../nodes/runtime/ebm/stdp.ts';
 
-function fakeCtx(metrics: Record<string, unknown>, images: string[]): RunContext {
-  let s = 7;
-  const random = (): number => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  return {
-    tf: undefined as unknown as RunContext['tf'],
-    backend: 'none',
-    options: {},
-    seed: 1,
-    step: { node: 'n', kind: 'x', params: {}, inputs: {}, outputs: {}, signature: '' },
-    random,
-    nextSeed: () => Math.floor(random() * 2 ** 31),
-    checkStop: async () => {},
-    progress: () => {},
-    metric: (name, v) => {
-      metrics[name] = v;
-    },
-    image: async (name) => {
-      images.push(name);
-      return `${name}.png`;
-    },
-    log: () => {},
-    reportTrainThroughput: () => {},
-  };
+// The spike simulations use no tensors: any tfjs instance satisfies the context.
+async function run(kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, images: string[] = []) {
+  const ctx = fakeCtx(tf, { seed: 7 });
+  const out = await ebmOps[kind](ctx, inputs, params);
+  Object.assign(metrics, ctx.metrics);
+  images.push(...ctx.images.map((i) => i.name));
+  return out;
 }
-
-const run = (kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, images: string[] = []) =>
-  ebmOps[kind](fakeCtx(metrics, images), inputs, params);
 
 describe('stdp.rate_sequences', () => {
   it('with no slope, bend or walk every sequence is constant, in [0,1]', async () => {
