@@ -729,6 +729,32 @@ describe('sample.directed, sample.chain (GENERATE), sample.jdae', () => {
   });
 });
 
+describe('sample.dataset: real digits as kernel centres', () => {
+  it('takes count rows from offset, capped by --sample-limit and by the end of the split', async () => {
+    const d = dataset([[0, 1], [2, 3], [4, 5], [6, 7]], 'train');
+    const op = bengio2015Ops['sample.dataset'];
+    const take = async (params: JsonObject, options = {}) => {
+      const { samples } = (await op(fakeCtx(tf, { options }), { data: d }, params)) as { samples: Samples };
+      const v = { shape: samples.x.shape, x: values(samples.x) };
+      samples.dispose();
+      return v;
+    };
+    expect(await take({ count: 2, offset: 1 })).toEqual({ shape: [2, 2], x: [2, 3, 4, 5] });
+    expect(await take({ count: 10, offset: 2 })).toEqual({ shape: [2, 2], x: [4, 5, 6, 7] });
+    expect(await take({ count: 10, offset: 0 }, { sampleLimit: 1 })).toEqual({ shape: [1, 2], x: [0, 1] });
+    await expect(op(fakeCtx(tf), { data: d }, { count: 1, offset: 4 })).rejects.toThrow(UserError);
+    await expect(op(fakeCtx(tf), { data: d }, { count: 1, offset: 4 })).rejects.toThrow('offset 4 is past the end of the train split (4 digits)');
+  });
+
+  it('wired into Parzen: 1-D centres 0 and 1, x = 0.5, sigma 1, by hand', async () => {
+    const { samples } = (await bengio2015Ops['sample.dataset'](fakeCtx(tf), { data: dataset([[0], [1], [9]]) }, { count: 2, offset: 0 })) as { samples: Samples };
+    const [ll] = await parzenLogLikelihood(tf, samples.x, Float32Array.from([0.5]), 1, [1]);
+    // log(½(e^{-1/8} + e^{-1/8})) − log sqrt(2π) = −0.125 − 0.918939 = −1.043939
+    expect(ll[0]).toBeCloseTo(-1.043939, 5);
+    samples.dispose();
+  });
+});
+
 describe('eval.parzen', () => {
   /** The protocol's formula in plain JavaScript (float64). */
   function parzenJs(centres: number[][], x: number[], s: number): number {

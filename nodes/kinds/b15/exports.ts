@@ -15,6 +15,7 @@ import { loadModelKind, saveModelKind } from './model-io.ts';
 import { imageGridOutKind, imageOutKind, metricOutKind, seriesOutKind } from './outputs.ts';
 import { gaussianPriorKind } from './prior.ts';
 import { chainSampleKind } from './sample-chain.ts';
+import { datasetSampleKind } from './sample-dataset.ts';
 import { directedSampleKind } from './sample-directed.ts';
 import { jdaeSampleKind } from './sample-jdae.ts';
 import { localTrainKind } from './train-local.ts';
@@ -35,6 +36,7 @@ export const b15Kinds: AnyNodeKind[] = [
   directedSampleKind,
   chainSampleKind,
   jdaeSampleKind,
+  datasetSampleKind,
   parzenKind,
   logpTraceKind,
   reconstructionKind,

@@ -24,6 +24,7 @@ import { GaussianPrior } from '../../kinds/b15/prior.ts';
 import { DirectedSample } from '../../kinds/b15/sample-directed.ts';
 import { ChainSample } from '../../kinds/b15/sample-chain.ts';
 import { JdaeSample } from '../../kinds/b15/sample-jdae.ts';
+import { DatasetSample } from '../../kinds/b15/sample-dataset.ts';
 import { Parzen } from '../../kinds/b15/eval-parzen.ts';
 import { LogpTrace } from '../../kinds/b15/eval-logp.ts';
 import { Reconstruction } from '../../kinds/b15/eval-reconstruction.ts';
@@ -228,6 +229,15 @@ const jdaeOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject
     jdaeChain(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, { steps: num(p, 'steps'), sigma: num(p, 'sigma'), random: () => ctx.random() }, seed),
   ),
 });
+
+const datasetSampleOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const data = i.data as DatasetValue;
+  const offset = num(p, 'offset');
+  const count = Math.min(sampleCount(ctx, p), data.n - offset);
+  if (count < 1) throw new UserError(`offset ${offset} is past the end of the ${data.name} split (${data.n} digits)`, ctx.step.node);
+  const D = data.dim;
+  return { samples: new Samples(ctx.tf.tensor2d(data.images.subarray(offset * D, (offset + count) * D), [count, D])) };
+};
 
 const parzenOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
   const s = i.samples as Samples;
@@ -441,6 +451,7 @@ export const bengio2015Ops: OpTable = {
   [DirectedSample]: directedOp,
   [ChainSample]: chainOp,
   [JdaeSample]: jdaeOp,
+  [DatasetSample]: datasetSampleOp,
   [Parzen]: parzenOp,
   [LogpTrace]: logpOp,
   [Reconstruction]: reconOp,
