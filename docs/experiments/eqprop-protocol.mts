@@ -1,0 +1,42 @@
+// Equilibrium Propagation with the published code's protocol (Scellier & Bengio 2016), measured three ways after
+// every epoch: the 10,000 validation digits (the last of the training file) and the 10,000 test digits from their
+// own stored states (20 more free steps per epoch, as the published code measures), and the test digits relaxed
+// from zero (50 steps). Trains on the first 50,000 training digits (NTRAIN=60000: all of them).
+//   npx tsx docs/experiments/eqprop-protocol.mts            (env: SEED, EPOCHS, NTRAIN, LRS, RULE=eqprop|stdp, DATA_DIR)
+// Prints one JSON line per epoch. See docs/results.md.
+import { initBackend } from '../../nodes/runtime/backend.ts';
+import { type Split, loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
+import { initNetwork } from '../../nodes/runtime/ebm/network.ts';
+import { PersistentStates, evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
+import { makeRng } from '../../nodes/runtime/ebm/stdp.ts';
+const seed = Number(process.env.SEED ?? 1);
+const nTrain = Number(process.env.NTRAIN ?? 50000);
+const epochs = Number(process.env.EPOCHS ?? 25);
+const form = (process.env.RULE ?? 'eqprop') as 'eqprop' | 'stdp';
+const lrs = (process.env.LRS ?? '0.1,0.05').split(',').map(Number);
+const random = makeRng((seed * 2654435761) >>> 0);
+const nextSeed = () => Math.floor(random() * 2 ** 31);
+const { tf, name } = await initBackend('wasm');
+const m = await loadMnist({ dir: process.env.DATA_DIR ?? '../shared/data/mnist' });
+const sp = splitTrainValid(m.train, 10000);
+const ds = (s: Split, d: string) => ({ type: 'dataset' as const, images: s.images, labels: s.labels, n: s.n, inputSize: 784, classes: 10, description: d });
+const trainSet = ds(nTrain >= 60000 ? m.train : sp.train, 'train');
+const valid = ds(sp.valid, 'valid');
+const test = ds(m.test, 'test');
+const net = initNetwork(tf, [784, 500, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 1, bias: 0, seed: nextSeed });
+const free = { type: 'ebm.dynamics' as const, epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' as const };
+const nudged = { ...free, steps: 4, nudge: { beta: 0.5, randomSign: true, cost: 'squared' as const } };
+const vS = new PersistentStates(net.sizes, valid.n);
+const tS = new PersistentStates(net.sizes, test.n);
+console.log(JSON.stringify({ backend: name, seed, nTrain, lrs, form }));
+await train(tf, net, trainSet, {
+  epochs, batchSize: 20, persistent: true, shuffle: false, free, nudged,
+  rule: { type: 'ebm.rule', form, lrs, direction: 'both' }, random, nextSeed,
+  onEpoch: async (e, r) => {
+    const o = { batchSize: 500, cost: 'squared' as const, seed: nextSeed };
+    const v = await evaluate(tf, net, valid, free, { ...o, states: vS });
+    const t = await evaluate(tf, net, test, free, { ...o, states: tS });
+    const z = await evaluate(tf, net, test, { ...free, steps: 50 }, o);
+    console.log(JSON.stringify({ epoch: e + 1, train: r.trainError, valid_stored: v.error, test_stored: t.error, test_zero: z.error, s: Math.round(r.seconds) }));
+  },
+});
