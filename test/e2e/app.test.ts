@@ -252,6 +252,12 @@ d('desktop app in the browser (e2e)', () => {
     // The scope grows around its new body node.
     await expect.poll(async () => inside((await node(page, 'noise').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
     expect(inside((await node(page, 'infer').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
+    // Joining the scope is an undo step: undo takes the node out again, redo puts it back.
+    await page.click('[data-testid="undo"]');
+    expect((await saveAndRead(page, 'scope-undo.json')).nodes.find((n) => n.id === 'noise')?.parent).toBeUndefined();
+    await page.click('[data-testid="redo"]');
+    expect((await saveAndRead(page, 'scope-redo.json')).nodes.find((n) => n.id === 'noise')?.parent).toBe('train');
+    await expect.poll(async () => inside((await node(page, 'noise').boundingBox())!, (await node(page, 'train').boundingBox())!)).toBe(true);
     // Moving the scope takes its body along.
     const before = (await node(page, 'noise').boundingBox())!;
     const sh = (await node(page, 'train').locator('.header').boundingBox())!;

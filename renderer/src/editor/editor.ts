@@ -44,11 +44,12 @@ interface Clip {
   wires: Wire[];
 }
 
-class ParamAction implements HistoryAction {
+/** An edit undone and redone by applying its value before and after (params, labels, loop-scope membership). */
+class ValueAction<T> implements HistoryAction {
   constructor(
-    private readonly apply: (value: JsonValue | undefined) => Promise<void>,
-    private readonly before: JsonValue | undefined,
-    private readonly after: JsonValue | undefined,
+    private readonly apply: (value: T) => Promise<void>,
+    private readonly before: T,
+    private readonly after: T,
   ) {}
   async undo(): Promise<void> {
     await this.apply(this.before);
@@ -57,6 +58,8 @@ class ParamAction implements HistoryAction {
     await this.apply(this.after);
   }
 }
+
+type ParentMap = Map<string, string | undefined>;
 
 export class LabEditor {
   readonly editor = new NodeEditor<Schemes>();
@@ -72,8 +75,10 @@ export class LabEditor {
   private lastSelection = '';
   private minimapOn = true;
   private readonly scopes: ScopesPlugin<Schemes>;
-  /** Every node's loop scope, as of the last check: a change is a structural edit (it recompiles). */
+  /** Every node's loop scope, as of the last check: a change is a structural edit (it recompiles) and an undo step. */
   private parentsKey = '';
+  private lastParents: ParentMap = new Map();
+  private applyingParents = false;
 
   constructor(
     readonly container: HTMLElement,
@@ -264,21 +269,53 @@ export class LabEditor {
     this.checkParents();
   }
 
-  private parents(): string {
-    return this.editor
-      .getNodes()
-      .map((n) => `${n.id}>${n.parent ?? ''}`)
-      .sort()
-      .join(',');
+  private parentMap(): ParentMap {
+    return new Map(this.editor.getNodes().map((n) => [n.id, n.parent]));
   }
 
-  /** A node joined or left a loop scope: that changes the compiled plan. */
+  private static parentsKeyOf(m: ParentMap): string {
+    return [...m].map(([id, p]) => `${id}>${p ?? ''}`).sort().join(',');
+  }
+
+  /**
+   * A node joined or left a loop scope: that changes the compiled plan, and it is an undo step
+   * (nodes that are new since the last check are the node creation's own step).
+   */
   private checkParents(): void {
-    const key = this.parents();
+    const now = this.parentMap();
+    const key = LabEditor.parentsKeyOf(now);
     if (key === this.parentsKey) return;
+    const before: ParentMap = new Map();
+    const after: ParentMap = new Map();
+    for (const [id, p] of now) {
+      if (!this.lastParents.has(id) || this.lastParents.get(id) === p) continue;
+      before.set(id, this.lastParents.get(id));
+      after.set(id, p);
+    }
     this.parentsKey = key;
+    this.lastParents = now;
+    if (before.size && !this.applyingParents) this.history.add(new ValueAction((m: ParentMap) => this.applyParents(m), before, after));
     this.scheduleLoops();
     this.cb.onChange('structure');
+  }
+
+  /** Puts nodes into (or out of) loop scopes, refits the scopes involved (undo/redo of a move). */
+  private async applyParents(m: ParentMap): Promise<void> {
+    const touched = new Set<string>();
+    for (const [id, p] of m) {
+      const n = this.editor.getNode(id);
+      if (!n) continue;
+      if (n.parent) touched.add(n.parent);
+      n.parent = p;
+      if (p) touched.add(p);
+    }
+    for (const id of touched) if (this.editor.getNode(id)) await this.scopes.emit({ type: 'scopeupdated', data: { id } });
+    this.applyingParents = true;
+    try {
+      this.checkParents();
+    } finally {
+      this.applyingParents = false;
+    }
   }
 
   // ---- wires ----------------------------------------------------------------------------------
@@ -340,7 +377,8 @@ export class LabEditor {
         await this.editor.addConnection(this.makeConnection(w.from.node, w.from.port, w.to.node, w.to.port));
       }
       this.history.clear();
-      this.parentsKey = this.parents();
+      this.lastParents = this.parentMap();
+      this.parentsKey = LabEditor.parentsKeyOf(this.lastParents);
       this.scheduleLoops();
     } finally {
       this.loading = false;
@@ -438,7 +476,7 @@ export class LabEditor {
     await apply(value);
     // Each committed edit is its own undo step (the plugin otherwise merges actions close in time).
     this.history.separate();
-    this.history.add(new ParamAction(apply, before, value));
+    this.history.add(new ValueAction(apply, before, value));
     this.history.separate();
   }
 
@@ -454,7 +492,7 @@ export class LabEditor {
       this.cb.onChange('params');
     };
     await apply(label);
-    this.history.add(new ParamAction((v) => apply(v as string | undefined), before, label));
+    this.history.add(new ValueAction(apply, before, label));
   }
 
   setDiagnostics(diags: readonly Diagnostic[]): void {
