@@ -76,7 +76,6 @@ export class LabEditor {
   private minimapOn = true;
   private readonly scopes: ScopesPlugin<Schemes>;
   /** Every node's loop scope, as of the last check: a change is a structural edit (it recompiles) and an undo step. */
-  private parentsKey = '';
   private lastParents: ParentMap = new Map();
   private applyingParents = false;
 
@@ -283,8 +282,7 @@ export class LabEditor {
    */
   private checkParents(): void {
     const now = this.parentMap();
-    const key = LabEditor.parentsKeyOf(now);
-    if (key === this.parentsKey) return;
+    if (LabEditor.parentsKeyOf(now) === LabEditor.parentsKeyOf(this.lastParents)) return;
     const before: ParentMap = new Map();
     const after: ParentMap = new Map();
     for (const [id, p] of now) {
@@ -292,7 +290,6 @@ export class LabEditor {
       before.set(id, this.lastParents.get(id));
       after.set(id, p);
     }
-    this.parentsKey = key;
     this.lastParents = now;
     if (before.size && !this.applyingParents) this.history.add(new ValueAction((m: ParentMap) => this.applyParents(m), before, after));
     this.scheduleLoops();
@@ -378,7 +375,6 @@ export class LabEditor {
       }
       this.history.clear();
       this.lastParents = this.parentMap();
-      this.parentsKey = LabEditor.parentsKeyOf(this.lastParents);
       this.scheduleLoops();
     } finally {
       this.loading = false;
