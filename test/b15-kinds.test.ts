@@ -18,6 +18,7 @@ import { corrupt, randomMask } from '../nodes/runtime/bengio2015/corruption.ts';
 import { LocalTrainer } from '../nodes/runtime/bengio2015/train.ts';
 import { DiagonalGaussian, directedSample, fitPrior, generateChain, jdaeChain } from '../nodes/runtime/bengio2015/sample.ts';
 import { parzenEvaluate, parzenLogLikelihood } from '../nodes/runtime/bengio2015/parzen.ts';
+import { GaussianMixture, cholesky, fitMixture } from '../nodes/runtime/bengio2015/mixture.ts';
 import { type DatasetValue, Samples, bengio2015Ops, inpaint, logpTrace } from '../nodes/runtime/bengio2015/ops.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
 import type { RunEvent } from '../nodes/runtime/events.ts';
@@ -620,11 +621,76 @@ describe('prior.gaussian', () => {
     const data = dataset([[1, 0], [0, 1], [1, 1]]);
     const ctx = fakeCtx(tf);
     // limit 2: h = 1, 2 -> mean 1.5, variance 0.25; x 4 = 1
-    const { prior } = (await bengio2015Ops['prior.gaussian'](ctx, { model: m, data, inference: tp({ steps: 0 }) }, { varianceScale: 4, limit: 2 })) as { prior: DiagonalGaussian };
+    const { prior } = (await bengio2015Ops['prior.gaussian'](ctx, { model: m, data, inference: tp({ steps: 0 }) }, { varianceScale: 4, limit: 2, covariance: 'diagonal', components: 1 })) as { prior: DiagonalGaussian };
     expectClose(values(prior.mean), [1.5]);
     expectClose(values(prior.variance), [1]);
     expect(ctx.progressEvents.at(-1)).toMatchObject({ phase: 'prior', fraction: 1 });
     prior.dispose();
+    m.dispose();
+  });
+
+  it('cholesky: [[4,2],[2,3]] = L L^T with L = [[2,0],[1,sqrt 2]]; a matrix that is not positive definite is refused', () => {
+    expectClose(cholesky(Float64Array.from([4, 2, 2, 3]), 2), [2, 0, 1, Math.SQRT2]);
+    expect(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/not positive definite/);
+  });
+
+  // Rows (0,0),(2,2),(1,0),(1,2): mean (1,1); deviations (-1,-1),(1,1),(0,-1),(0,1):
+  // cov = [[2/4, 2/4],[2/4, 4/4]] = [[0.5,0.5],[0.5,1]]; x 2 = [[1,1],[1,2]] (+1e-4 ridge) = L L^T, L = [[1,0],[1,1]].
+  const corr = Float32Array.from([0, 0, 2, 2, 1, 0, 1, 2]);
+  const opts = { components: 1, diagonal: false, iterations: 5, varianceScale: 2, ridge: 1e-4, seed: 1 };
+
+  it('one full-covariance Gaussian: mean and Cholesky factor of the scaled covariance', async () => {
+    const g = await leaves(2, () => fitMixture(tf, corr, 4, 2, opts));
+    expectClose(g.weights, [1]);
+    expectClose(values(g.means), [1, 1]);
+    // F = L^T = [[1,1],[0,1]] (the ridge moves it by < 1e-4)
+    expectClose(values(g.factorsT), [1, 1, 0, 1], 3);
+    g.dispose();
+  });
+
+  it('diagonal: the same variances, no correlation: F = diag(1, sqrt 2)', () => {
+    const g = fitMixture(tf, corr, 4, 2, { ...opts, diagonal: true });
+    expectClose(values(g.factorsT), [1, 0, 0, Math.SQRT2], 3);
+    g.dispose();
+  });
+
+  it('two clusters: k-means finds them; weights are the clusters\' shares, means their centres', () => {
+    // three rows around (0,0) (mean (0,0), cov diag(2/3 * 0.01...)), one pair around (10,10): 3/5 and 2/5
+    const rows = Float32Array.from([0.1, 0, -0.1, 0, 0, 0, 10, 10.2, 10, 9.8]);
+    const g = fitMixture(tf, rows, 5, 2, { ...opts, components: 2, varianceScale: 1 });
+    const m = values(g.means);
+    const order = m[0] < m[2] ? [0, 1] : [1, 0];
+    expectClose(order.map((k) => g.weights[k]), [0.6, 0.4]);
+    expectClose([...m.slice(2 * order[0], 2 * order[0] + 2), ...m.slice(2 * order[1], 2 * order[1] + 2)], [0, 0, 10, 10]);
+    // the far cluster: deviations (0, +-0.2): variances 0 and 0.04 (+1e-4 ridge): F = diag(0.01, sqrt 0.0401)
+    expectClose(values(g.factorsT).slice(4 * order[1], 4 * order[1] + 4), [0.01, 0, 0, Math.sqrt(0.0401)], 4);
+    g.dispose();
+  });
+
+  it('mixture samples: each component drawn with its weight, with its mean and covariance', () => {
+    // weights 0.25 / 0.75; means (-5,0) and (5,0); covariances I and [[1,1],[1,2]] (F = [[1,1],[0,1]])
+    const g = new GaussianMixture(Float64Array.from([0.25, 0.75]), tf.tensor2d([[-5, 0], [5, 0]]), tf.tensor3d([[[1, 0], [0, 1]], [[1, 1], [0, 1]]]));
+    const s = values(g.sample(tf, 8000, 4));
+    const right = [];
+    for (let i = 0; i < 8000; i++) if (s[2 * i] > 0) right.push([s[2 * i] - 5, s[2 * i + 1]]);
+    expect(Math.abs(right.length / 8000 - 0.75)).toBeLessThan(0.02);
+    const cov = (a: number, b: number) => right.reduce((t, r) => t + r[a] * r[b], 0) / right.length;
+    expectClose([cov(0, 0), cov(0, 1), cov(1, 1)].map((v) => Math.round(v * 10) / 10), [1, 1, 2]);
+    g.dispose();
+  });
+
+  it('the op: covariance full fits one full Gaussian; more components than examples is a clear error naming the node', async () => {
+    const m = lin21();
+    const data = dataset([[1, 0], [0, 1], [1, 1]]);
+    const ctx = fakeCtx(tf);
+    // h = 1, 2, 3: mean 2, variance 2/3; x 4 = 8/3 (+1e-4): F = sqrt(8/3 + 1e-4)
+    const { prior } = (await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 1 })) as { prior: GaussianMixture };
+    expectClose(values(prior.means), [2]);
+    expectClose(values(prior.factorsT), [Math.sqrt(8 / 3 + 1e-4)], 4);
+    prior.dispose();
+    const e = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 5 }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as Error).message).toMatch(/5 components need at least 5 examples to fit, but the data has 3/);
     m.dispose();
   });
 });

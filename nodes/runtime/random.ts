@@ -1,4 +1,16 @@
-/** Seeded index permutations shared by the trainers. */
+/** Seeded generators and index permutations shared by the trainers and samplers. */
+
+/** A small, fast, seeded uniform generator (mulberry32). */
+export function makeRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** A permutation of 0..n-1 (Fisher-Yates) drawn with the given uniform [0,1) generator. */
 export function permutation(n: number, random: () => number): Int32Array {

@@ -1,12 +1,11 @@
 /**
  * Runtime of the Bengio et al. 2015 node kinds: each kind id mapped to the code that runs it.
  * Values on wires: dataset = Dataset; model = HierarchicalModel; inference = InferenceSpec;
- * corruption = { layer, spec }; prior = DiagonalGaussian; samples = Samples; metric = number;
+ * corruption = { layer, spec }; prior = TopPrior (DiagonalGaussian or GaussianMixture); samples = Samples; metric = number;
  * series = number[]; image = Picture. Layers and decoders carry no runtime value (they are
  * architecture, resolved by the compiler into the model step's params).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic.ts';
 import type { JsonObject } from '../../core/json.ts';
@@ -35,11 +34,13 @@ import type { OpTable, RunContext } from '../op.ts';
 import { UserError } from '../op.ts';
 import { imageGridPng } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
+import { readWeights, weightsJson } from './weights.ts';
+import { MIXTURE_ITERATIONS, MIXTURE_RIDGE, type TopPrior, fitMixture } from './mixture.ts';
 import { corrupt, randomMask } from './corruption.ts';
 import { type InferenceSpec, infer, logJointSum } from './inference.ts';
 import { type ArchitectureSpec, HierarchicalModel, type ModuleSpec, type OptimizerName } from './model.ts';
 import { parzenEvaluate } from './parzen.ts';
-import { type DiagonalGaussian, directedSample, fitPrior, generateChain, jdaeChain } from './sample.ts';
+import { directedSample, fitPrior, generateChain, jdaeChain, topLayer } from './sample.ts';
 import { type Dataset, LocalTrainer, gatherRows, permutation } from './train.ts';
 
 export interface DatasetValue extends Dataset {
@@ -176,21 +177,28 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
 };
 
 const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
+  const model = i.model as HierarchicalModel;
   const data = i.data as DatasetValue;
   const n = cap(data.n, num(p, 'limit'));
   const inf = (i.inference as InferenceSpec | undefined) ?? null;
-  const prior = await fitPrior(ctx.tf, i.model as HierarchicalModel, { ...data, n }, {
-    source: inf ? 'inference' : 'feedforward',
+  const components = num(p, 'components');
+  const diagonal = p.covariance !== 'full';
+  const o = {
+    source: inf ? ('inference' as const) : ('feedforward' as const),
     inference: inf,
     varianceScale: num(p, 'varianceScale'),
     batchSize: 500,
     seed: ctx.nextSeed(),
-    onBatch: async (d) => {
+    onBatch: async (d: number) => {
       await ctx.checkStop();
       ctx.progress({ phase: 'prior', fraction: d / n });
     },
-  });
-  return { prior };
+  };
+  if (diagonal && components === 1) return { prior: await fitPrior(ctx.tf, model, { ...data, n }, o) };
+  if (n < components) throw new UserError(`${components} components need at least ${components} examples to fit, but the data has ${n}`, ctx.step.node);
+  const h = await topLayer(ctx.tf, model, { ...data, n }, o);
+  const d = model.arch.sizes[model.depth];
+  return { prior: fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1 }) };
 };
 
 const sampleCount = (ctx: RunContext, p: JsonObject): number => cap(num(p, 'count'), ctx.options.sampleLimit);
@@ -215,18 +223,18 @@ async function inChunks(ctx: RunContext, n: number, phase: string, make: (count:
 }
 
 const directedOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
-  samples: await inChunks(ctx, sampleCount(ctx, p), 'directed sampling', (n, seed) => directedSample(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, seed)),
+  samples: await inChunks(ctx, sampleCount(ctx, p), 'directed sampling', (n, seed) => directedSample(ctx.tf, i.model as HierarchicalModel, i.prior as TopPrior, n, seed)),
 });
 
 const chainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
   samples: await inChunks(ctx, sampleCount(ctx, p), 'generate', (n, seed) =>
-    generateChain(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, { rounds: num(p, 'rounds'), alpha: num(p, 'alpha'), inference: i.inference as InferenceSpec }, seed),
+    generateChain(ctx.tf, i.model as HierarchicalModel, i.prior as TopPrior, n, { rounds: num(p, 'rounds'), alpha: num(p, 'alpha'), inference: i.inference as InferenceSpec }, seed),
   ),
 });
 
 const jdaeOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => ({
   samples: await inChunks(ctx, sampleCount(ctx, p), 'joint DAE chain', (n, seed) =>
-    jdaeChain(ctx.tf, i.model as HierarchicalModel, i.prior as DiagonalGaussian, n, { steps: num(p, 'steps'), sigma: num(p, 'sigma'), random: () => ctx.random() }, seed),
+    jdaeChain(ctx.tf, i.model as HierarchicalModel, i.prior as TopPrior, n, { steps: num(p, 'steps'), sigma: num(p, 'sigma'), random: () => ctx.random() }, seed),
   ),
 });
 
@@ -379,57 +387,23 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
   return { before: r.before, after: r.after, image };
 };
 
-const WEIGHTS_FORMAT = 'plasticity-weights';
-
 async function saveModelOp(ctx: RunContext, i: Record<string, unknown>, p: JsonObject) {
-  const model = i.model as HierarchicalModel;
-  const enc = async (t: TF.Tensor): Promise<string> => Buffer.from(((await t.data()) as Float32Array).buffer).toString('base64');
-  const modules = async (ms: HierarchicalModel['f']) => Promise.all(ms.map(async (m) => ({ node: m.spec.node, W: await enc(m.W), b: await enc(m.b) })));
-  const doc = { format: WEIGHTS_FORMAT, version: 1, architecture: model.arch, encoders: await modules(model.f), decoders: await modules(model.g) };
   if (!ctx.options.outDir) {
     ctx.log('no output folder: weights not saved', 'warn');
     return {};
   }
   const file = join(ctx.options.outDir, `${p.name as string}.weights.json`);
-  await writeFileAtomic(file, JSON.stringify(doc));
+  await writeFileAtomic(file, await weightsJson(i.model as HierarchicalModel));
   ctx.log(`weights written to ${file}`);
   return {};
 }
 
 async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) {
-  const path = resolve(p.path as string);
-  let doc: { format?: string; architecture: ArchitectureSpec; encoders: { W: string; b: string }[]; decoders: { W: string; b: string }[] };
   try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
+    return { model: await readWeights(ctx.tf, resolve(p.path as string), ctx.nextSeed()) };
   } catch (e) {
-    throw new UserError(`cannot read weights from ${path}: ${(e as Error).message}`, ctx.step.node);
+    throw new UserError((e as Error).message, ctx.step.node);
   }
-  if (!doc || doc.format !== WEIGHTS_FORMAT || !doc.architecture || !Array.isArray(doc.encoders) || !Array.isArray(doc.decoders) || doc.encoders.length !== doc.architecture.encoders?.length || doc.decoders.length !== doc.architecture.decoders?.length)
-    throw new UserError(`${path} is not a weights file written by Save weights`, ctx.step.node);
-  const model = new HierarchicalModel(ctx.tf, doc.architecture, ctx.nextSeed());
-  const dec = (s: string): Float32Array => {
-    const b = Buffer.from(s, 'base64');
-    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  };
-  const fill = (ms: HierarchicalModel['f'], saved: { W: string; b: string }[]): void => {
-    for (const [k, m] of ms.entries()) {
-      const W = dec(saved[k].W);
-      const b = dec(saved[k].b);
-      if (W.length !== m.W.size || b.length !== m.b.size) throw new UserError(`${path}: weights of ${m.spec.node} have the wrong size`, ctx.step.node);
-      ctx.tf.tidy(() => {
-        m.W.assign(ctx.tf.tensor(W, m.W.shape));
-        m.b.assign(ctx.tf.tensor(b, m.b.shape));
-      });
-    }
-  };
-  try {
-    fill(model.f, doc.encoders);
-    fill(model.g, doc.decoders);
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return { model };
 }
 
 export const bengio2015Ops: OpTable = {

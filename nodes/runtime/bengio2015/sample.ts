@@ -6,10 +6,11 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../op.ts';
 import { type InferenceSpec, infer } from './inference.ts';
+import type { TopPrior } from './mixture.ts';
 import type { HierarchicalModel } from './model.ts';
 import { type Dataset, gatherRows } from './train.ts';
 
-export class DiagonalGaussian {
+export class DiagonalGaussian implements TopPrior {
   constructor(
     readonly mean: TF.Tensor1D,
     /** Variance after the multiplier. */
@@ -26,47 +27,51 @@ export class DiagonalGaussian {
   }
 }
 
-/**
- * Fits p(h_L) to the mean and variance of the top layer over data (after inference, or the
- * feedforward pass), then multiplies the variances by varianceScale (the paper uses 4).
- */
-export async function fitPrior(
-  tf: Tf,
-  model: HierarchicalModel,
-  data: Dataset,
-  o: { source: 'inference' | 'feedforward'; inference: InferenceSpec | null; varianceScale: number; batchSize: number; seed: number; onBatch?: (done: number) => Promise<void> },
-): Promise<DiagonalGaussian> {
+export interface TopLayerOptions {
+  source: 'inference' | 'feedforward';
+  inference: InferenceSpec | null;
+  batchSize: number;
+  seed: number;
+  onBatch?: (done: number) => Promise<void>;
+}
+
+/** The top layer h_L of every example of data (after inference, or the feedforward pass), row-major [n, size]. */
+export async function topLayer(tf: Tf, model: HierarchicalModel, data: Dataset, o: TopLayerOptions): Promise<Float32Array> {
   const top = model.arch.sizes[model.depth];
-  let sum = tf.zeros([top]);
-  let sumSq = tf.zeros([top]);
+  const out = new Float32Array(data.n * top);
   for (let start = 0; start < data.n; start += o.batchSize) {
     const count = Math.min(o.batchSize, data.n - start);
     const x = gatherRows(tf, data, null, start, count);
     const hs = o.source === 'inference' && o.inference ? infer(tf, model, x, o.inference, { seed: o.seed + start }) : model.encode(x);
-    const h = hs[hs.length - 1];
-    const [s2, q2] = tf.tidy(() => [tf.add(sum, tf.sum(h, 0)), tf.add(sumSq, tf.sum(tf.square(h), 0))]);
-    sum.dispose();
-    sumSq.dispose();
-    sum = s2;
-    sumSq = q2;
+    out.set(await hs[hs.length - 1].data(), start * top);
     x.dispose();
     for (const t of hs) t.dispose();
-    try {
-      await o.onBatch?.(start + count);
-    } catch (e) {
-      sum.dispose();
-      sumSq.dispose();
-      throw e;
-    }
+    await o.onBatch?.(start + count);
   }
-  const [mean, variance] = tf.tidy(() => {
-    const m = tf.div(sum, data.n);
-    const v = tf.maximum(tf.sub(tf.div(sumSq, data.n), tf.square(m)), 1e-6);
-    return [m as TF.Tensor1D, tf.mul(v, o.varianceScale) as TF.Tensor1D];
-  });
-  sum.dispose();
-  sumSq.dispose();
-  return new DiagonalGaussian(mean, variance);
+  return out;
+}
+
+/**
+ * Fits p(h_L) to the mean and variance of the top layer over data (after inference, or the
+ * feedforward pass), then multiplies the variances by varianceScale (the paper uses 4).
+ */
+export async function fitPrior(tf: Tf, model: HierarchicalModel, data: Dataset, o: TopLayerOptions & { varianceScale: number }): Promise<DiagonalGaussian> {
+  const d = model.arch.sizes[model.depth];
+  const h = await topLayer(tf, model, data, o);
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let i = 0; i < data.n; i++)
+    for (let j = 0; j < d; j++) {
+      const v = h[i * d + j];
+      mean[j] += v;
+      sq[j] += v * v;
+    }
+  const variance = new Float32Array(d);
+  for (let j = 0; j < d; j++) {
+    mean[j] /= data.n;
+    variance[j] = Math.max(sq[j] / data.n - mean[j] * mean[j], 1e-6) * o.varianceScale;
+  }
+  return new DiagonalGaussian(tf.tensor1d(Float32Array.from(mean)), tf.tensor1d(variance));
 }
 
 export interface ChainSpec {
@@ -76,7 +81,7 @@ export interface ChainSpec {
 }
 
 /** GENERATE: h_L ~ prior, decode to x, then `rounds` times: h = INFERENCE(x, alpha); x = g1(h1). */
-export function generateChain(tf: Tf, model: HierarchicalModel, prior: DiagonalGaussian, n: number, spec: ChainSpec, seed: number): TF.Tensor2D {
+export function generateChain(tf: Tf, model: HierarchicalModel, prior: TopPrior, n: number, spec: ChainSpec, seed: number): TF.Tensor2D {
   const top = prior.sample(tf, n, seed);
   let x = model.decode(top);
   top.dispose();
@@ -90,7 +95,7 @@ export function generateChain(tf: Tf, model: HierarchicalModel, prior: DiagonalG
   return x;
 }
 
-export function directedSample(tf: Tf, model: HierarchicalModel, prior: DiagonalGaussian, n: number, seed: number): TF.Tensor2D {
+export function directedSample(tf: Tf, model: HierarchicalModel, prior: TopPrior, n: number, seed: number): TF.Tensor2D {
   return tf.tidy(() => model.decode(prior.sample(tf, n, seed)));
 }
 
@@ -103,7 +108,7 @@ export function directedSample(tf: Tf, model: HierarchicalModel, prior: Diagonal
 export function jdaeChain(
   tf: Tf,
   model: HierarchicalModel,
-  prior: DiagonalGaussian,
+  prior: TopPrior,
   n: number,
   o: { steps: number; sigma: number; random: () => number },
   seed: number,

@@ -10,17 +10,9 @@
  *   around a presynaptic spike; ΔW ∝ S_i dV_j/dt plotted against the time to the post spike.
  */
 
-/** A small, fast, seeded uniform generator (mulberry32). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { makeRng } from '../random.ts';
+
+export { makeRng };
 
 export function makeNormal(u: () => number): () => number {
   let spare: number | null = null;

@@ -1,0 +1,56 @@
+// Richer priors over h2 for a trained Bengio 2015 model: full-covariance Gaussian mixtures with 1..K components
+// (k-means, then each cluster's full covariance, scaled by VSCALE), scored with directed sampling and GENERATE
+// (3 rounds, alpha 0.3) under the Parzen protocol of eval.parzen. The paper's prior is a diagonal Gaussian (x4).
+//   npx tsx docs/experiments/parzen-priors.mts   (env: WEIGHTS=runs/e20/model.weights.json, COMPONENTS=1,10,100,
+//                                                 VSCALES=1, SAMPLERS=directed,generate, DATA_DIR)
+import type * as TF from '@tensorflow/tfjs';
+import { initBackend } from '../../nodes/runtime/backend.ts';
+import { loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
+import { infer } from '../../nodes/runtime/bengio2015/inference.ts';
+import { fitMixture } from '../../nodes/runtime/bengio2015/mixture.ts';
+import { DEFAULT_SIGMA_GRID, parzenEvaluate } from '../../nodes/runtime/bengio2015/parzen.ts';
+import { generateChain } from '../../nodes/runtime/bengio2015/sample.ts';
+import { readWeights } from '../../nodes/runtime/bengio2015/weights.ts';
+
+const list = (v: string | undefined, d: string): string[] => (v ?? d).split(',');
+const weights = process.env.WEIGHTS ?? 'runs/e20/model.weights.json';
+const { tf, name } = await initBackend('wasm');
+const model = await readWeights(tf, weights, 1);
+const m = await loadMnist({ dir: process.env.DATA_DIR ?? '../shared/data/mnist' });
+const sp = splitTrainValid(m.train, 10000);
+const spec = { method: 'targetprop' as const, steps: 15, delta: 0.1, alpha: 0.001, noise: 0 };
+const valid = { x: sp.valid.images.subarray(0, 1000 * 784), n: 1000 };
+const test = { x: m.test.images, n: m.test.n };
+console.log(JSON.stringify({ backend: name, weights }));
+
+// h2 after inference for the 50,000 training digits.
+const N = sp.train.n;
+const D = model.arch.sizes[model.depth];
+const H = new Float32Array(N * D);
+for (let s = 0; s < N; s += 500) {
+  const x = tf.tensor2d(sp.train.images.subarray(s * 784, (s + 500) * 784), [500, 784]);
+  const hs = infer(tf, model, x, spec);
+  H.set(await hs[hs.length - 1].data(), s * D);
+  for (const h of hs) h.dispose();
+  x.dispose();
+}
+
+for (const k of list(process.env.COMPONENTS, '1,10,100').map(Number)) {
+  for (const scale of list(process.env.VSCALES, '1').map(Number)) {
+    const t0 = performance.now();
+    const prior = fitMixture(tf, H, N, D, { components: k, diagonal: false, iterations: 20, varianceScale: scale, ridge: 1e-4, seed: 11 });
+    for (const sampler of list(process.env.SAMPLERS, 'directed,generate')) {
+      const parts: TF.Tensor2D[] = [];
+      for (let s = 0; s < 10000; s += 500) {
+        const seed = 1000 + s;
+        parts.push(sampler === 'generate' ? generateChain(tf, model, prior, 500, { rounds: 3, alpha: 0.3, inference: spec }, seed) : tf.tidy(() => model.decode(prior.sample(tf, 500, seed))));
+      }
+      const centres = tf.concat(parts) as TF.Tensor2D;
+      for (const p of parts) p.dispose();
+      const r = await parzenEvaluate(tf, centres, valid, test, DEFAULT_SIGMA_GRID);
+      centres.dispose();
+      console.log(JSON.stringify({ components: prior.components, scale, sampler, ll: +r.ll.toFixed(1), stderr: +r.stderr.toFixed(1), sigma: r.sigma, s: Math.round((performance.now() - t0) / 1000) }));
+    }
+    prior.dispose();
+  }
+}
