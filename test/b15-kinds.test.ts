@@ -671,7 +671,7 @@ describe('prior.gaussian', () => {
     // weights 0.25 / 0.75; means (-5,0) and (5,0); covariances I and [[1,1],[1,2]] (F = [[1,1],[0,1]])
     const g = new GaussianMixture(Float64Array.from([0.25, 0.75]), tf.tensor2d([[-5, 0], [5, 0]]), tf.tensor3d([[[1, 0], [0, 1]], [[1, 1], [0, 1]]]));
     const s = values(g.sample(tf, 8000, 4));
-    const right = [];
+    const right: number[][] = [];
     for (let i = 0; i < 8000; i++) if (s[2 * i] > 0) right.push([s[2 * i] - 5, s[2 * i + 1]]);
     expect(Math.abs(right.length / 8000 - 0.75)).toBeLessThan(0.02);
     const cov = (a: number, b: number) => right.reduce((t, r) => t + r[a] * r[b], 0) / right.length;
