@@ -691,6 +691,11 @@ describe('prior.gaussian', () => {
     const e = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 5 }).catch((x) => x);
     expect(e).toBeInstanceOf(UserError);
     expect((e as Error).message).toMatch(/5 components need at least 5 examples to fit, but the data has 3/);
+    // a diverged model (NaN weights): a sentence about the top layer, not a stack trace
+    setWeights(m.f[0], [[Number.NaN], [2]], [0]);
+    const nan = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 1 }).catch((x) => x);
+    expect(nan).toBeInstanceOf(UserError);
+    expect((nan as Error).message).toMatch(/cannot fit the prior: .*not finite numbers/);
     m.dispose();
   });
 });

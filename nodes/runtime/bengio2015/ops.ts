@@ -198,7 +198,12 @@ const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   if (n < components) throw new UserError(`${components} components need at least ${components} examples to fit, but the data has ${n}`, ctx.step.node);
   const h = await topLayer(ctx.tf, model, { ...data, n }, o);
   const d = model.arch.sizes[model.depth];
-  return { prior: fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1 }) };
+  try {
+    return { prior: fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1 }) };
+  } catch (e) {
+    // Only a top layer holding NaN or infinite values (a diverged model) gets here: the ridge keeps covariances positive definite.
+    throw new UserError(`cannot fit the prior: ${(e as Error).message}; the top layer holds values that are not finite numbers`, ctx.step.node);
+  }
 };
 
 const sampleCount = (ctx: RunContext, p: JsonObject): number => cap(num(p, 'count'), ctx.options.sampleLimit);
