@@ -648,16 +648,16 @@ describe('prior.gaussian', () => {
     g.dispose();
   });
 
-  it('diagonal: the same variances, no correlation: F = diag(1, sqrt 2)', () => {
-    const g = fitMixture(tf, corr, 4, 2, { ...opts, diagonal: true });
+  it('diagonal: the same variances, no correlation: F = diag(1, sqrt 2)', async () => {
+    const g = await fitMixture(tf, corr, 4, 2, { ...opts, diagonal: true });
     expectClose(values(g.factorsT), [1, 0, 0, Math.SQRT2], 3);
     g.dispose();
   });
 
-  it('two clusters: k-means finds them; weights are the clusters\' shares, means their centres', () => {
+  it('two clusters: k-means finds them; weights are the clusters\' shares, means their centres', async () => {
     // three rows around (0,0) (mean (0,0), cov diag(2/3 * 0.01...)), one pair around (10,10): 3/5 and 2/5
     const rows = Float32Array.from([0.1, 0, -0.1, 0, 0, 0, 10, 10.2, 10, 9.8]);
-    const g = fitMixture(tf, rows, 5, 2, { ...opts, components: 2, varianceScale: 1 });
+    const g = await fitMixture(tf, rows, 5, 2, { ...opts, components: 2, varianceScale: 1 });
     const m = values(g.means);
     const order = m[0] < m[2] ? [0, 1] : [1, 0];
     expectClose(order.map((k) => g.weights[k]), [0.6, 0.4]);
@@ -696,6 +696,19 @@ describe('prior.gaussian', () => {
     const nan = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 1 }).catch((x) => x);
     expect(nan).toBeInstanceOf(UserError);
     expect((nan as Error).message).toMatch(/cannot fit the prior: .*not finite numbers/);
+    m.dispose();
+  });
+
+  it('the op: Stop during the mixture fit ends it at once, reporting k-means progress first and leaving no tensor behind', async () => {
+    const m = lin21();
+    const data = dataset([[1, 0], [0, 1], [1, 1], [2, 2]]);
+    const before = tf.memory().numTensors;
+    // checkStop #1 after the one batch of h, #2 after the first Lloyd iteration; #3 (after the second) stops.
+    const ctx = fakeCtx(tf, { stopAfter: 2 });
+    const e = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 1, limit: 0, covariance: 'full', components: 2 }).catch((x) => x);
+    expect(e).toBeInstanceOf(StopRequested);
+    expect(ctx.progressEvents.map((p) => p.phase)).toEqual(['prior', 'prior (k-means)']);
+    expect(tf.memory().numTensors).toBe(before);
     m.dispose();
   });
 });

@@ -40,7 +40,7 @@ for (let s = 0; s < N; s += 500) {
 for (const k of list(process.env.COMPONENTS, '1,10,100').map(Number)) {
   for (const scale of list(process.env.VSCALES, '1').map(Number)) {
     const t0 = performance.now();
-    const prior = fitMixture(tf, H, N, D, { components: k, diagonal: false, iterations: 20, varianceScale: scale, ridge: 1e-4, seed: 11 });
+    const prior = await fitMixture(tf, H, N, D, { components: k, diagonal: false, iterations: 20, varianceScale: scale, ridge: 1e-4, seed: 11 });
     for (const sampler of list(process.env.SAMPLERS, 'directed,generate')) {
       const parts: TF.Tensor2D[] = [];
       for (let s = 0; s < 10000; s += 500) {

@@ -92,6 +92,8 @@ export interface MixtureOptions {
   /** Added to every covariance's diagonal (after scaling) so saturated units keep a positive definite matrix. */
   ridge: number;
   seed: number;
+  /** Called after each k-means++ centre, Lloyd iteration and fitted component (may throw to stop). */
+  onProgress?: (stage: 'k-means' | 'components', fraction: number) => Promise<void>;
 }
 
 /**
@@ -100,11 +102,11 @@ export interface MixtureOptions {
  * share of the rows, its mean, and its covariance (divided by the cluster size), times varianceScale,
  * plus ridge on the diagonal. Throws a plain Error if there are fewer rows than components.
  */
-export function fitMixture(tf: Tf, h: Float32Array, n: number, d: number, o: MixtureOptions): GaussianMixture {
+export async function fitMixture(tf: Tf, h: Float32Array, n: number, d: number, o: MixtureOptions): Promise<GaussianMixture> {
   if (n < o.components) throw new Error(`${o.components} components need at least as many examples (got ${n})`);
   const x = tf.tensor2d(h, [n, d]);
   try {
-    const assign = o.components === 1 ? new Int32Array(n) : kMeans(tf, x, h, o);
+    const assign = o.components === 1 ? new Int32Array(n) : await kMeans(tf, x, h, o);
     const members: number[][] = Array.from({ length: o.components }, () => []);
     for (let i = 0; i < n; i++) members[assign[i]].push(i);
     const kept = members.filter((rows) => rows.length >= 2);
@@ -129,6 +131,7 @@ export function fitMixture(tf: Tf, h: Float32Array, n: number, d: number, o: Mix
       }
       const l = cholesky(c, d);
       for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) factorsT[s * d * d + b * d + a] = l[a * d + b];
+      await o.onProgress?.('components', (s + 1) / kept.length);
     }
     return new GaussianMixture(weights, tf.tensor2d(means, [kept.length, d]), tf.tensor3d(factorsT, [kept.length, d, d]));
   } finally {
@@ -137,28 +140,34 @@ export function fitMixture(tf: Tf, h: Float32Array, n: number, d: number, o: Mix
 }
 
 /** k-means++ seeding then Lloyd iterations; returns each row's cluster. */
-function kMeans(tf: Tf, x: TF.Tensor2D, h: Float32Array, o: MixtureOptions): Int32Array {
+async function kMeans(tf: Tf, x: TF.Tensor2D, h: Float32Array, o: MixtureOptions): Promise<Int32Array> {
   const [n, d] = x.shape;
   const u = makeRng(o.seed);
   const K = o.components;
   const centres = new Float32Array(K * d);
   const best = new Float64Array(n).fill(Infinity);
+  const steps = K + o.iterations;
   let pick = Math.floor(u() * n);
   for (let k = 0; k < K; k++) {
     centres.set(h.subarray(pick * d, (pick + 1) * d), k * d);
+    // Squared distance of every row to the new centre; each row keeps its distance to the nearest centre so far.
+    const dist = tf.tidy(() => tf.sum(tf.square(tf.sub(x, tf.tensor2d(centres.subarray(k * d, (k + 1) * d), [1, d]))), 1));
+    const d2 = dist.dataSync();
+    dist.dispose();
     let total = 0;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (h[i * d + j] - centres[k * d + j]) ** 2;
-      if (s < best[i]) best[i] = s;
+      if (d2[i] < best[i]) best[i] = d2[i];
       total += best[i];
     }
+    // The next centre: a row drawn with probability proportional to that distance.
     let r = u() * total;
     pick = n - 1;
-    for (let i = 0; i < n; i++) if ((r -= best[i]) <= 0) {
-      pick = i;
-      break;
-    }
+    for (let i = 0; i < n; i++)
+      if ((r -= best[i]) <= 0) {
+        pick = i;
+        break;
+      }
+    if (k % 10 === 9) await o.onProgress?.('k-means', (k + 1) / steps);
   }
   const xSq = tf.tidy(() => tf.sum(tf.square(x), 1, true));
   let assign = new Int32Array(n);
@@ -180,6 +189,7 @@ function kMeans(tf: Tf, x: TF.Tensor2D, h: Float32Array, o: MixtureOptions): Int
         for (let j = 0; j < d; j++) sum[k * d + j] += h[i * d + j];
       }
       for (let k = 0; k < K; k++) if (cnt[k] > 0) for (let j = 0; j < d; j++) centres[k * d + j] = sum[k * d + j] / cnt[k];
+      await o.onProgress?.('k-means', (K + it + 1) / steps);
     }
   } finally {
     xSq.dispose();

@@ -31,7 +31,7 @@ import { Inpaint } from '../../kinds/b15/eval-inpaint.ts';
 import { ImageGridOut, ImageOut, MetricOut, SeriesOut } from '../../kinds/b15/outputs.ts';
 import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
-import { UserError } from '../op.ts';
+import { StopRequested, UserError } from '../op.ts';
 import { imageGridPng } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
@@ -199,8 +199,13 @@ const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   const h = await topLayer(ctx.tf, model, { ...data, n }, o);
   const d = model.arch.sizes[model.depth];
   try {
-    return { prior: fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1 }) };
+    const onProgress = async (stage: string, fraction: number): Promise<void> => {
+      await ctx.checkStop();
+      ctx.progress({ phase: `prior (${stage})`, fraction });
+    };
+    return { prior: await fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1, onProgress }) };
   } catch (e) {
+    if (e instanceof StopRequested) throw e;
     // Only a top layer holding NaN or infinite values (a diverged model) gets here: the ridge keeps covariances positive definite.
     throw new UserError(`cannot fit the prior: ${(e as Error).message}; the top layer holds values that are not finite numbers`, ctx.step.node);
   }
