@@ -9,7 +9,7 @@ export const gaussianPriorKind = defineKind({
   version: 1,
   title: 'Top prior (Gaussian or mixture)',
   category: 'sampling',
-  doc: 'Fits p(h_L) to the top layer over the data (after inference if an inference loop is wired, else after the feedforward pass). The paper\'s prior is the default: one diagonal Gaussian, variances times varianceScale (4). `covariance: full` keeps the correlations between top units; `components` > 1 fits a mixture (k-means, then each cluster\'s mean, covariance and share of the data), which models the top layer\'s distribution far better: on the 20-epoch MNIST model directed sampling goes from 108 (paper\'s prior) to 152 (full), 218 (10 components) and 273 (100) Parzen nats. See docs/results.md, "Where the score is lost".',
+  doc: 'Fits p(h_L) to the top layer over the data (after inference if an inference loop is wired, else after the feedforward pass). The paper\'s prior is the default: one diagonal Gaussian, variances times varianceScale (4). `covariance: full` keeps the correlations between top units; `components` > 1 fits a mixture (k-means, then each cluster\'s mean, covariance and share of the data), which models the top layer\'s distribution far better: on the 20-epoch MNIST model directed sampling goes from 108 Parzen nats (paper\'s prior) to 150 (full), 219 (10 components) and 273 (100), and GENERATE (one round) from a mixture of 100 at x4 scores 241 against the paper\'s 236. See docs/results.md, "Where the score is lost".',
   equation: 'Bengio et al. 2015, Sec. 8 (prior fitted after training, variances x4); mixture: k-means++ and per-cluster moments',
   inputs: {
     model: port('model'),
