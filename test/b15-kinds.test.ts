@@ -667,6 +667,10 @@ describe('prior.gaussian', () => {
     g.dispose();
   });
 
+  it('as many components as rows: every cluster holds one row, which is refused with a sentence', async () => {
+    await expect(fitMixture(tf, corr, 4, 2, { ...opts, components: 4 })).rejects.toThrow(/no cluster of the 4 holds two or more examples: use fewer components/);
+  });
+
   it('mixture samples: each component drawn with its weight, with its mean and covariance', () => {
     // weights 0.25 / 0.75; means (-5,0) and (5,0); covariances I and [[1,1],[1,2]] (F = [[1,1],[0,1]])
     const g = new GaussianMixture(Float64Array.from([0.25, 0.75]), tf.tensor2d([[-5, 0], [5, 0]]), tf.tensor3d([[[1, 0], [0, 1]], [[1, 1], [0, 1]]]));
@@ -695,7 +699,7 @@ describe('prior.gaussian', () => {
     setWeights(m.f[0], [[Number.NaN], [2]], [0]);
     const nan = await bengio2015Ops['prior.gaussian'](ctx, { model: m, data }, { varianceScale: 4, limit: 0, covariance: 'full', components: 1 }).catch((x) => x);
     expect(nan).toBeInstanceOf(UserError);
-    expect((nan as Error).message).toMatch(/cannot fit the prior: .*not finite numbers/);
+    expect((nan as Error).message).toMatch(/cannot fit the prior: the top layer holds values that are not finite numbers/);
     m.dispose();
   });
 

@@ -100,16 +100,19 @@ export interface MixtureOptions {
  * Fits the mixture to the rows of h (n x d): k-means assigns the rows (all to one cluster when
  * components = 1), then each cluster of at least two rows becomes a component with the cluster's
  * share of the rows, its mean, and its covariance (divided by the cluster size), times varianceScale,
- * plus ridge on the diagonal. Throws a plain Error if there are fewer rows than components.
+ * plus ridge on the diagonal. Throws a plain Error (a sentence for the user) if there are fewer rows
+ * than components, if h is not finite, or if no cluster keeps two rows.
  */
 export async function fitMixture(tf: Tf, h: Float32Array, n: number, d: number, o: MixtureOptions): Promise<GaussianMixture> {
   if (n < o.components) throw new Error(`${o.components} components need at least as many examples (got ${n})`);
+  for (let i = 0; i < n * d; i++) if (!Number.isFinite(h[i])) throw new Error('the top layer holds values that are not finite numbers (has the model diverged?)');
   const x = tf.tensor2d(h, [n, d]);
   try {
     const assign = o.components === 1 ? new Int32Array(n) : await kMeans(tf, x, h, o);
     const members: number[][] = Array.from({ length: o.components }, () => []);
     for (let i = 0; i < n; i++) members[assign[i]].push(i);
     const kept = members.filter((rows) => rows.length >= 2);
+    if (kept.length === 0) throw new Error(`no cluster of the ${o.components} holds two or more examples: use fewer components`);
     const used = kept.reduce((s, rows) => s + rows.length, 0);
     const weights = Float64Array.from(kept, (rows) => rows.length / used);
     const means = new Float32Array(kept.length * d);

@@ -206,8 +206,7 @@ const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
     return { prior: await fitMixture(ctx.tf, h, n, d, { components, diagonal, iterations: MIXTURE_ITERATIONS, varianceScale: o.varianceScale, ridge: MIXTURE_RIDGE, seed: o.seed + 1, onProgress }) };
   } catch (e) {
     if (e instanceof StopRequested) throw e;
-    // Only a top layer holding NaN or infinite values (a diverged model) gets here: the ridge keeps covariances positive definite.
-    throw new UserError(`cannot fit the prior: ${(e as Error).message}; the top layer holds values that are not finite numbers`, ctx.step.node);
+    throw new UserError(`cannot fit the prior: ${(e as Error).message}`, ctx.step.node);
   }
 };
 
