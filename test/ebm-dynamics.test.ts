@@ -8,7 +8,7 @@ import { type Activation, type DynamicsSpec, clampInput, disposeAll, energy, ini
 import { earlyInferenceProbe } from '../nodes/runtime/ebm/probe.ts';
 import { train, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
-import { makeRng } from '../nodes/runtime/ebm/stdp.ts';
+import { makeRng } from '../nodes/runtime/random.ts';
 
 let tf: Tf;
 beforeAll(async () => {

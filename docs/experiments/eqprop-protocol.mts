@@ -10,7 +10,7 @@ import { initBackend } from '../../nodes/runtime/backend.ts';
 import { type Split, loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
 import { initNetwork } from '../../nodes/runtime/ebm/network.ts';
 import { PersistentStates, evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
-import { makeRng } from '../../nodes/runtime/ebm/stdp.ts';
+import { makeRng } from '../../nodes/runtime/random.ts';
 const seed = Number(process.env.SEED ?? 1);
 const nTrain = Number(process.env.NTRAIN ?? 50000);
 const epochs = Number(process.env.EPOCHS ?? 25);

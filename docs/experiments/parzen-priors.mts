@@ -6,10 +6,9 @@
 import type * as TF from '@tensorflow/tfjs';
 import { initBackend } from '../../nodes/runtime/backend.ts';
 import { loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
-import { infer } from '../../nodes/runtime/bengio2015/inference.ts';
-import { fitMixture } from '../../nodes/runtime/bengio2015/mixture.ts';
+import { MIXTURE_ITERATIONS, MIXTURE_RIDGE, fitMixture } from '../../nodes/runtime/bengio2015/mixture.ts';
 import { DEFAULT_SIGMA_GRID, parzenEvaluate } from '../../nodes/runtime/bengio2015/parzen.ts';
-import { generateChain } from '../../nodes/runtime/bengio2015/sample.ts';
+import { generateChain, topLayer } from '../../nodes/runtime/bengio2015/sample.ts';
 import { readWeights } from '../../nodes/runtime/bengio2015/weights.ts';
 
 const list = (v: string | undefined, d: string): string[] => (v ?? d).split(',');
@@ -25,22 +24,15 @@ const valid = { x: sp.valid.images.subarray(0, 1000 * 784), n: 1000 };
 const test = { x: m.test.images, n: m.test.n };
 console.log(JSON.stringify({ backend: name, weights }));
 
-// h2 after inference for the 50,000 training digits.
+// h2 after inference for the 50,000 training digits (what the Top prior node fits to).
 const N = sp.train.n;
 const D = model.arch.sizes[model.depth];
-const H = new Float32Array(N * D);
-for (let s = 0; s < N; s += 500) {
-  const x = tf.tensor2d(sp.train.images.subarray(s * 784, (s + 500) * 784), [500, 784]);
-  const hs = infer(tf, model, x, spec);
-  H.set(await hs[hs.length - 1].data(), s * D);
-  for (const h of hs) h.dispose();
-  x.dispose();
-}
+const H = await topLayer(tf, model, { images: sp.train.images, n: N, dim: 784 }, { source: 'inference', inference: spec, batchSize: 500, seed: 7 });
 
 for (const k of list(process.env.COMPONENTS, '1,10,100').map(Number)) {
   for (const scale of list(process.env.VSCALES, '1').map(Number)) {
     const t0 = performance.now();
-    const prior = await fitMixture(tf, H, N, D, { components: k, diagonal: false, iterations: 20, varianceScale: scale, ridge: 1e-4, seed: 11 });
+    const prior = await fitMixture(tf, H, N, D, { components: k, diagonal: false, iterations: MIXTURE_ITERATIONS, varianceScale: scale, ridge: MIXTURE_RIDGE, seed: 11 });
     for (const sampler of list(process.env.SAMPLERS, 'directed,generate')) {
       const parts: TF.Tensor2D[] = [];
       for (let s = 0; s < 10000; s += 500) {

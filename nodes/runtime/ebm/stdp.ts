@@ -12,8 +12,6 @@
 
 import { makeRng } from '../random.ts';
 
-export { makeRng };
-
 export function makeNormal(u: () => number): () => number {
   let spare: number | null = null;
   return () => {
