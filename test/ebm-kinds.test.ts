@@ -110,7 +110,7 @@ describe('ebm.langevin and ebm.nudge', () => {
 });
 
 describe('learning rules (one minibatch by hand)', () => {
-  const settings = (rule: RuleSpec) => ({ free, nudged, rule, random: () => 0.9, nextSeed: () => 1 });
+  const settings = (rule: RuleSpec) => ({ free, nudged, rule, readout: 'input' as const, random: () => 0.9, nextSeed: () => 1 });
   const lr = [0.1, 0.1];
 
   it('ebm.eqprop_rule: ΔW = (α/β)[ρ(s^β)ρ(s^β) − ρ(s^0)ρ(s^0)]', async () => {
@@ -187,6 +187,29 @@ describe('ebm.evaluate and ebm.relax', () => {
     expect(metrics.err).toBeCloseTo(1 / 3, 9);
     // costs ½(0.01 + 0.01), ½(0.04 + 0.09), ½(0.36 + 0.49) → mean (0.01 + 0.065 + 0.425)/3
     expect(metrics.err_cost as number).toBeCloseTo((0.01 + 0.065 + 0.425) / 3, 6);
+    net.dispose();
+  });
+
+  it('readout by hand: input decides where the output states tie (all silent, or saturated together)', async () => {
+    // x (2 units) — y (3 units), W = [[1.5, 2, 0], [0, 0.5, 0]], b = (−0.5, −0.5, −0.2); ε = 1, one step: y = clip(input).
+    const W = tf.tensor2d([[1.5, 2, 0], [0, 0.5, 0]]);
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 1, sigma: 0, steps: 1, form: 'clipped' };
+    const data: EbmDataset = {
+      type: 'dataset', images: new Float32Array([1, 0, 0, 0]), labels: new Uint8Array([1, 2]), n: 2, inputSize: 2, classes: 3, description: '',
+    };
+    // x = (1, 0), label 1: inputs (1.0, 1.5, −0.2) → states (1, 1, 0) saturated together: by state 0 (wrong), by input 1.
+    // x = (0, 0), label 2: inputs (−0.5, −0.5, −0.2) → states (0, 0, 0) all silent: by state 0 (wrong), by input 2.
+    const net = makeNetwork(tf, [2, 3], 'hard_sigmoid', [W], [tf.tensor1d([-0.5, -0.5, -0.2])]);
+    const byInput: Record<string, unknown> = {};
+    await run('ebm.evaluate', { network: net, data, dynamics: dyn }, { steps: 0, batch_size: 2, cost: 'half_squared', readout: 'input', metric: 'err' }, byInput);
+    expect(byInput.err).toBe(0);
+    expect(byInput.err_by_state).toBe(1);
+    expect(byInput.err_ties).toBe(1);
+    const byState: Record<string, unknown> = {};
+    await run('ebm.evaluate', { network: net, data, dynamics: dyn }, { steps: 0, batch_size: 2, cost: 'half_squared', readout: 'state', metric: 'err' }, byState);
+    expect(byState.err).toBe(1);
+    expect(byState.err_ties).toBe(1);
+    expect(byState.err_by_state).toBeUndefined();
     net.dispose();
   });
 

@@ -2,7 +2,8 @@
 // every epoch: the 10,000 validation digits (the last of the training file) and the 10,000 test digits from their
 // own stored states (20 more free steps per epoch, as the published code measures), and the test digits relaxed
 // from zero (50 steps). Trains on the first 50,000 training digits (NTRAIN=60000: all of them).
-//   npx tsx docs/experiments/eqprop-protocol.mts            (env: SEED, EPOCHS, NTRAIN, LRS, RULE=eqprop|stdp, DATA_DIR)
+//   npx tsx docs/experiments/eqprop-protocol.mts            (env: SEED, EPOCHS, NTRAIN, LRS, RULE=eqprop|stdp, DATA_DIR,
+//                                                            READOUT=state|input: state, the published measure, by default)
 // Prints one JSON line per epoch. ZERO_STEPS=50,200,1000 adds a last line: the test digits relaxed from zero for each
 // of those numbers of free steps with the final weights (does relaxing longer close the gap to the stored states?).
 // See docs/results.md.
@@ -16,6 +17,7 @@ const nTrain = Number(process.env.NTRAIN ?? 50000);
 const epochs = Number(process.env.EPOCHS ?? 25);
 const form = (process.env.RULE ?? 'eqprop') as 'eqprop' | 'stdp';
 const lrs = (process.env.LRS ?? '0.1,0.05').split(',').map(Number);
+const readout = (process.env.READOUT ?? 'state') as 'state' | 'input';
 const random = makeRng((seed * 2654435761) >>> 0);
 const nextSeed = () => Math.floor(random() * 2 ** 31);
 const { tf, name } = await initBackend('wasm');
@@ -33,9 +35,9 @@ const tS = new PersistentStates(net.sizes, test.n);
 console.log(JSON.stringify({ backend: name, seed, nTrain, lrs, form }));
 await train(tf, net, trainSet, {
   epochs, batchSize: 20, persistent: true, shuffle: false, free, nudged,
-  rule: { type: 'ebm.rule', form, lrs, direction: 'both' }, random, nextSeed,
+  rule: { type: 'ebm.rule', form, lrs, direction: 'both' }, readout, random, nextSeed,
   onEpoch: async (e, r) => {
-    const o = { batchSize: 500, cost: 'squared' as const, seed: nextSeed };
+    const o = { batchSize: 500, cost: 'squared' as const, readout, seed: nextSeed };
     const v = await evaluate(tf, net, valid, free, { ...o, states: vS });
     const t = await evaluate(tf, net, test, free, { ...o, states: tS });
     const z = await evaluate(tf, net, test, { ...free, steps: 50 }, o);
@@ -43,7 +45,7 @@ await train(tf, net, trainSet, {
   },
 });
 if (process.env.ZERO_STEPS) {
-  const o = { batchSize: 500, cost: 'squared' as const, seed: nextSeed };
+  const o = { batchSize: 500, cost: 'squared' as const, readout, seed: nextSeed };
   const zero: Record<string, number> = {};
   for (const steps of process.env.ZERO_STEPS.split(',').map(Number)) zero[steps] = (await evaluate(tf, net, test, { ...free, steps }, o)).error;
   console.log(JSON.stringify({ test_zero_by_steps: zero }));

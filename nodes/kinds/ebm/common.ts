@@ -1,4 +1,5 @@
 /** Shared pieces of the energy-based and STDP node kinds: reading the static info other nodes publish. */
+import { choice } from '../../core/params.ts';
 import type { JsonObject } from '../../core/json.ts';
 import type { CompileCtx, ValueMeta } from '../../core/kind.ts';
 
@@ -46,3 +47,9 @@ export function checkNudged(ctx: CompileCtx, d: ValueMeta, want: boolean, port: 
   }
   return true;
 }
+
+/** The readout parameter shared by the nodes that measure a classification error (see Readout in runtime/ebm/eqprop.ts). */
+export const readoutParam = () =>
+  choice(['input', 'state'] as const, 'input', {
+    doc: 'How the class is read at the fixed point. input: the output unit receiving the largest input Σ W ρ(s) + b (the most active unit whenever one is; it also decides when several outputs saturate at 1 or all stay silent at 0). state: argmax of the output states, ties to the lowest class (the published code\'s measure).',
+  });

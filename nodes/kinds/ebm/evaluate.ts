@@ -1,7 +1,7 @@
 import { defineKind, one } from '../../core/kind.ts';
 import { choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
-import { checkDataFits, checkNudged } from './common.ts';
+import { checkDataFits, checkNudged, readoutParam } from './common.ts';
 
 export const evaluateKind = defineKind({
   kind: 'ebm.evaluate',
@@ -9,7 +9,7 @@ export const evaluateKind = defineKind({
   title: 'Classification error',
   category: 'energy',
   doc:
-    'Clamps each example, relaxes the network from zero states with the free dynamics (σ as set there) and predicts the class of the most active output unit. Records the error (a fraction) under the metric name, plus <name>_cost, the mean cost at the fixed point. The CLI\'s --test-limit caps the examples.',
+    'Clamps each example, relaxes the network from zero states with the free dynamics (σ as set there) and predicts the class at the fixed point (see readout). Records the error (a fraction) under the metric name, plus <name>_cost (the mean cost at the fixed point), <name>_ties (the fraction of examples whose output states tie at their maximum, usually all silent) and, with the input readout, <name>_by_state (the error by argmax of the output states, for comparison with the published figures). The CLI\'s --test-limit caps the examples.',
   equation: 'Scellier & Bengio 2016, Sec. 4 (prediction at the free fixed point)',
   inputs: {
     network: port('network'),
@@ -23,6 +23,7 @@ export const evaluateKind = defineKind({
     steps: int(50, { min: 0, max: 100000, doc: 'Relaxation steps from zero (0: the dynamics node\'s steps).' }),
     batch_size: int(500, { min: 1, max: 100000, doc: 'Examples relaxed together.' }),
     cost: choice(['half_squared', 'squared'] as const, 'half_squared', { doc: 'The cost reported as <name>_cost.' }),
+    readout: readoutParam(),
     metric: str('test_error', { doc: 'Name of the recorded metric.' }),
   },
   compile(ctx, inputs, p) {

@@ -1,7 +1,7 @@
 import { defineKind, one } from '../../core/kind.ts';
 import { bool, choice, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
-import { checkDataFits, checkNudged, nums, sizesOf, sizesText } from './common.ts';
+import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
 
 export const trainKind = defineKind({
   kind: 'ebm.eqprop_train',
@@ -33,6 +33,7 @@ export const trainKind = defineKind({
     valid_states: choice(['from_zero', 'persistent'] as const, 'from_zero', {
       doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch.',
     }),
+    readout: readoutParam(),
   },
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');

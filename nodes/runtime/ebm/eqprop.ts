@@ -19,6 +19,7 @@ import {
   type EbmNetwork,
   clampInput,
   disposeAll,
+  drives,
   oneHot,
   outputCost,
   relax,
@@ -36,6 +37,15 @@ export interface RuleSpec {
   direction: 'both' | 'bottom_up' | 'top_down';
 }
 
+/**
+ * How the class is read from a free fixed point:
+ * - 'state': the output unit with the largest state (argmax, ties to the lowest class: the published code's measure);
+ * - 'input': the output unit with the largest input Σ_j W_jk ρ(s_j) + b_k. At a fixed point of the clipped dynamics
+ *   s_k = clip(input_k, 0, 1), so this is the same class whenever one unit is most active, and it still decides when
+ *   several outputs are saturated at 1 or all are silent at 0, where 'state' would answer the lowest class.
+ */
+export type Readout = 'input' | 'state';
+
 export interface TrainSettings {
   epochs: number;
   batchSize: number;
@@ -44,6 +54,8 @@ export interface TrainSettings {
   free: DynamicsSpec;
   nudged: DynamicsSpec;
   rule: RuleSpec;
+  /** How the training error is read at the free fixed points. */
+  readout: Readout;
   random: () => number;
   nextSeed: () => number;
   checkStop?: () => Promise<void>;
@@ -88,8 +100,27 @@ export function batchInputs(tf: Tf, data: EbmDataset, idx: Int32Array): { x: TF.
   return { x: tf.tensor2d(x, [idx.length, d]), labels };
 }
 
-function countWrong(tf: Tf, y: TF.Tensor2D, labels: Uint8Array): number {
-  const pred = tf.tidy(() => tf.argMax(y, 1).dataSync());
+/**
+ * Predicted classes at `states` (by `readout`) and, for each example, whether two or more output units share the
+ * largest state (a tie that argmax of the states settles by class index).
+ */
+export function predict(tf: Tf, net: EbmNetwork, clamp: Clamp, states: TF.Tensor2D[], readout: Readout): { pred: Int32Array; byState: Int32Array; tied: Uint8Array } {
+  const L = states.length;
+  const byState = tf.tidy(() => tf.argMax(states[L - 1], 1).dataSync()) as Int32Array;
+  const pred = readout === 'state' ? byState : (tf.tidy(() => tf.argMax(drives(tf, net, clamp, states)[L - 1], 1).dataSync()) as Int32Array);
+  const y = states[L - 1].dataSync();
+  const k = net.sizes[net.sizes.length - 1];
+  const tied = new Uint8Array(pred.length);
+  for (let r = 0; r < pred.length; r++) {
+    const top = y[r * k + byState[r]];
+    let n = 0;
+    for (let j = 0; j < k; j++) if (y[r * k + j] === top) n++;
+    tied[r] = n > 1 ? 1 : 0;
+  }
+  return { pred, byState, tied };
+}
+
+function countWrong(pred: ArrayLike<number>, labels: Uint8Array): number {
   let wrong = 0;
   for (let i = 0; i < labels.length; i++) if (pred[i] !== labels[i]) wrong++;
   return wrong;
@@ -105,7 +136,7 @@ export function trainBatch(
   x: TF.Tensor2D,
   labels: Uint8Array,
   init: TF.Tensor2D[],
-  s: Pick<TrainSettings, 'free' | 'nudged' | 'rule' | 'random' | 'nextSeed'>,
+  s: Pick<TrainSettings, 'free' | 'nudged' | 'rule' | 'readout' | 'random' | 'nextSeed'>,
 ): { free: TF.Tensor2D[]; wrong: number; cost: number; beta: number } {
   const B = x.shape[0];
   const L = net.sizes.length - 1;
@@ -114,7 +145,7 @@ export function trainBatch(
   const clamp = clampInput(tf, net, x);
   const seed = s.nextSeed;
   const s0 = relax(tf, net, clamp, s.free, init, s.free.steps, { seed });
-  const wrong = countWrong(tf, s0[L - 1], labels);
+  const wrong = countWrong(predict(tf, net, clamp, s0, s.readout).pred, labels);
   const nudge = s.nudged.nudge!;
   const cost = tf.tidy(() => outputCost(tf, nudge.cost, s0[L - 1], target).sum().dataSync()[0]);
   const sign = nudge.randomSign ? (s.random() < 0.5 ? -1 : 1) : 1;
@@ -245,9 +276,11 @@ export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainS
 }
 
 /**
- * Classification error (fraction) and mean cost at the free fixed point reached in `dyn.steps`
- * steps from zero states or, with `states`, from each example's stored state (which is then
- * updated: the published code measures its validation error this way, 20 more steps per epoch).
+ * Classification error (fraction, read by `o.readout`) and mean cost at the free fixed point reached in
+ * `dyn.steps` steps from zero states or, with `states`, from each example's stored state (which is then
+ * updated: the published code measures its validation error this way, 20 more steps per epoch). Also the
+ * error read by argmax of the output states (`errorByState`) and the fraction of examples whose output
+ * states tie at their maximum (`ties`).
  */
 export async function evaluate(
   tf: Tf,
@@ -257,14 +290,17 @@ export async function evaluate(
   o: {
     batchSize: number;
     cost: 'half_squared' | 'squared';
+    readout: Readout;
     seed: () => number;
     checkStop?: () => Promise<void>;
     onBatch?: (done: number) => void;
     states?: PersistentStates;
   },
-): Promise<{ error: number; cost: number; wrong: number }> {
+): Promise<{ error: number; cost: number; wrong: number; errorByState: number; ties: number }> {
   const L = net.sizes.length - 1;
   let wrong = 0;
+  let wrongByState = 0;
+  let ties = 0;
   let cost = 0;
   for (let start = 0; start < data.n; start += o.batchSize) {
     await o.checkStop?.();
@@ -274,7 +310,10 @@ export async function evaluate(
     const init = o.states ? o.states.gather(tf, idx) : zeroStates(tf, net, idx.length);
     const s = relax(tf, net, clamp, { ...dyn, nudge: undefined }, init, dyn.steps, { seed: o.seed });
     o.states?.scatter(s, idx);
-    wrong += countWrong(tf, s[L - 1], labels);
+    const p = predict(tf, net, clamp, s, o.readout);
+    wrong += countWrong(p.pred, labels);
+    wrongByState += countWrong(p.byState, labels);
+    for (const t of p.tied) ties += t;
     const target = oneHot(tf, labels, net.sizes[L]);
     cost += tf.tidy(() => outputCost(tf, o.cost, s[L - 1], target).sum().dataSync()[0]);
     target.dispose();
@@ -284,5 +323,5 @@ export async function evaluate(
     x.dispose();
     o.onBatch?.(start + idx.length);
   }
-  return { error: wrong / data.n, cost: cost / data.n, wrong };
+  return { error: wrong / data.n, cost: cost / data.n, wrong, errorByState: wrongByState / data.n, ties: ties / data.n };
 }

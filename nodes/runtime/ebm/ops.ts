@@ -2,7 +2,7 @@
 import type { JsonObject } from '../../core/json.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
-import { PersistentStates, type RuleSpec, evaluate, train } from './eqprop.ts';
+import { PersistentStates, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
 import {
   type Activation,
   type DynamicsSpec,
@@ -111,6 +111,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       free,
       nudged,
       rule: r,
+      readout: P(params, 'readout'),
       random: ctx.random,
       nextSeed: ctx.nextSeed,
       checkStop: ctx.checkStop,
@@ -128,6 +129,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
           const v = await evaluate(tf, net, valid, { ...free, steps: validStates ? free.steps : P<number>(params, 'valid_steps') }, {
             batchSize: 500,
             cost: nudged.nudge!.cost,
+            readout: P(params, 'readout'),
             seed: ctx.nextSeed,
             checkStop: ctx.checkStop,
             ...(validStates ? { states: validStates } : {}),
@@ -155,9 +157,11 @@ const evaluateOp: OpImpl = async (ctx, inputs, params) => {
   const data = asDataset(inputs.data, ctx.step.node, 'data');
   const dyn = asDynamics(inputs.dynamics, ctx, 'dynamics');
   const steps = P<number>(params, 'steps') || dyn.steps;
+  const readout = P<Readout>(params, 'readout');
   const res = await evaluate(ctx.tf, net, data, { ...dyn, steps }, {
     batchSize: P(params, 'batch_size'),
     cost: P(params, 'cost'),
+    readout,
     seed: ctx.nextSeed,
     checkStop: ctx.checkStop,
     onBatch: (done) => ctx.progress({ phase: 'evaluate', fraction: done / data.n }),
@@ -165,7 +169,12 @@ const evaluateOp: OpImpl = async (ctx, inputs, params) => {
   const name = P<string>(params, 'metric');
   ctx.metric(name, res.error);
   ctx.metric(`${name}_cost`, res.cost);
-  ctx.log(`${name} ${res.error.toFixed(4)} (${res.wrong} of ${data.n} wrong, ${steps} relaxation steps)`);
+  ctx.metric(`${name}_ties`, res.ties);
+  if (readout === 'input') ctx.metric(`${name}_by_state`, res.errorByState);
+  const byState = readout === 'input' ? `; ${(100 * res.errorByState).toFixed(2)} % by argmax of the output states` : '';
+  ctx.log(
+    `${name} ${res.error.toFixed(4)} (${res.wrong} of ${data.n} wrong, ${steps} relaxation steps, ${readout} readout; ${(100 * res.ties).toFixed(2)} % with tied output states${byState})`,
+  );
   return { error: res.error };
 };
 
