@@ -76,6 +76,9 @@ describe('examples', () => {
     // the published measure and the tie count beside the example's readout
     for (const k of ['test_error_by_state', 'test_error_ties']) expect(a.metrics[k]).toBeGreaterThanOrEqual(0);
     expect(a.metrics.test_error_ties as number).toBeLessThanOrEqual(1);
+    // the test digits followed from stored states, one value per epoch
+    expect((a.metrics.test_error_stored as number[]).length).toBe(1);
+    expect((a.metrics.test_error_stored_by_state as number[]).length).toBe(1);
     expect(a.metrics).toEqual(b.metrics);
     expect(a.train_examples_per_second).toBeGreaterThan(0);
     const c = await run(doc, opts, 4);

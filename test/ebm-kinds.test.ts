@@ -243,7 +243,7 @@ describe('ebm.early_inference_probe', () => {
 
 describe('compile checks a user can trip over', () => {
   const reg = createRegistry();
-  const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[] }): GraphDocument => ({
+  const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[]; validMetric?: string }): GraphDocument => ({
     format: 'plasticity-graph',
     version: 1,
     name: 't',
@@ -251,7 +251,7 @@ describe('compile checks a user can trip over', () => {
     nodes: [
       { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
       { id: 'n', kind: 'ebm.network', params: { hidden: over.hidden ?? [20] }, position: [0, 0] },
-      { id: 't', kind: 'ebm.eqprop_train', params: {}, position: [0, 0] },
+      { id: 't', kind: 'ebm.eqprop_train', params: over.validMetric === undefined ? {} : { valid_metric: over.validMetric }, position: [0, 0] },
       { id: 'f', kind: 'ebm.langevin', params: {}, position: [0, 0], parent: 't' },
       { id: 'u', kind: 'ebm.nudge', params: {}, position: [0, 0], parent: 't' },
       { id: 'r', kind: 'ebm.eqprop_rule', params: { lrs: over.lrs ?? [0.1, 0.05] }, position: [0, 0], parent: 't' },
@@ -264,6 +264,7 @@ describe('compile checks a user can trip over', () => {
       { from: { node: 'f', port: 'dynamics' }, to: { node: 'u', port: 'dynamics' } },
       { from: { node: over.nudgeFree ? 'f' : 'u', port: 'dynamics' }, to: { node: 't', port: 'nudged' } },
       { from: { node: 'r', port: 'rule' }, to: { node: 't', port: 'rule' } },
+      ...(over.validMetric === undefined ? [] : [{ from: { node: 'd', port: 'test' }, to: { node: 't', port: 'valid' } }]),
     ],
   });
   const messages = (doc: GraphDocument): string => compileGraph(doc, reg).diagnostics.map((d) => d.message).join(' | ');
@@ -274,6 +275,10 @@ describe('compile checks a user can trip over', () => {
   it('one learning rate per weight matrix', () => {
     expect(messages(base({ lrs: [0.1] }))).toMatch(/1 learning rate but the network \(784-20-10\) has 2 weight matrices/);
     expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [20, 20] }), reg).ok).toBe(true);
+  });
+  it('a wired validation set needs a name for its series', () => {
+    expect(compileGraph(base({ validMetric: 'test_error_stored' }), reg).ok).toBe(true);
+    expect(messages(base({ validMetric: ' ' }))).toMatch(/give the validation error series a name/);
   });
   it('the nudged input must go through a Nudge node', () => {
     expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);
@@ -291,5 +296,17 @@ describe('ebm.eqprop_train validation', () => {
       (out.network as EbmNetwork).dispose();
       net.dispose();
     }
+  });
+  it('names the series valid_metric and records it by argmax of the states beside the input readout', async () => {
+    const net = tinyNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const metrics: Record<string, unknown> = {};
+    const params = { epochs: 2, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10, valid_states: 'persistent', readout: 'input', valid_metric: 'test_error_stored' };
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule, valid: oneExample }, params, metrics);
+    expect(metrics.test_error_stored).toEqual([0, 0]);
+    expect(metrics.test_error_stored_by_state).toEqual([0, 0]);
+    expect(metrics.valid_error).toBeUndefined();
+    (out.network as EbmNetwork).dispose();
+    net.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { defineKind, one } from '../../core/kind.ts';
-import { bool, choice, int } from '../../core/params.ts';
+import { bool, choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
 
@@ -9,7 +9,7 @@ export const trainKind = defineKind({
   title: 'Train (free + nudged phases)',
   category: 'energy',
   doc:
-    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and valid_error when a validation set is wired (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error). The CLI\'s --epochs overrides the epochs.',
+    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus <valid_metric>_by_state with the input readout. The CLI\'s --epochs overrides the epochs.',
   equation: 'Scellier & Bengio 2016, Algorithm (Sec. 3); Bengio et al. 2017, Sec. 3.2',
   scope: { loop: 'epochs' },
   inputs: {
@@ -34,6 +34,7 @@ export const trainKind = defineKind({
       doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch.',
     }),
     readout: readoutParam(),
+    valid_metric: str('valid_error', { doc: 'Name of the validation error series (e.g. test_error_stored when the test split is wired to valid).' }),
   },
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
@@ -50,6 +51,10 @@ export const trainKind = defineKind({
     const lrs = nums(rule.info, 'lrs') ?? [];
     if (sizes.length && lrs.length !== sizes.length - 1) {
       ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matrices; give one per matrix`, 'rule');
+      ok = false;
+    }
+    if (valid && !p.valid_metric.trim()) {
+      ctx.error('give the validation error series a name', 'valid_metric');
       ok = false;
     }
     if (!ok) return null;

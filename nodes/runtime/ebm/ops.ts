@@ -101,6 +101,9 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const t0 = performance.now();
   let lastReport = 0;
   const validError: number[] = [];
+  const validByState: number[] = [];
+  const validName = P<string>(params, 'valid_metric') || 'valid_error';
+  const readout = P<Readout>(params, 'readout');
   const validStates = valid && P<string>(params, 'valid_states') === 'persistent' ? new PersistentStates(net0.sizes, valid.n) : undefined;
   try {
     const res = await train(tf, net, data, {
@@ -111,7 +114,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       free,
       nudged,
       rule: r,
-      readout: P(params, 'readout'),
+      readout,
       random: ctx.random,
       nextSeed: ctx.nextSeed,
       checkStop: ctx.checkStop,
@@ -129,13 +132,14 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
           const v = await evaluate(tf, net, valid, { ...free, steps: validStates ? free.steps : P<number>(params, 'valid_steps') }, {
             batchSize: 500,
             cost: nudged.nudge!.cost,
-            readout: P(params, 'readout'),
+            readout,
             seed: ctx.nextSeed,
             checkStop: ctx.checkStop,
             ...(validStates ? { states: validStates } : {}),
           });
           validError.push(v.error);
-          metrics.valid_error = v.error;
+          validByState.push(v.errorByState);
+          metrics[validName] = v.error;
         }
         ctx.log(`epoch ${epoch + 1}/${epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} (${m.seconds.toFixed(1)} s)`);
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
@@ -143,7 +147,8 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     });
     ctx.metric('train_error', res.trainError);
     ctx.metric('train_cost', res.trainCost);
-    if (valid) ctx.metric('valid_error', validError);
+    if (valid) ctx.metric(validName, validError);
+    if (valid && readout === 'input') ctx.metric(`${validName}_by_state`, validByState);
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
