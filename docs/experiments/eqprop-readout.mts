@@ -6,6 +6,8 @@
 //   - readout: argmax of the clipped output states (ties go to the lowest class, as argmax does) and argmax of the
 //     output units' drive Σ_j W_jy ρ(h_j) + b_y at the fixed point (the same fixed point, never clipped, so no ties);
 //   - ties: how many digits have two or more outputs at the maximum of their clipped states.
+// The validation digits (the last 10,000 of the training file) are followed from their stored states and read both
+// ways (valid_stored: argmax of the states, valid_stored_input: the input readout).
 //   npx tsx docs/experiments/eqprop-readout.mts     (env: SEED, EPOCHS, NTRAIN, DATA_DIR, SAVE=weights.bin)
 // Prints one JSON line per epoch. See docs/results.md.
 import { writeFile } from 'node:fs/promises';
