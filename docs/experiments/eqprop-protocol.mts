@@ -7,31 +7,13 @@
 // Prints one JSON line per epoch. ZERO_STEPS=50,200,1000 adds a last line: the test digits relaxed from zero for each
 // of those numbers of free steps with the final weights (does relaxing longer close the gap to the stored states?).
 // See docs/results.md.
-import { initBackend } from '../../nodes/runtime/backend.ts';
-import { type Split, loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
-import { initNetwork } from '../../nodes/runtime/ebm/network.ts';
-import { PersistentStates, evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
-import { makeRng } from '../../nodes/runtime/random.ts';
-const seed = Number(process.env.SEED ?? 1);
-const nTrain = Number(process.env.NTRAIN ?? 50000);
+import { evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
+import { publishedSetup } from './eqprop-setup.mts';
 const epochs = Number(process.env.EPOCHS ?? 25);
 const form = (process.env.RULE ?? 'eqprop') as 'eqprop' | 'stdp';
 const lrs = (process.env.LRS ?? '0.1,0.05').split(',').map(Number);
 const readout = (process.env.READOUT ?? 'state') as 'state' | 'input';
-const random = makeRng((seed * 2654435761) >>> 0);
-const nextSeed = () => Math.floor(random() * 2 ** 31);
-const { tf, name } = await initBackend('wasm');
-const m = await loadMnist({ dir: process.env.DATA_DIR ?? '../shared/data/mnist' });
-const sp = splitTrainValid(m.train, 10000);
-const ds = (s: Split, d: string) => ({ type: 'dataset' as const, images: s.images, labels: s.labels, n: s.n, inputSize: 784, classes: 10, description: d });
-const trainSet = ds(nTrain >= 60000 ? m.train : sp.train, 'train');
-const valid = ds(sp.valid, 'valid');
-const test = ds(m.test, 'test');
-const net = initNetwork(tf, [784, 500, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 1, bias: 0, seed: nextSeed });
-const free = { type: 'ebm.dynamics' as const, epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' as const };
-const nudged = { ...free, steps: 4, nudge: { beta: 0.5, randomSign: true, cost: 'squared' as const } };
-const vS = new PersistentStates(net.sizes, valid.n);
-const tS = new PersistentStates(net.sizes, test.n);
+const { tf, name, seed, nTrain, random, nextSeed, trainSet, valid, test, net, free, nudged, vS, tS } = await publishedSetup();
 console.log(JSON.stringify({ backend: name, seed, nTrain, lrs, form }));
 await train(tf, net, trainSet, {
   epochs, batchSize: 20, persistent: true, shuffle: false, free, nudged,

@@ -12,30 +12,12 @@
 // Prints one JSON line per epoch. See docs/results.md.
 import { writeFile } from 'node:fs/promises';
 import type * as TF from '@tensorflow/tfjs';
-import { initBackend } from '../../nodes/runtime/backend.ts';
-import { type Split, loadMnist, splitTrainValid } from '../../nodes/runtime/data/mnist.ts';
-import type { EbmDataset } from '../../nodes/runtime/ebm/data.ts';
-import { PersistentStates, batchInputs, evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
-import { type EbmNetwork, clampInput, disposeAll, drives, energy, initNetwork, relax, zeroStates } from '../../nodes/runtime/ebm/network.ts';
-import { makeRng } from '../../nodes/runtime/random.ts';
+import { batchInputs, evaluate, train } from '../../nodes/runtime/ebm/eqprop.ts';
+import { type EbmNetwork, clampInput, disposeAll, drives, energy, relax, zeroStates } from '../../nodes/runtime/ebm/network.ts';
+import { publishedSetup } from './eqprop-setup.mts';
 
-const seed = Number(process.env.SEED ?? 1);
-const nTrain = Number(process.env.NTRAIN ?? 50000);
 const epochs = Number(process.env.EPOCHS ?? 25);
-const random = makeRng((seed * 2654435761) >>> 0);
-const nextSeed = () => Math.floor(random() * 2 ** 31);
-const { tf, name } = await initBackend('wasm');
-const m = await loadMnist({ dir: process.env.DATA_DIR ?? '../shared/data/mnist' });
-const sp = splitTrainValid(m.train, 10000);
-const ds = (s: Split, d: string): EbmDataset => ({ type: 'dataset', images: s.images, labels: s.labels, n: s.n, inputSize: 784, classes: 10, description: d });
-const trainSet = ds(nTrain >= 60000 ? m.train : sp.train, 'train');
-const valid = ds(sp.valid, 'valid');
-const test = ds(m.test, 'test');
-const net = initNetwork(tf, [784, 500, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 1, bias: 0, seed: nextSeed });
-const free = { type: 'ebm.dynamics' as const, epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' as const };
-const nudged = { ...free, steps: 4, nudge: { beta: 0.5, randomSign: true, cost: 'squared' as const } };
-const vS = new PersistentStates(net.sizes, valid.n);
-const tS = new PersistentStates(net.sizes, test.n);
+const { tf, name, seed, nTrain, random, nextSeed, trainSet, valid, test, net, free, nudged, vS, tS } = await publishedSetup();
 
 type Start = 'zero' | 'stored' | 'bottom_up';
 const STARTS: Start[] = ['zero', 'stored', 'bottom_up'];
