@@ -1,8 +1,9 @@
 /**
  * npm run bench: Algorithm 2 training throughput (E-step with N = 15 inference steps + the four
- * local M-step updates, batch 100, 784-1000-100) and the backend's matMul ceiling.
- * Prints one JSON line on stdout; the explanation goes to stderr.
- *   npm run bench [-- --backend wasm|cpu|tensorflow --batches 30]
+ * local M-step updates, batch 100, 784-1000-100), Equilibrium Propagation training throughput
+ * (784-500-10, batch 20, 20 + 4 steps) and the backend's matMul ceiling.
+ * Prints two JSON lines on stdout (Algorithm 2, then EqProp); the explanation goes to stderr.
+ *   npm run bench [-- --backend wasm|cpu|tensorflow --batches 30 --eqprop-batches 300]
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +12,9 @@ import { initBackend, type BackendRequest } from '../nodes/runtime/backend.ts';
 import { loadMnist } from '../nodes/runtime/data/mnist.ts';
 import { HierarchicalModel, type ModuleSpec } from '../nodes/runtime/bengio2015/model.ts';
 import { LocalTrainer, gatherRows, permutation } from '../nodes/runtime/bengio2015/train.ts';
+import { benchEqProp } from './eqprop.ts';
 
-const { values: args } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, batches: { type: 'string', default: '30' } } });
+const { values: args } = parseArgs({ options: { backend: { type: 'string', default: 'auto' }, batches: { type: 'string', default: '30' }, 'eqprop-batches': { type: 'string', default: '300' } } });
 const { tf, name: backend, note } = await initBackend(args.backend as BackendRequest);
 const B = 100;
 const sizes = [784, 1000, 100];
@@ -95,4 +97,14 @@ process.stderr.write(
     `training reaches ${Math.round(line.fraction_of_ceiling * 100)}% of it. What limits it: the matMul kernel itself` +
     `${backend === 'wasm' ? ' (wasm in Node runs one thread with SIMD; tfjs-backend-wasm cannot start its thread pool under Node)' : ''}; ` +
     `the rest is elementwise work, softplus outside the fused kernels, and per-op dispatch.\n`,
+);
+
+const eq = await benchEqProp(tf, data, matmulGflops, Number(args['eqprop-batches']));
+process.stdout.write(`${JSON.stringify({ backend, ...eq })}\n`);
+process.stderr.write(
+  `EqProp (784-500-10, batch 20, 20 + 4 steps): ${eq.eqprop_examples_per_second} examples/s, ${eq.eqprop_mflop_per_example} MFLOP per example, ` +
+    `${Math.round(eq.eqprop_fraction_of_ceiling * 100)}% of the matMul ceiling (${eq.eqprop_ceiling_examples_per_second} examples/s). ` +
+    `At batch 20 the products are small and the time goes to dispatch: ${eq.eqprop_ops_per_batch} ops per minibatch at about ` +
+    `${eq.op_microseconds} µs each for a small op is ${Math.round((eq.eqprop_ops_per_batch * eq.op_microseconds) / 100) / 10} ms of the ` +
+    `${Math.round(20000 / eq.eqprop_examples_per_second) / 1} ms a minibatch takes.\n`,
 );

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
 import type { Tf } from '../nodes/runtime/op.ts';
-import { type Activation, type DynamicsSpec, clampInput, disposeAll, energy, initNetwork, relax, zeroStates } from '../nodes/runtime/ebm/network.ts';
+import { type Activation, type DynamicsSpec, clampInput, disposeAll, energy, initNetwork, relax, step, zeroStates } from '../nodes/runtime/ebm/network.ts';
 import { earlyInferenceProbe } from '../nodes/runtime/ebm/probe.ts';
 import { train, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
@@ -56,6 +56,29 @@ describe('relaxation with σ = 0 does not raise the energy', () => {
   it('with σ > 0 it is a noisy walk (the energy does rise at times)', () => {
     const t = energyTrace([50, 40, 30, 10], 'hard_sigmoid', { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0.5, steps: 100, form: 'clipped' }, 3);
     expect(maxRise(t)).toBeGreaterThan(0);
+  });
+});
+
+describe('the clipped dynamics skip ρ and ρ\' once the states are in [0,1]', () => {
+  it('a step with inBox gives bit-identical states, free and nudged, with saturated units at 0 and 1', () => {
+    const s = seeder(11);
+    const net = initNetwork(tf, [30, 20, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 2, bias: 0.1, seed: s });
+    const x = tf.randomUniform([8, 30], 0, 1, 'float32', s()) as TF.Tensor2D;
+    const clamp = clampInput(tf, net, x);
+    // States in [0,1] with many units exactly at the bounds (where ρ' = 1 still holds: the box is closed).
+    const init = [20, 10].map((k) => tf.clipByValue(tf.randomUniform([8, k], -0.5, 1.5, 'float32', s()), 0, 1) as TF.Tensor2D);
+    expect(init[0].dataSync().filter((v) => v === 0 || v === 1).length).toBeGreaterThan(40);
+    const target = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10);
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 1, form: 'clipped', nudge: { beta: 0.5, randomSign: false, cost: 'squared' } };
+    for (const o of [{}, { beta: -0.5, target }]) {
+      const slow = step(tf, net, clamp, dyn, init, o);
+      const fast = step(tf, net, clamp, dyn, init, { ...o, inBox: true });
+      slow.forEach((t, i) => expect(Array.from(fast[i].dataSync())).toEqual(Array.from(t.dataSync())));
+      disposeAll([...slow, ...fast]);
+    }
+    disposeAll([...init, x, target]);
+    clamp.dispose();
+    net.dispose();
   });
 });
 
