@@ -207,11 +207,51 @@ describe('plasticity plan', () => {
   });
 });
 
+describe('--set node.param=value', () => {
+  const eqprop = (): string => examples.find((e) => e.endsWith('eqprop-mnist.json'))!;
+  const stepParams = (planJson: string, node: string): Record<string, unknown> => {
+    const all = (steps: { node: string; params: Record<string, unknown>; body?: unknown[] }[]): { node: string; params: Record<string, unknown> }[] =>
+      steps.flatMap((x) => [x, ...all((x.body ?? []) as never)]);
+    return all(JSON.parse(planJson).steps).find((x) => x.node === node)!.params;
+  };
+
+  it('changes the compiled plan: JSON values and plain text, repeatable', async () => {
+    const r = await cli('plan', eqprop(), '--set', 'train.persistent=false', '--set', 'free.steps=30', '--set', 'train.readout=state');
+    expect(r.code, r.err).toBe(0);
+    expect(stepParams(r.out, 'train')).toMatchObject({ persistent: false, readout: 'state' });
+    expect(stepParams(r.out, 'free')).toMatchObject({ steps: 30 });
+    const plain = await cli('plan', eqprop());
+    expect(stepParams(plain.out, 'train')).toMatchObject({ persistent: true, readout: 'input' });
+  });
+
+  it('a value the parameter does not accept is the usual one-line diagnostic naming the node', async () => {
+    const r = await cli('validate', eqprop(), '--set', 'train.readout=both');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('train.readout: parameter readout must be one of input, state, got "both"\n');
+  });
+
+  it('an unknown node or parameter is an error, not silently ignored; a malformed one is a usage error', async () => {
+    const node = await cli('validate', eqprop(), '--set', 'trian.epochs=3');
+    expect(node.code).toBe(1);
+    expect(node.err).toMatch(/^error: --set trian\.epochs=3: the graph has no node trian \(nodes: data, net, train,/);
+    const param = await cli('validate', eqprop(), '--set', 'train.epoch=3');
+    expect(param.code).toBe(1);
+    expect(param.err).toMatch(/^error: --set train\.epoch=3: .* \(train\) has no parameter epoch \(parameters: epochs, /);
+    const bad = await cli('plan', eqprop(), '--set', 'train.epochs');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('error: --set train.epochs: expected node.param=value, e.g. --set train.epochs=5\n');
+    for (const r of [node, param, bad]) {
+      expect(r.out).toBe('');
+      expectNoStack(r);
+    }
+  });
+});
+
 describe('plasticity run', () => {
   it('writes summary.json and metrics.jsonl for a tiny graph', async () => {
     const out = join(tmp, 'run-out');
     const graph = file('tiny.json', JSON.stringify(tinyGraph()));
-    const r = await cli('run', graph, '--epochs', '1', '--train-limit', '200', '--test-limit', '200', '--sample-limit', '200', '--out', out);
+    const r = await cli('run', graph, '--epochs', '1', '--train-limit', '200', '--test-limit', '200', '--sample-limit', '200', '--set', 'logp.iterations=5', '--out', out);
     expect(r.code, r.err).toBe(0);
     expectNoStack(r);
     expect(r.err).toMatch(/^backend: /m);
@@ -222,9 +262,9 @@ describe('plasticity run', () => {
     expect(summary.wall_seconds).toBeGreaterThan(0);
     expect(summary.train_examples_per_second).toBeGreaterThan(0);
     expect(Object.keys(summary.metrics).sort()).toEqual(['logp_trace', 'parzen_ll', 'parzen_sigma']);
-    expect(summary.metrics.logp_trace).toHaveLength(5);
+    expect(summary.metrics.logp_trace).toHaveLength(6); // 5 iterations (set on the command line; the file says 4) + the start
     expect(Number.isFinite(summary.metrics.parzen_ll)).toBe(true);
-    expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 });
+    expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, set: ['logp.iterations=5'] });
     expect(summary.images.sort()).toEqual(['samples_directed.png', 'samples_generate.png']);
     for (const f of summary.images) expect(existsSync(join(out, f))).toBe(true);
     const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { type GraphDocument, parseGraphText } from '../core/document.ts';
+import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
@@ -56,8 +57,36 @@ function printDiagnostics(ds: Diagnostic[], io: Io): void {
   for (const d of ds) (d.severity === 'error' ? io.out : io.err)(`${d.severity === 'warning' ? 'warning: ' : ''}${formatDiagnostic(d)}\n`);
 }
 
-async function compileOrExit(path: string, io: Io): Promise<Plan> {
-  const doc = await readGraph(path, io);
+/**
+ * `--set node.param=value`: sets one parameter of one node before the graph is compiled (for sweeps and quick
+ * variations without editing the file). The value is read as JSON (`false`, `0.05`, `[500]`, `"text"`) or else taken
+ * as text; the compiler then checks it like any saved value. A node or parameter that does not exist is an error.
+ */
+export function applySets(doc: GraphDocument, sets: readonly string[]): GraphDocument {
+  const registry = createRegistry();
+  const nodes = doc.nodes.map((n) => ({ ...n, params: { ...n.params } }));
+  for (const set of sets) {
+    const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(set);
+    if (!m) throw new Exit(2, `--set ${set}: expected node.param=value, e.g. --set train.epochs=5`);
+    const [, id, name, text] = m;
+    const node = nodes.find((n) => n.id === id);
+    if (!node) throw new Exit(1, `--set ${set}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
+    const kind = registry.get(node.kind);
+    if (kind && !(name in kind.params))
+      throw new Exit(1, `--set ${set}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
+    let value: JsonValue;
+    try {
+      value = JSON.parse(text) as JsonValue;
+    } catch {
+      value = text;
+    }
+    node.params[name] = value;
+  }
+  return { ...doc, nodes };
+}
+
+async function compileOrExit(path: string, io: Io, sets: readonly string[] = []): Promise<Plan> {
+  const doc = applySets(await readGraph(path, io), sets);
   const r = compileGraph(doc, createRegistry());
   printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
   if (!r.ok) {
@@ -66,6 +95,9 @@ async function compileOrExit(path: string, io: Io): Promise<Plan> {
   }
   return r.plan;
 }
+
+const collect = (v: string, all: string[]): string[] => [...all, v];
+const setHelp = 'set a parameter before compiling, e.g. --set train.persistent=false (repeatable; the value is JSON, else text)';
 
 const positiveInt = (v: string): number => {
   const n = Number(v);
@@ -84,8 +116,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command('validate')
     .description('check a graph document; prints one line per problem (nodeId[.port]: message)')
     .argument('<graph>', 'graph document (.json)')
-    .action(async (graph: string) => {
-      await compileOrExit(graph, io);
+    .option('--set <node.param=value>', setHelp, collect, [])
+    .action(async (graph: string, o: { set: string[] }) => {
+      await compileOrExit(graph, io, o.set);
       io.out(`${graph}: ok\n`);
     });
 
@@ -93,8 +126,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .command('plan')
     .description('print the compiled execution plan as JSON')
     .argument('<graph>', 'graph document (.json)')
-    .action(async (graph: string) => {
-      const plan = await compileOrExit(graph, io);
+    .option('--set <node.param=value>', setHelp, collect, [])
+    .action(async (graph: string, o: { set: string[] }) => {
+      const plan = await compileOrExit(graph, io, o.set);
       io.out(`${JSON.stringify(plan, null, 2)}\n`);
     });
 
@@ -119,10 +153,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--sample-limit <n>', 'generate at most N samples', positiveInt)
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
     .option('--seed <n>', 'override the graph\'s seed', positiveInt)
+    .option('--set <node.param=value>', setHelp, collect, [])
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--quiet', 'no progress bar')
-    .action(async (graph: string, o: { dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend: 'auto'; seed?: number; out: string; quiet?: boolean }) => {
-      const plan = await compileOrExit(graph, io);
+    .action(async (graph: string, o: { dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend: 'auto'; seed?: number; set: string[]; out: string; quiet?: boolean }) => {
+      const plan = await compileOrExit(graph, io, o.set);
       const outDir = resolve(o.out);
       await mkdir(outDir, { recursive: true });
       const options: RunOptions = { outDir };
@@ -131,6 +166,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.trainLimit) options.trainLimit = o.trainLimit;
       if (o.testLimit) options.testLimit = o.testLimit;
       if (o.sampleLimit) options.sampleLimit = o.sampleLimit;
+      if (o.set.length > 0) options.set = o.set;
       const code = await runWithProgress(plan, options, o, outDir, io);
       if (code) throw new Exit(code);
     });

@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Caps the number of generated samples (Parzen kernel centres). */
   sampleLimit?: number;
   outDir?: string;
+  /** The CLI's `--set node.param=value` changes, already applied to the plan; kept so summary.json says how the graph was run. */
+  set?: string[];
 }
 
 /** Thrown (only) by ctx.checkStop() when the user asked the run to stop. */
