@@ -23,3 +23,22 @@ describe('wasm transposed matMul', () => {
     expect(tf.memory().numTensors).toBe(before + 1);
   });
 });
+
+describe('the energy-based network on wasm', () => {
+  it('ρ(x)W0 as computed for a clamp, (W0ᵀ ρ(x)ᵀ)ᵀ, is bit-identical to the plain product', async () => {
+    const { tf } = await initBackend('wasm');
+    const { clampInput, initNetwork } = await import('../nodes/runtime/ebm/network.ts');
+    let seed = 1;
+    const net = initNetwork(tf, [784, 500, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 1, bias: 0, seed: () => seed++ });
+    const x = tf.randomUniform([20, 784], 0, 1, 'float32', 7);
+    const clamp = clampInput(tf, net, x as never);
+    const plain = tf.matMul(x, net.W[0]);
+    expect(Array.from(clamp.xW0.dataSync())).toEqual(Array.from(plain.dataSync()));
+    // and the kept transpose of W1 gives the same top-down drive as a transposed product
+    const y = tf.randomUniform([20, 10], 0, 1, 'float32', 8);
+    expect(Array.from(tf.matMul(y, clamp.Wt[1]!).dataSync())).toEqual(Array.from(tf.matMul(y, net.W[1], false, true).dataSync()));
+    clamp.dispose();
+    tf.dispose([x, plain, y]);
+    net.dispose();
+  });
+});
