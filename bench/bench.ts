@@ -106,5 +106,5 @@ process.stderr.write(
     `${Math.round(eq.eqprop_fraction_of_ceiling * 100)}% of the matMul ceiling (${eq.eqprop_ceiling_examples_per_second} examples/s). ` +
     `At batch 20 the products are small and the time goes to dispatch: ${eq.eqprop_ops_per_batch} ops per minibatch at about ` +
     `${eq.op_microseconds} µs each for a small op is ${Math.round((eq.eqprop_ops_per_batch * eq.op_microseconds) / 100) / 10} ms of the ` +
-    `${Math.round(20000 / eq.eqprop_examples_per_second) / 1} ms a minibatch takes.\n`,
+    `${Math.round(200000 / eq.eqprop_examples_per_second) / 10} ms a minibatch takes.\n`,
 );
