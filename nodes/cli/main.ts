@@ -72,7 +72,7 @@ export function applySets(doc: GraphDocument, sets: readonly string[]): GraphDoc
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Exit(1, `--set ${set}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
     const kind = registry.get(node.kind);
-    if (kind && !(name in kind.params))
+    if (kind && !Object.hasOwn(kind.params, name))
       throw new Exit(1, `--set ${set}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
     let value: JsonValue;
     try {
