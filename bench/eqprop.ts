@@ -6,6 +6,7 @@
  */
 import type { Tf } from '../nodes/runtime/op.ts';
 import type { MnistData } from '../nodes/runtime/data/mnist.ts';
+import { asDataset } from '../nodes/runtime/ebm/data.ts';
 import { type DynamicsSpec, disposeAll, initNetwork } from '../nodes/runtime/ebm/network.ts';
 import { PersistentStates, type RuleSpec, batchInputs, trainBatch } from '../nodes/runtime/ebm/eqprop.ts';
 import { makeRng } from '../nodes/runtime/random.ts';
@@ -30,11 +31,11 @@ export async function benchEqProp(tf: Tf, data: MnistData, matmulGflops: number,
   const u = makeRng(5);
   const nextSeed = (): number => Math.floor(u() * 2 ** 31);
   const net = initNetwork(tf, sizes, 'hard_sigmoid', { init: 'glorot_uniform', scale: 1, bias: 0, seed: nextSeed });
-  const ds = { type: 'dataset' as const, images: data.train.images, labels: data.train.labels, n: data.train.n, inputSize: 784, classes: 10, description: '' };
+  const ds = asDataset(data.train, 'bench', 'data');
   const states = new PersistentStates(sizes, ds.n);
   const settings = { free, nudged, rule, readout: 'input' as const, random: u, nextSeed };
   const one = (bi: number): void => {
-    const idx = Int32Array.from({ length: B }, (_, i) => ((bi * B + i) % ds.n));
+    const idx = Int32Array.from({ length: B }, (_, i) => (bi * B + i) % ds.n);
     const { x, labels } = batchInputs(tf, ds, idx);
     const init = states.gather(tf, idx);
     const r = trainBatch(tf, net, x, labels, init, settings);

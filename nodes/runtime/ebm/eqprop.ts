@@ -25,6 +25,7 @@ import {
   relax,
   rho,
   step,
+  stepOptionsAt,
   zeroStates,
 } from './network.ts';
 
@@ -197,7 +198,7 @@ function applyStdp(
   const down: TF.Tensor[] = net.W.map((w) => tf.zerosLike(w));
   let cur = s0;
   for (let t = 0; t < dyn.steps; t++) {
-    const next = step(tf, net, clamp, dyn, cur, t > 0 && dyn.form === 'clipped' ? { ...opts, inBox: true } : opts);
+    const next = step(tf, net, clamp, dyn, cur, stepOptionsAt(dyn, opts, t));
     const [u2, d2] = tf.tidy(() => {
       const rc = cur.map((s) => rho(tf, net.activation, s));
       const rn = next.map((s) => rho(tf, net.activation, s));

@@ -233,6 +233,11 @@ export function step(tf: Tf, net: EbmNetwork, clamp: Clamp, dyn: DynamicsSpec, s
   });
 }
 
+/** The options of step t of a relaxation: after a clipped step every state is in [0,1], so later steps may say so. */
+export function stepOptionsAt(dyn: DynamicsSpec, o: StepOptions, t: number): StepOptions {
+  return t > 0 && dyn.form === 'clipped' ? { ...o, inBox: true } : o;
+}
+
 /** Runs `steps` steps; frees the intermediate states (never the ones passed in). */
 export function relax(
   tf: Tf,
@@ -246,7 +251,7 @@ export function relax(
 ): TF.Tensor2D[] {
   let cur = states;
   for (let t = 0; t < steps; t++) {
-    const next = step(tf, net, clamp, dyn, cur, t > 0 && dyn.form === 'clipped' ? { ...o, inBox: true } : o);
+    const next = step(tf, net, clamp, dyn, cur, stepOptionsAt(dyn, o, t));
     if (cur !== states) for (const s of cur) s.dispose();
     cur = next;
     each?.(t, cur);
