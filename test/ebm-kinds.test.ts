@@ -129,6 +129,28 @@ describe('learning rules (one minibatch by hand)', () => {
     net.dispose();
   });
 
+  it('ebm.eqprop_rule centered: ΔW = (α/2β)[ρ(s^β)ρ(s^β) − ρ(s^−β)ρ(s^−β)]', async () => {
+    const rule = (await run('ebm.eqprop_rule', {}, { lrs: lr, centered: true })).rule as RuleSpec;
+    expect(rule).toMatchObject({ form: 'eqprop', lrs: lr, centered: true });
+    // s^β: h = 0.625, y = 0.625 (as above). s^−β, one step from h = 0.5, y = 0.25: h = 0.5·1 + 0.5·0.25 = 0.625,
+    // y = clip(0.5·0.5 − 0.5·(1 − 0.25)) = clip(−0.125) = 0. α/2β = 0.1.
+    for (const random of [() => 0.9, () => 0.1]) {
+      const net = tinyNet();
+      trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], {
+        ...settings(rule),
+        nudged: { ...nudged, nudge: { ...nudged.nudge!, randomSign: true } },
+        random,
+      });
+      const { W, b } = net.read();
+      // W0: 0.1·1·(0.625 − 0.625) = 0; W1: 0.1·(0.625·0.625 − 0.625·0) = 0.0390625; b1: 0.1·(0.625 − 0) = 0.0625
+      expect(W[0][0]).toBeCloseTo(0.5, 6);
+      expect(W[1][0]).toBeCloseTo(0.5390625, 6);
+      expect(b[0][0]).toBeCloseTo(0, 6);
+      expect(b[1][0]).toBeCloseTo(0.0625, 6);
+      net.dispose();
+    }
+  });
+
   it('ebm.stdp_rule: Σ_t ρ(pre)Δρ(post) + Δρ(pre)ρ(post) (= EqProp minus Δρ_iΔρ_j)', async () => {
     const rule = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'both' })).rule as RuleSpec;
     const net = tinyNet();

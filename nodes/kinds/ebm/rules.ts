@@ -1,5 +1,5 @@
 import { defineKind } from '../../core/kind.ts';
-import { choice, floats } from '../../core/params.ts';
+import { bool, choice, floats } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
 export const eqpropRuleKind = defineKind({
@@ -8,19 +8,20 @@ export const eqpropRuleKind = defineKind({
   title: 'Equilibrium Propagation rule',
   category: 'energy',
   doc:
-    'The symmetric, integrated form of the STDP-compatible update: ΔW_ij = (α/β)[ρ(s_i^β)ρ(s_j^β) − ρ(s_i^0)ρ(s_j^0)] and Δb_i = (α/β)[ρ(s_i^β) − ρ(s_i^0)], from the free fixed point s^0 and the end s^β of the nudged phase, averaged over the minibatch. One learning rate per weight matrix (bottom to top); the bias of the upper layer of each matrix uses the same rate.',
+    'The symmetric, integrated form of the STDP-compatible update: ΔW_ij = (α/β)[ρ(s_i^β)ρ(s_j^β) − ρ(s_i^0)ρ(s_j^0)] and Δb_i = (α/β)[ρ(s_i^β) − ρ(s_i^0)], from the free fixed point s^0 and the end s^β of the nudged phase, averaged over the minibatch. One learning rate per weight matrix (bottom to top); the bias of the upper layer of each matrix uses the same rate. "centered" runs two nudged phases from s^0, with +β and −β, and uses ΔW_ij = (α/2β)[ρ(s_i^{+β})ρ(s_j^{+β}) − ρ(s_i^{−β})ρ(s_j^{−β})] (Laborieux et al. 2021): the first-order bias of the one-sided estimate cancels, at the price of a second nudged phase.',
   equation: 'Scellier & Bengio 2016, Eq. 10; Bengio et al. 2017, Sec. 3.2',
   inputs: {},
   outputs: { rule: port('rule', { doc: 'The learning rule, for a trainer.' }) },
   params: {
     lrs: floats([0.1, 0.05], { min: 0, max: 100, label: 'α', doc: 'Learning rate of each weight matrix, bottom to top.' }),
+    centered: bool(false, { doc: 'Two nudged phases, +β and −β, from the same free fixed point, and their difference (symmetric nudging; not in the reference settings). The sign of β no longer matters.' }),
   },
   compile(ctx, _inputs, p) {
     if (!p.lrs.length) {
       ctx.error('give at least one learning rate', 'lrs');
       return null;
     }
-    return { outputs: { rule: { form: 'eqprop', lrs: p.lrs } } };
+    return { outputs: { rule: { form: 'eqprop', lrs: p.lrs, centered: p.centered } } };
   },
 });
 

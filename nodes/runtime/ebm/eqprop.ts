@@ -6,6 +6,7 @@
  * One minibatch: clamp x; free phase from the stored (persistent) or zero states to a fixed point
  * s⁰; nudged phase from s⁰ with the force β(t − y) on the outputs to s^β; then
  *   EqProp:  ΔW_ij = (α/β) [ρ(s_i^β) ρ(s_j^β) − ρ(s_i⁰) ρ(s_j⁰)],  Δb_i = (α/β) [ρ(s_i^β) − ρ(s_i⁰)]
+ *   centered EqProp (Laborieux et al. 2021): a second nudged phase to s^−β, ΔW_ij = (α/2β) [ρ(s_i^β) ρ(s_j^β) − ρ(s_i^−β) ρ(s_j^−β)]
  *   STDP:    ΔW_ij = (α/β) Σ_t [ρ(s_i(t)) Δρ(s_j(t)) + Δρ(s_i(t)) ρ(s_j(t))]   (both directions of the tied synapse)
  * averaged over the batch. The STDP form equals the EqProp form minus Σ_t Δρ_i Δρ_j (second order).
  */
@@ -36,6 +37,8 @@ export interface RuleSpec {
   lrs: number[];
   /** STDP form: which side of each tied synapse learns ('both' = the symmetric rule). */
   direction: 'both' | 'bottom_up' | 'top_down';
+  /** EqProp form: nudge with +β and −β from the same free fixed point and use the difference of the two ends. */
+  centered?: boolean;
 }
 
 /**
@@ -154,7 +157,14 @@ export function trainBatch(
   const opts = { beta, target, seed };
   if (s.rule.form === 'eqprop') {
     const sb = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, opts);
-    applyEqProp(tf, net, clamp, s0, sb, beta, s.rule.lrs);
+    if (s.rule.centered) {
+      // (α/2β)[ρρ(s^β) − ρρ(s^−β)]: applyEqProp's (α/β')[ρρ(b) − ρρ(a)] with a = s^−β, b = s^β, β' = 2β.
+      const sm = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, { ...opts, beta: -beta });
+      applyEqProp(tf, net, clamp, sm, sb, 2 * beta, s.rule.lrs);
+      disposeAll(sm);
+    } else {
+      applyEqProp(tf, net, clamp, s0, sb, beta, s.rule.lrs);
+    }
     disposeAll(sb);
   } else {
     applyStdp(tf, net, clamp, s0, s.nudged, opts, s.rule);
@@ -164,6 +174,7 @@ export function trainBatch(
   return { free: s0, wrong, cost, beta };
 }
 
+/** W += (α/β)[ρρ(sb) − ρρ(s0)] and b += (α/β)[ρ(sb) − ρ(s0)], averaged over the batch. */
 function applyEqProp(tf: Tf, net: EbmNetwork, clamp: Clamp, s0: TF.Tensor2D[], sb: TF.Tensor2D[], beta: number, lrs: number[]): void {
   const B = clamp.rx.shape[0];
   tf.tidy(() => {

@@ -81,7 +81,13 @@ const nudge: OpImpl = async (ctx, inputs, params) => {
 const rule =
   (form: RuleSpec['form']): OpImpl =>
   async (_ctx, _inputs, params) => {
-    const r: RuleSpec = { type: 'ebm.rule', form, lrs: P<number[]>(params, 'lrs'), direction: form === 'stdp' ? P(params, 'direction') : 'both' };
+    const r: RuleSpec = {
+      type: 'ebm.rule',
+      form,
+      lrs: P<number[]>(params, 'lrs'),
+      direction: form === 'stdp' ? P(params, 'direction') : 'both',
+      centered: form === 'eqprop' && P<boolean>(params, 'centered') === true,
+    };
     return { rule: r };
   };
 
