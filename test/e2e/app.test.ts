@@ -418,6 +418,23 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 240_000);
 
+  it('runs the EqProp example quickly: its per-epoch series share one epoch chart, and no array metric is drawn twice', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
+    expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    const charts = page.locator('[data-testid="run-panel"] [data-testid="chart"]');
+    const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
+    expect(await train.getAttribute('data-x-label')).toBe('epoch');
+    expect(await train.locator('.u-legend').textContent()).toBe('train_errortrain_costtest_error_storedtest_error_stored_by_state');
+    // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
+    expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
+    expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
+    await page.close();
+  }, 180_000);
+
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'two hundred', seed: 1, nodes: [], wires: [] };

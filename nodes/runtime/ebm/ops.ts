@@ -146,6 +146,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
           validError.push(v.error);
           validByState.push(v.errorByState);
           metrics[validName] = v.error;
+          if (readout === 'input') metrics[`${validName}_by_state`] = v.errorByState;
         }
         ctx.log(`epoch ${epoch + 1}/${epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} (${m.seconds.toFixed(1)} s)`);
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
