@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-const external = ['electron', /^@tensorflow\//, 'ws', 'seedrandom', 'pngjs', 'mnist', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const external = ['electron', /^@tensorflow\//, 'ws', 'seedrandom', 'pngjs', 'pureimage', 'dejavu-fonts-ttf', 'mnist', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // Two passes (`--mode main`, `--mode preload`): a sandboxed preload must be one self-contained file.
 export default defineConfig(({ mode }) => ({

@@ -24,6 +24,8 @@ export const compareRulesKind = defineKind({
     r_metric: str('stdp_pearson_r', { doc: 'Metric name for r.' }),
     slope_metric: str('stdp_slope', { doc: 'Metric name for the slope.' }),
     image_name: str('stdp_scatter', { doc: 'File name (without .png) of the scatter plot.' }),
+    x_label: str('x', { doc: 'Label of the horizontal axis.' }),
+    y_label: str('y', { doc: 'Label of the vertical axis.' }),
   },
   compile(ctx, inputs, p) {
     const nx = num(one(inputs, 'x').info, 'length');

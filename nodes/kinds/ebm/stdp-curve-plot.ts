@@ -9,7 +9,7 @@ export const curvePlotKind = defineKind({
   title: 'Plot ΔW against ΔT',
   category: 'stdp',
   doc:
-    'Draws a curve (e.g. ΔW against ΔT) as a PNG with its zero axes, and records it as two series metrics, <name>_dt and <name>_dw (bins with no data left out). An optional second curve on the same axis is drawn in gray.',
+    'Draws a curve (e.g. ΔW against ΔT) as a PNG with its zero axes, and records it as two series metrics, <name>_dt and <name>_dw (bins with no data left out). An optional second curve on the same axis is drawn in gray. Axis labels and legend entries are parameters.',
   equation: 'Bengio et al. 2015, Fig. 1; Bengio et al. 2017, Fig. 4',
   inputs: {
     curve: port('series', { doc: 'The curve (a spike-timing node\'s curve output).' }),
@@ -19,6 +19,10 @@ export const curvePlotKind = defineKind({
   params: {
     name: str('stdp_curve', { doc: 'Metric prefix and PNG file name.' }),
     normalize: bool(false, { doc: 'Scale each drawn curve to a largest |ΔW| of 1 (to compare shapes; the metrics stay unscaled).' }),
+    x_label: str('ΔT (steps)', { doc: 'Label of the horizontal axis.' }),
+    y_label: str('ΔW', { doc: 'Label of the vertical axis.' }),
+    label: str('', { doc: 'Legend entry of the curve (no legend when both entries are empty).' }),
+    reference_label: str('', { doc: 'Legend entry of the reference curve.' }),
   },
   compile(ctx, inputs, p) {
     const c = one(inputs, 'curve');

@@ -310,7 +310,12 @@ const compareOp: OpImpl = async (ctx, inputs, params) => {
   ctx.metric(P(params, 'r_metric'), fit.r);
   ctx.metric(P(params, 'slope_metric'), fit.slope);
   ctx.log(`Pearson r ${fit.r.toFixed(4)}, slope ${fit.slope.toFixed(4)} over ${x.length} points`);
-  const png = plotPng({ series: [{ x, y, color: BLUE, mode: 'points', radius: 1 }], lines: [{ intercept: fit.intercept, slope: fit.slope, color: RED }] });
+  const png = plotPng({
+    series: [{ x, y, color: BLUE, mode: 'points' }],
+    lines: [{ intercept: fit.intercept, slope: fit.slope, color: RED, label: `least squares: slope ${fit.slope.toFixed(2)}, r ${fit.r.toFixed(3)}` }],
+    xLabel: P(params, 'x_label'),
+    yLabel: P(params, 'y_label'),
+  });
   await ctx.image(P(params, 'image_name'), png, 480, 320);
   return { r: fit.r, slope: fit.slope, image: png };
 };
@@ -339,9 +344,9 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
   if (inputs.reference !== undefined) {
     const ref = asSeries(inputs.reference, ctx, 'reference');
     const r0 = P<number>(params, 'ref_x_start');
-    series.push({ x: ref.map((_, i) => r0 + i * dx), y: ref, color: GRAY, mode: 'both' });
+    series.push({ x: ref.map((_, i) => r0 + i * dx), y: ref, color: GRAY, mode: 'both', label: P<string>(params, 'reference_label') || undefined });
   }
-  series.push({ x: xs, y, color: BLUE, mode: 'both' });
+  series.push({ x: xs, y, color: BLUE, mode: 'both', label: P<string>(params, 'label') || undefined });
   if (P<boolean>(params, 'normalize'))
     for (const s of series) {
       const m = Math.max(...Array.from(s.y).filter(Number.isFinite).map(Math.abs));
@@ -351,7 +356,7 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
   const keep = y.map((v, i) => i).filter((i) => Number.isFinite(y[i]));
   ctx.metric(`${name}_dt`, keep.map((i) => xs[i]));
   ctx.metric(`${name}_dw`, finite(keep.map((i) => y[i])));
-  const png = plotPng({ series });
+  const png = plotPng({ series, xLabel: P(params, 'x_label'), yLabel: P(params, 'y_label') });
   await ctx.image(name, png, 480, 320);
   return { image: png };
 };

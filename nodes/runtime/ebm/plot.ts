@@ -1,8 +1,12 @@
 /**
- * A tiny PNG plot renderer (pngjs, no text): a framed plot area with tick marks, the x = 0 and
- * y = 0 axes drawn in gray where they fall inside, and any number of line or point series.
+ * PNG plots for the STDP figures, drawn with pureimage (a canvas 2D API in plain JS) and the DejaVu
+ * Sans font of the dejavu-fonts-ttf package, encoded with pngjs: a framed plot area with numbered
+ * ticks, axis labels, the x = 0 and y = 0 axes dashed in gray where they fall inside, straight lines
+ * (a fit), any number of line or point series, and a legend when series are labelled.
  */
+import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
+import * as PImage from 'pureimage';
 
 export type Rgb = [number, number, number];
 
@@ -11,8 +15,10 @@ export interface PlotSeries {
   y: ArrayLike<number>;
   color: Rgb;
   mode: 'line' | 'points' | 'both';
-  /** Radius of a point in pixels (default 1 for many points, 2 for lines with points). */
+  /** Radius of a point in pixels (default 1.5 for points, 2.5 for lines with points). */
   radius?: number;
+  /** Shown in the legend. */
+  label?: string;
 }
 
 export interface PlotOptions {
@@ -23,23 +29,42 @@ export interface PlotOptions {
   xRange?: [number, number];
   yRange?: [number, number];
   /** Straight lines y = a + b x drawn across the plot (e.g. a least-squares fit). */
-  lines?: { intercept: number; slope: number; color: Rgb }[];
+  lines?: { intercept: number; slope: number; color: Rgb; label?: string }[];
+  xLabel?: string;
+  yLabel?: string;
 }
 
-const MARGIN = 24;
+const FONT = 'DejaVu Sans';
+let fontLoaded = false;
+function loadFont(): void {
+  if (fontLoaded) return;
+  const require = createRequire(import.meta.url);
+  PImage.registerFont(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), FONT).loadSync();
+  fontLoaded = true;
+}
 
-function niceStep(span: number, target: number): number {
+export function niceStep(span: number, target: number): number {
   const raw = span / target;
   const p = 10 ** Math.floor(Math.log10(raw));
   const m = raw / p;
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
+/** A tick value with as many decimals as the step needs, and a true minus sign. */
+export function tickLabel(v: number, step: number): string {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const s = (Math.abs(v) < step / 1e6 ? 0 : v).toFixed(decimals);
+  return s.startsWith('-') ? `−${s.slice(1)}` : s;
+}
+
 function range(vals: number[], fixed?: [number, number]): [number, number] {
   if (fixed) return fixed;
-  const finite = vals.filter(Number.isFinite);
-  let lo = Math.min(0, ...finite);
-  let hi = Math.max(0, ...finite);
+  let lo = 0;
+  let hi = 0;
+  for (const v of vals) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (!(hi > lo)) {
     lo -= 1;
     hi += 1;
@@ -48,86 +73,143 @@ function range(vals: number[], fixed?: [number, number]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
+const css = (c: Rgb): string => `rgb(${c[0]},${c[1]},${c[2]})`;
+
 export function plotPng(o: PlotOptions): Buffer {
+  loadFont();
   const w = o.width ?? 480;
   const h = o.height ?? 320;
-  const png = new PNG({ width: w, height: h });
-  png.data.fill(255);
-  const set = (x: number, y: number, c: Rgb): void => {
-    x = Math.round(x);
-    y = Math.round(y);
-    if (x < 0 || y < 0 || x >= w || y >= h) return;
-    const i = (y * w + x) * 4;
-    png.data[i] = c[0];
-    png.data[i + 1] = c[1];
-    png.data[i + 2] = c[2];
-    png.data[i + 3] = 255;
-  };
+  const img = PImage.make(w, h);
+  const g = img.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, w, h);
+
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const s of o.series) {
-    for (let i = 0; i < s.x.length; i++) {
+  for (const s of o.series)
+    for (let i = 0; i < s.x.length; i++)
       if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) {
         xs.push(s.x[i]);
         ys.push(s.y[i]);
       }
-    }
-  }
   const [x0, x1] = range(xs, o.xRange);
   const [y0, y1] = range(ys, o.yRange);
-  const left = MARGIN;
-  const right = w - MARGIN / 2;
-  const top = MARGIN / 2;
-  const bottom = h - MARGIN;
+  const xt = niceStep(x1 - x0, 7);
+  const yt = niceStep(y1 - y0, 6);
+  const ticks = (lo: number, hi: number, step: number): number[] => {
+    const out: number[] = [];
+    for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(k * step);
+    return out;
+  };
+  const xTicks = ticks(x0, x1, xt);
+  const yTicks = ticks(y0, y1, yt);
+
+  g.font = `11pt '${FONT}'`;
+  const yTickWidth = Math.max(...yTicks.map((v) => g.measureText(tickLabel(v, yt)).width), 10);
+  const left = Math.ceil(yTickWidth) + 14;
+  const right = w - 14;
+  const top = o.yLabel ? 30 : 12;
+  const bottom = h - (o.xLabel ? 46 : 28);
   const px = (x: number): number => left + ((x - x0) / (x1 - x0)) * (right - left);
   const py = (y: number): number => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
-  const inside = (x: number, y: number): boolean => x >= left && x <= right && y >= top && y <= bottom;
-  const line = (ax: number, ay: number, bx: number, by: number, c: Rgb, dash = 0): void => {
-    const n = Math.max(1, Math.ceil(Math.max(Math.abs(bx - ax), Math.abs(by - ay))));
-    for (let k = 0; k <= n; k++) {
-      if (dash && Math.floor(k / dash) % 2 === 1) continue;
-      const x = ax + ((bx - ax) * k) / n;
-      const y = ay + ((by - ay) * k) / n;
-      if (inside(x, y)) set(x, y, c);
+  const inside = (x: number, y: number): boolean => x >= left - 0.5 && x <= right + 0.5 && y >= top - 0.5 && y <= bottom + 0.5;
+
+  const segment = (ax: number, ay: number, bx: number, by: number, color: string, width = 1): void => {
+    g.strokeStyle = color;
+    g.lineWidth = width;
+    g.beginPath();
+    g.moveTo(ax, ay);
+    g.lineTo(bx, by);
+    g.stroke();
+  };
+  const dashed = (ax: number, ay: number, bx: number, by: number): void => {
+    const len = Math.hypot(bx - ax, by - ay);
+    for (let d = 0; d < len; d += 8) {
+      const e = Math.min(len, d + 4);
+      segment(ax + ((bx - ax) * d) / len, ay + ((by - ay) * d) / len, ax + ((bx - ax) * e) / len, ay + ((by - ay) * e) / len, '#aaaaaa');
     }
   };
-  const gray: Rgb = [170, 170, 170];
-  const black: Rgb = [0, 0, 0];
-  // zero axes
-  if (x0 < 0 && x1 > 0) line(px(0), top, px(0), bottom, gray, 3);
-  if (y0 < 0 && y1 > 0) line(left, py(0), right, py(0), gray, 3);
-  // frame and ticks
-  line(left, top, right, top, black);
-  line(left, bottom, right, bottom, black);
-  line(left, top, left, bottom, black);
-  line(right, top, right, bottom, black);
-  const xt = niceStep(x1 - x0, 8);
-  for (let v = Math.ceil(x0 / xt) * xt; v <= x1; v += xt) {
-    const len = Math.abs(v) < xt / 2 ? 8 : 4;
-    for (let k = 0; k <= len; k++) set(px(v), bottom + k, black);
+
+  // zero axes, frame, ticks and their numbers
+  if (x0 < 0 && x1 > 0) dashed(px(0), top, px(0), bottom);
+  if (y0 < 0 && y1 > 0) dashed(left, py(0), right, py(0));
+  g.fillStyle = '#000000';
+  g.font = `11pt '${FONT}'`;
+  for (const v of xTicks) {
+    segment(px(v), bottom, px(v), bottom + 4, '#000000');
+    const t = tickLabel(v, xt);
+    g.fillText(t, px(v) - g.measureText(t).width / 2, bottom + 17);
   }
-  const yt = niceStep(y1 - y0, 6);
-  for (let v = Math.ceil(y0 / yt) * yt; v <= y1; v += yt) {
-    const len = Math.abs(v) < yt / 2 ? 8 : 4;
-    for (let k = 0; k <= len; k++) set(left - k, py(v), black);
+  for (const v of yTicks) {
+    segment(left - 4, py(v), left, py(v), '#000000');
+    const t = tickLabel(v, yt);
+    g.fillText(t, left - 7 - g.measureText(t).width, py(v) + 4);
   }
-  for (const l of o.lines ?? []) line(px(x0), py(l.intercept + l.slope * x0), px(x1), py(l.intercept + l.slope * x1), l.color);
+  g.font = `12pt '${FONT}'`;
+  if (o.xLabel) g.fillText(o.xLabel, (left + right) / 2 - g.measureText(o.xLabel).width / 2, h - 8);
+  if (o.yLabel) g.fillText(o.yLabel, left - Math.min(left - 4, g.measureText(o.yLabel).width / 2), 18);
+
+  // fitted lines, clipped to the plot area: the x interval where y stays inside [y0, y1]
+  for (const l of o.lines ?? []) {
+    let a = x0;
+    let b = x1;
+    if (l.slope !== 0) {
+      const xa = (y0 - l.intercept) / l.slope;
+      const xb = (y1 - l.intercept) / l.slope;
+      a = Math.max(a, Math.min(xa, xb));
+      b = Math.min(b, Math.max(xa, xb));
+    } else if (l.intercept < y0 || l.intercept > y1) continue;
+    if (b > a) segment(px(a), py(l.intercept + l.slope * a), px(b), py(l.intercept + l.slope * b), css(l.color), 1.5);
+  }
+
   for (const s of o.series) {
-    const r = s.radius ?? (s.mode === 'points' ? 1 : 2);
-    let prev: [number, number] | null = null;
-    for (let i = 0; i < s.x.length; i++) {
-      if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i])) {
-        prev = null;
-        continue;
+    const color = css(s.color);
+    const r = s.radius ?? (s.mode === 'points' ? 1.5 : 2.5);
+    if (s.mode !== 'points') {
+      g.strokeStyle = color;
+      g.lineWidth = 1.5;
+      let open = false;
+      g.beginPath();
+      for (let i = 0; i < s.x.length; i++) {
+        if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i])) {
+          open = false;
+          continue;
+        }
+        if (open) g.lineTo(px(s.x[i]), py(s.y[i]));
+        else g.moveTo(px(s.x[i]), py(s.y[i]));
+        open = true;
       }
-      const X = px(s.x[i]);
-      const Y = py(s.y[i]);
-      if (s.mode !== 'points' && prev) line(prev[0], prev[1], X, Y, s.color);
-      if (s.mode !== 'line')
-        for (let dx = -r; dx <= r; dx++)
-          for (let dy = -r; dy <= r; dy++) if (dx * dx + dy * dy <= r * r + 0.5 && inside(X + dx, Y + dy)) set(X + dx, Y + dy, s.color);
-      prev = [X, Y];
+      g.stroke();
+    }
+    if (s.mode !== 'line') {
+      g.fillStyle = color;
+      for (let i = 0; i < s.x.length; i++) {
+        const X = px(s.x[i]);
+        const Y = py(s.y[i]);
+        if (!Number.isFinite(X) || !Number.isFinite(Y) || !inside(X, Y)) continue;
+        g.beginPath();
+        g.arc(X, Y, r, 0, 2 * Math.PI);
+        g.fill();
+      }
     }
   }
+
+  // frame on top of the data, then the legend in the top left corner
+  g.strokeStyle = '#000000';
+  g.lineWidth = 1;
+  g.strokeRect(left, top, right - left, bottom - top);
+  const legend = [...o.series.map((s) => ({ label: s.label, color: s.color })), ...(o.lines ?? []).map((l) => ({ label: l.label, color: l.color }))].filter(
+    (e): e is { label: string; color: Rgb } => !!e.label,
+  );
+  g.font = `10pt '${FONT}'`;
+  legend.forEach((e, i) => {
+    const y = top + 14 + i * 16;
+    segment(left + 8, y - 4, left + 24, y - 4, css(e.color), 2.5);
+    g.fillStyle = '#000000';
+    g.fillText(e.label, left + 30, y);
+  });
+
+  const png = new PNG({ width: w, height: h });
+  png.data.set(img.data);
   return PNG.sync.write(png);
 }

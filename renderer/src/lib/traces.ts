@@ -1,0 +1,34 @@
+/**
+ * Which array-valued metrics of a run to chart, and how. A trainer's per-epoch series also arrive live
+ * as progress reports (drawn on an epoch axis), so those are left out here. A curve recorded as two
+ * arrays, `<name>_dt` and `<name>_dw` of the same length (ΔW against ΔT, as the STDP nodes record
+ * them), is one line of y against x instead of two lines against their index.
+ */
+export interface TraceChart {
+  title: string;
+  xLabel: string;
+  lines: { label: string; x: number[]; y: number[] }[];
+}
+
+const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
+
+export function traceCharts(traces: Record<string, number[]>, live: ReadonlySet<string>): TraceChart[] {
+  const used = new Set<string>();
+  const charts: TraceChart[] = [];
+  for (const [name, ys] of Object.entries(traces)) {
+    if (live.has(name) || used.has(name)) continue;
+    const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));
+    if (pair) {
+      const base = name.slice(0, -(name.endsWith(pair.x) ? pair.x : pair.y).length);
+      const x = traces[base + pair.x];
+      const y = traces[base + pair.y];
+      if (x && y && x.length === y.length) {
+        used.add(base + pair.x).add(base + pair.y);
+        charts.push({ title: base, xLabel: pair.xLabel, lines: [{ label: base, x, y }] });
+        continue;
+      }
+    }
+    charts.push({ title: name, xLabel: 'iteration', lines: [{ label: name, x: ys.map((_, j) => j), y: ys }] });
+  }
+  return charts;
+}

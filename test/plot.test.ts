@@ -1,0 +1,61 @@
+// The STDP figures' PNG plots (nodes/runtime/ebm/plot.ts): tick numbers, labels, data where the axes put it.
+import { describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { niceStep, plotPng, tickLabel } from '../nodes/runtime/ebm/plot.ts';
+
+/** Dark pixels (any channel below 100) in the rectangle [x0, x1) × [y0, y1). */
+function dark(png: PNG, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const i = (y * png.width + x) * 4;
+      if (png.data[i] < 100 || png.data[i + 1] < 100 || png.data[i + 2] < 100) n++;
+    }
+  return n;
+}
+
+describe('plot ticks', () => {
+  it('picks 1-2-5 steps and prints as many decimals as the step needs, with a true minus sign', () => {
+    expect(niceStep(40, 7)).toBe(5);
+    expect(niceStep(0.27, 6)).toBeCloseTo(0.05, 12);
+    expect(tickLabel(-0.1, 0.05)).toBe('−0.10');
+    expect(tickLabel(15, 5)).toBe('15');
+    expect(tickLabel(3 * 0.1 - 0.3, 0.1)).toBe('0.0'); // rounding noise is zero, not −0.0
+    expect(tickLabel(-20, 5)).toBe('−20');
+  });
+});
+
+describe('plotPng', () => {
+  const series = [{ x: [-10, 10], y: [-1, 1], color: [0, 0, 255] as [number, number, number], mode: 'points' as const, radius: 3 }];
+
+  it('draws the x label centred under the ticks, and points where the axes put them', () => {
+    const short = PNG.sync.read(plotPng({ series, xRange: [-10, 10], yRange: [-1, 1], xLabel: 'x', yLabel: 'ΔW' }));
+    const labelled = PNG.sync.read(plotPng({ series, xRange: [-10, 10], yRange: [-1, 1], xLabel: 'ΔT (steps)', yLabel: 'ΔW' }));
+    expect([labelled.width, labelled.height]).toEqual([480, 320]);
+    // Same layout; the two pictures differ only in the label's band (the bottom 20 rows), around the centre.
+    let diff = 0;
+    let outside = 0;
+    for (let y = 0; y < 320; y++)
+      for (let x = 0; x < 480; x++) {
+        const i = (y * 480 + x) * 4;
+        if (short.data[i] !== labelled.data[i] || short.data[i + 2] !== labelled.data[i + 2]) {
+          diff++;
+          if (y < 300 || x < 180 || x > 320) outside++;
+        }
+      }
+    expect(diff).toBeGreaterThan(50);
+    expect(outside).toBe(0);
+    expect(dark(labelled, 180, 300, 320, 320)).toBeGreaterThan(20);
+    // The point (10, 1) is the top right corner of the plot area: pure blue there.
+    const blueNear = (png: PNG, cx: number, cy: number): boolean => {
+      for (let y = cy - 4; y <= cy + 4; y++)
+        for (let x = cx - 4; x <= cx + 4; x++) {
+          const i = (y * png.width + x) * 4;
+          if (png.data[i] < 60 && png.data[i + 1] < 60 && png.data[i + 2] > 200) return true;
+        }
+      return false;
+    };
+    expect(blueNear(labelled, 480 - 14, 30)).toBe(true);
+    expect(blueNear(labelled, 240, 150)).toBe(false);
+  });
+});
