@@ -17,10 +17,11 @@ beforeAll(async () => {
   tf = (await initBackend('cpu')).tf;
 });
 
-async function run(kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, options = {}) {
+async function run(kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, options = {}, images: { name: string; png: Buffer }[] = []) {
   const ctx = fakeCtx(tf, { options });
   const out = await ebmOps[kind](ctx, inputs, params);
   Object.assign(metrics, ctx.metrics);
+  images.push(...ctx.images);
   return out;
 }
 
@@ -189,8 +190,12 @@ describe('ebm.eqprop_train', () => {
     const net = tinyNet();
     const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
     const metrics: Record<string, unknown> = {};
-    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 5, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10 }, metrics, { epochs: 2 });
+    const images: { name: string; png: Buffer }[] = [];
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 5, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10 }, metrics, { epochs: 2 }, images);
     expect((metrics.train_error as number[]).length).toBe(2);
+    // and the learning curve is drawn, named after the node
+    expect(images.map((i) => i.name)).toEqual(['node_learning_curve']);
+    expect(images[0].png.subarray(1, 4).toString()).toBe('PNG');
     (out.network as EbmNetwork).dispose();
     net.dispose();
   });

@@ -156,6 +156,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     ctx.metric('train_cost', res.trainCost);
     if (valid) ctx.metric(validName, validError);
     if (valid && readout === 'input') ctx.metric(`${validName}_by_state`, validByState);
+    await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(res.trainError, valid ? [[validName, validError], ...(readout === 'input' ? [[`${validName}_by_state`, validByState] as const] : [])] : []), 480, 320);
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
@@ -163,6 +164,22 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     throw e;
   }
 };
+
+/** Error (%) per epoch: the training error at the free fixed points in black, then each validation series. */
+function learningCurvePng(trainError: number[], valid: (readonly [string, number[]])[]): Buffer {
+  const epochs = trainError.map((_, i) => i + 1);
+  const colors: Rgb[] = [BLUE, RED];
+  return plotPng({
+    series: [
+      { x: epochs, y: trainError.map((v) => 100 * v), color: [0, 0, 0], mode: 'both', label: 'training (free fixed points)' },
+      ...valid.map(([name, ys], i) => ({ x: epochs, y: ys.map((v) => 100 * v), color: colors[i % colors.length], mode: 'both' as const, label: name })),
+    ],
+    xRange: [0.5, trainError.length + 0.5],
+    xIntegers: true,
+    xLabel: 'epoch',
+    yLabel: 'error (%)',
+  });
+}
 
 const evaluateOp: OpImpl = async (ctx, inputs, params) => {
   const net = asNetwork(inputs.network, ctx, 'network');

@@ -32,6 +32,8 @@ export interface PlotOptions {
   lines?: { intercept: number; slope: number; color: Rgb; label?: string }[];
   xLabel?: string;
   yLabel?: string;
+  /** Ticks on whole numbers only (epochs). */
+  xIntegers?: boolean;
 }
 
 const FONT = 'DejaVu Sans';
@@ -94,7 +96,7 @@ export function plotPng(o: PlotOptions): Buffer {
       }
   const [x0, x1] = range(xs, o.xRange);
   const [y0, y1] = range(ys, o.yRange);
-  const xt = niceStep(x1 - x0, 7);
+  const xt = o.xIntegers ? Math.max(1, Math.round(niceStep(x1 - x0, 7))) : niceStep(x1 - x0, 7);
   const yt = niceStep(y1 - y0, 6);
   const ticks = (lo: number, hi: number, step: number): number[] => {
     const out: number[] = [];
@@ -202,12 +204,36 @@ export function plotPng(o: PlotOptions): Buffer {
     (e): e is { label: string; color: Rgb } => !!e.label,
   );
   g.font = `10pt '${FONT}'`;
-  legend.forEach((e, i) => {
-    const y = top + 14 + i * 16;
-    segment(left + 8, y - 4, left + 24, y - 4, css(e.color), 2.5);
-    g.fillStyle = '#000000';
-    g.fillText(e.label, left + 30, y);
-  });
+  if (legend.length) {
+    // In the corner of the plot area that covers the fewest data points (top right first on a tie).
+    const bw = 38 + Math.max(...legend.map((e) => g.measureText(e.label).width));
+    const bh = 8 + legend.length * 16;
+    const corners: [number, number][] = [
+      [right - bw, top],
+      [left, top],
+      [right - bw, bottom - bh],
+      [left, bottom - bh],
+    ];
+    const covered = ([cx, cy]: [number, number]): number => {
+      let n = 0;
+      for (const s of o.series)
+        for (let i = 0; i < s.x.length; i++) {
+          const X = px(s.x[i]);
+          const Y = py(s.y[i]);
+          if (X >= cx && X <= cx + bw && Y >= cy && Y <= cy + bh) n++;
+        }
+      return n;
+    };
+    const [cx, cy] = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
+    g.fillStyle = '#ffffff';
+    g.fillRect(cx + 1, cy + 1, bw - 2, bh - 2);
+    legend.forEach((e, i) => {
+      const y = cy + 16 + i * 16;
+      segment(cx + 8, y - 4, cx + 24, y - 4, css(e.color), 2.5);
+      g.fillStyle = '#000000';
+      g.fillText(e.label, cx + 30, y);
+    });
+  }
 
   const png = new PNG({ width: w, height: h });
   png.data.set(img.data);
