@@ -6,7 +6,7 @@ describe('traceCharts', () => {
   it('leaves out series drawn live, pairs <name>_dt with <name>_dw, and draws the rest against their index', () => {
     const charts = traceCharts(
       { train_error: [0.1, 0.05], curve_dw: [-0.5, 0, 0.5], logp_trace: [3, 2], curve_dt: [-1, 0, 1], odd_dt: [1, 2] },
-      new Set(['train_error']),
+      { 'train: train_error': {} },
     );
     expect(charts).toEqual([
       { title: 'curve', xLabel: 'ΔT (steps)', lines: [{ label: 'curve', x: [-1, 0, 1], y: [-0.5, 0, 0.5] }] },
@@ -17,7 +17,7 @@ describe('traceCharts', () => {
   });
 
   it('does not pair arrays of different lengths', () => {
-    const charts = traceCharts({ c_dt: [1, 2], c_dw: [1] }, new Set());
+    const charts = traceCharts({ c_dt: [1, 2], c_dw: [1] }, {});
     expect(charts.map((c) => c.title)).toEqual(['c_dt', 'c_dw']);
   });
 });

@@ -16,7 +16,7 @@ import {
   relax,
   zeroStates,
 } from './network.ts';
-import { plotPng, type Rgb } from './plot.ts';
+import { type PlotSeries, plotPng, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
 import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
 
@@ -154,9 +154,10 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     });
     ctx.metric('train_error', res.trainError);
     ctx.metric('train_cost', res.trainCost);
-    if (valid) ctx.metric(validName, validError);
-    if (valid && readout === 'input') ctx.metric(`${validName}_by_state`, validByState);
-    await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(res.trainError, valid ? [[validName, validError], ...(readout === 'input' ? [[`${validName}_by_state`, validByState] as const] : [])] : []), 480, 320);
+    const validCurves: [string, number[]][] = valid ? [[validName, validError]] : [];
+    if (valid && readout === 'input') validCurves.push([`${validName}_by_state`, validByState]);
+    for (const [name, ys] of validCurves) ctx.metric(name, ys);
+    await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(res.trainError, validCurves), 480, 320);
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
@@ -166,13 +167,13 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
 };
 
 /** Error (%) per epoch: the training error at the free fixed points in black, then each validation series. */
-function learningCurvePng(trainError: number[], valid: (readonly [string, number[]])[]): Buffer {
+function learningCurvePng(trainError: number[], valid: [string, number[]][]): Buffer {
   const epochs = trainError.map((_, i) => i + 1);
   const colors: Rgb[] = [BLUE, RED];
   return plotPng({
     series: [
       { x: epochs, y: trainError.map((v) => 100 * v), color: [0, 0, 0], mode: 'both', label: 'training (free fixed points)' },
-      ...valid.map(([name, ys], i) => ({ x: epochs, y: ys.map((v) => 100 * v), color: colors[i % colors.length], mode: 'both' as const, label: name })),
+      ...valid.map(([name, ys], i): PlotSeries => ({ x: epochs, y: ys.map((v) => 100 * v), color: colors[i % colors.length], mode: 'both', label: name })),
     ],
     xRange: [0.5, trainError.length + 0.5],
     xIntegers: true,

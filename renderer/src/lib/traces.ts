@@ -12,7 +12,9 @@ export interface TraceChart {
 
 const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
 
-export function traceCharts(traces: Record<string, number[]>, live: ReadonlySet<string>): TraceChart[] {
+/** `series` are the run's live series, keyed "phase: name"; a trace of the same name is not drawn again. */
+export function traceCharts(traces: Record<string, number[]>, series: Record<string, unknown>): TraceChart[] {
+  const live = new Set(Object.keys(series).map((k) => k.slice(k.indexOf(': ') + 2)));
   const used = new Set<string>();
   const charts: TraceChart[] = [];
   for (const [name, ys] of Object.entries(traces)) {
