@@ -8,8 +8,8 @@ export const eqpropRuleKind = defineKind({
   title: 'Equilibrium Propagation rule',
   category: 'energy',
   doc:
-    'The symmetric, integrated form of the STDP-compatible update: ΔW_ij = (α/β)[ρ(s_i^β)ρ(s_j^β) − ρ(s_i^0)ρ(s_j^0)] and Δb_i = (α/β)[ρ(s_i^β) − ρ(s_i^0)], from the free fixed point s^0 and the end s^β of the nudged phase, averaged over the minibatch. One learning rate per weight matrix (bottom to top); the bias of the upper layer of each matrix uses the same rate. "centered" runs two nudged phases from s^0, with +β and −β, and uses ΔW_ij = (α/2β)[ρ(s_i^{+β})ρ(s_j^{+β}) − ρ(s_i^{−β})ρ(s_j^{−β})] (Laborieux et al. 2021): the first-order bias of the one-sided estimate cancels, at the price of a second nudged phase.',
-  equation: 'Scellier & Bengio 2016, Eq. 10; Bengio et al. 2017, Sec. 3.2',
+    'The symmetric, integrated form of the STDP-compatible update: ΔW_ij = (α/β)[ρ(s_i^β)ρ(s_j^β) − ρ(s_i^0)ρ(s_j^0)] and Δb_i = (α/β)[ρ(s_i^β) − ρ(s_i^0)], from the free fixed point s^0 and the end s^β of the nudged phase, averaged over the minibatch. One learning rate per weight matrix (bottom to top); the bias of the upper layer of each matrix uses the same rate. "centered" runs two nudged phases from s^0, with +β and −β, and uses ΔW_ij = (α/2β)[ρ(s_i^+β)ρ(s_j^+β) − ρ(s_i^−β)ρ(s_j^−β)] (Laborieux et al. 2021): the first-order bias of the one-sided estimate cancels, at the price of a second nudged phase.',
+  equation: 'Scellier & Bengio 2016, Eq. 10; Bengio et al. 2017, Sec. 3.2; centered: Laborieux et al. 2021',
   inputs: {},
   outputs: { rule: port('rule', { doc: 'The learning rule, for a trainer.' }) },
   params: {
