@@ -14,7 +14,7 @@ const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw',
 
 /** `series` are the run's live series, keyed "phase: name"; a trace of the same name is not drawn again. */
 export function traceCharts(traces: Record<string, number[]>, series: Record<string, unknown>): TraceChart[] {
-  const live = new Set(Object.keys(series).map((k) => k.slice(k.indexOf(': ') + 2)));
+  const live = new Set(Object.keys(series).map((k) => (k.includes(': ') ? k.slice(k.indexOf(': ') + 2) : k)));
   const used = new Set<string>();
   const charts: TraceChart[] = [];
   for (const [name, ys] of Object.entries(traces)) {
