@@ -113,20 +113,27 @@ describe('ebm.langevin and ebm.nudge', () => {
 describe('learning rules (one minibatch by hand)', () => {
   const settings = (rule: RuleSpec) => ({ free, nudged, rule, readout: 'input' as const, random: () => 0.9, nextSeed: () => 1 });
   const lr = [0.1, 0.1];
+  /** One minibatch of the one example x = 1 (label 0), from zero states. */
+  const trainOnOne = (net: EbmNetwork, s: Parameters<typeof trainBatch>[5]) =>
+    trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], s);
+  /** The 1-1-1 network's two weights and two biases after training. */
+  const expectParams = (net: EbmNetwork, [w0, w1, b0, b1]: number[]) => {
+    const { W, b } = net.read();
+    expect(W[0][0]).toBeCloseTo(w0, 6);
+    expect(W[1][0]).toBeCloseTo(w1, 6);
+    expect(b[0][0]).toBeCloseTo(b0, 6);
+    expect(b[1][0]).toBeCloseTo(b1, 6);
+  };
 
   it('ebm.eqprop_rule: ΔW = (α/β)[ρ(s^β)ρ(s^β) − ρ(s^0)ρ(s^0)]', async () => {
     const rule = (await run('ebm.eqprop_rule', {}, { lrs: lr })).rule as RuleSpec;
     expect(rule).toMatchObject({ form: 'eqprop', lrs: lr });
     const net = tinyNet();
-    const r = trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(rule));
+    const r = trainOnOne(net, settings(rule));
     expect(r.free[0].dataSync()[0]).toBeCloseTo(0.5, 6);
     expect(r.free[1].dataSync()[0]).toBeCloseTo(0.25, 6);
-    const { W, b } = net.read();
     // α/β = 0.2: W0 += 0.2·1·(0.625 − 0.5) = 0.025; W1 += 0.2·(0.625·0.625 − 0.5·0.25) = 0.053125
-    expect(W[0][0]).toBeCloseTo(0.525, 6);
-    expect(W[1][0]).toBeCloseTo(0.553125, 6);
-    expect(b[0][0]).toBeCloseTo(0.025, 6);
-    expect(b[1][0]).toBeCloseTo(0.075, 6);
+    expectParams(net, [0.525, 0.553125, 0.025, 0.075]);
     net.dispose();
   });
 
@@ -137,17 +144,9 @@ describe('learning rules (one minibatch by hand)', () => {
     // y = clip(0.5·0.5 − 0.5·(1 − 0.25)) = clip(−0.125) = 0. α/2β = 0.1.
     for (const random of [() => 0.9, () => 0.1]) {
       const net = tinyNet();
-      trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], {
-        ...settings(rule),
-        nudged: { ...nudged, nudge: { ...nudged.nudge!, randomSign: true } },
-        random,
-      });
-      const { W, b } = net.read();
+      trainOnOne(net, { ...settings(rule), nudged: { ...nudged, nudge: { ...nudged.nudge!, randomSign: true } }, random });
       // W0: 0.1·1·(0.625 − 0.625) = 0; W1: 0.1·(0.625·0.625 − 0.625·0) = 0.0390625; b1: 0.1·(0.625 − 0) = 0.0625
-      expect(W[0][0]).toBeCloseTo(0.5, 6);
-      expect(W[1][0]).toBeCloseTo(0.5390625, 6);
-      expect(b[0][0]).toBeCloseTo(0, 6);
-      expect(b[1][0]).toBeCloseTo(0.0625, 6);
+      expectParams(net, [0.5, 0.5390625, 0, 0.0625]);
       net.dispose();
     }
   });
@@ -155,14 +154,14 @@ describe('learning rules (one minibatch by hand)', () => {
   it('ebm.stdp_rule: Σ_t ρ(pre)Δρ(post) + Δρ(pre)ρ(post) (= EqProp minus Δρ_iΔρ_j)', async () => {
     const rule = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'both' })).rule as RuleSpec;
     const net = tinyNet();
-    trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(rule));
+    trainOnOne(net, settings(rule));
     // W1: 0.2·(0.5·0.375 + 0.125·0.25) = 0.04375 (EqProp's 0.053125 minus 0.2·0.125·0.375)
     expect(net.read().W[1][0]).toBeCloseTo(0.5 + 0.04375, 6);
     expect(net.read().W[0][0]).toBeCloseTo(0.525, 6);
     net.dispose();
     const up = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'bottom_up' })).rule as RuleSpec;
     const net2 = tinyNet();
-    trainBatch(tf, net2, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], settings(up));
+    trainOnOne(net2, settings(up));
     // bottom-up only, doubled: 0.2·2·0.5·0.375 = 0.075
     expect(net2.read().W[1][0]).toBeCloseTo(0.575, 6);
     net2.dispose();
