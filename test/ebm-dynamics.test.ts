@@ -6,9 +6,9 @@ import { initBackend } from '../nodes/runtime/backend.ts';
 import type { Tf } from '../nodes/runtime/op.ts';
 import { type Activation, type DynamicsSpec, clampInput, disposeAll, energy, initNetwork, relax, step, zeroStates } from '../nodes/runtime/ebm/network.ts';
 import { earlyInferenceProbe } from '../nodes/runtime/ebm/probe.ts';
-import { train, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
+import { PersistentStates, train, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
-import { makeRng } from '../nodes/runtime/random.ts';
+import { makeRng, permutation } from '../nodes/runtime/random.ts';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -138,6 +138,32 @@ async function trainSmall(form: RuleSpec['form'], seed: number, epochs: number, 
   net.dispose();
   return { res, w };
 }
+
+describe('persistent states in a shuffled order', () => {
+  it('each example keeps its own state whatever order the minibatches visit it in', () => {
+    // 5 examples, a layer of 2 units and one of 1: example i's state is [i, 10 i] and [100 i].
+    const st = new PersistentStates([3, 2, 1], 5);
+    const write = Int32Array.from([3, 0, 4, 1, 2]);
+    const h = tf.tensor2d(Array.from(write, (i) => [i, 10 * i]));
+    const y = tf.tensor2d(Array.from(write, (i) => [100 * i]));
+    st.scatter([h, y], write);
+    const read = Int32Array.from([2, 4, 3]);
+    const [gh, gy] = st.gather(tf, read);
+    expect(Array.from(gh.dataSync())).toEqual([2, 20, 4, 40, 3, 30]);
+    expect(Array.from(gy.dataSync())).toEqual([200, 400, 300]);
+    disposeAll([h, y, gh, gy]);
+  });
+
+  it('a shuffled epoch visits every example once, in a new order each epoch', () => {
+    const u = makeRng(7);
+    const a = permutation(1000, u);
+    const b = permutation(1000, u);
+    expect(Array.from(a).sort((p, q) => p - q)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from(b).sort((p, q) => p - q)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    expect(a.filter((v, i) => v === i).length).toBeLessThan(10); // about one fixed point expected
+  });
+});
 
 describe('training', () => {
   it('learns a separable toy problem with both rules', async () => {
