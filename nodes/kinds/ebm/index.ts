@@ -1,6 +1,7 @@
 /** Energy-based networks, Langevin dynamics, STDP-compatible rules and STDP simulations (Bengio et al. 2017). */
 import type { AnyNodeKind } from '../../core/kind.ts';
 import { evaluateKind } from './evaluate.ts';
+import { loadNetworkKind, saveNetworkKind } from './io.ts';
 import { langevinKind } from './langevin.ts';
 import { networkKind } from './network.ts';
 import { nudgeKind } from './nudge.ts';
@@ -16,6 +17,8 @@ import { trainKind } from './train.ts';
 
 export const ebmKinds: AnyNodeKind[] = [
   networkKind,
+  loadNetworkKind,
+  saveNetworkKind,
   langevinKind,
   nudgeKind,
   eqpropRuleKind,

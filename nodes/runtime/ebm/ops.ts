@@ -1,5 +1,7 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
+import { join, resolve } from 'node:path';
 import type { JsonObject } from '../../core/json.ts';
+import { writeFileAtomic } from '../fs-atomic.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
 import { PersistentStates, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
@@ -18,6 +20,7 @@ import {
 } from './network.ts';
 import { type PlotSeries, plotPng, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
+import { networkJson, readNetwork } from './weights.ts';
 import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
 
 const P = <T>(params: JsonObject, k: string): T => params[k] as T;
@@ -55,6 +58,26 @@ const network: OpImpl = async (ctx, inputs, params) => {
     seed: ctx.nextSeed,
   });
   return { network: net };
+};
+
+const saveNetwork: OpImpl = async (ctx, inputs, params) => {
+  const net = asNetwork(inputs.network, ctx, 'network');
+  if (!ctx.options.outDir) {
+    ctx.log('no output folder: network not saved', 'warn');
+    return {};
+  }
+  const file = join(ctx.options.outDir, `${P<string>(params, 'name')}.network.json`);
+  await writeFileAtomic(file, networkJson(net));
+  ctx.log(`network written to ${file}`);
+  return {};
+};
+
+const loadNetwork: OpImpl = async (ctx, _inputs, params) => {
+  try {
+    return { network: await readNetwork(ctx.tf, resolve(P<string>(params, 'path'))) };
+  } catch (e) {
+    throw new UserError((e as Error).message, ctx.step.node);
+  }
 };
 
 const langevin: OpImpl = async (_ctx, _inputs, params) => {
@@ -381,6 +404,8 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
 
 export const ebmOps: OpTable = {
   'ebm.network': network,
+  'ebm.save': saveNetwork,
+  'ebm.load': loadNetwork,
   'ebm.langevin': langevin,
   'ebm.nudge': nudge,
   'ebm.eqprop_rule': rule('eqprop'),

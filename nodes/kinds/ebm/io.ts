@@ -1,0 +1,40 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+
+export const saveNetworkKind = defineKind({
+  kind: 'ebm.save',
+  version: 1,
+  title: 'Save network',
+  category: 'energy',
+  doc: 'Writes the network (layer sizes, activation, weights and biases) to NAME.network.json in the output folder, to be read back by Load network: evaluate, relax or probe a trained network without training it again.',
+  inputs: { network: port('network') },
+  outputs: {},
+  params: { name: str('network', { doc: 'File name without .network.json.' }) },
+  compile: (ctx, inputs, p) => {
+    one(inputs, 'network');
+    if (!/^[A-Za-z0-9_.-]+$/.test(p.name)) {
+      ctx.error(`the name "${p.name}" may use only letters, digits, _ . -`, 'name');
+      return null;
+    }
+    return { outputs: {} };
+  },
+});
+
+export const loadNetworkKind = defineKind({
+  kind: 'ebm.load',
+  version: 1,
+  title: 'Load network',
+  category: 'energy',
+  doc: 'Reads a network written by Save network (its layer sizes and activation come from the file).',
+  inputs: {},
+  outputs: { network: port('network', { doc: 'The saved network.' }) },
+  params: { path: str('', { doc: 'Path of a .network.json file (relative paths start from the current folder).' }) },
+  compile: (ctx, _inputs, p) => {
+    if (!p.path.trim()) {
+      ctx.error('give the path of a .network.json file', 'path');
+      return null;
+    }
+    return { outputs: { network: {} } };
+  },
+});
