@@ -265,6 +265,20 @@ describe('ebm.early_inference_probe', () => {
     expect(metrics.cos).toEqual(out.cosine);
     net.dispose();
   });
+
+  it('says so when no error reaches the hidden layer (the output saturated at its target)', async () => {
+    // W0 = 2, W1 = 3, x = 1: h = clip(2 + 3y) = 1 and y = clip(3h) = 1, the target; ρ'(y) = 0 and the nudge β(1 − y) = 0.
+    const net = makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', [tf.tensor2d([[2]]), tf.tensor2d([[3]])], [tf.tensor1d([0]), tf.tensor1d([0])]);
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const nd: DynamicsSpec = { ...dyn, steps: 2, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
+    const ctx = fakeCtx(tf, { node: 'probe' });
+    const out = await ebmOps['ebm.early_inference_probe'](ctx, { network: net, data: oneExample, free: dyn, nudged: nd }, { examples: 1, settle_steps: 200, tolerance: 1e-7, metric: 'cos' });
+    expect(out.cosine).toEqual([0]);
+    const warns = ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warns).toHaveLength(1);
+    expect(warns[0]).toMatch(/^no error reaches hidden layer 1 \(counted from the input\): .*\(the nudged change has norm 0\.00e\+0\)/);
+    net.dispose();
+  });
 });
 
 describe('compile checks a user can trip over', () => {

@@ -274,6 +274,7 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
   const free = asDynamics(inputs.free, ctx, 'free');
   const nudged = asDynamics(inputs.nudged, ctx, 'nudged');
   const n = Math.min(P<number>(params, 'examples'), data.n);
+  const L = net.sizes.length - 1;
   const x = tf.tensor2d(data.images.subarray(0, n * data.inputSize), [n, data.inputSize]);
   try {
     const r = await earlyInferenceProbe(tf, net, x, data.labels.subarray(0, n), {
@@ -288,6 +289,13 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
       ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
     if (nudged.steps < net.sizes.length - 1)
       ctx.log(`with ${nudged.steps} nudged steps the nudge has not reached the lowest ${net.sizes.length - 1 - nudged.steps} hidden layer(s) yet (their cosine is 0)`, 'warn');
+    r.gradNorm.forEach((g, i) => {
+      if (g === 0)
+        ctx.log(
+          `no error reaches hidden layer ${L - 1 - i} (counted from the input): every probed output unit sits at its target or is saturated (ρ' = 0 at the fixed point), so backprop's gradient there is zero (the nudged change has norm ${r.deltaNorm[i].toExponential(2)}) and the cosine is reported as 0. A trained network does this on examples whose outputs it has saturated; probe other examples or a network earlier in training`,
+          'warn',
+        );
+    });
     const name = P<string>(params, 'metric');
     ctx.metric(name, r.cosine);
     ctx.log(`${name} (top hidden layer first): ${r.cosine.map((c) => c.toFixed(4)).join(', ')}; fixed point after ${r.settleSteps} steps`);

@@ -43,6 +43,8 @@ export interface ProbeResult {
   residual: number;
   /** Norm of Δs per hidden layer (same order), for inspection. */
   deltaNorm: number[];
+  /** Norm of the backprop gradient per hidden layer (same order); 0 when no error reaches the layer. */
+  gradNorm: number[];
 }
 
 /** Relaxes (σ = 0) until no state moves by more than `tol` in a step, or `maxSteps`. */
@@ -114,25 +116,27 @@ export async function earlyInferenceProbe(
 
   const cosine: number[] = [];
   const deltaNorm: number[] = [];
+  const gradNorm: number[] = [];
   for (let l = L - 2; l >= 0; l--) {
-    const [c, n] = tf.tidy(() => {
+    const [c, n, g] = tf.tidy(() => {
       const delta = k > 0 ? tf.sub(sb[l], s0[l]) : tf.zerosLike(sStar[l]);
       const grad = backpropGradient(tf, net, clamp, sStar, target, nudge.cost, l);
       const minusGrad = tf.neg(grad);
       const dot = tf.sum(tf.mul(delta, minusGrad)).dataSync()[0];
       const na = tf.norm(delta).dataSync()[0];
       const nb = tf.norm(minusGrad).dataSync()[0];
-      return [na > 0 && nb > 0 ? dot / (na * nb) : 0, na];
+      return [na > 0 && nb > 0 ? dot / (na * nb) : 0, na, nb];
     });
     cosine.push(c);
     deltaNorm.push(n);
+    gradNorm.push(g);
   }
   if (sb !== sStar) disposeAll(sb);
   if (s0 !== sStar) disposeAll(s0);
   disposeAll(sStar);
   target.dispose();
   clamp.dispose();
-  return { cosine, settleSteps: fixed.steps, residual: fixed.residual, deltaNorm };
+  return { cosine, settleSteps: fixed.steps, residual: fixed.residual, deltaNorm, gradNorm };
 }
 
 /** ∂C/∂s_l at the fixed point through the layered feedforward map above layer l (index l of the free layers), by tfjs autodiff. */
