@@ -1,7 +1,7 @@
 // The four example graphs compile, and the quick ones run end to end through the engine with the
 // summary.json metrics the issue names.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { compileGraph, parseGraphText, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
@@ -34,6 +34,18 @@ describe('examples', () => {
       const c = compileGraph(load(name), createRegistry());
       expect(c.diagnostics, name).toEqual([]);
       expect(c.ok).toBe(true);
+    }
+  });
+
+  it('the graphs of docs/experiments compile too (documented runs keep working as kinds change)', () => {
+    const dir = new URL('../docs/experiments/', import.meta.url);
+    const graphs = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(graphs.length).toBeGreaterThanOrEqual(10);
+    for (const f of graphs) {
+      const r = parseGraphText(readFileSync(new URL(f, dir), 'utf8'));
+      if (!r.ok) throw new Error(`${f}: ${JSON.stringify(r.diagnostics)}`);
+      const c = compileGraph(r.doc, createRegistry());
+      expect(c.diagnostics, f).toEqual([]);
     }
   });
 
