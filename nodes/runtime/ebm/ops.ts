@@ -287,8 +287,7 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
     });
     if (r.residual > P<number>(params, 'tolerance'))
       ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
-    if (nudged.steps < net.sizes.length - 1)
-      ctx.log(`with ${nudged.steps} nudged steps the nudge has not reached the lowest ${net.sizes.length - 1 - nudged.steps} hidden layer(s) yet (their cosine is 0)`, 'warn');
+    if (nudged.steps < L) ctx.log(`with ${nudged.steps} nudged steps the nudge has not reached the lowest ${L - nudged.steps} hidden layer(s) yet (their cosine is 0)`, 'warn');
     r.gradNorm.forEach((g, i) => {
       if (g === 0)
         ctx.log(
