@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import WebSocket from 'ws';
 import { startLabServer, type LabServer } from '../nodes/server/ws-server.ts';
 import { DEFAULT_EXAMPLES_DIR } from '../nodes/server/files.ts';
@@ -117,13 +118,23 @@ describe('browser-mode server', () => {
     expect(r.ok).toBe(true);
     const runId = r.value.runId;
     expect(posted.at(-1)).toMatchObject({ type: 'run', runId, options: { trainLimit: 5 } });
+    // The run gets a folder of its own in the workspace: <workspace>/runs/<date>_<time>-<graph name>.
+    const outDir = (posted.at(-1) as Extract<ToEngine, { type: 'run' }>).options.outDir!;
+    expect(outDir.startsWith(join(dir, 'ws', 'runs') + sep)).toBe(true);
+    expect(basename(outDir)).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-t$/);
     toHost!({ type: 'event', runId, event: { type: 'log', time: 1, level: 'info', message: 'hello' } });
+    toHost!({ type: 'event', runId, event: { type: 'start', time: 2, backend: 'cpu', backendNote: '', graph: 't', steps: 1, seed: 1 } });
     await new Promise((res) => setTimeout(res, 50));
-    expect(c.frames.find((f) => f.t === 'event' && f.name === 'onRunEvent')?.payload).toMatchObject({ runId, event: { message: 'hello' } });
+    const relayed = c.frames.filter((f) => f.t === 'event' && f.name === 'onRunEvent').map((f) => f.payload.event);
+    expect(relayed[0]).toMatchObject({ message: 'hello' });
+    expect(relayed.at(-1)).toMatchObject({ type: 'log', message: `this run's files (pictures, saved weights, summary.json): ${outDir}` });
     expect(await c.call('stopRun', { runId })).toEqual({ t: 'result', id: 2, ok: true, value: { stopped: true } });
     expect(posted.at(-1)).toEqual({ type: 'stop', runId });
     for (let i = 0; i < 150 && !c.frames.some((f) => f.name === 'onRunFinished'); i++) await new Promise((res) => setTimeout(res, 10));
     expect(c.frames.find((f) => f.name === 'onRunFinished')?.payload.summary.status).toBe('stopped');
+    // summary.json lands in the run's folder (written just after the summary is sent)
+    for (let i = 0; i < 100 && !existsSync(join(outDir, 'summary.json')); i++) await new Promise((res) => setTimeout(res, 10));
+    expect(JSON.parse(await readFile(join(outDir, 'summary.json'), 'utf8'))).toMatchObject({ graph: 't', status: 'stopped', backend: 'cpu' });
     ws.close();
   });
 });

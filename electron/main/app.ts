@@ -41,11 +41,17 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
   /** "Save…" was chosen in the close prompt: the window closes once the renderer reports the save. */
   let closePending = false;
 
-  const host = new RunHost(spawn ?? utilityEngineSpawner({ fork: (...a) => utilityProcess.fork(...a), entry: join(paths.bundleDir, 'engine.cjs') }), {
-    event: (runId, event) => sendEvent(win?.webContents ?? null, 'onRunEvent', { runId, event }),
-    finished: (runId, summary) => sendEvent(win?.webContents ?? null, 'onRunFinished', { runId, summary }),
-  });
   const userData = app.getPath('userData');
+  // Each run's pictures, saved weights and summary.json go to a folder of its own under <userData>/runs.
+  const host = new RunHost(
+    spawn ?? utilityEngineSpawner({ fork: (...a) => utilityProcess.fork(...a), entry: join(paths.bundleDir, 'engine.cjs') }),
+    {
+      event: (runId, event) => sendEvent(win?.webContents ?? null, 'onRunEvent', { runId, event }),
+      finished: (runId, summary) => sendEvent(win?.webContents ?? null, 'onRunFinished', { runId, summary }),
+    },
+    1000,
+    join(userData, 'runs'),
+  );
   const send = (command: MenuCommand, arg?: string): void => sendEvent(win?.webContents ?? null, 'onMenuCommand', arg === undefined ? { command } : { command, arg });
   const rebuildMenu = async (): Promise<void> => {
     const examples = await listExamples(paths.examplesDir);

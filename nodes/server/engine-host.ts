@@ -2,9 +2,15 @@
  * Hosts runs for the app: compiles the document, hands the plan to an engine worker (one per run,
  * so a run's memory goes away with it) and relays its events. Stop asks the worker to stop between
  * batches; if it has not ended within `hardStopMs` the worker is terminated and the run is reported
- * as stopped anyway, so Stop always takes effect within about a second.
+ * as stopped anyway, so Stop always takes effect within about a second. With `runsDir`, each run
+ * gets its own folder there (as the CLI's --out): pictures, the files Save nodes write, and
+ * summary.json at the end.
  */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
@@ -22,6 +28,7 @@ interface ActiveRun {
   graph: string;
   backend: string;
   startedAt: number;
+  outDir?: string;
   ended: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
 }
@@ -34,7 +41,18 @@ export class RunHost {
     private readonly spawn: SpawnEngine,
     private readonly sink: RunHostEvents,
     private readonly hardStopMs = 1000,
+    private readonly runsDir?: string,
   ) {}
+
+  /** A new folder name for a run of `graph` started at `t`: 2026-11-23_21-40-05-eqprop-mnist (-2, -3… if taken). */
+  private runFolder(graph: string, t: number): string | undefined {
+    if (!this.runsDir) return undefined;
+    const stamp = new Date(t).toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+    const base = join(this.runsDir, `${stamp}-${graph.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'graph'}`);
+    let dir = base;
+    for (let k = 2; existsSync(dir); k++) dir = `${base}-${k}`;
+    return dir;
+  }
 
   get running(): string | null {
     return this.active && !this.active.ended ? this.active.runId : null;
@@ -49,13 +67,15 @@ export class RunHost {
     }
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
     const channel = this.spawn();
-    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt: Date.now(), ended: false };
+    const startedAt = Date.now();
+    const outDir = this.runFolder(req.doc.name, startedAt);
+    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt, ...(outDir ? { outDir } : {}), ended: false };
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
     channel.onExit((code) => {
       if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})`);
     });
-    channel.post({ type: 'run', runId, plan: compiled.plan, options: req.options, backend: req.backend });
+    channel.post({ type: 'run', runId, plan: compiled.plan, options: outDir ? { ...req.options, outDir } : req.options, backend: req.backend });
     return { runId };
   }
 
@@ -80,6 +100,8 @@ export class RunHost {
       if (msg.event.type === 'start') run.backend = msg.event.backend;
       if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
       this.sink.event(run.runId, msg.event);
+      if (msg.event.type === 'start' && run.outDir)
+        this.sink.event(run.runId, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (pictures, saved weights, summary.json): ${run.outDir}` });
     } else if (msg.type === 'done') {
       this.finish(run, msg.summary.status, msg.summary.error, msg.summary);
     } else {
@@ -105,8 +127,18 @@ export class RunHost {
     };
     this.sink.event(run.runId, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
     this.sink.finished(run.runId, s);
+    if (run.outDir) void writeSummary(run.outDir, s);
     run.channel.kill();
     if (this.active === run) this.active = null;
+  }
+}
+
+async function writeSummary(dir: string, s: RunSummary): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
+  } catch (e) {
+    console.error(`could not write ${join(dir, 'summary.json')}: ${(e as Error).message}`);
   }
 }
 

@@ -19,10 +19,16 @@ export interface ServerServiceOptions {
 }
 
 export function createServerService(o: ServerServiceOptions): { service: LabServiceImpl; host: RunHost } {
-  const host = new RunHost(o.spawn ?? spawnThreadEngine, {
-    event: (runId, event) => o.emit('onRunEvent', { runId, event }),
-    finished: (runId, summary) => o.emit('onRunFinished', { runId, summary }),
-  });
+  // Each run's pictures, saved weights and summary.json go to a folder of its own under <workspace>/runs.
+  const host = new RunHost(
+    o.spawn ?? spawnThreadEngine,
+    {
+      event: (runId, event) => o.emit('onRunEvent', { runId, event }),
+      finished: (runId, summary) => o.emit('onRunFinished', { runId, summary }),
+    },
+    1000,
+    join(o.workspace, 'runs'),
+  );
   const autosave = new Autosave(join(o.workspace, '.autosave.plasticity.json'));
   const recent: string[] = [];
   const touch = (p: string): void => {
