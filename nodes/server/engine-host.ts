@@ -44,10 +44,12 @@ export class RunHost {
     private readonly runsDir?: string,
   ) {}
 
-  /** A new folder name for a run of `graph` started at `t`: 2026-11-23_21-40-05-eqprop-mnist (-2, -3… if taken). */
+  /** A new folder for a run of `graph` started at `t` (local time): 2026-11-23_21-40-05-eqprop-mnist (-2, -3… if taken). */
   private runFolder(graph: string, t: number): string | undefined {
     if (!this.runsDir) return undefined;
-    const stamp = new Date(t).toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
+    const d = new Date(t);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const stamp = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}_${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
     const base = join(this.runsDir, `${stamp}-${graph.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'graph'}`);
     let dir = base;
     for (let k = 2; existsSync(dir); k++) dir = `${base}-${k}`;
