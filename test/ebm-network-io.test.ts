@@ -61,6 +61,11 @@ describe('ebm.save and ebm.load', () => {
     expect(back.sizes).toEqual([1, 1, 1]);
     expect(back.activation).toBe('hard_sigmoid');
     expect(back.read()).toEqual(net.read());
+    // In the app, a relative path starts from the workspace (RunOptions.baseDir).
+    const ctx = fakeCtx(tf, { node: 'load', options: { baseDir: dir } });
+    const rel = (await ebmOps['ebm.load'](ctx, {}, { path: 'small.network.json' })).network as EbmNetwork;
+    expect(rel.read()).toEqual(net.read());
+    rel.dispose();
     // x = 1, h = 0.5, y = 0.75: ½(0.25 + 0.5625) − 1·0.5·0.5 − 0.5·(−2)·0.75 − (0.25·0.5 + 1·0.75)
     //   = 0.40625 − 0.25 + 0.75 − 0.875 = 0.03125
     const x = tf.tensor2d([[1]]);

@@ -121,6 +121,7 @@ describe('browser-mode server', () => {
     // The run gets a folder of its own in the workspace: <workspace>/runs/<date>_<time>-<graph name>.
     const outDir = (posted.at(-1) as Extract<ToEngine, { type: 'run' }>).options.outDir!;
     expect(outDir.startsWith(join(dir, 'ws', 'runs') + sep)).toBe(true);
+    expect((posted.at(-1) as Extract<ToEngine, { type: 'run' }>).options.baseDir).toBe(join(dir, 'ws')); // relative Load paths start from the workspace
     expect(basename(outDir)).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-t$/);
     toHost!({ type: 'event', runId, event: { type: 'log', time: 1, level: 'info', message: 'hello' } });
     toHost!({ type: 'event', runId, event: { type: 'start', time: 2, backend: 'cpu', backendNote: '', graph: 't', steps: 1, seed: 1 } });

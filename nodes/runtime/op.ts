@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Caps the number of generated samples (Parzen kernel centres). */
   sampleLimit?: number;
   outDir?: string;
+  /** Where relative paths in node parameters (Load weights, Load network) start: the app's workspace; absent = the current folder. */
+  baseDir?: string;
   /** The CLI's `--set node.param=value` changes, already applied to the plan; kept so summary.json says how the graph was run. */
   set?: string[];
 }

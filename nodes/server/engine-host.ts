@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
@@ -77,7 +77,9 @@ export class RunHost {
     channel.onExit((code) => {
       if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})`);
     });
-    channel.post({ type: 'run', runId, plan: compiled.plan, options: outDir ? { ...req.options, outDir } : req.options, backend: req.backend });
+    // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
+    const options: RunOptions = outDir && this.runsDir ? { ...req.options, outDir, baseDir: dirname(this.runsDir) } : req.options;
+    channel.post({ type: 'run', runId, plan: compiled.plan, options, backend: req.backend });
     return { runId };
   }
 

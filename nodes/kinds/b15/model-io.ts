@@ -31,7 +31,7 @@ export const loadModelKind = defineKind({
   doc: 'Reads a model (architecture and weights) written by Save weights.',
   inputs: {},
   outputs: { model: port('model') },
-  params: { path: str('', { doc: 'Path of a .weights.json file (relative paths start from the current folder).' }) },
+  params: { path: str('', { doc: 'Path of a .weights.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/model.weights.json) and from the current folder in the CLI.' }) },
   compile: (ctx, _i, p) => {
     if (!p.path) {
       ctx.error('give the path of a .weights.json file', 'path');

@@ -29,7 +29,7 @@ export const loadNetworkKind = defineKind({
   doc: 'Reads a network written by Save network (its layer sizes and activation come from the file).',
   inputs: {},
   outputs: { network: port('network', { doc: 'The saved network.' }) },
-  params: { path: str('', { doc: 'Path of a .network.json file (relative paths start from the current folder).' }) },
+  params: { path: str('', { doc: 'Path of a .network.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/eqprop.network.json) and from the current folder in the CLI.' }) },
   compile: (ctx, _inputs, p) => {
     if (!p.path.trim()) {
       ctx.error('give the path of a .network.json file', 'path');

@@ -411,7 +411,7 @@ async function saveModelOp(ctx: RunContext, i: Record<string, unknown>, p: JsonO
 
 async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) {
   try {
-    return { model: await readWeights(ctx.tf, resolve(p.path as string), ctx.nextSeed()) };
+    return { model: await readWeights(ctx.tf, resolve(ctx.options.baseDir ?? '.', p.path as string), ctx.nextSeed()) };
   } catch (e) {
     throw new UserError((e as Error).message, ctx.step.node);
   }

@@ -74,7 +74,7 @@ const saveNetwork: OpImpl = async (ctx, inputs, params) => {
 
 const loadNetwork: OpImpl = async (ctx, _inputs, params) => {
   try {
-    return { network: await readNetwork(ctx.tf, resolve(P<string>(params, 'path'))) };
+    return { network: await readNetwork(ctx.tf, resolve(ctx.options.baseDir ?? '.', P<string>(params, 'path'))) };
   } catch (e) {
     throw new UserError((e as Error).message, ctx.step.node);
   }
