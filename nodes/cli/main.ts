@@ -16,7 +16,7 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
-import { writeFileAtomic } from '../runtime/fs-atomic.ts';
+import { writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
@@ -257,8 +257,8 @@ async function runWithProgress(
   const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
   process.removeListener('SIGINT', onSigint);
   await new Promise<void>((r) => jsonl.end(r));
-  await writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  io.err(`wrote ${join(outDir, 'summary.json')} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+  const summaryPath = await writeSummaryJson(outDir, summary);
+  io.err(`wrote ${summaryPath} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
   if (summary.status === 'error') {
     io.err(`error: ${summary.error}\n`);
     return 1;

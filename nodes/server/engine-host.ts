@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { writeFileAtomic } from '../runtime/fs-atomic.ts';
+import { writeSummaryJson } from '../runtime/saved-files.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
@@ -140,7 +140,7 @@ export class RunHost {
 async function writeSummary(dir: string, s: RunSummary): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
-    await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
+    await writeSummaryJson(dir, s);
   } catch (e) {
     console.error(`could not write ${join(dir, 'summary.json')}: ${(e as Error).message}`);
   }

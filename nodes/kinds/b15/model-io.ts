@@ -1,9 +1,16 @@
-import { defineKind } from '../../core/kind.ts';
+import { type CompileCtx, defineKind } from '../../core/kind.ts';
 import { str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
 export const SaveModel = 'model.save';
 export const LoadModel = 'model.load';
+
+/** A Save node's file name: letters, digits, _ . - only (no folders). Reports on `name` and returns false if not. */
+export function checkSaveName(ctx: CompileCtx, name: string): boolean {
+  if (/^[A-Za-z0-9_.-]+$/.test(name)) return true;
+  ctx.error(`the name "${name}" may use only letters, digits, _ . -`, 'name');
+  return false;
+}
 
 export const saveModelKind = defineKind({
   kind: SaveModel,
@@ -14,13 +21,7 @@ export const saveModelKind = defineKind({
   inputs: { model: port('model') },
   outputs: {},
   params: { name: str('model', { doc: 'File name without .weights.json.' }) },
-  compile: (ctx, _i, p) => {
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.name)) {
-      ctx.error(`the name "${p.name}" may use only letters, digits, _ . -`, 'name');
-      return null;
-    }
-    return { outputs: {} };
-  },
+  compile: (ctx, _i, p) => (checkSaveName(ctx, p.name) ? { outputs: {} } : null),
 });
 
 export const loadModelKind = defineKind({

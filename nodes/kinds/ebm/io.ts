@@ -1,6 +1,7 @@
 import { defineKind, one } from '../../core/kind.ts';
 import { str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
+import { checkSaveName } from '../b15/model-io.ts';
 
 export const saveNetworkKind = defineKind({
   kind: 'ebm.save',
@@ -13,11 +14,7 @@ export const saveNetworkKind = defineKind({
   params: { name: str('network', { doc: 'File name without .network.json.' }) },
   compile: (ctx, inputs, p) => {
     one(inputs, 'network');
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.name)) {
-      ctx.error(`the name "${p.name}" may use only letters, digits, _ . -`, 'name');
-      return null;
-    }
-    return { outputs: {} };
+    return checkSaveName(ctx, p.name) ? { outputs: {} } : null;
   },
 });
 

@@ -6,8 +6,7 @@
  * architecture, resolved by the compiler into the model step's params).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../fs-atomic.ts';
+import { resolve } from 'node:path';
 import type { JsonObject } from '../../core/json.ts';
 import { MnistData } from '../../kinds/b15/data-mnist.ts';
 import { Hierarchy } from '../../kinds/b15/model.ts';
@@ -35,6 +34,7 @@ import { StopRequested, UserError } from '../op.ts';
 import { imageGridPng } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
+import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { MIXTURE_ITERATIONS, MIXTURE_RIDGE, type TopPrior, fitMixture } from './mixture.ts';
 import { corrupt, randomMask } from './corruption.ts';
 import { type InferenceSpec, infer, logJointSum } from './inference.ts';
@@ -399,22 +399,12 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
 };
 
 async function saveModelOp(ctx: RunContext, i: Record<string, unknown>, p: JsonObject) {
-  if (!ctx.options.outDir) {
-    ctx.log('no output folder: weights not saved', 'warn');
-    return {};
-  }
-  const file = join(ctx.options.outDir, `${p.name as string}.weights.json`);
-  await writeFileAtomic(file, await weightsJson(i.model as HierarchicalModel));
-  ctx.log(`weights written to ${file}`);
+  await saveToOutDir(ctx, `${p.name as string}.weights.json`, 'weights', () => weightsJson(i.model as HierarchicalModel));
   return {};
 }
 
 async function loadModelOp(ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) {
-  try {
-    return { model: await readWeights(ctx.tf, resolve(ctx.options.baseDir ?? '.', p.path as string), ctx.nextSeed()) };
-  } catch (e) {
-    throw new UserError((e as Error).message, ctx.step.node);
-  }
+  return { model: await loadFromPath(ctx, p.path as string, (full) => readWeights(ctx.tf, full, ctx.nextSeed())) };
 }
 
 export const bengio2015Ops: OpTable = {

@@ -1,7 +1,6 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
-import { join, resolve } from 'node:path';
 import type { JsonObject } from '../../core/json.ts';
-import { writeFileAtomic } from '../fs-atomic.ts';
+import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
 import { PersistentStates, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
@@ -62,23 +61,13 @@ const network: OpImpl = async (ctx, inputs, params) => {
 
 const saveNetwork: OpImpl = async (ctx, inputs, params) => {
   const net = asNetwork(inputs.network, ctx, 'network');
-  if (!ctx.options.outDir) {
-    ctx.log('no output folder: network not saved', 'warn');
-    return {};
-  }
-  const file = join(ctx.options.outDir, `${P<string>(params, 'name')}.network.json`);
-  await writeFileAtomic(file, networkJson(net));
-  ctx.log(`network written to ${file}`);
+  await saveToOutDir(ctx, `${P<string>(params, 'name')}.network.json`, 'network', () => networkJson(net));
   return {};
 };
 
-const loadNetwork: OpImpl = async (ctx, _inputs, params) => {
-  try {
-    return { network: await readNetwork(ctx.tf, resolve(ctx.options.baseDir ?? '.', P<string>(params, 'path'))) };
-  } catch (e) {
-    throw new UserError((e as Error).message, ctx.step.node);
-  }
-};
+const loadNetwork: OpImpl = async (ctx, _inputs, params) => ({
+  network: await loadFromPath(ctx, P<string>(params, 'path'), (full) => readNetwork(ctx.tf, full)),
+});
 
 const langevin: OpImpl = async (_ctx, _inputs, params) => {
   const d: DynamicsSpec = {

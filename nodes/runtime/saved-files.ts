@@ -1,0 +1,32 @@
+/** What Save and Load nodes share: writing a file into the run's output folder, and reading one a user named. */
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from './fs-atomic.ts';
+import type { RunSummary } from './events.ts';
+import { type RunContext, UserError } from './op.ts';
+
+/** Writes `text()` atomically to `file` in the output folder; without one, warns that the `what` was not saved. */
+export async function saveToOutDir(ctx: RunContext, file: string, what: string, text: () => string | Promise<string>): Promise<void> {
+  if (!ctx.options.outDir) {
+    ctx.log(`no output folder: ${what} not saved`, 'warn');
+    return;
+  }
+  const path = join(ctx.options.outDir, file);
+  await writeFileAtomic(path, await text());
+  ctx.log(`${what} written to ${path}`);
+}
+
+/** Writes a run's summary.json (pretty-printed, as the CLI and the app leave it) into `dir`, atomically; returns its path. */
+export async function writeSummaryJson(dir: string, summary: RunSummary): Promise<string> {
+  const path = join(dir, 'summary.json');
+  await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+  return path;
+}
+
+/** Reads with `read` from `path` (relative to the app's workspace, or the current folder); a failure is the node's user error. */
+export async function loadFromPath<T>(ctx: RunContext, path: string, read: (full: string) => Promise<T>): Promise<T> {
+  try {
+    return await read(resolve(ctx.options.baseDir ?? '.', path));
+  } catch (e) {
+    throw new UserError((e as Error).message, ctx.step.node);
+  }
+}
