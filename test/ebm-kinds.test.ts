@@ -10,7 +10,7 @@ import { compileGraph, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
-import { trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
+import { lrFactor, trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -30,6 +30,15 @@ function tinyNet(): EbmNetwork {
   const W = [tf.tensor2d([[0.5]]), tf.tensor2d([[0.5]])];
   const b = [tf.tensor1d([0]), tf.tensor1d([0])];
   return makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', W, b);
+}
+
+/** The 1-1-1 network's two weights and two biases after training. */
+function expectParams(net: EbmNetwork, [w0, w1, b0, b1]: number[]): void {
+  const { W, b } = net.read();
+  expect(W[0][0]).toBeCloseTo(w0, 6);
+  expect(W[1][0]).toBeCloseTo(w1, 6);
+  expect(b[0][0]).toBeCloseTo(b0, 6);
+  expect(b[1][0]).toBeCloseTo(b1, 6);
 }
 
 const oneExample: EbmDataset = { type: 'dataset', images: new Float32Array([1]), labels: new Uint8Array([0]), n: 1, inputSize: 1, classes: 1, description: 'x = 1' };
@@ -116,14 +125,6 @@ describe('learning rules (one minibatch by hand)', () => {
   /** One minibatch of the one example x = 1 (label 0), from zero states. */
   const trainOnOne = (net: EbmNetwork, s: Parameters<typeof trainBatch>[5]) =>
     trainBatch(tf, net, tf.tensor2d([[1]]), new Uint8Array([0]), [tf.zeros([1, 1]) as TF.Tensor2D, tf.zeros([1, 1]) as TF.Tensor2D], s);
-  /** The 1-1-1 network's two weights and two biases after training. */
-  const expectParams = (net: EbmNetwork, [w0, w1, b0, b1]: number[]) => {
-    const { W, b } = net.read();
-    expect(W[0][0]).toBeCloseTo(w0, 6);
-    expect(W[1][0]).toBeCloseTo(w1, 6);
-    expect(b[0][0]).toBeCloseTo(b0, 6);
-    expect(b[1][0]).toBeCloseTo(b1, 6);
-  };
 
   it('ebm.eqprop_rule: ΔW = (α/β)[ρ(s^β)ρ(s^β) − ρ(s^0)ρ(s^0)]', async () => {
     const rule = (await run('ebm.eqprop_rule', {}, { lrs: lr })).rule as RuleSpec;
@@ -183,6 +184,29 @@ describe('ebm.eqprop_train', () => {
     expect((metrics.train_cost as number[])[0]).toBeCloseTo(0.28125, 6);
     trained.dispose();
     net.dispose();
+  });
+
+  it('lr_schedule cosine: the second of two minibatches learns at half the rate, by hand', async () => {
+    // Two copies of x = 1, minibatches of 1, from zero (persistent off). The first minibatch is the one above
+    // (W0 0.525, W1 0.553125, b 0.025 / 0.075). The second, free phase: h = 0.55, y = 0.075; then
+    // h = 0.55 + 0.553125·0.075 = 0.591484375, y = 0.553125·0.55 + 0.075 = 0.37921875. Nudged step:
+    // h = 0.55 + 0.553125·0.37921875 = 0.75975537109375, y = 0.553125·0.591484375 + 0.075 + 0.5(1 − 0.37921875) = 0.712555419921875.
+    // Cosine over T = 2 minibatches: ½(1 + cos(π/2)) = 0.5, so α/β = 0.1 (constant: 0.2).
+    const two: EbmDataset = { ...oneExample, images: new Float32Array([1, 1]), labels: new Uint8Array([0, 0]), n: 2 };
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const expected = {
+      cosine: [0.541827099609375, 0.5848315842155576, 0.041827099609375, 0.1083336669921875],
+      constant: [0.55865419921875, 0.6165381684311151, 0.05865419921875, 0.141667333984375],
+    };
+    for (const lr_schedule of ['cosine', 'constant'] as const) {
+      const net = tinyNet();
+      const out = await run('ebm.eqprop_train', { network: net, data: two, free, nudged, rule }, { epochs: 1, batch_size: 1, persistent: false, shuffle: false, valid_steps: 10, lr_schedule });
+      expectParams(out.network as EbmNetwork, expected[lr_schedule]);
+      (out.network as EbmNetwork).dispose();
+      net.dispose();
+    }
+    expect([0, 1, 2, 3].map((t) => lrFactor('cosine', t, 4))).toEqual([1, 0.5 * (1 + Math.SQRT1_2), 0.5, 0.5 * (1 - Math.SQRT1_2)].map((v) => expect.closeTo(v, 12)));
+    expect(lrFactor('constant', 3, 4)).toBe(1);
   });
 
   it('the CLI epochs override wins', async () => {

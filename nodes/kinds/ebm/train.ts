@@ -29,6 +29,9 @@ export const trainKind = defineKind({
     batch_size: int(20, { min: 1, max: 100000, doc: 'Examples per minibatch.' }),
     persistent: bool(true, { doc: 'Start each example\'s free phase from its fixed point of the previous epoch (else from zero).' }),
     shuffle: bool(false, { doc: 'Visit the examples in a new random order each epoch (the reference code does not).' }),
+    lr_schedule: choice(['constant', 'cosine'] as const, 'constant', {
+      doc: 'The rule\'s learning rates over training: constant (the reference settings), or cosine, scaled by ½(1 + cos(π t/T)) at minibatch t of the T in all epochs, from the full rates down to nearly 0.',
+    }),
     valid_steps: int(50, { min: 1, max: 100000, doc: 'Free-phase steps from zero when measuring the validation error.' }),
     valid_states: choice(['from_zero', 'persistent'] as const, 'from_zero', {
       doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch.',

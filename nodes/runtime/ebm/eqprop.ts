@@ -50,11 +50,20 @@ export interface RuleSpec {
  */
 export type Readout = 'input' | 'state';
 
+export type LrSchedule = 'constant' | 'cosine';
+
+/** The factor on every learning rate at minibatch t of T (counting from 0 over all epochs). */
+export function lrFactor(schedule: LrSchedule, t: number, T: number): number {
+  return schedule === 'cosine' ? 0.5 * (1 + Math.cos((Math.PI * t) / T)) : 1;
+}
+
 export interface TrainSettings {
   epochs: number;
   batchSize: number;
   persistent: boolean;
   shuffle: boolean;
+  /** Learning rates over training: 'constant' (the reference settings) or 'cosine', α·½(1 + cos(π t/T)) over the T minibatches of all epochs. */
+  lrSchedule?: LrSchedule;
   free: DynamicsSpec;
   nudged: DynamicsSpec;
   rule: RuleSpec;
@@ -268,7 +277,8 @@ export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainS
       const idx = idxAll.subarray(bi * s.batchSize, Math.min(data.n, (bi + 1) * s.batchSize));
       const { x, labels } = batchInputs(tf, data, idx);
       const init = persistent ? persistent.gather(tf, idx) : zeroStates(tf, net, idx.length);
-      const r = trainBatch(tf, net, x, labels, init, s);
+      const f = lrFactor(s.lrSchedule ?? 'constant', epoch * batches + bi, s.epochs * batches);
+      const r = trainBatch(tf, net, x, labels, init, f === 1 ? s : { ...s, rule: { ...s.rule, lrs: s.rule.lrs.map((a) => a * f) } });
       if (persistent) persistent.scatter(r.free, idx);
       wrong += r.wrong;
       cost += r.cost;

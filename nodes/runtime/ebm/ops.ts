@@ -3,7 +3,7 @@ import type { JsonObject } from '../../core/json.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
-import { PersistentStates, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
+import { PersistentStates, type LrSchedule, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
 import {
   type Activation,
   type DynamicsSpec,
@@ -129,6 +129,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       batchSize,
       persistent: P(params, 'persistent'),
       shuffle: P(params, 'shuffle'),
+      lrSchedule: P<LrSchedule>(params, 'lr_schedule'),
       free,
       nudged,
       rule: r,
