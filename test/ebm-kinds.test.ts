@@ -6,7 +6,7 @@ import { fakeCtx } from './support/fake-ctx.ts';
 import type { Tf } from '../nodes/runtime/op.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
-import { compileGraph, type GraphDocument } from '../nodes/core/index.ts';
+import { compileGraph, emptyGraph, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
@@ -77,10 +77,7 @@ describe('ebm.network', () => {
   it('compile reports a data set that does not fit the output layer', () => {
     const reg = createRegistry();
     const doc: GraphDocument = {
-      format: 'plasticity-graph',
-      version: 1,
-      name: 't',
-      seed: 1,
+      ...emptyGraph('t'),
       nodes: [
         { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
         { id: 'n', kind: 'ebm.network', params: { output_size: 5 }, position: [0, 0] },
@@ -308,10 +305,7 @@ describe('ebm.early_inference_probe', () => {
 describe('compile checks a user can trip over', () => {
   const reg = createRegistry();
   const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[]; validMetric?: string }): GraphDocument => ({
-    format: 'plasticity-graph',
-    version: 1,
-    name: 't',
-    seed: 1,
+    ...emptyGraph('t'),
     nodes: [
       { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
       { id: 'n', kind: 'ebm.network', params: { hidden: over.hidden ?? [20] }, position: [0, 0] },

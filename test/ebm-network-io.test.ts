@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph, parseGraphText, type GraphDocument } from '../nodes/core/index.ts';
+import { compileGraph, emptyGraph, parseGraphText, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { initBackend } from '../nodes/runtime/backend.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
@@ -101,10 +101,7 @@ describe('ebm.save and ebm.load', () => {
 
   it('compile asks for a path and a plain file name', () => {
     const doc: GraphDocument = {
-      format: 'plasticity-graph',
-      version: 1,
-      name: 't',
-      seed: 1,
+      ...emptyGraph('t'),
       nodes: [
         { id: 'load', kind: 'ebm.load', params: {}, position: [0, 0] },
         { id: 'net', kind: 'ebm.network', params: {}, position: [0, 0] },
