@@ -441,6 +441,38 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('runs the early-inference probe: its one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
+    const page = await openApp(browser.context, server.url);
+    const runExample = async (name: string, minNodes: number): Promise<void> => {
+      await page.selectOption('[data-testid="examples"]', name);
+      await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(minNodes);
+      const before = await page.locator('[data-testid="tab-history"] .n').textContent();
+      await page.click('[data-testid="run"]');
+      // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
+      await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
+      await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
+      expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    };
+    // First a graph that draws a picture (the STDP curve), then one that draws none.
+    await runExample('stdp-curve', 2);
+    expect(await page.locator('[data-testid="run-image"]').count()).toBe(1);
+    await runExample('ebm-early-inference', 6);
+    const row = page.locator('[data-testid="metric-row-array"]');
+    expect(await row.count()).toBe(1);
+    const [name, values] = await row.locator('td').allTextContents();
+    expect(name).toBe('backprop_cosine');
+    // 784-100-50-30-10: three hidden layers, each cosine a number in [-1, 1] with four significant digits.
+    const cosines = values.split(' · ').map(Number);
+    expect(cosines).toHaveLength(3);
+    for (const c of cosines) expect(Math.abs(c)).toBeLessThanOrEqual(1);
+    // The energy trace is long: a chart, not a row.
+    expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="energy_trace"]').count()).toBe(1);
+    // This graph draws no pictures; the STDP run's curve is not shown as if it were its own.
+    expect(await page.locator('[data-testid="run-image"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="previous-run-image"]').count()).toBe(0);
+    await page.close();
+  }, 180_000);
+
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'two hundred', seed: 1, nodes: [], wires: [] };
