@@ -441,7 +441,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
-  it('runs the early-inference probe: its one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
+  it('runs the STDP curve (its plot enlarges on a click) and the early-inference probe: one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
     const page = await openApp(browser.context, server.url);
     const runExample = async (name: string, minNodes: number): Promise<void> => {
       await page.selectOption('[data-testid="examples"]', name);
@@ -456,6 +456,14 @@ d('desktop app in the browser (e2e)', () => {
     // First a graph that draws a picture (the STDP curve), then one that draws none.
     await runExample('stdp-curve', 2);
     expect(await page.locator('[data-testid="run-image"]').count()).toBe(1);
+    // A click enlarges the plot over the window; Escape closes it.
+    await page.click('[data-testid="run-image"]');
+    const zoom = page.locator('[data-testid="image-zoom"] img');
+    await zoom.waitFor();
+    const natural = await page.locator('[data-testid="run-image"]').evaluate((i) => (i as HTMLImageElement).naturalWidth);
+    expect(await zoom.evaluate((i) => (i as HTMLImageElement).width)).toBeGreaterThan(Math.min(natural, 600));
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="image-zoom"]').count()).toBe(0);
     await runExample('ebm-early-inference', 6);
     const row = page.locator('[data-testid="metric-row-array"]');
     expect(await row.count()).toBe(1);
