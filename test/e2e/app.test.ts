@@ -456,12 +456,17 @@ d('desktop app in the browser (e2e)', () => {
     // First a graph that draws a picture (the STDP curve), then one that draws none.
     await runExample('stdp-curve', 2);
     expect(await page.locator('[data-testid="run-image"]').count()).toBe(1);
-    // A click enlarges the plot over the window; Escape closes it.
+    // A click enlarges the plot over the window; Escape closes it. While it is open, Delete does not
+    // reach the canvas (the node selected before stays).
+    await page.locator('[data-testid="node"]').first().click({ position: { x: 40, y: 8 } });
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').count()).toBe(1);
     await page.click('[data-testid="run-image"]');
     const zoom = page.locator('[data-testid="image-zoom"] img');
     await zoom.waitFor();
     const natural = await page.locator('[data-testid="run-image"]').evaluate((i) => (i as HTMLImageElement).naturalWidth);
     expect(await zoom.evaluate((i) => (i as HTMLImageElement).width)).toBeGreaterThan(Math.min(natural, 600));
+    await page.keyboard.press('Delete');
+    expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid="image-zoom"]').count()).toBe(0);
     await runExample('ebm-early-inference', 6);
