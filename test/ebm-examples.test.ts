@@ -1,7 +1,10 @@
 // The four example graphs compile, and the quick ones run end to end through the engine with the
 // summary.json metrics the issue names.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { compileGraph, parseGraphText, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
@@ -56,6 +59,25 @@ describe('examples', () => {
     expect(dt.length).toBe(40);
     dt.forEach((t, i) => expect(Math.sign(dw[i])).toBe(Math.sign(t)));
     expect(s.images).toEqual(['stdp_curve.png']);
+  });
+
+  it('a plot\'s image output wired into Picture writes the same PNG under the Picture\'s name', async () => {
+    const doc = load('stdp-curve');
+    const withPicture: GraphDocument = {
+      ...doc,
+      nodes: [...doc.nodes, { id: 'pic', kind: 'output.image', params: { name: 'copy' }, position: [600, 0] }],
+      wires: [...doc.wires, { from: { node: 'plot', port: 'image' }, to: { node: 'pic', port: 'image' } }],
+    };
+    const outDir = mkdtempSync(join(tmpdir(), 'plasticity-picture-'));
+    try {
+      const s = await run(withPicture, { outDir });
+      expect(s.images.sort()).toEqual(['copy.png', 'stdp_curve.png']);
+      const copy = readFileSync(join(outDir, 'copy.png'));
+      expect(copy.equals(readFileSync(join(outDir, 'stdp_curve.png')))).toBe(true);
+      expect([PNG.sync.read(copy).width, PNG.sync.read(copy).height]).toEqual([480, 320]);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 
   it('stdp-rate-vs-spike (reduced): stdp_pearson_r, stdp_slope and the scatter', async () => {

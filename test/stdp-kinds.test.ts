@@ -6,6 +6,7 @@ import { PNG } from 'pngjs';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
 import type { RateSequences } from '../nodes/runtime/ebm/stdp.ts';
+import type { Picture } from '../nodes/runtime/png.ts';
 
 // The spike simulations use no tensors: any tfjs instance satisfies the context.
 async function run(kind: string, inputs: Record<string, unknown>, params: JsonObject, metrics: Record<string, unknown> = {}, images: string[] = []) {
@@ -79,8 +80,10 @@ describe('stdp.compare_rules', () => {
     expect(metrics.r).toBeCloseTo(4.5 / Math.sqrt(2 * (61 / 6)), 9);
     expect(out.r).toBe(metrics.r);
     expect(images).toEqual(['sc']);
-    const png = PNG.sync.read(out.image as Buffer);
+    const pic = out.image as Picture;
+    const png = PNG.sync.read(pic.png);
     expect([png.width, png.height]).toEqual([480, 320]);
+    expect([pic.width, pic.height]).toEqual([480, 320]);
   });
 });
 
@@ -101,6 +104,7 @@ describe('stdp.curve_plot', () => {
     expect(metrics.c_dt).toEqual([-1, 1]);
     expect(metrics.c_dw).toEqual([1, 3]);
     expect(images).toEqual(['c']);
-    expect(PNG.sync.read(out.image as Buffer).width).toBe(480);
+    const pic = out.image as Picture;
+    expect([PNG.sync.read(pic.png).width, pic.width, pic.height]).toEqual([480, 480, 320]);
   });
 });

@@ -2,6 +2,13 @@
 
 import { PNG } from 'pngjs';
 
+/** The value on an `image` port: an encoded PNG and its size (what Picture writes and the run panel shows). */
+export interface Picture {
+  png: Buffer;
+  width: number;
+  height: number;
+}
+
 export interface ImageGridOptions {
   /** Width of one image in pixels (28 for MNIST). */
   width: number;

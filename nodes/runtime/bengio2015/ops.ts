@@ -31,7 +31,7 @@ import { ImageGridOut, ImageOut, MetricOut, SeriesOut } from '../../kinds/b15/ou
 import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
 import { StopRequested, UserError } from '../op.ts';
-import { imageGridPng } from '../png.ts';
+import { type Picture, imageGridPng } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
@@ -55,11 +55,6 @@ export class Samples {
   }
 }
 
-export interface Picture {
-  png: Buffer;
-  width: number;
-  height: number;
-}
 
 export interface CorruptionValue {
   layer: number;

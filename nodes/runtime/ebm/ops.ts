@@ -1,5 +1,6 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
 import type { JsonObject } from '../../core/json.ts';
+import type { Picture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
@@ -354,8 +355,9 @@ const compareOp: OpImpl = async (ctx, inputs, params) => {
     xLabel: P(params, 'x_label'),
     yLabel: P(params, 'y_label'),
   });
-  await ctx.image(P(params, 'image_name'), png, 480, 320);
-  return { r: fit.r, slope: fit.slope, image: png };
+  const image: Picture = { png, width: 480, height: 320 };
+  await ctx.image(P(params, 'image_name'), image.png, image.width, image.height);
+  return { r: fit.r, slope: fit.slope, image };
 };
 
 const fig1Op: OpImpl = async (ctx, _inputs, params) => {
@@ -394,9 +396,9 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
   const keep = y.map((v, i) => i).filter((i) => Number.isFinite(y[i]));
   ctx.metric(`${name}_dt`, keep.map((i) => xs[i]));
   ctx.metric(`${name}_dw`, finite(keep.map((i) => y[i])));
-  const png = plotPng({ series, xLabel: P(params, 'x_label'), yLabel: P(params, 'y_label') });
-  await ctx.image(name, png, 480, 320);
-  return { image: png };
+  const image: Picture = { png: plotPng({ series, xLabel: P(params, 'x_label'), yLabel: P(params, 'y_label') }), width: 480, height: 320 };
+  await ctx.image(name, image.png, image.width, image.height);
+  return { image };
 };
 
 export const ebmOps: OpTable = {
