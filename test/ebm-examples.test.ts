@@ -118,4 +118,25 @@ describe('examples', () => {
     const c = await run(doc, opts, 4);
     expect(c.metrics.train_error).not.toEqual(a.metrics.train_error);
   });
+
+  it('eqprop-mnist draws what training changed: nothing where the input is always 0, something where the digits are', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'plasticity-fields-'));
+    try {
+      const s = await run(load('eqprop-mnist'), { epochs: 1, trainLimit: 100, testLimit: 20, outDir });
+      expect(s.images).toContain('receptive_field_changes.png');
+      const png = PNG.sync.read(readFileSync(join(outDir, 'receptive_field_changes.png')));
+      // 100 tiles of 28×28, 10 a row, 1-pixel black padding: 291×291.
+      expect([png.width, png.height]).toEqual([291, 291]);
+      const gray = (x: number, y: number): number => png.data[4 * (y * png.width + x)];
+      // Unit 0's tile starts at (1, 1). ΔW_ij ∝ ρ(x_i)(…) is 0 for a pixel that is 0 in every digit (the image's
+      // corners), so the change there is 0: mid gray. In the middle of the digits it is not.
+      expect([gray(1, 1), gray(28, 1), gray(1, 28), gray(28, 28)]).toEqual([128, 128, 128, 128]);
+      const centre: number[] = [];
+      for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) centre.push(gray(x, y));
+      expect(centre.some((v) => v !== 128)).toBe(true);
+      expect(gray(0, 0)).toBe(0);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
 });

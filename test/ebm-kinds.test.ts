@@ -11,6 +11,8 @@ import { createRegistry } from '../nodes/kinds/index.ts';
 import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
 import { lrFactor, trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
+import type { Picture } from '../nodes/runtime/png.ts';
+import { PNG } from 'pngjs';
 
 let tf: Tf;
 beforeAll(async () => {
@@ -299,6 +301,79 @@ describe('ebm.early_inference_probe', () => {
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatch(/^no error reaches hidden layer 1 \(counted from the input\): .*\(the nudged change has norm 0\.00e\+0\)/);
     net.dispose();
+  });
+});
+
+describe('ebm.receptive_fields', () => {
+  // 4-2-1, tiles 2 pixels wide. Unit 0's weights (column 0 of W0) are 2, −1, 0, 1: max|w| = 2, so gray
+  // 0.5 + 0.5·w/2 = 1, 0.25, 0.5, 0.75, bytes 255, 64 (63.75), 128 (127.5), 191 (191.25). Unit 1's are all 0: gray 0.5.
+  // Two tiles of 2×2 side by side with 1-pixel black padding: a 7×4 picture.
+  const W0 = [[2, 0], [-1, 0], [0, 0], [1, 0]];
+  const net = (): EbmNetwork => makeNetwork(tf, [4, 2, 1], 'hard_sigmoid', [tf.tensor2d(W0), tf.tensor2d([[1], [1]])], [tf.tensor1d([0, 0]), tf.tensor1d([0])]);
+
+  it('tiles each unit\'s weights, scaled by its own largest |w|, by hand', async () => {
+    const n = net();
+    const images: { name: string; png: Buffer }[] = [];
+    const out = await run('ebm.receptive_fields', { network: n }, { name: 'rf', count: 100, cols: 10, image_width: 2 }, {}, {}, images);
+    const pic = out.image as Picture;
+    expect([pic.width, pic.height]).toEqual([7, 4]);
+    expect(images.map((i) => i.name)).toEqual(['rf']);
+    const png = PNG.sync.read(pic.png);
+    const gray = (x: number, y: number): number => png.data[4 * (y * png.width + x)];
+    expect([gray(1, 1), gray(2, 1), gray(1, 2), gray(2, 2)]).toEqual([255, 64, 128, 191]);
+    expect([gray(4, 1), gray(5, 1), gray(4, 2), gray(5, 2)]).toEqual([128, 128, 128, 128]);
+    expect([gray(0, 0), gray(3, 1), gray(6, 3)]).toEqual([0, 0, 0]);
+    n.dispose();
+  });
+
+  it('with a reference network, tiles the change w − w_ref, by hand', async () => {
+    // Reference unit 0: 1, −1, 0, 0. Change: 1, 0, 0, 1 → max 1 → gray 1, 0.5, 0.5, 1. Unit 1: no change, gray 0.5.
+    const n = net();
+    const ref = makeNetwork(tf, [4, 2, 3], 'hard_sigmoid', [tf.tensor2d([[1, 0], [-1, 0], [0, 0], [0, 0]]), tf.zeros([2, 3])], [tf.zeros([2]), tf.zeros([3])]);
+    const out = await run('ebm.receptive_fields', { network: n, reference: ref }, { name: 'rf', count: 2, cols: 2, image_width: 2 });
+    const png = PNG.sync.read((out.image as Picture).png);
+    const gray = (x: number, y: number): number => png.data[4 * (y * png.width + x)];
+    expect([gray(1, 1), gray(2, 1), gray(1, 2), gray(2, 2)]).toEqual([255, 128, 128, 255]);
+    expect([gray(4, 1), gray(5, 2)]).toEqual([128, 128]);
+    // A reference of other sizes is refused, at compile time when the sizes are known and when run.
+    const other = makeNetwork(tf, [4, 3, 1], 'hard_sigmoid', [tf.zeros([4, 3]), tf.zeros([3, 1])], [tf.zeros([3]), tf.zeros([1])]);
+    await expect(run('ebm.receptive_fields', { network: n, reference: other }, { name: 'rf', count: 2, cols: 2, image_width: 2 })).rejects.toThrow(
+      /the reference network \(4-3-1\) does not match the network \(4-2-1\) in its first two layers/,
+    );
+    const doc: GraphDocument = {
+      ...emptyGraph('t'),
+      nodes: [
+        { id: 'a', kind: 'ebm.network', params: { input_size: 784, hidden: [20] }, position: [0, 0] },
+        { id: 'b', kind: 'ebm.network', params: { input_size: 784, hidden: [30] }, position: [0, 0] },
+        { id: 'rf', kind: 'ebm.receptive_fields', params: {}, position: [0, 0] },
+      ],
+      wires: [
+        { from: { node: 'a', port: 'network' }, to: { node: 'rf', port: 'network' } },
+        { from: { node: 'b', port: 'network' }, to: { node: 'rf', port: 'reference' } },
+      ],
+    };
+    expect(compileGraph(doc, createRegistry()).diagnostics.map((x) => [x.node, x.port, x.message])).toEqual([
+      ['rf', 'reference', 'the reference network (784-30-10) does not match the network (784-20-10) in its first two layers'],
+    ]);
+    for (const m of [n, ref, other]) m.dispose();
+  });
+
+  it('refuses a visible layer that is not a whole number of tile rows, naming the parameter', async () => {
+    const n = net();
+    const ctx = fakeCtx(tf, { node: 'rf' });
+    await expect(ebmOps['ebm.receptive_fields'](ctx, { network: n }, { name: 'rf', count: 1, cols: 1, image_width: 3 })).rejects.toThrow(/4 units, not a whole number of rows of 3 pixels \(image_width\)/);
+    const reg = createRegistry();
+    const doc: GraphDocument = {
+      ...emptyGraph('t'),
+      nodes: [
+        { id: 'n', kind: 'ebm.network', params: { input_size: 784, hidden: [20] }, position: [0, 0] },
+        { id: 'rf', kind: 'ebm.receptive_fields', params: { image_width: 30 }, position: [0, 0] },
+      ],
+      wires: [{ from: { node: 'n', port: 'network' }, to: { node: 'rf', port: 'network' } }],
+    };
+    const d = compileGraph(doc, reg).diagnostics;
+    expect(d.map((x) => [x.node, x.port, x.message])).toEqual([['rf', 'image_width', 'the visible layer has 784 units (784-20-10), not a whole number of rows of 30 pixels']]);
+    n.dispose();
   });
 });
 

@@ -432,11 +432,11 @@ d('desktop app in the browser (e2e)', () => {
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
     expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
-    // The run's folder in the workspace holds the trained network (Save network), the learning curve and summary.json.
+    // The run's folder in the workspace holds the trained network (Save network), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
-    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'summary.json', 'train_learning_curve.png']);
+    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
     expect(JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'))).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     await page.close();
   }, 180_000);

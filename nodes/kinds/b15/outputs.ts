@@ -4,7 +4,7 @@ import { port } from '../../core/ports.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-function checkName(ctx: { error(m: string, p?: string): void }, name: string): boolean {
+export function checkName(ctx: { error(m: string, p?: string): void }, name: string): boolean {
   if (!NAME.test(name)) {
     ctx.error(`the name "${name}" must start with a letter or _ and use only letters, digits, _ . -`, 'name');
     return false;

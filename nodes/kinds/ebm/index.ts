@@ -6,6 +6,7 @@ import { langevinKind } from './langevin.ts';
 import { networkKind } from './network.ts';
 import { nudgeKind } from './nudge.ts';
 import { probeKind } from './probe.ts';
+import { receptiveFieldsKind } from './receptive-fields.ts';
 import { relaxKind } from './relax.ts';
 import { eqpropRuleKind, stdpRuleKind } from './rules.ts';
 import { compareRulesKind } from './stdp-compare.ts';
@@ -27,6 +28,7 @@ export const ebmKinds: AnyNodeKind[] = [
   evaluateKind,
   relaxKind,
   probeKind,
+  receptiveFieldsKind,
   rateSequencesKind,
   stdpSimulateKind,
   compareRulesKind,

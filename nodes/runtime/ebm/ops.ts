@@ -1,6 +1,6 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
 import type { JsonObject } from '../../core/json.ts';
-import type { Picture } from '../png.ts';
+import { type Picture, imageGridPng, imageGridSize } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
@@ -20,7 +20,7 @@ import {
 } from './network.ts';
 import { type PlotSeries, plotPng, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
-import { networkJson, readNetwork } from './weights.ts';
+import { networkJson, readNetwork, receptiveFieldTiles } from './weights.ts';
 import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
 
 const P = <T>(params: JsonObject, k: string): T => params[k] as T;
@@ -401,6 +401,29 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
   return { image };
 };
 
+const receptiveFieldsOp: OpImpl = async (ctx, inputs, params) => {
+  const net = asNetwork(inputs.network, ctx, 'network');
+  const [nIn, nHidden] = net.sizes;
+  const width = P<number>(params, 'image_width');
+  if (nIn % width !== 0) throw new UserError(`the visible layer has ${nIn} units, not a whole number of rows of ${width} pixels (image_width)`, ctx.step.node);
+  let W0 = net.read().W[0];
+  if (inputs.reference !== undefined) {
+    const ref = asNetwork(inputs.reference, ctx, 'reference');
+    if (ref.sizes[0] !== nIn || ref.sizes[1] !== nHidden)
+      throw new UserError(`the reference network (${ref.sizes.join('-')}) does not match the network (${net.sizes.join('-')}) in its first two layers`, ctx.step.node);
+    const R0 = ref.read().W[0];
+    W0 = W0.map((w, i) => w - R0[i]);
+  }
+  const tiles = receptiveFieldTiles(W0, nIn, nHidden, P<number>(params, 'count'));
+  const count = tiles.length / nIn;
+  // Black between the tiles: grey is a weight of 0.
+  const grid = { width, height: nIn / width, cols: P<number>(params, 'cols'), padValue: 0 };
+  const size = imageGridSize(count, grid);
+  const image: Picture = { png: imageGridPng(tiles, count, grid), width: size.width, height: size.height };
+  await ctx.image(P<string>(params, 'name'), image.png, image.width, image.height);
+  return { image };
+};
+
 export const ebmOps: OpTable = {
   'ebm.network': network,
   'ebm.save': saveNetwork,
@@ -413,6 +436,7 @@ export const ebmOps: OpTable = {
   'ebm.evaluate': evaluateOp,
   'ebm.relax': relaxOp,
   'ebm.early_inference_probe': probeOp,
+  'ebm.receptive_fields': receptiveFieldsOp,
   'stdp.rate_sequences': rateSeqOp,
   'stdp.simulate': simulateOp,
   'stdp.compare_rules': compareOp,
