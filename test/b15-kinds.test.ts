@@ -1397,3 +1397,48 @@ describe('the engine runs every kind and records outputs', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('output.filters', () => {
+  // A [4, 2] model, tiles 2 pixels wide. f1's W is [4, 2]: unit 0 takes 2, −1, 0, 1 from the pixels (max|w| 2:
+  // gray 1, 0.25, 0.5, 0.75, bytes 255, 64, 128, 191); unit 1 takes nothing (all 0.5, 128). g1's W is [2, 4]:
+  // unit 0 draws nothing, unit 1 draws 1, −2, 0, 0 (max 2: gray 0.75, 0, 0.5, 0.5, bytes 191, 0, 128, 128).
+  function model42(): HierarchicalModel {
+    const m = new HierarchicalModel(tf, { sizes: [4, 2], encoders: [mod('f1', 4, 2)], decoders: [mod('g1', 2, 4)] }, 1);
+    setWeights(m.f[0], [[2, 0], [-1, 0], [0, 0], [1, 0]], [0, 0]);
+    setWeights(m.g[0], [[0, 0, 0, 0], [1, -2, 0, 0]], [0, 0, 0, 0]);
+    return m;
+  }
+  const tiles = async (inputs: Record<string, unknown>, module: 'f1' | 'g1'): Promise<number[][]> => {
+    const ctx = fakeCtx(tf, { node: 'filters' });
+    const out = await bengio2015Ops['output.filters'](ctx, inputs, { module, name: 'w', count: 10, cols: 10, image_width: 2 });
+    expect(ctx.images.map((i) => i.name)).toEqual(['w']);
+    const png = PNG.sync.read((out.image as { png: Buffer }).png);
+    expect([png.width, png.height]).toEqual([7, 4]);
+    const gray = (x: number, y: number): number => png.data[4 * (y * png.width + x)];
+    return [0, 3].map((left) => [gray(left + 1, 1), gray(left + 2, 1), gray(left + 1, 2), gray(left + 2, 2)]);
+  };
+
+  it('f1: the weights into each h1 unit; g1: the weights out of it, by hand', async () => {
+    const m = model42();
+    expect(await tiles({ model: m }, 'f1')).toEqual([[255, 64, 128, 191], [128, 128, 128, 128]]);
+    expect(await tiles({ model: m }, 'g1')).toEqual([[128, 128, 128, 128], [191, 0, 128, 128]]);
+    m.dispose();
+  });
+
+  it('with a reference model, the change w − w_ref; a reference of other sizes is refused', async () => {
+    const m = model42();
+    const ref = model42();
+    setWeights(ref.f[0], [[1, 0], [-1, 0], [0, 0], [0, 0]], [0, 0]);
+    // f1 change: unit 0 takes 1, 0, 0, 1 (gray 1, 0.5, 0.5, 1); unit 1 none.
+    expect(await tiles({ model: m, reference: ref }, 'f1')).toEqual([[255, 128, 128, 255], [128, 128, 128, 128]]);
+    const other = new HierarchicalModel(tf, { sizes: [4, 3], encoders: [mod('f1', 4, 3)], decoders: [mod('g1', 3, 4)] }, 1);
+    const ctx = fakeCtx(tf, { node: 'filters' });
+    await expect(bengio2015Ops['output.filters'](ctx, { model: m, reference: other }, { module: 'f1', name: 'w', count: 1, cols: 1, image_width: 2 })).rejects.toThrow(
+      /the reference model \(4-3\) does not match the model \(4-2\) in x and h1/,
+    );
+    await expect(bengio2015Ops['output.filters'](ctx, { model: m }, { module: 'f1', name: 'w', count: 1, cols: 1, image_width: 3 })).rejects.toThrow(
+      /x has 4 values, not a whole number of rows of 3 pixels \(image_width\)/,
+    );
+    for (const x of [m, ref, other]) x.dispose();
+  });
+});

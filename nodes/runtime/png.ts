@@ -95,3 +95,31 @@ export function imageGridPng(images: Float32Array | ArrayLike<number>, count: nu
   png.data = out;
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
 }
+
+/**
+ * Weights as tiles: for each of the first `count` units, the `nIn` weights that connect it to the pixels, mapped
+ * to gray levels 0.5 + 0.5·w/max|w| with each unit's own largest |w| (an all-zero unit is all 0.5), unit after
+ * unit. `W` is row-major; `layout` says which index is the unit: 'columns' for an [nIn, nUnits] matrix (the
+ * weights into unit j, e.g. an encoder's), 'rows' for an [nUnits, nIn] matrix (the weights out of unit j, e.g. a
+ * decoder's).
+ */
+export function weightTiles(W: ArrayLike<number>, nIn: number, nUnits: number, count: number, layout: 'columns' | 'rows' = 'columns'): Float32Array {
+  const n = Math.min(count, nUnits);
+  const at = layout === 'columns' ? (i: number, j: number) => W[i * nUnits + j] : (i: number, j: number) => W[j * nIn + i];
+  const out = new Float32Array(n * nIn);
+  for (let j = 0; j < n; j++) {
+    let m = 0;
+    for (let i = 0; i < nIn; i++) m = Math.max(m, Math.abs(at(i, j)));
+    for (let i = 0; i < nIn; i++) out[j * nIn + i] = m > 0 ? 0.5 + (0.5 * at(i, j)) / m : 0.5;
+  }
+  return out;
+}
+
+/** `weightTiles` drawn as a grid picture, `width` pixels a tile row, 1-pixel black padding (gray is a weight of 0). */
+export function weightTilesPicture(W: ArrayLike<number>, o: { nIn: number; nUnits: number; count: number; cols: number; width: number; layout?: 'columns' | 'rows' }): Picture {
+  const tiles = weightTiles(W, o.nIn, o.nUnits, o.count, o.layout);
+  const count = tiles.length / o.nIn;
+  const grid = { width: o.width, height: o.nIn / o.width, cols: o.cols, padValue: 0 };
+  const size = imageGridSize(count, grid);
+  return { png: imageGridPng(tiles, count, grid), width: size.width, height: size.height };
+}

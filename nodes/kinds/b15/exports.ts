@@ -9,6 +9,7 @@ import { inpaintKind } from './eval-inpaint.ts';
 import { logpTraceKind } from './eval-logp.ts';
 import { parzenKind } from './eval-parzen.ts';
 import { reconstructionKind } from './eval-reconstruction.ts';
+import { filtersKind } from './filters.ts';
 import { inferenceKind } from './inference.ts';
 import { hierarchyKind } from './model.ts';
 import { loadModelKind, saveModelKind } from './model-io.ts';
@@ -45,4 +46,5 @@ export const b15Kinds: AnyNodeKind[] = [
   seriesOutKind,
   imageGridOutKind,
   imageOutKind,
+  filtersKind,
 ];

@@ -28,10 +28,11 @@ import { LogpTrace } from '../../kinds/b15/eval-logp.ts';
 import { Reconstruction } from '../../kinds/b15/eval-reconstruction.ts';
 import { Inpaint } from '../../kinds/b15/eval-inpaint.ts';
 import { ImageGridOut, ImageOut, MetricOut, SeriesOut } from '../../kinds/b15/outputs.ts';
+import { Filters } from '../../kinds/b15/filters.ts';
 import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
 import { StopRequested, UserError } from '../op.ts';
-import { type Picture, imageGridPng } from '../png.ts';
+import { type Picture, imageGridPng, weightTilesPicture } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
@@ -444,6 +445,26 @@ export const bengio2015Ops: OpTable = {
     const rows = Math.ceil(count / cols);
     await ctx.image(p.name as string, png, cols * 29 + 1, rows * 29 + 1);
     return {};
+  },
+  [Filters]: async (ctx, i, p) => {
+    const model = i.model as HierarchicalModel;
+    const g1 = p.module === 'g1';
+    const sizesText = (m: HierarchicalModel): string => m.arch.sizes.join('-');
+    const [nIn, nUnits] = model.arch.sizes;
+    const width = num(p, 'image_width');
+    if (nIn % width !== 0) throw new UserError(`x has ${nIn} values, not a whole number of rows of ${width} pixels (image_width)`, ctx.step.node);
+    const weights = (m: HierarchicalModel): Float32Array => (g1 ? m.g[0] : m.f[0]).W.dataSync() as Float32Array;
+    let W = weights(model);
+    if (i.reference !== undefined) {
+      const ref = i.reference as HierarchicalModel;
+      if (ref.arch.sizes[0] !== nIn || ref.arch.sizes[1] !== nUnits)
+        throw new UserError(`the reference model (${sizesText(ref)}) does not match the model (${sizesText(model)}) in x and h1`, ctx.step.node);
+      const R = weights(ref);
+      W = W.map((w, k) => w - R[k]);
+    }
+    const pic = weightTilesPicture(W, { nIn, nUnits, count: num(p, 'count'), cols: num(p, 'cols'), width, layout: g1 ? 'rows' : 'columns' });
+    await ctx.image(p.name as string, pic.png, pic.width, pic.height);
+    return { image: pic };
   },
   [ImageOut]: async (ctx, i, p) => {
     const pic = i.image as Picture;

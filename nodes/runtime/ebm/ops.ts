@@ -1,6 +1,6 @@
 /** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
 import type { JsonObject } from '../../core/json.ts';
-import { type Picture, imageGridPng, imageGridSize } from '../png.ts';
+import { type Picture, weightTilesPicture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
@@ -20,7 +20,7 @@ import {
 } from './network.ts';
 import { type PlotSeries, plotPng, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
-import { networkJson, readNetwork, receptiveFieldTiles } from './weights.ts';
+import { networkJson, readNetwork } from './weights.ts';
 import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
 
 const P = <T>(params: JsonObject, k: string): T => params[k] as T;
@@ -414,12 +414,7 @@ const receptiveFieldsOp: OpImpl = async (ctx, inputs, params) => {
     const R0 = ref.read().W[0];
     W0 = W0.map((w, i) => w - R0[i]);
   }
-  const tiles = receptiveFieldTiles(W0, nIn, nHidden, P<number>(params, 'count'));
-  const count = tiles.length / nIn;
-  // Black between the tiles: grey is a weight of 0.
-  const grid = { width, height: nIn / width, cols: P<number>(params, 'cols'), padValue: 0 };
-  const size = imageGridSize(count, grid);
-  const image: Picture = { png: imageGridPng(tiles, count, grid), width: size.width, height: size.height };
+  const image = weightTilesPicture(W0, { nIn, nUnits: nHidden, count: P<number>(params, 'count'), cols: P<number>(params, 'cols'), width });
   await ctx.image(P<string>(params, 'name'), image.png, image.width, image.height);
   return { image };
 };

@@ -60,18 +60,3 @@ export async function readNetwork(tf: Tf, path: string): Promise<EbmNetwork> {
   return net;
 }
 
-/**
- * The weights into each of the first `count` hidden units, unit after unit (nIn values each), mapped to gray levels
- * 0.5 + 0.5·w/max|w| with each unit's own largest |w| (an all-zero unit is all 0.5). `W0` is the row-major
- * [nIn, nHidden] matrix from the visible to the first hidden layer.
- */
-export function receptiveFieldTiles(W0: Float32Array, nIn: number, nHidden: number, count: number): Float32Array {
-  const n = Math.min(count, nHidden);
-  const out = new Float32Array(n * nIn);
-  for (let j = 0; j < n; j++) {
-    let m = 0;
-    for (let i = 0; i < nIn; i++) m = Math.max(m, Math.abs(W0[i * nHidden + j]));
-    for (let i = 0; i < nIn; i++) out[j * nIn + i] = m > 0 ? 0.5 + (0.5 * W0[i * nHidden + j]) / m : 0.5;
-  }
-  return out;
-}
