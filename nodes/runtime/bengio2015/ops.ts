@@ -56,7 +56,6 @@ export class Samples {
   }
 }
 
-
 export interface CorruptionValue {
   layer: number;
   spec: CorruptionSpec;

@@ -59,4 +59,3 @@ export async function readNetwork(tf: Tf, path: string): Promise<EbmNetwork> {
   disposeAll([...Wt, ...bt]);
   return net;
 }
-
