@@ -11,7 +11,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
+import { compileGraph, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
+import { createRegistry } from '../../nodes/kinds/index.ts';
 import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
 import { CHROMIUM, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
 
@@ -485,6 +486,71 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="previous-run-image"]').count()).toBe(0);
     await page.close();
   }, 180_000);
+
+  it('follows docs/tutorial-eqprop.md: builds Equilibrium Propagation from the palette, quick-runs it, saves it', async () => {
+    const page = await openApp(browser.context, server.url);
+    // Step 1-2: the seven nodes, dropped where the tutorial's picture has them.
+    const drops: [string, number, number][] = [
+      ['data.mnist', 20, 40],
+      ['ebm.langevin', 20, 260],
+      ['ebm.network', 250, 40],
+      ['ebm.nudge', 250, 200],
+      ['ebm.eqprop_rule', 250, 360],
+      ['ebm.eqprop_train', 480, 40],
+      ['ebm.evaluate', 710, 260],
+    ];
+    for (const [kind, x, y] of drops) await dragFromPalette(page, kind, x, y);
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
+    // Step 3: the wires.
+    const wires: [string, string, string, string][] = [
+      ['mnist1', 'train', 'network1', 'data'],
+      ['network1', 'network', 'eqprop_train1', 'network'],
+      ['mnist1', 'train', 'eqprop_train1', 'data'],
+      ['langevin1', 'dynamics', 'eqprop_train1', 'free'],
+      ['langevin1', 'dynamics', 'nudge1', 'dynamics'],
+      ['nudge1', 'dynamics', 'eqprop_train1', 'nudged'],
+      ['eqprop_rule1', 'rule', 'eqprop_train1', 'rule'],
+      ['eqprop_train1', 'network', 'evaluate1', 'network'],
+      ['mnist1', 'test', 'evaluate1', 'data'],
+      ['langevin1', 'dynamics', 'evaluate1', 'dynamics'],
+    ];
+    for (const [a, ap, b, bp] of wires) await wire(page, { node: a, port: ap }, { node: b, port: bp });
+    await expect.poll(() => connections(page).count()).toBe(wires.length);
+    // Step 4: the published code's cost and a new order each epoch.
+    // (Clicked near the left end of the title: a wire crosses the middle of Nudge's.)
+    await node(page, 'nudge1').locator('.header').click({ position: { x: 10, y: 8 } });
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('nudge1');
+    await page.selectOption('[data-testid="param-cost"]', 'squared');
+    await select(page, 'eqprop_train1');
+    await page.check('[data-testid="param-shuffle"]');
+    // Step 5: nothing left in Problems.
+    await page.click('[data-testid="tab-problems"]');
+    await expect.poll(() => page.locator('[data-testid="problem"]').count()).toBe(0);
+    // Step 6: a quick run ends with test_error.
+    await page.click('[data-testid="tab-run"]');
+    expect(await page.isChecked('[data-testid="quick"]')).toBe(true);
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
+    expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    const rows = await page.locator('[data-testid="final-metrics"] tr').allTextContents();
+    const testError = rows.find((r) => r.startsWith('test_error') && !r.startsWith('test_error_'));
+    expect(testError).toBeDefined();
+    expect(Number(testError!.slice('test_error'.length))).toBeLessThan(1);
+    if (process.env.E2E_SHOTS) {
+      await page.click('button:text-is("Fit")');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(process.env.E2E_SHOTS, 'tutorial-eqprop.png') });
+    }
+    // Step 7: saved, the graph has the reference settings of the example where the tutorial sets them.
+    const doc = await saveAndRead(page, 'my-eqprop.json');
+    expect(doc.nodes.map((n) => n.kind).sort()).toEqual(drops.map(([k]) => k).sort());
+    expect(doc.wires).toHaveLength(wires.length);
+    expect(doc.nodes.find((n) => n.kind === 'ebm.nudge')!.params).toMatchObject({ cost: 'squared' });
+    expect(doc.nodes.find((n) => n.kind === 'ebm.eqprop_train')!.params).toMatchObject({ shuffle: true });
+    const c = compileGraph(doc, createRegistry());
+    expect(c.diagnostics).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
