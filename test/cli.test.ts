@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
+import { combinations, parseSeeds, parseVary, stats } from '../nodes/cli/sweep.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 
@@ -308,6 +309,77 @@ describe('plasticity run', () => {
     expect(r.out).toBe('train.data: input data (dataset) must be wired\n');
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
   });
+});
+
+describe('plasticity sweep', () => {
+  const stdp = join(root, 'examples', 'stdp-rate-vs-spike.json');
+  const small = ['--set', 'rates.sequences=40', '--set', 'sim.trains=40'];
+
+  it('parses seeds and values, and combines them with the varied parameter varying slowest', () => {
+    expect(parseSeeds('1-3,7,2')).toEqual([1, 2, 3, 7]);
+    expect(() => parseSeeds('3-1')).toThrow(/runs backwards/);
+    expect(() => parseSeeds('one')).toThrow(/expected whole numbers and ranges/);
+    expect(parseVary('nudge.beta=[0.5, 1]')).toEqual({ target: 'nudge.beta', values: [0.5, 1] });
+    expect(() => parseVary('nudge.beta=0.5')).toThrow(/must be a JSON array/);
+    expect(combinations([parseVary('a.x=[1,2]'), parseVary('b.y=["p","q"]')])).toEqual([
+      ['a.x=1', 'b.y="p"'],
+      ['a.x=1', 'b.y="q"'],
+      ['a.x=2', 'b.y="p"'],
+      ['a.x=2', 'b.y="q"'],
+    ]);
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample sd sqrt(32/7)
+    expect(stats([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ n: 8, mean: 5, sd: Math.sqrt(32 / 7), min: 2, max: 9 });
+    expect(stats([3]).sd).toBe(0);
+  });
+
+  it('runs every seed for every value, two at a time, and summarises each metric over the seeds', async () => {
+    const out = join(tmp, 'sweep');
+    const r = await cli('sweep', stdp, ...small, '--seeds', '1-2', '--vary', 'sim.trains=[40, 80]', '--parallel', '2', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expectNoStack(r);
+    expect(readdirSync(out).sort()).toEqual(['sweep.json', 'trains=40_seed1', 'trains=40_seed2', 'trains=80_seed1', 'trains=80_seed2']);
+    const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(doc.runs.map((x: { label: string; status: string }) => `${x.label} ${x.status}`)).toEqual([
+      'trains=40_seed1 done',
+      'trains=40_seed2 done',
+      'trains=80_seed1 done',
+      'trains=80_seed2 done',
+    ]);
+    // Each group's figures are those of its runs' own summary.json files.
+    for (const [i, trains] of [40, 80].entries()) {
+      const rs = [1, 2].map((seed) => JSON.parse(readFileSync(join(out, `trains=${trains}_seed${seed}`, 'summary.json'), 'utf8')));
+      expect(rs.map((x) => x.options.set.at(-1))).toEqual([`sim.trains=${trains}`, `sim.trains=${trains}`]);
+      expect(rs.map((x) => x.seed)).toEqual([1, 2]);
+      const g = doc.groups[i];
+      expect(g.set).toEqual([`sim.trains=${trains}`]);
+      expect(g.metrics.stdp_pearson_r).toEqual(stats(rs.map((x) => x.metrics.stdp_pearson_r)));
+    }
+    // Different seeds, different figures.
+    expect(doc.groups[0].metrics.stdp_pearson_r.sd).toBeGreaterThan(0);
+    expect(r.out).toMatch(/^sim\.trains=40\n  stdp_pearson_r +0\.\d+ ± /);
+    expect(r.out).toMatch(/\nsim\.trains=80\n/);
+  }, 60_000);
+
+  it('a typo in a varied parameter stops the sweep before any run', async () => {
+    const out = join(tmp, 'sweep-typo');
+    const r = await cli('sweep', stdp, '--vary', 'sim.train=[40, 80]', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--set sim\.train=40: "Spike trains: rate rule vs STDP" \(sim\) has no parameter train/);
+    expect(existsSync(out)).toBe(false);
+    expect((await cli('sweep', stdp, '--seeds', 'x', '--out', out)).code).toBe(2);
+  });
+
+  it('a run that fails is reported, and the sweep exits 1', async () => {
+    const out = join(tmp, 'sweep-fail');
+    const r = await cli('sweep', join(root, 'examples', 'eqprop-mnist.json'), '--data-dir', join(tmp, 'no-such-folder'), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/\[1\/1\] run: error/);
+    expect(r.err).toMatch(/error: some runs failed/);
+    const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(doc.runs[0]).toMatchObject({ status: 'error' });
+    expect(doc.runs[0].error).toMatch(/does not exist/);
+    expect(doc.groups).toEqual([{ set: [], metrics: {} }]);
+  }, 60_000);
 });
 
 describe('bin/plasticity.mjs as a process', () => {

@@ -171,6 +171,46 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (code) throw new Exit(code);
     });
 
+  program
+    .command('sweep')
+    .description('run a graph for several seeds and parameter values (each a `run` of its own); writes OUT/<run>/… and OUT/sweep.json with each metric\'s mean and sd over the seeds')
+    .argument('<graph>', 'graph document (.json)')
+    .option('--seeds <list>', 'seeds to run, e.g. 1-5 or 1,3,7 (default: the graph\'s own seed)')
+    .option('--vary <node.param=[values]>', 'a parameter to vary, as a JSON array, e.g. --vary \'nudge.beta=[0.5, 1]\' (repeatable: every combination runs)', collect, [])
+    .option('--set <node.param=value>', setHelp, collect, [])
+    .option('--parallel <n>', 'runs at a time (each its own process)', positiveInt, 1)
+    .option('--data-dir <dir>', 'passed to each run')
+    .option('--epochs <n>', 'passed to each run', positiveInt)
+    .option('--train-limit <n>', 'passed to each run', positiveInt)
+    .option('--test-limit <n>', 'passed to each run', positiveInt)
+    .option('--sample-limit <n>', 'passed to each run', positiveInt)
+    .addOption(new Option('--backend <name>', 'passed to each run').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']))
+    .option('--out <dir>', 'output folder', 'runs/sweep')
+    .action(async (graph: string, o: { seeds?: string; vary: string[]; set: string[]; parallel: number; dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend?: string; out: string }) => {
+      const { combinations, formatGroups, parseSeeds, parseVary, sweep, SweepError } = await import('./sweep.ts');
+      try {
+        const seeds = o.seeds === undefined ? null : parseSeeds(o.seeds);
+        const vary = o.vary.map(parseVary);
+        // Every combination compiles before any run starts: a typo costs nothing.
+        for (const combo of combinations(vary)) await compileOrExit(graph, io, [...o.set, ...combo]);
+        const runArgs: string[] = [];
+        const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
+        pass('--data-dir', o.dataDir && resolve(o.dataDir));
+        pass('--epochs', o.epochs);
+        pass('--train-limit', o.trainLimit);
+        pass('--test-limit', o.testLimit);
+        pass('--sample-limit', o.sampleLimit);
+        pass('--backend', o.backend);
+        const r = await sweep({ graph: resolve(graph), seeds, vary, set: o.set, runArgs, parallel: Math.max(1, o.parallel), out: o.out, err: io.err });
+        io.out(formatGroups(r.groups));
+        io.err(`wrote ${join(resolve(o.out), 'sweep.json')}\n`);
+        if (r.code) throw new Exit(r.code, r.code === 1 ? 'some runs failed (their errors are in sweep.json and each run.log)' : '');
+      } catch (e) {
+        if (e instanceof SweepError) throw new Exit(e.code, e.message);
+        throw e;
+      }
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
