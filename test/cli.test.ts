@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { combinations, parseSeeds, parseVary, stats } from '../nodes/cli/sweep.ts';
+import { combinations, parseSeeds, parseVary, scalarMetrics, stats } from '../nodes/cli/sweep.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 
@@ -330,6 +330,8 @@ describe('plasticity sweep', () => {
     // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample sd sqrt(32/7)
     expect(stats([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ n: 8, mean: 5, sd: Math.sqrt(32 / 7), min: 2, max: 9 });
     expect(stats([3]).sd).toBe(0);
+    // Scalars as they are; a short array (one value per layer) value by value; a long series by its last value.
+    expect(scalarMetrics({ e: 0.1, cos: [0.9, 0.8], curve: [1, 2, 3, 4, 5, 6, 7], words: ['a'] })).toEqual({ e: 0.1, 'cos[0]': 0.9, 'cos[1]': 0.8, 'curve[-1]': 7 });
   });
 
   it('runs every seed for every value, two at a time, and summarises each metric over the seeds', async () => {

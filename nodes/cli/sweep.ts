@@ -108,6 +108,22 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
   });
 }
 
+/**
+ * The numbers a sweep compares: every scalar metric; of a short array (at most 6 values, one per layer) every
+ * value as name[i]; of a longer one (a series over epochs or steps) its last value as name[-1].
+ */
+export function scalarMetrics(metrics: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) {
+    if (typeof v === 'number') out[k] = v;
+    else if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
+      if (v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
+      else out[`${k}[-1]`] = v[v.length - 1];
+    }
+  }
+  return out;
+}
+
 const labelOf = (set: readonly string[], seed: number | null): string => {
   const parts = set.map((s) => s.replace(/^[^.]+\./, '').replace(/[^\w.=+-]+/g, '_'));
   if (seed !== null) parts.push(`seed${seed}`);
@@ -160,7 +176,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
     let run: SweepRun = { label: job.label, seed: job.seed, set: job.set, status: 'error', wall_seconds: null, metrics: {} };
     try {
       const s = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { status: string; wall_seconds: number; metrics: Record<string, unknown>; error?: string };
-      const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+      const metrics = scalarMetrics(s.metrics);
       run = { ...run, status: s.status, wall_seconds: s.wall_seconds, metrics, ...(s.error ? { error: s.error } : {}) };
     } catch {
       run.error = `no summary.json (exit ${exit}; see ${join(dir, 'run.log')})`;
