@@ -136,6 +136,17 @@ describe('browser-mode server', () => {
     // summary.json lands in the run's folder (written just after the summary is sent)
     for (let i = 0; i < 100 && !existsSync(join(outDir, 'summary.json')); i++) await new Promise((res) => setTimeout(res, 10));
     expect(JSON.parse(await readFile(join(outDir, 'summary.json'), 'utf8'))).toMatchObject({ graph: 't', status: 'stopped', backend: 'cpu' });
+    // Every event relayed is in the folder's metrics.jsonl too, as the CLI writes it, ending with the end event.
+    const logged = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(logged.map((e) => e.type)).toEqual(['log', 'start', 'log', 'end']);
+    expect(logged.at(-1)).toMatchObject({ type: 'end', status: 'stopped' });
+    // and the run is listed among the past runs, and reads back
+    const listed = (await c.call('listRuns', {})).value.runs;
+    expect(listed).toMatchObject([{ id: basename(outDir), graph: 't', status: 'stopped' }]);
+    const back = await c.call('readRun', { id: basename(outDir) });
+    expect(back.value.events.map((e: { type: string }) => e.type)).toEqual(['log', 'start', 'log', 'end']);
+    expect(await c.call('readRun', { id: '..' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await c.call('readRun', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'failed' } });
     ws.close();
   });
 });

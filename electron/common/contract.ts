@@ -33,6 +33,50 @@ export const backendSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wa
 
 const fileEntry = z.object({ path, name, modified: z.number() });
 
+const jsonNumberRecord = z.record(z.string(), z.number());
+export const runEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), time: z.number(), graph: z.string(), backend: z.string(), backendNote: z.string(), steps: z.number(), seed: z.number() }),
+  z.object({ type: z.literal('step'), time: z.number(), node: z.string(), kind: z.string(), title: z.string(), index: z.number(), total: z.number() }),
+  z.object({
+    type: z.literal('progress'),
+    time: z.number(),
+    node: z.string(),
+    phase: z.string(),
+    epoch: z.number().optional(),
+    epochs: z.number().optional(),
+    batch: z.number().optional(),
+    batches: z.number().optional(),
+    fraction: z.number().optional(),
+    examplesPerSecond: z.number().optional(),
+    etaSeconds: z.number().optional(),
+    metrics: jsonNumberRecord.optional(),
+  }),
+  z.object({ type: z.literal('metric'), time: z.number(), node: z.string(), name: z.string(), value: z.union([z.number(), z.array(z.number())]) }),
+  z.object({ type: z.literal('image'), time: z.number(), node: z.string(), name: z.string(), file: z.string(), width: z.number(), height: z.number(), pngBase64: z.string() }),
+  z.object({ type: z.literal('log'), time: z.number(), level: z.enum(['info', 'warn']), node: z.string().optional(), message: z.string() }),
+  z.object({
+    type: z.literal('end'),
+    time: z.number(),
+    status: z.enum(['done', 'stopped', 'error']),
+    wallSeconds: z.number(),
+    error: z.string().optional(),
+    node: z.string().optional(),
+  }),
+]);
+
+export const runSummarySchema = z.object({
+  graph: z.string(),
+  status: z.enum(['done', 'stopped', 'error']),
+  error: z.string().optional(),
+  backend: z.string(),
+  seed: z.number(),
+  wall_seconds: z.number(),
+  train_examples_per_second: z.number().nullable(),
+  metrics: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+  images: z.array(z.string()),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+});
+
 /** Each method: the request it accepts and the response it returns. */
 export const methods = {
   getInfo: {
@@ -103,56 +147,26 @@ export const methods = {
     req: z.object({ saved: z.boolean() }).strict(),
     res: nothing,
   },
+  /** Runs of earlier sessions: the folders under the host's runs folder that hold a summary.json, newest first. */
+  listRuns: {
+    req: nothing,
+    res: z.object({
+      runs: z.array(
+        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord }),
+      ),
+    }),
+  },
+  /** One of them: its summary and its events (image events with their pictures), to be shown again. */
+  readRun: {
+    req: z.object({ id: name.regex(/^(?!\.\.?$)[\w.-]+$/, 'a run id is a folder name without a path') }).strict(),
+    res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema) }),
+  },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 
 // The lists in names.ts and the keys above must agree (compile-time check, both directions).
 type _MethodsMatch = [keyof typeof methods] extends [MethodName] ? ([MethodName] extends [keyof typeof methods] ? true : never) : never;
 const _methodsMatch: _MethodsMatch = true;
 void _methodsMatch;
-
-const jsonNumberRecord = z.record(z.string(), z.number());
-export const runEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), time: z.number(), graph: z.string(), backend: z.string(), backendNote: z.string(), steps: z.number(), seed: z.number() }),
-  z.object({ type: z.literal('step'), time: z.number(), node: z.string(), kind: z.string(), title: z.string(), index: z.number(), total: z.number() }),
-  z.object({
-    type: z.literal('progress'),
-    time: z.number(),
-    node: z.string(),
-    phase: z.string(),
-    epoch: z.number().optional(),
-    epochs: z.number().optional(),
-    batch: z.number().optional(),
-    batches: z.number().optional(),
-    fraction: z.number().optional(),
-    examplesPerSecond: z.number().optional(),
-    etaSeconds: z.number().optional(),
-    metrics: jsonNumberRecord.optional(),
-  }),
-  z.object({ type: z.literal('metric'), time: z.number(), node: z.string(), name: z.string(), value: z.union([z.number(), z.array(z.number())]) }),
-  z.object({ type: z.literal('image'), time: z.number(), node: z.string(), name: z.string(), file: z.string(), width: z.number(), height: z.number(), pngBase64: z.string() }),
-  z.object({ type: z.literal('log'), time: z.number(), level: z.enum(['info', 'warn']), node: z.string().optional(), message: z.string() }),
-  z.object({
-    type: z.literal('end'),
-    time: z.number(),
-    status: z.enum(['done', 'stopped', 'error']),
-    wallSeconds: z.number(),
-    error: z.string().optional(),
-    node: z.string().optional(),
-  }),
-]);
-
-export const runSummarySchema = z.object({
-  graph: z.string(),
-  status: z.enum(['done', 'stopped', 'error']),
-  error: z.string().optional(),
-  backend: z.string(),
-  seed: z.number(),
-  wall_seconds: z.number(),
-  train_examples_per_second: z.number().nullable(),
-  metrics: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
-  images: z.array(z.string()),
-  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-});
 
 export const events = {
   onRunEvent: z.object({ runId: name, event: runEventSchema }),

@@ -18,6 +18,8 @@ export const METHOD_NAMES = [
   'stopRun',
   'setTitle',
   'closeAfterSave',
+  'listRuns',
+  'readRun',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

@@ -9,6 +9,7 @@ import type { Dialog, BrowserWindow } from 'electron';
 import type { LabServiceImpl } from '../common/contract.ts';
 import { Autosave, listExamples, readExample, writeFileAtomic } from '../../nodes/server/files.ts';
 import type { RunHost } from '../../nodes/server/engine-host.ts';
+import { pastRunMethods } from '../../nodes/server/past-runs.ts';
 import { RecentFiles } from './recent.ts';
 
 export interface ElectronServiceDeps {
@@ -101,5 +102,6 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
       d.onCloseAfterSave(saved);
       return {};
     },
+    ...pastRunMethods(d.host.runsDir),
   };
 }

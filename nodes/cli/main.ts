@@ -16,7 +16,7 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
-import { writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
@@ -252,7 +252,7 @@ async function runWithProgress(
   let barOn = false;
   let lastLine = 0;
   const onEvent = (e: RunEvent): void => {
-    jsonl.write(`${JSON.stringify(e.type === 'image' ? { ...e, pngBase64: undefined } : e)}\n`);
+    jsonl.write(eventJsonLine(e));
     switch (e.type) {
       case 'start':
         io.err(`backend: ${e.backendNote}\n`);

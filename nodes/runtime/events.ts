@@ -39,5 +39,6 @@ export interface RunSummary {
   train_examples_per_second: number | null;
   metrics: Record<string, number | number[]>;
   images: string[];
-  options: Record<string, string | number | boolean | null>;
+  /** The run options as given (set: the CLI's --set arguments). */
+  options: Record<string, string | number | boolean | null | string[]>;
 }

@@ -1,7 +1,7 @@
 /** What Save and Load nodes share: writing a file into the run's output folder, and reading one a user named. */
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from './fs-atomic.ts';
-import type { RunSummary } from './events.ts';
+import type { RunEvent, RunSummary } from './events.ts';
 import { type RunContext, UserError } from './op.ts';
 
 /** Writes `text()` atomically to `file` in the output folder; without one, warns that the `what` was not saved. */
@@ -20,6 +20,11 @@ export async function writeSummaryJson(dir: string, summary: RunSummary): Promis
   const path = join(dir, 'summary.json');
   await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
   return path;
+}
+
+/** One line of a run's metrics.jsonl: the event as JSON; an image event without its PNG (the picture is a file beside it). */
+export function eventJsonLine(e: RunEvent): string {
+  return `${JSON.stringify(e.type === 'image' ? { ...e, pngBase64: undefined } : e)}\n`;
 }
 
 /** Reads with `read` from `path` (relative to the app's workspace, or the current folder); a failure is the node's user error. */

@@ -3,14 +3,14 @@
  * so a run's memory goes away with it) and relays its events. Stop asks the worker to stop between
  * batches; if it has not ended within `hardStopMs` the worker is terminated and the run is reported
  * as stopped anyway, so Stop always takes effect within about a second. With `runsDir`, each run
- * gets its own folder there (as the CLI's --out): pictures, the files Save nodes write, and
- * summary.json at the end.
+ * gets its own folder there (as the CLI's --out): pictures, the files Save nodes write, every event
+ * in metrics.jsonl, and summary.json at the end.
  */
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, writeSummaryJson } from '../runtime/saved-files.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
@@ -29,6 +29,8 @@ interface ActiveRun {
   backend: string;
   startedAt: number;
   outDir?: string;
+  /** metrics.jsonl in outDir: every event the run sends, as the CLI writes it. */
+  jsonl?: WriteStream;
   ended: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
 }
@@ -41,7 +43,7 @@ export class RunHost {
     private readonly spawn: SpawnEngine,
     private readonly sink: RunHostEvents,
     private readonly hardStopMs = 1000,
-    private readonly runsDir?: string,
+    readonly runsDir?: string,
   ) {}
 
   /** A new folder for a run of `graph` started at `t` (local time): 2026-11-23_21-40-05-eqprop-mnist (-2, -3… if taken). */
@@ -71,7 +73,7 @@ export class RunHost {
     const channel = this.spawn();
     const startedAt = Date.now();
     const outDir = this.runFolder(req.doc.name, startedAt);
-    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt, ...(outDir ? { outDir } : {}), ended: false };
+    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt, ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}), ended: false };
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
     channel.onExit((code) => {
@@ -103,14 +105,19 @@ export class RunHost {
     if (msg.type === 'event') {
       if (msg.event.type === 'start') run.backend = msg.event.backend;
       if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
-      this.sink.event(run.runId, msg.event);
+      this.relay(run, msg.event);
       if (msg.event.type === 'start' && run.outDir)
-        this.sink.event(run.runId, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (pictures, saved weights, summary.json): ${run.outDir}` });
+        this.relay(run, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (pictures, saved weights, summary.json): ${run.outDir}` });
     } else if (msg.type === 'done') {
       this.finish(run, msg.summary.status, msg.summary.error, msg.summary);
     } else {
       this.finish(run, 'error', msg.message);
     }
+  }
+
+  private relay(run: ActiveRun, event: RunEvent): void {
+    run.jsonl?.write(eventJsonLine(event));
+    this.sink.event(run.runId, event);
   }
 
   private finish(run: ActiveRun, status: RunSummary['status'], error?: string, summary?: RunSummary): void {
@@ -129,12 +136,30 @@ export class RunHost {
       images: [],
       options: {},
     };
-    this.sink.event(run.runId, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
+    this.relay(run, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
     this.sink.finished(run.runId, s);
-    if (run.outDir) void writeSummary(run.outDir, s);
+    // summary.json last, once metrics.jsonl is complete: a folder with a summary is a finished run.
+    const outDir = run.outDir;
+    const summarize = (): void => void (outDir && writeSummary(outDir, s));
+    // ('close' comes after the last write, or after a write error: the summary is written either way.)
+    if (run.jsonl) run.jsonl.once('close', summarize).end();
+    else summarize();
     run.channel.kill();
     if (this.active === run) this.active = null;
   }
+}
+
+/** The run folder and its metrics.jsonl; a folder that cannot be made only costs the event log (reported once). */
+function openJsonl(dir: string): WriteStream | undefined {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    console.error(`could not make the run folder ${dir}: ${(e as Error).message}`);
+    return undefined;
+  }
+  const stream = createWriteStream(join(dir, 'metrics.jsonl'));
+  stream.on('error', (e) => console.error(`could not write ${join(dir, 'metrics.jsonl')}: ${e.message}`));
+  return stream;
 }
 
 async function writeSummary(dir: string, s: RunSummary): Promise<void> {

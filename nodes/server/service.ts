@@ -8,6 +8,7 @@ import { platform } from 'node:os';
 import type { EventName, EventPayload, LabServiceImpl } from '../../electron/common/contract.ts';
 import { Autosave, listExamples, listJsonFiles, readExample, writeFileAtomic } from './files.ts';
 import { RunHost, spawnThreadEngine } from './engine-host.ts';
+import { pastRunMethods } from './past-runs.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
 
 export interface ServerServiceOptions {
@@ -102,6 +103,7 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
       // A browser tab is closed by its user; nothing asks to close it after a save.
       return {};
     },
+    ...pastRunMethods(host.runsDir),
   };
   return { service, host };
 }

@@ -433,11 +433,11 @@ d('desktop app in the browser (e2e)', () => {
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
     expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
-    // The run's folder in the workspace holds the trained network (Save network), the learning curve, what training changed (Receptive fields) and summary.json.
+    // The run's folder in the workspace holds the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
-    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
+    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
     expect(JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'))).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     await page.close();
   }, 180_000);
@@ -551,6 +551,32 @@ d('desktop app in the browser (e2e)', () => {
     expect(c.diagnostics).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('reads a run of an earlier session back from its folder: History → Past runs → Load shows its curve, picture and metrics', async () => {
+    const first = await openApp(browser.context, server.url);
+    await first.selectOption('[data-testid="examples"]', 'stdp-rate-vs-spike');
+    await expect.poll(() => first.locator('[data-testid="node"]').count()).toBe(4);
+    await first.click('[data-testid="run"]');
+    await expect.poll(() => first.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toBe('done');
+    const r = (await first.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))!;
+    await first.close();
+    // A new session: nothing in History until a past run is loaded.
+    const page = await openApp(browser.context, server.url);
+    await page.click('[data-testid="tab-history"]');
+    await page.click('[data-testid="past-runs"]');
+    const row = page.locator('[data-testid="past-run"]').filter({ hasText: 'stdp-rate-vs-spike' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('done');
+    await row.locator('[data-testid="load-past-run"]').click();
+    // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, both pictures.
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    expect((await page.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))).toBe(r);
+    expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="rate_rule_curve"]').count()).toBe(1);
+    expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter']);
+    await page.click('[data-testid="tab-history"]');
+    await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
+    await page.close();
+  }, 180_000);
 
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.

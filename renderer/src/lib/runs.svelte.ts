@@ -36,7 +36,9 @@ export interface RunImage {
 export class RunRecord {
   readonly id: string;
   readonly graph: string;
-  readonly startedAt = Date.now();
+  startedAt = Date.now();
+  /** Read back from its folder (a run of an earlier session), not watched live. */
+  loaded = false;
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
   backend = $state('');
   backendNote = $state('');
@@ -154,6 +156,29 @@ export class RunStore {
 
   begin(id: string, graph: string): RunRecord {
     const r = new RunRecord(id, graph);
+    this.runs = [...this.runs, r];
+    this.currentId = id;
+    return r;
+  }
+
+  /**
+   * A run of an earlier session, read back from its folder: rebuilt by replaying its events, so its curves,
+   * metrics and pictures show as if it had been watched. Loading the same run again selects it.
+   */
+  load(past: { id: string; summary: Summary; events: RunEvent[] }): RunRecord {
+    const id = `past:${past.id}`;
+    const known = this.get(id);
+    if (known) {
+      this.currentId = id;
+      return known;
+    }
+    const r = new RunRecord(id, past.summary.graph);
+    r.loaded = true;
+    const start = past.events.find((e) => e.type === 'start');
+    r.startedAt = start ? start.time : Date.now();
+    for (const e of past.events) r.apply(e);
+    r.finish(past.summary);
+    r.wallSeconds ??= past.summary.wall_seconds;
     this.runs = [...this.runs, r];
     this.currentId = id;
     return r;

@@ -1,0 +1,149 @@
+/**
+ * Runs from earlier sessions, read back from their folders (the app's `runs/<date>_<time>-<graph>`, or any
+ * CLI `--out` folder placed there): summary.json for the list; for one run, its events from metrics.jsonl
+ * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
+import type { RunEvent, RunSummary } from '../runtime/events.ts';
+
+export interface PastRunEntry {
+  /** The folder's name inside the runs folder. */
+  id: string;
+  graph: string;
+  status: RunSummary['status'];
+  /** When the run ended (summary.json's time), ms since 1970. */
+  endedAt: number;
+  wallSeconds: number;
+  /** The scalar metrics. */
+  metrics: Record<string, number>;
+}
+
+/** A run folder's name: no path separators, not . or .. */
+const ID = /^(?!\.\.?$)[\w.-]+$/;
+
+function checkId(id: string): void {
+  if (!ID.test(id)) throw new Error(`"${id}" is not the name of a run folder`);
+}
+
+async function readSummary(dir: string): Promise<RunSummary | null> {
+  try {
+    const r = runSummarySchema.safeParse(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')));
+    return r.success ? (r.data as RunSummary) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The run folders under `runsDir` that hold a readable summary.json, newest first (at most `max`). */
+export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunEntry[]> {
+  let names: string[];
+  try {
+    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name)).map((d) => d.name);
+  } catch {
+    return [];
+  }
+  const entries = await Promise.all(
+    names.map(async (id): Promise<PastRunEntry | null> => {
+      const dir = join(runsDir, id);
+      const s = await readSummary(dir);
+      if (!s) return null;
+      const endedAt = (await stat(join(dir, 'summary.json'))).mtimeMs;
+      const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics };
+    }),
+  );
+  return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } | null {
+  if (png.length < 24 || png.toString('ascii', 12, 16) !== 'IHDR') return null;
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** At most this many batch progress reports are kept, so a long run's history stays light. */
+const MAX_PROGRESS = 5000;
+
+/**
+ * One run: its summary and its events, image events carrying their pictures again. A folder without
+ * metrics.jsonl (or with a damaged line) still gives its summary and its pictures; unreadable lines are skipped.
+ */
+export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[] }> {
+  checkId(id);
+  const dir = join(runsDir, id);
+  const summary = await readSummary(dir);
+  if (!summary) throw new Error(`${id} has no readable summary.json`);
+  let lines: string[] = [];
+  try {
+    lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).split('\n');
+  } catch {
+    // an app run from before the event log was kept: the summary and pictures only
+  }
+  const picture = async (file: string): Promise<{ pngBase64: string; width: number; height: number } | null> => {
+    if (!ID.test(file)) return null;
+    try {
+      const png = await readFile(join(dir, file));
+      const size = pngSize(png);
+      return size ? { pngBase64: png.toString('base64'), ...size } : null;
+    } catch {
+      return null;
+    }
+  };
+  const events: RunEvent[] = [];
+  const seenImages = new Set<string>();
+  for (const line of lines) {
+    if (!line.trim()) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const e = raw as { type?: unknown; file?: unknown };
+    if (e.type === 'image' && typeof e.file === 'string') {
+      const pic = await picture(e.file);
+      if (!pic) continue;
+      raw = { ...e, pngBase64: pic.pngBase64 };
+      seenImages.add(e.file);
+    }
+    const r = runEventSchema.safeParse(raw);
+    if (r.success) events.push(r.data as RunEvent);
+  }
+  // Pictures the summary lists but no event announced (a run without metrics.jsonl).
+  const end = events.findIndex((e) => e.type === 'end');
+  for (const file of summary.images.filter((f) => !seenImages.has(f))) {
+    const pic = await picture(file);
+    if (!pic) continue;
+    const image: RunEvent = { type: 'image', time: 0, node: '', name: file.replace(/\.png$/, ''), file, ...pic };
+    if (end >= 0) events.splice(end, 0, image);
+    else events.push(image);
+  }
+  return { id, summary, events: thinProgress(events) };
+}
+
+/** Batch reports beyond MAX_PROGRESS are thinned evenly (the last kept); end-of-epoch reports, which carry the per-epoch series, all stay. */
+function thinProgress(events: RunEvent[]): RunEvent[] {
+  const isBatch = (e: RunEvent): boolean => e.type === 'progress' && e.batch !== undefined;
+  const n = events.filter(isBatch).length;
+  if (n <= MAX_PROGRESS) return events;
+  const every = Math.ceil(n / MAX_PROGRESS);
+  let last = -1;
+  events.forEach((e, i) => void (isBatch(e) && (last = i)));
+  let k = 0;
+  return events.filter((e, i) => !isBatch(e) || k++ % every === 0 || i === last);
+}
+
+/** The contract's listRuns and readRun for a host whose runs go to `runsDir` (none: no past runs). */
+export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun'> {
+  return {
+    async listRuns() {
+      return { runs: runsDir ? await listPastRuns(runsDir) : [] };
+    },
+    async readRun({ id }) {
+      if (!runsDir) throw new Error('this host keeps no run folders');
+      return readPastRun(runsDir, id);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Runs of earlier sessions read back from their folders (nodes/server/past-runs.ts): what History → Past runs shows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../nodes/cli/main.ts';
+import { listPastRuns, readPastRun } from '../nodes/server/past-runs.ts';
+import { methods } from '../electron/common/contract.ts';
+
+let runs: string;
+const quiet = { out: () => undefined, err: () => undefined };
+
+beforeAll(async () => {
+  runs = mkdtempSync(join(tmpdir(), 'plasticity-past-'));
+  // A CLI run straight into the runs folder, as a user would with --out.
+  const code = await main(
+    ['run', join(import.meta.dirname, '..', 'examples', 'stdp-rate-vs-spike.json'), '--set', 'rates.sequences=30', '--set', 'sim.trains=30', '--quiet', '--out', join(runs, 'cli-run')],
+    quiet,
+  );
+  expect(code).toBe(0);
+  mkdirSync(join(runs, 'no-summary'));
+  writeFileSync(join(runs, 'no-summary', 'metrics.jsonl'), '');
+  mkdirSync(join(runs, 'bad-summary'));
+  writeFileSync(join(runs, 'bad-summary', 'summary.json'), '{"graph": 1}');
+  writeFileSync(join(runs, 'a-file.json'), '{}');
+}, 60_000);
+afterAll(() => rmSync(runs, { recursive: true, force: true }));
+
+describe('listPastRuns', () => {
+  it('lists the folders with a readable summary.json, with their scalar metrics', async () => {
+    const list = await listPastRuns(runs);
+    expect(list.map((r) => r.id)).toEqual(['cli-run']);
+    const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    expect(list[0]).toMatchObject({ graph: 'stdp-rate-vs-spike', status: 'done', wallSeconds: summary.wall_seconds });
+    expect(list[0].metrics).toEqual({ stdp_pearson_r: summary.metrics.stdp_pearson_r, stdp_slope: summary.metrics.stdp_slope });
+    expect(await listPastRuns(join(runs, 'no-such-folder'))).toEqual([]);
+  });
+});
+
+describe('readPastRun', () => {
+  it('gives the summary and every event, the pictures read back from their files', async () => {
+    const r = await readPastRun(runs, 'cli-run');
+    const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    expect(r.summary).toEqual(summary);
+    const logged = readFileSync(join(runs, 'cli-run', 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(r.events).toHaveLength(logged.length);
+    expect(r.events[0].type).toBe('start');
+    expect(r.events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
+    const images = r.events.filter((e) => e.type === 'image');
+    expect(images.map((e) => e.file).sort()).toEqual(['rate_rule_curve.png', 'stdp_scatter.png']);
+    for (const e of images) {
+      expect(e.pngBase64).toBe(readFileSync(join(runs, 'cli-run', e.file)).toString('base64'));
+      expect([e.width, e.height]).toEqual([480, 320]);
+    }
+  });
+
+  it('a folder without metrics.jsonl still gives its summary and its pictures', async () => {
+    mkdirSync(join(runs, 'old-app-run'));
+    copyFileSync(join(runs, 'cli-run', 'summary.json'), join(runs, 'old-app-run', 'summary.json'));
+    copyFileSync(join(runs, 'cli-run', 'stdp_scatter.png'), join(runs, 'old-app-run', 'stdp_scatter.png'));
+    const r = await readPastRun(runs, 'old-app-run');
+    // rate_rule_curve.png is listed in the summary but missing: left out.
+    expect(r.events.map((e) => (e.type === 'image' ? `${e.name} ${e.width}x${e.height}` : e.type))).toEqual(['stdp_scatter 480x320']);
+  });
+
+  it('thins a long run\'s batch reports but keeps every end-of-epoch report and the last batch', async () => {
+    const dir = join(runs, 'long-run');
+    mkdirSync(dir);
+    copyFileSync(join(runs, 'cli-run', 'summary.json'), join(dir, 'summary.json'));
+    const lines: string[] = [JSON.stringify({ type: 'start', time: 1, graph: 'g', backend: 'cpu', backendNote: '', steps: 1, seed: 1 })];
+    for (let epoch = 1; epoch <= 3; epoch++) {
+      for (let batch = 1; batch <= 4000; batch++) lines.push(JSON.stringify({ type: 'progress', time: 2, node: 't', phase: 'train', epoch, epochs: 3, batch, batches: 4000, metrics: { loss: batch } }));
+      lines.push(JSON.stringify({ type: 'progress', time: 3, node: 't', phase: 'train', epoch, epochs: 3, metrics: { valid: epoch } }));
+    }
+    lines.push('not json', JSON.stringify({ type: 'end', time: 4, status: 'done', wallSeconds: 1 }));
+    writeFileSync(join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
+    const r = await readPastRun(runs, 'long-run');
+    const batches = r.events.filter((e) => e.type === 'progress' && e.batch !== undefined);
+    // 12,000 batch reports, every third kept (the 1st, 4th, …, 11,998th) and the last: 4,001.
+    expect(batches).toHaveLength(4001);
+    expect(batches.at(-1)).toMatchObject({ epoch: 3, batch: 4000 });
+    expect(r.events.filter((e) => e.type === 'progress' && e.batch === undefined).map((e) => (e.type === 'progress' ? e.metrics : null))).toEqual([{ valid: 1 }, { valid: 2 }, { valid: 3 }]);
+    expect(r.events.at(-1)).toMatchObject({ type: 'end' });
+  });
+
+  it('refuses anything but a run folder\'s name, in the service and in the contract', async () => {
+    for (const id of ['..', '.', '../cli-run', 'a/b', 'no-summary', 'bad-summary']) await expect(readPastRun(runs, id)).rejects.toThrow();
+    for (const id of ['..', '.', '../x', 'a/b', '']) expect(methods.readRun.req.safeParse({ id }).success, id).toBe(false);
+    expect(methods.readRun.req.safeParse({ id: '2026-11-24_00-12-51-eqprop-mnist' }).success).toBe(true);
+  });
+});
