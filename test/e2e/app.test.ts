@@ -54,6 +54,18 @@ async function problemsFor(page: Page, id: string): Promise<string[]> {
   return page.locator(`[data-testid="problem"][data-node="${id}"]`).allTextContents();
 }
 
+/** Opens an example, runs it (with the toolbar's Quick run) and waits until it is done. */
+async function runExample(page: Page, name: string, minNodes: number): Promise<void> {
+  await page.selectOption('[data-testid="examples"]', name);
+  await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(minNodes);
+  const before = await page.locator('[data-testid="tab-history"] .n').textContent();
+  await page.click('[data-testid="run"]');
+  // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
+  await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
+  await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
+  expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+}
+
 async function saveAs(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="save-as"]');
   await page.fill('[data-testid="file-dialog-name"]', name);
@@ -421,11 +433,7 @@ d('desktop app in the browser (e2e)', () => {
 
   it('runs the EqProp example quickly: its per-epoch series share one epoch chart, and no array metric is drawn twice', async () => {
     const page = await openApp(browser.context, server.url);
-    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
-    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
-    await page.click('[data-testid="run"]');
-    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
-    expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    await runExample(page, 'eqprop-mnist', 6);
     const charts = page.locator('[data-testid="run-panel"] [data-testid="chart"]');
     const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
     expect(await train.getAttribute('data-x-label')).toBe('epoch');
@@ -444,18 +452,8 @@ d('desktop app in the browser (e2e)', () => {
 
   it('runs the STDP curve (its plot enlarges on a click) and the early-inference probe: one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
     const page = await openApp(browser.context, server.url);
-    const runExample = async (name: string, minNodes: number): Promise<void> => {
-      await page.selectOption('[data-testid="examples"]', name);
-      await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(minNodes);
-      const before = await page.locator('[data-testid="tab-history"] .n').textContent();
-      await page.click('[data-testid="run"]');
-      // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
-      await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
-      await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
-      expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
-    };
     // First a graph that draws a picture (the STDP curve), then one that draws none.
-    await runExample('stdp-curve', 2);
+    await runExample(page, 'stdp-curve', 2);
     expect(await page.locator('[data-testid="run-image"]').count()).toBe(1);
     // A click enlarges the plot over the window; Escape closes it. While it is open, Delete does not
     // reach the canvas (the node selected before stays).
@@ -470,7 +468,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid="image-zoom"]').count()).toBe(0);
-    await runExample('ebm-early-inference', 6);
+    await runExample(page, 'ebm-early-inference', 6);
     const row = page.locator('[data-testid="metric-row-array"]');
     expect(await row.count()).toBe(1);
     const [name, values] = await row.locator('td').allTextContents();
@@ -554,10 +552,7 @@ d('desktop app in the browser (e2e)', () => {
 
   it('reads a run of an earlier session back from its folder: History → Past runs → Load shows its curve, picture and metrics', async () => {
     const first = await openApp(browser.context, server.url);
-    await first.selectOption('[data-testid="examples"]', 'stdp-rate-vs-spike');
-    await expect.poll(() => first.locator('[data-testid="node"]').count()).toBe(4);
-    await first.click('[data-testid="run"]');
-    await expect.poll(() => first.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toBe('done');
+    await runExample(first, 'stdp-rate-vs-spike', 4);
     const r = (await first.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))!;
     await first.close();
     // A new session: nothing in History until a past run is loaded.
