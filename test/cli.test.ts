@@ -268,6 +268,10 @@ describe('plasticity run', () => {
     expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, set: ['logp.iterations=5'] });
     expect(summary.images.sort()).toEqual(['samples_directed.png', 'samples_generate.png']);
     for (const f of summary.images) expect(existsSync(join(out, f))).toBe(true);
+    // The graph as it ran, --set included, so the folder can be run again.
+    const ran = JSON.parse(readFileSync(join(out, 'graph.json'), 'utf8')) as GraphDocument;
+    expect(ran.nodes.find((x) => x.id === 'logp')!.params.iterations).toBe(5);
+    expect({ ...ran, nodes: ran.nodes.map((x) => (x.id === 'logp' ? { ...x, params: { ...x.params, iterations: 4 } } : x)) }).toEqual(JSON.parse(readFileSync(graph, 'utf8')));
     const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(events[0].type).toBe('start');
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });

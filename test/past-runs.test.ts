@@ -42,6 +42,10 @@ describe('readPastRun', () => {
     const r = await readPastRun(runs, 'cli-run');
     const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
     expect(r.summary).toEqual(summary);
+    // the graph as it ran: the --set values in it
+    const graph = JSON.parse(r.graph!);
+    expect(graph.name).toBe('stdp-rate-vs-spike');
+    expect(graph.nodes.find((n: { id: string }) => n.id === 'sim').params.trains).toBe(30);
     const logged = readFileSync(join(runs, 'cli-run', 'metrics.jsonl'), 'utf8').trimEnd().split('\n');
     expect(r.events).toHaveLength(logged.length);
     expect(r.events[0].type).toBe('start');
@@ -61,6 +65,7 @@ describe('readPastRun', () => {
     const r = await readPastRun(runs, 'old-app-run');
     // rate_rule_curve.png is listed in the summary but missing: left out.
     expect(r.events.map((e) => (e.type === 'image' ? `${e.name} ${e.width}x${e.height}` : e.type))).toEqual(['stdp_scatter 480x320']);
+    expect(r.graph).toBeNull();
   });
 
   it('thins a long run\'s batch reports but keeps every end-of-epoch report and the last batch', async () => {

@@ -145,6 +145,8 @@ describe('browser-mode server', () => {
     expect(listed).toMatchObject([{ id: basename(outDir), graph: 't', status: 'stopped' }]);
     const back = await c.call('readRun', { id: basename(outDir) });
     expect(back.value.events.map((e: { type: string }) => e.type)).toEqual(['log', 'start', 'log', 'end']);
+    // the folder keeps the graph the run ran
+    expect(JSON.parse(back.value.graph)).toEqual(doc);
     expect(await c.call('readRun', { id: '..' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await c.call('readRun', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'failed' } });
     ws.close();

@@ -159,7 +159,8 @@ export const methods = {
   /** One of them: its summary and its events (image events with their pictures), to be shown again. */
   readRun: {
     req: z.object({ id: name.regex(/^(?!\.\.?$)[\w.-]+$/, 'a run id is a folder name without a path') }).strict(),
-    res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema) }),
+    /** graph: the document the run ran (its graph.json), when the folder has one. */
+    res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema), graph: text.nullable() }),
   },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 

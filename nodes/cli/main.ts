@@ -16,7 +16,7 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
-import { eventJsonLine, writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
@@ -86,6 +86,11 @@ export function applySets(doc: GraphDocument, sets: readonly string[]): GraphDoc
 }
 
 async function compileOrExit(path: string, io: Io, sets: readonly string[] = []): Promise<Plan> {
+  return (await compileDocOrExit(path, io, sets)).plan;
+}
+
+/** The document as it will run (the --set changes applied) and its plan; the graph's problems end the command. */
+async function compileDocOrExit(path: string, io: Io, sets: readonly string[] = []): Promise<{ doc: GraphDocument; plan: Plan }> {
   const doc = applySets(await readGraph(path, io), sets);
   const r = compileGraph(doc, createRegistry());
   printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
@@ -93,7 +98,7 @@ async function compileOrExit(path: string, io: Io, sets: readonly string[] = [])
     printDiagnostics(r.diagnostics.filter((d) => d.severity === 'error'), io);
     throw new Exit(1);
   }
-  return r.plan;
+  return { doc, plan: r.plan };
 }
 
 const collect = (v: string, all: string[]): string[] => [...all, v];
@@ -157,9 +162,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--quiet', 'no progress bar')
     .action(async (graph: string, o: { dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend: 'auto'; seed?: number; set: string[]; out: string; quiet?: boolean }) => {
-      const plan = await compileOrExit(graph, io, o.set);
+      const { doc, plan } = await compileDocOrExit(graph, io, o.set);
       const outDir = resolve(o.out);
       await mkdir(outDir, { recursive: true });
+      await writeGraphJson(outDir, doc);
       const options: RunOptions = { outDir };
       if (o.dataDir) options.dataDir = o.dataDir;
       if (o.epochs !== undefined) options.epochs = o.epochs;

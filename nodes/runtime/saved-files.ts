@@ -1,5 +1,6 @@
 /** What Save and Load nodes share: writing a file into the run's output folder, and reading one a user named. */
 import { join, resolve } from 'node:path';
+import { type GraphDocument, saveGraph } from '../core/document.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import type { RunEvent, RunSummary } from './events.ts';
 import { type RunContext, UserError } from './op.ts';
@@ -20,6 +21,11 @@ export async function writeSummaryJson(dir: string, summary: RunSummary): Promis
   const path = join(dir, 'summary.json');
   await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
   return path;
+}
+
+/** Writes the graph a run runs (its --set changes applied) as graph.json into `dir`: every run folder can be run again. */
+export async function writeGraphJson(dir: string, doc: GraphDocument): Promise<void> {
+  await writeFileAtomic(join(dir, 'graph.json'), saveGraph(doc));
 }
 
 /** One line of a run's metrics.jsonl: the event as JSON; an image event without its PNG (the picture is a file beside it). */

@@ -3,14 +3,14 @@
  * so a run's memory goes away with it) and relays its events. Stop asks the worker to stop between
  * batches; if it has not ended within `hardStopMs` the worker is terminated and the run is reported
  * as stopped anyway, so Stop always takes effect within about a second. With `runsDir`, each run
- * gets its own folder there (as the CLI's --out): pictures, the files Save nodes write, every event
- * in metrics.jsonl, and summary.json at the end.
+ * gets its own folder there (as the CLI's --out): the graph as run (graph.json), pictures, the files
+ * Save nodes write, every event in metrics.jsonl, and summary.json at the end.
  */
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { eventJsonLine, writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
@@ -74,6 +74,7 @@ export class RunHost {
     const startedAt = Date.now();
     const outDir = this.runFolder(req.doc.name, startedAt);
     const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt, ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}), ended: false };
+    if (outDir) writeGraphJson(outDir, req.doc).catch((e: Error) => console.error(`could not write ${join(outDir, 'graph.json')}: ${e.message}`));
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
     channel.onExit((code) => {

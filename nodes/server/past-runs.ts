@@ -1,7 +1,8 @@
 /**
  * Runs from earlier sessions, read back from their folders (the app's `runs/<date>_<time>-<graph>`, or any
  * CLI `--out` folder placed there): summary.json for the list; for one run, its events from metrics.jsonl
- * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it.
+ * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it, and
+ * the graph it ran (graph.json), to open again.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ const MAX_PROGRESS = 5000;
  * One run: its summary and its events, image events carrying their pictures again. A folder without
  * metrics.jsonl (or with a damaged line) still gives its summary and its pictures; unreadable lines are skipped.
  */
-export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[] }> {
+export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[]; graph: string | null }> {
   checkId(id);
   const dir = join(runsDir, id);
   const summary = await readSummary(dir);
@@ -120,7 +121,8 @@ export async function readPastRun(runsDir: string, id: string): Promise<{ id: st
     if (end >= 0) events.splice(end, 0, image);
     else events.push(image);
   }
-  return { id, summary, events: thinProgress(events) };
+  const graph = await readFile(join(dir, 'graph.json'), 'utf8').catch(() => null);
+  return { id, summary, events: thinProgress(events), graph };
 }
 
 /** Batch reports beyond MAX_PROGRESS are thinned evenly (the last kept); end-of-epoch reports, which carry the per-epoch series, all stay. */

@@ -441,11 +441,11 @@ d('desktop app in the browser (e2e)', () => {
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
     expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
-    // The run's folder in the workspace holds the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
+    // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
-    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
+    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
     expect(JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'))).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     await page.close();
   }, 180_000);
@@ -570,6 +570,10 @@ d('desktop app in the browser (e2e)', () => {
     expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter']);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
+    // Its folder kept the graph it ran: open it in the (empty) editor.
+    await page.click('[data-testid="open-past-graph"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(4);
+    expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-rate-vs-spike.json');
     await page.close();
   }, 180_000);
 

@@ -39,6 +39,8 @@ export class RunRecord {
   startedAt = Date.now();
   /** Read back from its folder (a run of an earlier session), not watched live. */
   loaded = false;
+  /** For a loaded run: the graph it ran (its folder's graph.json), when the folder has one. */
+  graphText: string | null = null;
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
   backend = $state('');
   backendNote = $state('');
@@ -165,7 +167,7 @@ export class RunStore {
    * A run of an earlier session, read back from its folder: rebuilt by replaying its events, so its curves,
    * metrics and pictures show as if it had been watched. Loading the same run again selects it.
    */
-  load(past: { id: string; summary: Summary; events: RunEvent[] }): RunRecord {
+  load(past: { id: string; summary: Summary; events: RunEvent[]; graph: string | null }): RunRecord {
     const id = `past:${past.id}`;
     const known = this.get(id);
     if (known) {
@@ -174,6 +176,7 @@ export class RunStore {
     }
     const r = new RunRecord(id, past.summary.graph);
     r.loaded = true;
+    r.graphText = past.graph;
     const start = past.events.find((e) => e.type === 'start');
     r.startedAt = start ? start.time : Date.now();
     for (const e of past.events) r.apply(e);
