@@ -165,7 +165,8 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   const runOne = async (job: (typeof jobs)[number]): Promise<void> => {
     const dir = join(out, job.label);
     await mkdir(dir, { recursive: true });
-    const args = [BIN, 'run', o.graph, '--quiet', '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
+    // Not --quiet: without a terminal the run prints a progress line every 10 s, so run.log can be followed.
+    const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
     if (job.seed !== null) args.push('--seed', String(job.seed));
     const log = createWriteStream(join(dir, 'run.log'));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
