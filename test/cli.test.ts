@@ -366,6 +366,18 @@ describe('plasticity sweep', () => {
     expect(r.out).toMatch(/\nsim\.trains=80\n/);
   }, 60_000);
 
+  it('values that read the same as folder names get folders of their own; an old summary is not taken for a new run', async () => {
+    const out = join(tmp, 'sweep-names');
+    // A summary.json left in the first run's folder by an earlier sweep.
+    mkdirSync(join(out, 'x_label=_a_b_'), { recursive: true });
+    writeFileSync(join(out, 'x_label=_a_b_', 'summary.json'), JSON.stringify({ status: 'done', wall_seconds: 1, metrics: { stale: 1 } }));
+    const r = await cli('sweep', stdp, ...small, '--vary', 'scatter.x_label=["a b", "a_b"]', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(doc.runs.map((x: { label: string }) => x.label)).toEqual(['x_label=_a_b_', 'x_label=_a_b_-2']);
+    for (const run of doc.runs) expect(run.metrics.stale).toBeUndefined();
+  }, 60_000);
+
   it('a typo in a varied parameter stops the sweep before any run', async () => {
     const out = join(tmp, 'sweep-typo');
     const r = await cli('sweep', stdp, '--vary', 'sim.train=[40, 80]', '--out', out);

@@ -6,10 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
+import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 export class SweepError extends Error {
   constructor(
@@ -151,7 +152,15 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   await mkdir(out, { recursive: true });
   const combos = combinations(o.vary);
   const seeds: (number | null)[] = o.seeds ?? [null];
-  const jobs = combos.flatMap((set) => seeds.map((seed) => ({ set, seed, label: labelOf(set, seed) })));
+  // Folder names: values that read the same once made safe for a file name get -2, -3… (each run its own folder).
+  const used = new Set<string>();
+  const unique = (label: string): string => {
+    let l = label;
+    for (let k = 2; used.has(l); k++) l = `${label}-${k}`;
+    used.add(l);
+    return l;
+  };
+  const jobs = combos.flatMap((set) => seeds.map((seed) => ({ set, seed, label: unique(labelOf(set, seed)) })));
   const runs: SweepRun[] = [];
   let stopped = false;
   // Ctrl-C reaches the children too (one process group): each stops after its current batch.
@@ -165,6 +174,8 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   const runOne = async (job: (typeof jobs)[number]): Promise<void> => {
     const dir = join(out, job.label);
     await mkdir(dir, { recursive: true });
+    // A summary left by an earlier sweep into the same folder must not pass for this run's.
+    await rm(join(dir, 'summary.json'), { force: true });
     // Not --quiet: without a terminal the run prints a progress line every 10 s, so run.log can be followed.
     const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
     if (job.seed !== null) args.push('--seed', String(job.seed));
@@ -197,7 +208,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   runs.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
   const groups = groupRuns(runs, combos);
   const doc = { graph: o.graph, seeds: o.seeds, vary: o.vary, set: o.set, run_args: o.runArgs, runs, groups };
-  await writeFile(join(out, 'sweep.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeFileAtomic(join(out, 'sweep.json'), `${JSON.stringify(doc, null, 2)}\n`);
   const code = stopped || runs.length < jobs.length ? 130 : runs.every((r) => r.status === 'done') ? 0 : 1;
   return { code, runs, groups };
 }
