@@ -128,7 +128,7 @@ describe('browser-mode server', () => {
     await new Promise((res) => setTimeout(res, 50));
     const relayed = c.frames.filter((f) => f.t === 'event' && f.name === 'onRunEvent').map((f) => f.payload.event);
     expect(relayed[0]).toMatchObject({ message: 'hello' });
-    expect(relayed.at(-1)).toMatchObject({ type: 'log', message: `this run's files (pictures, saved weights, summary.json): ${outDir}` });
+    expect(relayed.at(-1)).toMatchObject({ type: 'log', message: `this run's files (graph.json, metrics.jsonl, pictures, saved weights, summary.json): ${outDir}` });
     expect(await c.call('stopRun', { runId })).toEqual({ t: 'result', id: 2, ok: true, value: { stopped: true } });
     expect(posted.at(-1)).toEqual({ type: 'stop', runId });
     for (let i = 0; i < 150 && !c.frames.some((f) => f.name === 'onRunFinished'); i++) await new Promise((res) => setTimeout(res, 10));

@@ -108,7 +108,7 @@ export class RunHost {
       if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
       this.relay(run, msg.event);
       if (msg.event.type === 'start' && run.outDir)
-        this.relay(run, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (pictures, saved weights, summary.json): ${run.outDir}` });
+        this.relay(run, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (graph.json, metrics.jsonl, pictures, saved weights, summary.json): ${run.outDir}` });
     } else if (msg.type === 'done') {
       this.finish(run, msg.summary.status, msg.summary.error, msg.summary);
     } else {
