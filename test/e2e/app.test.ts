@@ -577,6 +577,21 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('fits a laptop screen: at 1280×760 the whole toolbar shows and nothing scrolls sideways', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.setViewportSize({ width: 1280, height: 760 });
+    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
+    for (const id of ['stop', 'run', 'quick', 'examples', 'save-as']) {
+      const box = (await page.locator(`[data-testid="${id}"]`).boundingBox())!;
+      expect(box.x, id).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(1280);
+      expect(box.height, `${id} on one line`).toBeLessThan(34);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await page.close();
+  });
+
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'two hundred', seed: 1, nodes: [], wires: [] };
