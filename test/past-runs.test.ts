@@ -88,9 +88,23 @@ describe('readPastRun', () => {
     expect(r.events.at(-1)).toMatchObject({ type: 'end' });
   });
 
-  it('refuses anything but a run folder\'s name, in the service and in the contract', async () => {
-    for (const id of ['..', '.', '../cli-run', 'a/b', 'no-summary', 'bad-summary']) await expect(readPastRun(runs, id)).rejects.toThrow();
-    for (const id of ['..', '.', '../x', 'a/b', '']) expect(methods.readRun.req.safeParse({ id }).success, id).toBe(false);
+  it('lists and reads the runs of a sweep folder as sweep/run', async () => {
+    const sweep = join(runs, 'my-sweep');
+    mkdirSync(join(sweep, 'seed1'), { recursive: true });
+    writeFileSync(join(sweep, 'sweep.json'), '{}');
+    for (const f of ['summary.json', 'metrics.jsonl', 'graph.json']) copyFileSync(join(runs, 'cli-run', f), join(sweep, 'seed1', f));
+    const ids = (await listPastRuns(runs)).map((r) => r.id);
+    expect(ids).toContain('my-sweep/seed1');
+    expect(ids).not.toContain('my-sweep');
+    const r = await readPastRun(runs, 'my-sweep/seed1');
+    expect(r.summary.graph).toBe('stdp-rate-vs-spike');
+    expect(methods.readRun.req.safeParse({ id: 'my-sweep/seed1' }).success).toBe(true);
+  });
+
+  it('refuses anything but a run folder\'s name (or sweep/run), in the service and in the contract', async () => {
+    for (const id of ['..', '.', '../cli-run', 'a/b/c', 'my-sweep/..', 'my-sweep/.', '/etc', 'no-summary', 'bad-summary'])
+      await expect(readPastRun(runs, id), id).rejects.toThrow();
+    for (const id of ['..', '.', '../x', 'a/b/c', 'a/..', 'a/.', '/a', 'a/', '']) expect(methods.readRun.req.safeParse({ id }).success, id).toBe(false);
     expect(methods.readRun.req.safeParse({ id: '2026-11-24_00-12-51-eqprop-mnist' }).success).toBe(true);
   });
 });

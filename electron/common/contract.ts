@@ -158,7 +158,7 @@ export const methods = {
   },
   /** One of them: its summary and its events (image events with their pictures), to be shown again. */
   readRun: {
-    req: z.object({ id: name.regex(/^(?!\.\.?$)[\w.-]+$/, 'a run id is a folder name without a path') }).strict(),
+    req: z.object({ id: name.regex(/^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?$)[\w.-]+)?$/, 'a run id is a folder name, or sweep/run') }).strict(),
     /** graph: the document the run ran (its graph.json), when the folder has one. */
     res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema), graph: text.nullable() }),
   },

@@ -21,11 +21,30 @@ export interface PastRunEntry {
   metrics: Record<string, number>;
 }
 
-/** A run folder's name: no path separators, not . or .. */
+/** A folder or file name: no path separators, not . or .. */
 const ID = /^(?!\.\.?$)[\w.-]+$/;
 
+/** A run's id: its folder's name, or sweep/run for a run of a sweep (`plasticity sweep --out` into the runs folder). */
+export function isRunId(id: string): boolean {
+  const parts = id.split('/');
+  return parts.length <= 2 && parts.every((p) => ID.test(p));
+}
+
 function checkId(id: string): void {
-  if (!ID.test(id)) throw new Error(`"${id}" is not the name of a run folder`);
+  if (!isRunId(id)) throw new Error(`"${id}" is not the name of a run folder`);
+}
+
+const exists = (path: string): Promise<boolean> => stat(path).then(
+  () => true,
+  () => false,
+);
+
+async function subfolders(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name)).map((d) => d.name);
+  } catch {
+    return [];
+  }
 }
 
 async function readSummary(dir: string): Promise<RunSummary | null> {
@@ -37,13 +56,16 @@ async function readSummary(dir: string): Promise<RunSummary | null> {
   }
 }
 
-/** The run folders under `runsDir` that hold a readable summary.json, newest first (at most `max`). */
+/**
+ * The run folders under `runsDir` that hold a readable summary.json, and the runs of a sweep folder (one with a
+ * sweep.json) as sweep/run; newest first (at most `max`).
+ */
 export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunEntry[]> {
-  let names: string[];
-  try {
-    names = (await readdir(runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name)).map((d) => d.name);
-  } catch {
-    return [];
+  const names: string[] = [];
+  for (const name of await subfolders(runsDir)) {
+    if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
+      names.push(...(await subfolders(join(runsDir, name))).map((run) => `${name}/${run}`));
+    else names.push(name);
   }
   const entries = await Promise.all(
     names.map(async (id): Promise<PastRunEntry | null> => {
