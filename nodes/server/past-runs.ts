@@ -10,7 +10,7 @@ import { type LabServiceImpl, runEventSchema, runSummarySchema } from '../../ele
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
 
 export interface PastRunEntry {
-  /** The folder's name inside the runs folder. */
+  /** The folder's name inside the runs folder (sweep/run for a run of a sweep). */
   id: string;
   graph: string;
   status: RunSummary['status'];
@@ -24,8 +24,11 @@ export interface PastRunEntry {
 /** A folder or file name: no path separators, not . or .. */
 const ID = /^(?!\.\.?$)[\w.-]+$/;
 
-/** A run's id: its folder's name, or sweep/run for a run of a sweep (`plasticity sweep --out` into the runs folder). */
-export function isRunId(id: string): boolean {
+/**
+ * A run's id: its folder's name, or sweep/run for a run of a sweep (`plasticity sweep --out` into the runs folder).
+ * The contract's readRun checks the same rule with a regular expression (test/past-runs.test.ts tries both).
+ */
+function isRunId(id: string): boolean {
   const parts = id.split('/');
   return parts.length <= 2 && parts.every((p) => ID.test(p));
 }
@@ -34,10 +37,7 @@ function checkId(id: string): void {
   if (!isRunId(id)) throw new Error(`"${id}" is not the name of a run folder`);
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(
-  () => true,
-  () => false,
-);
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
 async function subfolders(dir: string): Promise<string[]> {
   try {
