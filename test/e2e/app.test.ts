@@ -565,6 +565,7 @@ d('desktop app in the browser (e2e)', () => {
     await row.locator('[data-testid="load-past-run"]').click();
     // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, both pictures.
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    expect(await page.locator('[data-testid="run-past"]').textContent()).toMatch(/^past run of /);
     expect((await page.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))).toBe(r);
     expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="rate_rule_curve"]').count()).toBe(1);
     expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter']);
