@@ -334,8 +334,15 @@ describe('plasticity sweep', () => {
     // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, squared deviations sum to 32, sample sd sqrt(32/7)
     expect(stats([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ n: 8, mean: 5, sd: Math.sqrt(32 / 7), min: 2, max: 9 });
     expect(stats([3]).sd).toBe(0);
-    // Scalars as they are; a short array (one value per layer) value by value; a long series by its last value.
-    expect(scalarMetrics({ e: 0.1, cos: [0.9, 0.8], curve: [1, 2, 3, 4, 5, 6, 7], words: ['a'] })).toEqual({ e: 0.1, 'cos[0]': 0.9, 'cos[1]': 0.8, 'curve[-1]': 7 });
+    // Scalars as they are; every array by its last value (the same key whatever the number of epochs), a short one
+    // (one value per layer) also value by value.
+    expect(scalarMetrics({ e: 0.1, cos: [0.9, 0.8], curve: [1, 2, 3, 4, 5, 6, 7], words: ['a'] })).toEqual({
+      e: 0.1,
+      'cos[0]': 0.9,
+      'cos[1]': 0.8,
+      'cos[-1]': 0.8,
+      'curve[-1]': 7,
+    });
   });
 
   it('runs every seed for every value, two at a time, and summarises each metric over the seeds', async () => {

@@ -110,8 +110,9 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
 }
 
 /**
- * The numbers a sweep compares: every scalar metric; of a short array (at most 6 values, one per layer) every
- * value as name[i]; of a longer one (a series over epochs or steps) its last value as name[-1].
+ * The numbers a sweep compares: every scalar metric; of every array its last value as name[-1] (a series over
+ * epochs ends there, whatever the number of epochs); and of a short array (at most 6 values, e.g. one per
+ * layer) also each value as name[i].
  */
 export function scalarMetrics(metrics: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -119,7 +120,7 @@ export function scalarMetrics(metrics: Record<string, unknown>): Record<string, 
     if (typeof v === 'number') out[k] = v;
     else if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
       if (v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
-      else out[`${k}[-1]`] = v[v.length - 1];
+      out[`${k}[-1]`] = v[v.length - 1];
     }
   }
   return out;
