@@ -115,9 +115,17 @@ export function weightTiles(W: ArrayLike<number>, nIn: number, nUnits: number, c
   return out;
 }
 
-/** `weightTiles` drawn as a grid picture, `width` pixels a tile row, 1-pixel black padding (gray is a weight of 0). */
-export function weightTilesPicture(W: ArrayLike<number>, o: { nIn: number; nUnits: number; count: number; cols: number; width: number; layout?: 'columns' | 'rows' }): Picture {
-  const tiles = weightTiles(W, o.nIn, o.nUnits, o.count, o.layout);
+/**
+ * `weightTiles` drawn as a grid picture, `width` pixels a tile row, 1-pixel black padding (gray is a weight of 0).
+ * With `minus` (the same matrix of a reference, e.g. the initial weights) it draws the change W − minus.
+ */
+export function weightTilesPicture(
+  W: ArrayLike<number>,
+  o: { nIn: number; nUnits: number; count: number; cols: number; width: number; layout?: 'columns' | 'rows'; minus?: ArrayLike<number> },
+): Picture {
+  const minus = o.minus;
+  const drawn = minus ? Array.from(W, (w, k) => w - minus[k]) : W;
+  const tiles = weightTiles(drawn, o.nIn, o.nUnits, o.count, o.layout);
   const count = tiles.length / o.nIn;
   const grid = { width: o.width, height: o.nIn / o.width, cols: o.cols, padValue: 0 };
   const size = imageGridSize(count, grid);

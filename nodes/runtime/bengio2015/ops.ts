@@ -453,15 +453,11 @@ export const bengio2015Ops: OpTable = {
     const width = num(p, 'image_width');
     if (nIn % width !== 0) throw new UserError(`x has ${nIn} values, not a whole number of rows of ${width} pixels (image_width)`, ctx.step.node);
     const weights = (m: HierarchicalModel): Float32Array => (g1 ? m.g[0] : m.f[0]).W.dataSync() as Float32Array;
-    let W = weights(model);
-    if (i.reference !== undefined) {
-      const ref = i.reference as HierarchicalModel;
-      if (ref.arch.sizes[0] !== nIn || ref.arch.sizes[1] !== nUnits)
-        throw new UserError(`the reference model (${sizesText(ref)}) does not match the model (${sizesText(model)}) in x and h1`, ctx.step.node);
-      const R = weights(ref);
-      W = W.map((w, k) => w - R[k]);
-    }
-    const pic = weightTilesPicture(W, { nIn, nUnits, count: num(p, 'count'), cols: num(p, 'cols'), width, layout: g1 ? 'rows' : 'columns' });
+    const ref = i.reference as HierarchicalModel | undefined;
+    if (ref && (ref.arch.sizes[0] !== nIn || ref.arch.sizes[1] !== nUnits))
+      throw new UserError(`the reference model (${sizesText(ref)}) does not match the model (${sizesText(model)}) in x and h1`, ctx.step.node);
+    const tiles = { nIn, nUnits, count: num(p, 'count'), cols: num(p, 'cols'), width, layout: g1 ? ('rows' as const) : ('columns' as const), ...(ref ? { minus: weights(ref) } : {}) };
+    const pic = weightTilesPicture(weights(model), tiles);
     await ctx.image(p.name as string, pic.png, pic.width, pic.height);
     return { image: pic };
   },

@@ -406,15 +406,11 @@ const receptiveFieldsOp: OpImpl = async (ctx, inputs, params) => {
   const [nIn, nHidden] = net.sizes;
   const width = P<number>(params, 'image_width');
   if (nIn % width !== 0) throw new UserError(`the visible layer has ${nIn} units, not a whole number of rows of ${width} pixels (image_width)`, ctx.step.node);
-  let W0 = net.read().W[0];
-  if (inputs.reference !== undefined) {
-    const ref = asNetwork(inputs.reference, ctx, 'reference');
-    if (ref.sizes[0] !== nIn || ref.sizes[1] !== nHidden)
-      throw new UserError(`the reference network (${ref.sizes.join('-')}) does not match the network (${net.sizes.join('-')}) in its first two layers`, ctx.step.node);
-    const R0 = ref.read().W[0];
-    W0 = W0.map((w, i) => w - R0[i]);
-  }
-  const image = weightTilesPicture(W0, { nIn, nUnits: nHidden, count: P<number>(params, 'count'), cols: P<number>(params, 'cols'), width });
+  const ref = inputs.reference === undefined ? undefined : asNetwork(inputs.reference, ctx, 'reference');
+  if (ref && (ref.sizes[0] !== nIn || ref.sizes[1] !== nHidden))
+    throw new UserError(`the reference network (${ref.sizes.join('-')}) does not match the network (${net.sizes.join('-')}) in its first two layers`, ctx.step.node);
+  const tiles = { nIn, nUnits: nHidden, count: P<number>(params, 'count'), cols: P<number>(params, 'cols'), width, ...(ref ? { minus: ref.read().W[0] } : {}) };
+  const image = weightTilesPicture(net.read().W[0], tiles);
   await ctx.image(P<string>(params, 'name'), image.png, image.width, image.height);
   return { image };
 };
