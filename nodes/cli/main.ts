@@ -110,6 +110,26 @@ const positiveInt = (v: string): number => {
   return n;
 };
 
+/** The data, limit and backend options of `run`, which `sweep` passes on to each of its runs. */
+interface RunFlags {
+  dataDir?: string;
+  epochs?: number;
+  trainLimit?: number;
+  testLimit?: number;
+  sampleLimit?: number;
+  backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+}
+
+function addRunFlags(cmd: Command, note = ''): Command {
+  return cmd
+    .option('--data-dir <dir>', `folder with the MNIST IDX files (default: the embedded 10,000-digit subset)${note}`)
+    .option('--epochs <n>', `override the epochs of every training node${note}`, positiveInt)
+    .option('--train-limit <n>', `use at most N training examples${note}`, positiveInt)
+    .option('--test-limit <n>', `use at most N test examples in evaluators${note}`, positiveInt)
+    .option('--sample-limit <n>', `generate at most N samples${note}`, positiveInt)
+    .addOption(new Option('--backend <name>', `tfjs backend${note}`).choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'));
+}
+
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const program = new Command('plasticity')
     .description('Plasticity Lab: validate, plan and run graph documents headless.')
@@ -147,21 +167,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       else for (const k of kinds) io.out(`${k.kind.padEnd(28)} ${k.title}${k.equation ? `  [${k.equation}]` : ''}\n`);
     });
 
-  program
-    .command('run')
-    .description('run a graph; writes OUT/summary.json, OUT/metrics.jsonl and PNG pictures')
-    .argument('<graph>', 'graph document (.json)')
-    .option('--data-dir <dir>', 'folder with the MNIST IDX files (default: the embedded 10,000-digit subset)')
-    .option('--epochs <n>', 'override the epochs of every training node', positiveInt)
-    .option('--train-limit <n>', 'use at most N training examples', positiveInt)
-    .option('--test-limit <n>', 'use at most N test examples in evaluators', positiveInt)
-    .option('--sample-limit <n>', 'generate at most N samples', positiveInt)
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+  addRunFlags(
+    program
+      .command('run')
+      .description('run a graph; writes OUT/summary.json, OUT/metrics.jsonl, OUT/graph.json and PNG pictures')
+      .argument('<graph>', 'graph document (.json)'),
+  )
     .option('--seed <n>', 'override the graph\'s seed', positiveInt)
     .option('--set <node.param=value>', setHelp, collect, [])
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--quiet', 'no progress bar')
-    .action(async (graph: string, o: { dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend: 'auto'; seed?: number; set: string[]; out: string; quiet?: boolean }) => {
+    .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
       const outDir = resolve(o.out);
       await mkdir(outDir, { recursive: true });
@@ -177,22 +193,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (code) throw new Exit(code);
     });
 
-  program
-    .command('sweep')
-    .description('run a graph for several seeds and parameter values (each a `run` of its own); writes OUT/<run>/… and OUT/sweep.json with each metric\'s mean and sd over the seeds')
-    .argument('<graph>', 'graph document (.json)')
+  addRunFlags(
+    program
+      .command('sweep')
+      .description('run a graph for several seeds and parameter values (each a `run` of its own); writes OUT/<run>/… and OUT/sweep.json with each metric\'s mean and sd over the seeds')
+      .argument('<graph>', 'graph document (.json)'),
+    ' (passed to each run)',
+  )
     .option('--seeds <list>', 'seeds to run, e.g. 1-5 or 1,3,7 (default: the graph\'s own seed)')
     .option('--vary <node.param=[values]>', 'a parameter to vary, as a JSON array, e.g. --vary \'nudge.beta=[0.5, 1]\' (repeatable: every combination runs)', collect, [])
     .option('--set <node.param=value>', setHelp, collect, [])
     .option('--parallel <n>', 'runs at a time (each its own process)', positiveInt, 1)
-    .option('--data-dir <dir>', 'passed to each run')
-    .option('--epochs <n>', 'passed to each run', positiveInt)
-    .option('--train-limit <n>', 'passed to each run', positiveInt)
-    .option('--test-limit <n>', 'passed to each run', positiveInt)
-    .option('--sample-limit <n>', 'passed to each run', positiveInt)
-    .addOption(new Option('--backend <name>', 'passed to each run').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']))
     .option('--out <dir>', 'output folder', 'runs/sweep')
-    .action(async (graph: string, o: { seeds?: string; vary: string[]; set: string[]; parallel: number; dataDir?: string; epochs?: number; trainLimit?: number; testLimit?: number; sampleLimit?: number; backend?: string; out: string }) => {
+    .action(async (graph: string, o: RunFlags & { seeds?: string; vary: string[]; set: string[]; parallel: number; out: string }) => {
       const { combinations, formatGroups, parseSeeds, parseVary, sweep, SweepError } = await import('./sweep.ts');
       try {
         const seeds = o.seeds === undefined ? null : parseSeeds(o.seeds);
@@ -234,7 +247,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 async function runWithProgress(
   plan: Plan,
   options: RunOptions,
-  o: { backend: 'auto'; seed?: number; quiet?: boolean },
+  o: { backend: RunFlags['backend']; seed?: number; quiet?: boolean },
   outDir: string,
   io: Io,
 ): Promise<number> {
