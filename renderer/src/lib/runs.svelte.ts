@@ -33,12 +33,15 @@ export interface RunImage {
   at: number;
 }
 
+const PAST = 'past:';
+
+/** The id in the store of a run read back from the run folder `folderId`. */
+export const pastRunId = (folderId: string): string => `${PAST}${folderId}`;
+
 export class RunRecord {
   readonly id: string;
   readonly graph: string;
   startedAt = Date.now();
-  /** Read back from its folder (a run of an earlier session), not watched live. */
-  loaded = false;
   /** For a loaded run: the graph it ran (its folder's graph.json), when the folder has one. */
   graphText: string | null = null;
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
@@ -62,6 +65,11 @@ export class RunRecord {
   constructor(id: string, graph: string) {
     this.id = id;
     this.graph = graph;
+  }
+
+  /** Read back from its folder (a run of an earlier session), not watched live. */
+  get loaded(): boolean {
+    return this.id.startsWith(PAST);
   }
 
   get active(): boolean {
@@ -168,14 +176,13 @@ export class RunStore {
    * metrics and pictures show as if it had been watched. Loading the same run again selects it.
    */
   load(past: { id: string; summary: Summary; events: RunEvent[]; graph: string | null }): RunRecord {
-    const id = `past:${past.id}`;
+    const id = pastRunId(past.id);
     const known = this.get(id);
     if (known) {
       this.currentId = id;
       return known;
     }
     const r = new RunRecord(id, past.summary.graph);
-    r.loaded = true;
     r.graphText = past.graph;
     const start = past.events.find((e) => e.type === 'start');
     r.startedAt = start ? start.time : Date.now();
