@@ -407,6 +407,52 @@ describe('plasticity sweep', () => {
   }, 60_000);
 });
 
+describe('plasticity diff', () => {
+  const curve = join(root, 'examples', 'stdp-curve.json');
+
+  it('graph files: one row per difference, exit 1; the same graph: exit 0 and "no differences"', async () => {
+    const doc = JSON.parse(readFileSync(curve, 'utf8')) as GraphDocument;
+    const node = doc.nodes[0];
+    const changed = file('curve-changed.json', JSON.stringify({ ...doc, seed: 7, nodes: [{ ...node, params: { ...node.params, trials: 5000 } }, ...doc.nodes.slice(1)] }));
+    const r = await cli('diff', curve, changed);
+    expect(r.code, r.err).toBe(1);
+    expect(lines(r.out).map((l) => l.split(/\s{2,}/))).toEqual([['', curve, changed], ['seed', '1', '7'], [`${node.id}.trials`, '20000', '5000']]);
+    const same = await cli('diff', curve, curve);
+    expect(same.code).toBe(0);
+    expect(same.out).toBe('');
+    expect(same.err).toBe('no differences\n');
+    const json = await cli('diff', '--json', curve, changed);
+    expect(JSON.parse(json.out).differences).toHaveLength(2);
+  });
+
+  it('run folders: the graph as it ran (--seed included) and the run options from summary.json', async () => {
+    const a = join(tmp, 'diff-a');
+    const b = join(tmp, 'diff-b');
+    expect((await cli('run', curve, '--seed', '3', '--out', a, '--quiet')).code).toBe(0);
+    expect((await cli('run', curve, '--epochs', '1', '--set', `${JSON.parse(readFileSync(curve, 'utf8')).nodes[0].id}.trials=5000`, '--out', b, '--quiet')).code).toBe(0);
+    // The folder's graph.json repeats the run: its seed is the one it ran with.
+    expect(JSON.parse(readFileSync(join(a, 'graph.json'), 'utf8')).seed).toBe(3);
+    const r = await cli('diff', a, b);
+    expect(r.code, r.err).toBe(1);
+    const rows = lines(r.out).slice(1).map((l) => l.split(/\s{2,}/));
+    expect(rows.map((x) => x[0])).toEqual(['seed', 'neuron.trials', 'option epochs']);
+    expect(rows[0].slice(1)).toEqual(['3', '1']);
+    expect(rows[2].slice(1)).toEqual(['—', '1']);
+  });
+
+  it('a folder that is not a run, a missing file, or one argument: exit 2 with one line', async () => {
+    const r = await cli('diff', tmp, curve);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: .* is a folder without graph\.json \(not a run folder\)\n$/);
+    const missing = await cli('diff', join(tmp, 'nope.json'), curve);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read .*nope\.json: no such file/);
+    expect((await cli('diff', curve)).code).toBe(2);
+    expectNoStack(r);
+    expectNoStack(missing);
+  });
+});
+
 describe('bin/plasticity.mjs as a process', () => {
   const bin = join(root, 'bin', 'plasticity.mjs');
   const spawn = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });

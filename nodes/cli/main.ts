@@ -6,8 +6,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
@@ -51,6 +51,17 @@ async function readGraph(path: string, io: Io): Promise<GraphDocument> {
   }
   if (r.migratedFrom !== undefined) io.err(`note: ${path} was migrated from format version ${r.migratedFrom}\n`);
   return r.doc;
+}
+
+/** A graph document, or a run folder's graph.json with its summary.json's options (when it has a summary). */
+async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocument; options?: Record<string, unknown> }> {
+  const folder = await stat(path).then((s) => s.isDirectory(), () => false);
+  if (!folder) return { doc: await readGraph(path, io) };
+  const graph = join(path, 'graph.json');
+  if (!existsSync(graph)) throw new Exit(2, `${path} is a folder without graph.json (not a run folder)`);
+  const doc = await readGraph(graph, io);
+  const summary = await readFile(join(path, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as { options?: Record<string, unknown> }, () => null);
+  return { doc, options: summary?.options ?? {} };
 }
 
 function printDiagnostics(ds: Diagnostic[], io: Io): void {
@@ -181,7 +192,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
       const outDir = resolve(o.out);
       await mkdir(outDir, { recursive: true });
-      await writeGraphJson(outDir, doc);
+      // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
+      await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
       const options: RunOptions = { outDir };
       if (o.dataDir) options.dataDir = o.dataDir;
       if (o.epochs !== undefined) options.epochs = o.epochs;
@@ -228,6 +240,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         if (e instanceof SweepError) throw new Exit(e.code, e.message);
         throw e;
       }
+    });
+
+  program
+    .command('diff')
+    .description('what differs between graphs or run folders (a folder\'s graph.json and the options in its summary.json): seed, nodes, parameters (defaults filled in), wires, run options; exit 0 when nothing differs, 1 when something does')
+    .argument('<graphs-or-runs...>', 'two or more graph documents (.json) or run folders')
+    .option('--json', 'print the differences as JSON')
+    .action(async (paths: string[], o: { json?: boolean }) => {
+      if (paths.length < 2) throw new Exit(2, 'diff needs at least two graphs or run folders');
+      const { differences } = await import('../core/diff.ts');
+      const { formatDiff } = await import('./diff.ts');
+      const inputs = await Promise.all(paths.map((p) => readRunOrGraph(p, io)));
+      const rows = differences(inputs, createRegistry());
+      if (o.json) io.out(`${JSON.stringify({ compared: paths, differences: rows }, null, 2)}\n`);
+      else if (rows.length) io.out(formatDiff(rows, paths));
+      else io.err('no differences\n');
+      if (rows.length) throw new Exit(1);
     });
 
   try {

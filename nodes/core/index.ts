@@ -7,3 +7,4 @@ export * from './kind.ts';
 export * from './registry.ts';
 export * from './plan.ts';
 export * from './compiler.ts';
+export * from './diff.ts';

@@ -58,6 +58,11 @@ async function problemsFor(page: Page, id: string): Promise<string[]> {
 async function runExample(page: Page, name: string, minNodes: number): Promise<void> {
   await page.selectOption('[data-testid="examples"]', name);
   await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(minNodes);
+  await runToEnd(page);
+}
+
+/** Runs the graph in the editor and waits until the run is done. */
+async function runToEnd(page: Page): Promise<void> {
   const before = await page.locator('[data-testid="tab-history"] .n').textContent();
   await page.click('[data-testid="run"]');
   // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
@@ -411,7 +416,7 @@ d('desktop app in the browser (e2e)', () => {
 
     // Comparing the two runs: tick both, and their curves are overlaid on shared epoch axes.
     await page.locator('[data-testid="compare-run"]').nth(0).check();
-    await expect.poll(() => page.locator('[data-testid="history"]').textContent()).toContain('Tick a second run');
+    await expect.poll(() => page.locator('[data-testid="history"]').textContent()).toContain('Tick another run');
     await page.locator('[data-testid="compare-run"]').nth(1).check();
     const overlay = page.locator('[data-testid="compare"] [data-testid="chart"][data-title="train: loss_f1"]');
     await expect.poll(() => overlay.count()).toBe(1);
@@ -419,6 +424,8 @@ d('desktop app in the browser (e2e)', () => {
     expect(await overlay.getAttribute('data-x-label')).toBe('epoch');
     expect(await overlay.locator('.u-legend .u-series').count()).toBe(2); // one line per run, labelled by its start time and graph
     expect(await overlay.locator('.u-legend').textContent()).toContain('bengio2015-mnist');
+    // What differs: only Quick run's limits (the same graph and seed).
+    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td:first-child').allTextContents()).toEqual(['option epochs', 'option trainLimit', 'option testLimit', 'option sampleLimit']);
     // And their final metrics side by side (the stopped run has none after training).
     expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('parzen_ll');
     if (process.env.E2E_SHOTS) {
@@ -447,6 +454,39 @@ d('desktop app in the browser (e2e)', () => {
     expect(folder).toBeDefined();
     await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
     expect(JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'))).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
+    await page.close();
+  }, 180_000);
+
+  it('compares three runs in History: what differs between them (the nudge strength), their curves in one colour each, their metrics side by side', async () => {
+    const page = await openApp(browser.context, server.url);
+    await runExample(page, 'eqprop-mnist', 6);
+    for (const beta of ['1', '0.25']) {
+      await select(page, 'nudge');
+      await page.fill('[data-testid="param-beta"]', beta);
+      await page.press('[data-testid="param-beta"]', 'Enter');
+      await runToEnd(page);
+    }
+    await page.click('[data-testid="tab-history"]');
+    const ticks = page.locator('[data-testid="compare-run"]');
+    await expect.poll(() => ticks.count()).toBe(3);
+    for (let i = 0; i < 3; i++) await ticks.nth(i).check();
+    // One row: the only parameter that changed, in run order (oldest first), with its value in each run.
+    const diff = page.locator('[data-testid="compare-diff"] [data-testid="diff-row"]');
+    await expect.poll(() => diff.count()).toBe(1);
+    expect(await diff.locator('td').allTextContents()).toEqual(['nudge.beta', '0.5', '1', '0.25']);
+    const train = page.locator('[data-testid="compare"] [data-testid="chart"][data-title="train: train_error"]');
+    expect(await train.getAttribute('data-lines')).toBe('3');
+    expect(await page.locator('[data-testid="compare-metrics"] thead th').count()).toBe(4);
+    expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('test_error');
+    if (process.env.E2E_SHOTS) {
+      await train.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(process.env.E2E_SHOTS, 'history-three.png') });
+    }
+    // Each run keeps the graph it ran: the second one opens with its β.
+    // (The edited graph is unsaved: the harness accepts the "discard?" question.)
+    await page.locator('[data-testid="open-run-graph"]').nth(1).click(); // newest first: the β = 1 run
+    await select(page, 'nudge');
+    expect(await page.inputValue('[data-testid="param-beta"]')).toBe('1');
     await page.close();
   }, 180_000);
 
@@ -572,7 +612,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
     // Its folder kept the graph it ran: open it in the (empty) editor.
-    await page.click('[data-testid="open-past-graph"]');
+    await page.click('[data-testid="open-run-graph"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(4);
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-rate-vs-spike.json');
     await page.close();

@@ -35,15 +35,21 @@ export interface RunImage {
 
 const PAST = 'past:';
 
+/** How many runs History overlays at once; ticking one more unticks the first ticked. */
+export const MAX_COMPARE = 4;
+
 /** The id in the store of a run read back from the run folder `folderId`. */
 export const pastRunId = (folderId: string): string => `${PAST}${folderId}`;
 
 export class RunRecord {
   readonly id: string;
-  readonly graph: string;
+  /** The graph's name (filled in from the summary when the run's first event came before startRun answered). */
+  graph = $state('');
   startedAt = Date.now();
-  /** For a loaded run: the graph it ran (its folder's graph.json), when the folder has one. */
+  /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
+  /** The run options it ran with (Quick run's limits, or none), as its summary records them. */
+  options = $state<Record<string, unknown>>({});
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
   backend = $state('');
   backendNote = $state('');
@@ -141,6 +147,8 @@ export class RunRecord {
 
   finish(summary: Summary): void {
     this.summary = summary;
+    this.graph ||= summary.graph;
+    this.options = summary.options;
     this.status = summary.status;
     if (summary.backend && summary.backend !== 'unknown') this.backend = summary.backend;
     for (const [k, v] of Object.entries(summary.metrics)) {
@@ -153,7 +161,7 @@ export class RunRecord {
 export class RunStore {
   runs = $state<RunRecord[]>([]);
   currentId = $state<string | null>(null);
-  /** Up to two runs picked in the history for overlaid charts. */
+  /** Up to MAX_COMPARE runs picked in the history for overlaid charts, in the order they were ticked. */
   compare = $state<string[]>([]);
 
   get current(): RunRecord | null {
@@ -200,6 +208,6 @@ export class RunStore {
 
   toggleCompare(id: string): void {
     if (this.compare.includes(id)) this.compare = this.compare.filter((c) => c !== id);
-    else this.compare = [...this.compare.slice(-1), id];
+    else this.compare = [...this.compare.slice(-(MAX_COMPARE - 1)), id];
   }
 }

@@ -1,0 +1,79 @@
+/**
+ * What differs between runs: their graphs (seed, nodes, every parameter with its default filled in,
+ * wires) and their run options, as rows of one value per run. History's comparison and
+ * `plasticity diff` both show these rows, so a sweep's or a session's runs say what was changed
+ * between them.
+ */
+import type { GraphDocument } from './document.ts';
+import type { JsonValue } from './json.ts';
+import type { KindRegistry } from './registry.ts';
+
+/** One difference: `key` names what differs, `values` has one entry per run (null: absent there). */
+export interface DiffRow {
+  key: string;
+  values: (string | null)[];
+}
+
+/** What one run is compared by: the graph it ran (null when unknown) and its run options. */
+export interface DiffInput {
+  doc: GraphDocument | null;
+  options?: Record<string, unknown>;
+}
+
+/** Options that are not settings of the run: where it wrote, and `set` (already in the graph as it ran). */
+const NOT_SETTINGS = new Set(['set', 'outDir', 'baseDir']);
+
+const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * A run as keys and shown values: `seed`, `<node>` (its kind), `<node>.<param>` (default filled in, so
+ * a parameter saved explicitly at its default does not differ from one left out; with the node it
+ * belongs to), `wire <node>.<port> → <node>.<port>`, and `option <name>` for each run option set.
+ */
+function* entries(input: DiffInput, registry: KindRegistry): Generator<[key: string, value: string, node?: string]> {
+  const { doc } = input;
+  if (doc) {
+    yield ['seed', show(doc.seed)];
+    for (const n of doc.nodes) {
+      yield [n.id, n.kind];
+      const specs = registry.get(n.kind)?.params ?? {};
+      for (const p of new Set([...Object.keys(specs), ...Object.keys(n.params)])) {
+        const v: JsonValue | undefined = p in n.params ? n.params[p] : specs[p]?.default;
+        if (v !== undefined) yield [`${n.id}.${p}`, show(v), n.id];
+      }
+    }
+    for (const w of doc.wires) yield [`wire ${w.from.node}.${w.from.port} → ${w.to.node}.${w.to.port}`, 'wired'];
+  }
+  for (const [k, v] of Object.entries(input.options ?? {})) {
+    if (!NOT_SETTINGS.has(k) && v !== undefined && v !== null) yield [`option ${k}`, show(v)];
+  }
+}
+
+/**
+ * The keys whose values are not the same in every run, in the order they first appear (graph order:
+ * seed, then node by node, then wires, then options). With fewer than two runs nothing differs.
+ * A node missing from some run is one row (its kind, or null), not a row per parameter. A run whose
+ * graph is unknown is left out of the graph keys (it has none to compare): only its options are.
+ */
+export function differences(inputs: DiffInput[], registry: KindRegistry): DiffRow[] {
+  if (inputs.length < 2) return [];
+  const maps = inputs.map(() => new Map<string, string>());
+  const owner = new Map<string, string>();
+  inputs.forEach((input, j) => {
+    for (const [k, v, node] of entries(input, registry)) {
+      maps[j].set(k, v);
+      if (node !== undefined) owner.set(k, node);
+    }
+  });
+  const rows: DiffRow[] = [];
+  for (const key of new Set(maps.flatMap((m) => [...m.keys()]))) {
+    const node = owner.get(key);
+    const compared = inputs
+      .map((_, j) => j)
+      .filter((j) => key.startsWith('option ') || (inputs[j].doc !== null && (node === undefined || maps[j].has(node))));
+    const values = maps.map((m) => m.get(key) ?? null);
+    if (compared.length < 2 || compared.every((j) => values[j] === values[compared[0]])) continue;
+    rows.push({ key, values });
+  }
+  return rows;
+}

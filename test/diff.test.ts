@@ -1,0 +1,92 @@
+// What differs between runs (History's comparison and `plasticity diff`): rows worked out by hand for
+// small graphs, with parameter defaults filled in, a node missing from one run, wires, and run options.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { differences } from '../nodes/core/diff.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../nodes/core/document.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+import { formatDiff } from '../nodes/cli/diff.ts';
+
+const registry = createRegistry();
+const example = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'eqprop-mnist.json'), 'utf8')) as GraphDocument;
+
+/** The example with one node's parameters changed (or, with null, the node and its wires removed). */
+function edit(doc: GraphDocument, id: string, params: Record<string, unknown> | null): GraphDocument {
+  if (params === null) return { ...doc, nodes: doc.nodes.filter((n) => n.id !== id), wires: doc.wires.filter((w) => w.from.node !== id && w.to.node !== id) };
+  return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params: { ...n.params, ...params } as GraphDocument['nodes'][number]['params'] } : n)) };
+}
+
+describe('differences between runs', () => {
+  it('the same graph and options: nothing differs; one run alone: nothing to compare', () => {
+    expect(differences([{ doc: example }, { doc: structuredClone(example) }], registry)).toEqual([]);
+    expect(differences([{ doc: example, options: { epochs: 1 } }], registry)).toEqual([]);
+  });
+
+  it('one row per changed parameter, a value per run in run order', () => {
+    const rows = differences([{ doc: example }, { doc: edit(example, 'nudge', { beta: 1 }) }, { doc: edit(example, 'nudge', { beta: 0.25, steps: 8 }) }], registry);
+    expect(rows).toEqual([
+      { key: 'nudge.beta', values: ['0.5', '1', '0.25'] },
+      { key: 'nudge.steps', values: ['4', '4', '8'] },
+    ]);
+  });
+
+  it('a parameter left out is its default: saved explicitly at the default, it does not differ', () => {
+    const explicit: GraphDocument = {
+      format: GRAPH_FORMAT,
+      version: GRAPH_VERSION,
+      name: 'g',
+      seed: 1,
+      nodes: [{ id: 'free', kind: 'ebm.langevin', params: { epsilon: 0.5 }, position: [0, 0] }],
+      wires: [],
+    };
+    const bare: GraphDocument = { ...explicit, nodes: [{ ...explicit.nodes[0], params: {} }] };
+    const spec = registry.get('ebm.langevin')!.params.epsilon;
+    expect(spec.default).toBe(0.5);
+    expect(differences([{ doc: explicit }, { doc: bare }], registry)).toEqual([]);
+    const finer = { ...explicit, nodes: [{ ...explicit.nodes[0], params: { epsilon: 0.25 } }] };
+    expect(differences([{ doc: bare }, { doc: finer }], registry)).toEqual([{ key: 'free.epsilon', values: ['0.5', '0.25'] }]);
+  });
+
+  it('a node missing from a run is one row (its kind), plus the wires it had; its parameters are not listed', () => {
+    const rows = differences([{ doc: example }, { doc: edit(example, 'fields', null) }], registry);
+    const node = example.nodes.find((n) => n.id === 'fields')!;
+    const wires = example.wires.filter((w) => w.to.node === 'fields' || w.from.node === 'fields');
+    expect(wires.length).toBeGreaterThan(0);
+    expect(rows).toEqual([
+      { key: 'fields', values: [node.kind, null] },
+      ...wires.map((w) => ({ key: `wire ${w.from.node}.${w.from.port} → ${w.to.node}.${w.to.port}`, values: ['wired', null] })),
+    ]);
+  });
+
+  it('the seed and the run options differ too; where a run wrote and its --set list do not', () => {
+    const rows = differences(
+      [
+        { doc: example, options: { trainLimit: 200, epochs: 1, outDir: '/a', set: ['nudge.beta=1'] } },
+        { doc: { ...example, seed: 2 }, options: { outDir: '/b' } },
+      ],
+      registry,
+    );
+    expect(rows).toEqual([
+      { key: 'seed', values: ['1', '2'] },
+      { key: 'option trainLimit', values: ['200', null] },
+      { key: 'option epochs', values: ['1', null] },
+    ]);
+  });
+
+  it('a run whose graph is unknown is compared by its options only', () => {
+    const rows = differences([{ doc: example, options: { epochs: 1 } }, { doc: null, options: { epochs: 2 } }], registry);
+    expect(rows).toEqual([{ key: 'option epochs', values: ['1', '2'] }]);
+  });
+
+  it('as a text table: one column per run, aligned, a dash where absent', () => {
+    const text = formatDiff(
+      [
+        { key: 'nudge.beta', values: ['0.5', '1'] },
+        { key: 'option epochs', values: ['1', null] },
+      ],
+      ['a', 'run-b'],
+    );
+    expect(text).toBe(['               a    run-b', 'nudge.beta     0.5  1', 'option epochs  1    —', ''].join('\n'));
+  });
+});
