@@ -283,6 +283,20 @@ describe('plasticity run', () => {
     for (const e of events.filter((x) => x.type === 'image')) expect(e.pngBase64).toBeUndefined();
   });
 
+  it('--quick takes the Quick run limits of the graph (the rest the defaults); an explicit limit overrides one', async () => {
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'eqprop-mnist.json'), 'utf8')) as GraphDocument;
+    expect(doc.quick).toEqual({ trainLimit: 10000, testLimit: 1000 });
+    const graph = file('eqprop-quick.json', JSON.stringify({ ...doc, quick: { trainLimit: 300, testLimit: 100 } }));
+    const out = join(tmp, 'quick-out');
+    const r = await cli('run', graph, '--quick', '--test-limit', '50', '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 300, testLimit: 50, sampleLimit: 200 });
+    const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    // 300 training digits in minibatches of 20, one epoch.
+    expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ epoch: 1, epochs: 1, batches: 15 });
+  });
+
   it('a missing data folder: exit 1 with a one-line error naming the data node', async () => {
     const out = join(tmp, 'run-nodata');
     const r = await cli('run', file('tiny2.json', JSON.stringify(tinyGraph())), '--data-dir', '/nonexistent', '--epochs', '1', '--out', out, '--quiet');

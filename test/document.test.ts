@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import {
   GRAPH_FORMAT,
   GRAPH_VERSION,
+  DEFAULT_QUICK,
   type GraphDocument,
+  quickLimits,
   emptyGraph,
   loadGraph,
   parseGraphText,
@@ -54,13 +56,14 @@ describe('examples load and save without loss', () => {
     });
   }
 
-  it('optional fields (label, parent, version, description, meta) survive a round trip', () => {
+  it('optional fields (label, parent, version, description, quick, meta) survive a round trip', () => {
     const doc: GraphDocument = {
       format: GRAPH_FORMAT,
       version: GRAPH_VERSION,
       name: 'all fields',
       description: 'every optional field set',
       seed: 42,
+      quick: { trainLimit: 10000, testLimit: 1000 },
       nodes: [
         { id: 'a', kind: 'train.local', version: 1, label: 'Train it', params: { epochs: 3, optimizer: 'sgd' }, position: [-10.5, 20] },
         { id: 'b', kind: 'infer.iterative', params: { steps: 0 }, position: [1, 2], parent: 'a' },
@@ -70,6 +73,12 @@ describe('examples load and save without loss', () => {
     };
     const again = mustLoad(saveGraph(doc));
     expect(again).toEqual(doc);
+  });
+
+  it('Quick run uses the limits of the graph, the rest from the defaults', () => {
+    expect(quickLimits({})).toEqual(DEFAULT_QUICK);
+    expect(DEFAULT_QUICK).toEqual({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 });
+    expect(quickLimits({ quick: { trainLimit: 10000, testLimit: 1000 } })).toEqual({ epochs: 1, trainLimit: 10000, testLimit: 1000, sampleLimit: 200 });
   });
 
   it('an empty graph round-trips', () => {
@@ -250,6 +259,8 @@ describe('schema violations name the node', () => {
     ['a wire without a port', base([{ id: 'a', kind: 'data.mnist' }], { wires: [{ from: { node: 'a' }, to: { node: 'a', port: 'x' } }] }), { path: /^wires\[0\]\.from\.port/ }],
     ['nodes that are not a list', base([], { nodes: 'many' }), { path: /^nodes/ }],
     ['a fractional seed', base([], { seed: 1.5 }), { path: /^seed/ }],
+    ['a Quick run limit of 0', base([], { quick: { epochs: 0 } }), { path: /^quick\.epochs/ }],
+    ['an unknown Quick run setting', base([], { quick: { epoch: 2 } }), { path: /^quick/ }],
   ];
   for (const [what, value, want] of cases) {
     it(`${what}`, () => {

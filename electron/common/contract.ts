@@ -8,7 +8,7 @@
  * Pure TypeScript (plus zod): no Node, no DOM, no Electron.
  */
 import { z } from 'zod';
-import { graphSchema } from '../../nodes/core/document.ts';
+import { graphSchema, runLimitsSchema } from '../../nodes/core/document.ts';
 import type { RunEvent, RunSummary } from '../../nodes/runtime/events.ts';
 import { EVENT_NAMES, MENU_COMMANDS, METHOD_NAMES, type EventName, type MethodName } from './names.ts';
 
@@ -19,14 +19,7 @@ const name = z.string().min(1).max(500);
 const path = z.string().min(1).max(4096);
 const nothing = z.object({}).strict();
 
-export const runOptionsSchema = z
-  .object({
-    epochs: z.number().int().min(1).max(100_000).optional(),
-    trainLimit: z.number().int().min(1).max(10_000_000).optional(),
-    testLimit: z.number().int().min(1).max(10_000_000).optional(),
-    sampleLimit: z.number().int().min(1).max(10_000_000).optional(),
-  })
-  .strict();
+export const runOptionsSchema = runLimitsSchema;
 export type RunOptionsMsg = z.infer<typeof runOptionsSchema>;
 
 export const backendSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);

@@ -11,7 +11,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
-import { type GraphDocument, parseGraphText } from '../core/document.ts';
+import { type GraphDocument, parseGraphText, quickLimits } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -123,6 +123,7 @@ const positiveInt = (v: string): number => {
 
 /** The data, limit and backend options of `run`, which `sweep` passes on to each of its runs. */
 interface RunFlags {
+  quick?: boolean;
   dataDir?: string;
   epochs?: number;
   trainLimit?: number;
@@ -133,6 +134,7 @@ interface RunFlags {
 
 function addRunFlags(cmd: Command, note = ''): Command {
   return cmd
+    .option('--quick', `the graph's Quick run limits, as the app's Quick run (the graph's "quick", else 1 epoch and 200 examples; --epochs and the --*-limit options override them)${note}`)
     .option('--data-dir <dir>', `folder with the MNIST IDX files (default: the embedded 10,000-digit subset)${note}`)
     .option('--epochs <n>', `override the epochs of every training node${note}`, positiveInt)
     .option('--train-limit <n>', `use at most N training examples${note}`, positiveInt)
@@ -194,7 +196,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       await mkdir(outDir, { recursive: true });
       // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
       await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
-      const options: RunOptions = { outDir };
+      const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };
       if (o.dataDir) options.dataDir = o.dataDir;
       if (o.epochs !== undefined) options.epochs = o.epochs;
       if (o.trainLimit) options.trainLimit = o.trainLimit;
@@ -226,6 +228,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         for (const combo of combinations(vary)) await compileOrExit(graph, io, [...o.set, ...combo]);
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
+        if (o.quick) runArgs.push('--quick');
         pass('--data-dir', o.dataDir && resolve(o.dataDir));
         pass('--epochs', o.epochs);
         pass('--train-limit', o.trainLimit);

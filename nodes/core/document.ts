@@ -30,6 +30,20 @@ export const graphNodeSchema = z.object({
 const endpoint = z.object({ node: id, port: z.string().min(1) });
 export const wireSchema = z.object({ from: endpoint, to: endpoint });
 
+/** Limits on a run's data and epochs (the app's Quick run, the CLI's --epochs and --*-limit options). */
+export const runLimitsSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(100_000).optional(),
+    trainLimit: z.number().int().min(1).max(10_000_000).optional(),
+    testLimit: z.number().int().min(1).max(10_000_000).optional(),
+    sampleLimit: z.number().int().min(1).max(10_000_000).optional(),
+  })
+  .strict();
+export type RunLimits = z.infer<typeof runLimitsSchema>;
+
+/** What Quick run uses for a graph that does not say: tiny limits, so most graphs run in seconds. */
+export const DEFAULT_QUICK: Required<RunLimits> = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 };
+
 export const graphSchema = z.object({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -38,11 +52,21 @@ export const graphSchema = z.object({
   seed: z.number().int().default(1),
   nodes: z.array(graphNodeSchema),
   wires: z.array(wireSchema).default([]),
+  /**
+   * The limits of a Quick run of this graph (the app's Quick run, `plasticity run --quick`); a limit it does not
+   * set is DEFAULT_QUICK's. For a graph whose few seconds are better spent on more data than the default.
+   */
+  quick: runLimitsSchema.optional(),
   /** Free-form editor state (viewport, etc.); kept verbatim. */
   meta: z.record(z.string(), jsonValue).optional(),
 });
 
 export type GraphNode = z.infer<typeof graphNodeSchema>;
+
+/** The limits a Quick run of `doc` uses: the graph's own `quick`, the rest DEFAULT_QUICK's. */
+export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimits> {
+  return { ...DEFAULT_QUICK, ...doc.quick };
+}
 export type Wire = z.infer<typeof wireSchema>;
 export type GraphDocument = z.infer<typeof graphSchema>;
 

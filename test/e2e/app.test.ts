@@ -490,6 +490,52 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
+    const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    await page.mouse.click(box.x + 12, box.y + 12);
+    await page.locator('[data-testid="graph-settings"]').waitFor();
+    expect(await page.inputValue('[data-testid="graph-seed"]')).toBe('1');
+    // The example's own Quick run: 10,000 training and 1,000 test digits; the rest is the default.
+    expect(await page.inputValue('[data-testid="quick-trainLimit"]')).toBe('10000');
+    expect(await page.inputValue('[data-testid="quick-epochs"]')).toBe('');
+    expect(await page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('at most 10000 training and 1000 test examples');
+    // A seed that is not a whole number is refused, with why; the seed stays.
+    await page.fill('[data-testid="graph-seed"]', '1.5');
+    await page.press('[data-testid="graph-seed"]', 'Enter');
+    expect(await page.locator('[data-testid="graph-error"]').textContent()).toContain('not a whole number');
+    await page.fill('[data-testid="graph-seed"]', '5');
+    await page.press('[data-testid="graph-seed"]', 'Enter');
+    await expect.poll(() => page.locator('[data-testid="graph-error"]').count()).toBe(0);
+    await page.fill('[data-testid="quick-epochs"]', '0');
+    await page.press('[data-testid="quick-epochs"]', 'Enter');
+    expect(await page.locator('[data-testid="graph-error"]').textContent()).toContain('Quick run epochs: "0" is not a whole number from 1 up');
+    await page.fill('[data-testid="quick-epochs"]', '');
+    await page.press('[data-testid="quick-epochs"]', 'Enter');
+    if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'graph-settings.png') });
+    await page.fill('[data-testid="quick-trainLimit"]', '400');
+    await page.press('[data-testid="quick-trainLimit"]', 'Enter');
+    await page.fill('[data-testid="quick-testLimit"]', '');
+    await page.press('[data-testid="quick-testLimit"]', 'Enter');
+    await expect.poll(() => page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('at most 400 training and 200 test examples');
+    const before = new Set(await readdir(join(server.workspace, 'runs')).catch(() => []));
+    await runToEnd(page);
+    const folder = (await readdir(join(server.workspace, 'runs'))).find((d) => !before.has(d) && d.endsWith('-eqprop-mnist'))!;
+    await expect.poll(() => existsSync(join(server.workspace, 'runs', folder, 'summary.json'))).toBe(true);
+    const summary = JSON.parse(await readFile(join(server.workspace, 'runs', folder, 'summary.json'), 'utf8'));
+    expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 400, testLimit: 200, sampleLimit: 200 });
+    const ran = JSON.parse(await readFile(join(server.workspace, 'runs', folder, 'graph.json'), 'utf8'));
+    expect(ran.seed).toBe(5);
+    expect(ran.quick).toEqual({ trainLimit: 400 });
+    // And the saved file keeps them.
+    const doc = await saveAndRead(page, 'eqprop-seed5.json');
+    expect(doc.seed).toBe(5);
+    expect(doc.quick).toEqual({ trainLimit: 400 });
+    await page.close();
+  }, 180_000);
+
   it('runs the STDP curve (its plot enlarges on a click) and the early-inference probe: one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
     const page = await openApp(browser.context, server.url);
     // First a graph that draws a picture (the STDP curve), then one that draws none.

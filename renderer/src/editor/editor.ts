@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KindRegistry,
+  type RunLimits,
   type Wire,
 } from '../../../nodes/core/index.ts';
 import { HEADER, LabConnection, LabNode, portRows, ROW, type Schemes } from './model';
@@ -31,6 +32,9 @@ import ConnectionView from './ConnectionView.svelte';
 type AreaExtra = any; // the union of render signals of the plugins below; Rete types it loosely
 
 export type ChangeKind = 'structure' | 'position' | 'params' | 'load';
+
+/** The graph's own fields that the app edits (graph settings in the inspector). */
+export type GraphFields = Pick<GraphDocument, 'name' | 'description' | 'seed' | 'quick'>;
 
 export interface EditorCallbacks {
   onChange(kind: ChangeKind): void;
@@ -405,10 +409,25 @@ export class LabEditor {
     return graphSchema.parse({ ...rest, nodes, wires });
   }
 
-  /** Keeps name/description/seed/meta when the app edits them. */
-  setDocumentFields(fields: Partial<Pick<GraphDocument, 'name' | 'description' | 'seed'>>): void {
-    this.base = { ...this.base, ...fields };
+  /** The graph's own fields (not its nodes and wires): what the inspector shows when no node is selected. */
+  documentFields(): GraphFields {
+    const { name, description, seed, quick } = this.base;
+    return { name, description, seed, quick };
+  }
+
+  /** Sets some of the graph's own fields; a field set to undefined is removed (description, quick). */
+  setDocumentFields(fields: Partial<GraphFields>): void {
+    const next: Record<string, unknown> = { ...this.base, ...fields };
+    for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
+    this.base = next as GraphDocument;
     this.cb.onChange('params');
+  }
+
+  /** Sets one Quick run limit of the graph (undefined: back to the default); no limits left removes `quick`. */
+  setQuickLimit(key: keyof RunLimits, value: number | undefined): void {
+    const quick: RunLimits = { ...this.base.quick, [key]: value };
+    if (value === undefined) delete quick[key];
+    this.setDocumentFields({ quick: Object.keys(quick).length ? quick : undefined });
   }
 
   // ---- nodes ----------------------------------------------------------------------------------------
