@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { combinations, parseSeeds, parseVary, scalarMetrics, stats } from '../nodes/cli/sweep.ts';
+import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
+import { scalarMetrics, stats } from '../nodes/core/stats.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 

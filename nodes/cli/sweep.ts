@@ -10,6 +10,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
+import { scalarMetrics, stats, type Stat } from '../core/stats.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 export class SweepError extends Error {
@@ -64,22 +65,6 @@ export function combinations(vary: readonly Vary[]): string[][] {
   return out;
 }
 
-export interface Stat {
-  n: number;
-  mean: number;
-  /** Sample standard deviation (n − 1); 0 for one run. */
-  sd: number;
-  min: number;
-  max: number;
-}
-
-export function stats(xs: readonly number[]): Stat {
-  const n = xs.length;
-  const mean = xs.reduce((a, x) => a + x, 0) / n;
-  const sd = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  return { n, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
-}
-
 export interface SweepRun {
   label: string;
   seed: number | null;
@@ -107,23 +92,6 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
     }
     return { set: [...set], metrics };
   });
-}
-
-/**
- * The numbers a sweep compares: every scalar metric; of every array its last value as name[-1] (a series over
- * epochs ends there, whatever the number of epochs); and of a short array (at most 6 values, e.g. one per
- * layer) also each value as name[i].
- */
-export function scalarMetrics(metrics: Record<string, unknown>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metrics)) {
-    if (typeof v === 'number') out[k] = v;
-    else if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
-      if (v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
-      out[`${k}[-1]`] = v[v.length - 1];
-    }
-  }
-  return out;
 }
 
 const labelOf = (set: readonly string[], seed: number | null): string => {

@@ -8,3 +8,4 @@ export * from './registry.ts';
 export * from './plan.ts';
 export * from './compiler.ts';
 export * from './diff.ts';
+export * from './stats.ts';

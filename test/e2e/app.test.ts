@@ -490,6 +490,33 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('runs a graph with three seeds one after another; History then ticks them, says the seed differs and gives each metric\'s mean ± sd', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'ebm-early-inference');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(1);
+    const before = new Set(await readdir(join(server.workspace, 'runs')).catch(() => []));
+    await page.selectOption('[data-testid="seeds"]', '3');
+    await page.click('[data-testid="run"]');
+    // When the third run is done, History shows the three ticked.
+    await expect.poll(() => page.locator('[data-testid="compare-diff"]').count(), { timeout: 120_000 }).toBe(1);
+    expect(await page.locator('[data-testid="compare-run"]:checked').count()).toBe(3);
+    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2', '3']);
+    expect(await page.locator('[data-testid="seeds-column"]').textContent()).toBe('mean ± sd over 3 seeds');
+    // The mean ± sd of the first cosine, worked out here from the three runs' summary.json files.
+    const folders = (await readdir(join(server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
+    expect(folders).toHaveLength(3);
+    const firsts = await Promise.all(folders.map(async (f) => JSON.parse(await readFile(join(server.workspace, 'runs', f, 'summary.json'), 'utf8')).metrics.backprop_cosine[0] as number));
+    const mean = firsts.reduce((a, x) => a + x, 0) / 3;
+    const sd = Math.sqrt(firsts.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
+    const row = page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' });
+    const spread = (await row.locator('[data-testid="seeds-spread"]').textContent())!;
+    expect(spread.split(' · ')).toHaveLength(3);
+    expect(spread.split(' · ')[0]).toBe(`${mean.toPrecision(4)} ± ${sd.toPrecision(4)}`);
+    expect(await page.locator('[data-testid="run"]').textContent()).toBe('▶ Run');
+    if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'seeds.png') });
+    await page.close();
+  }, 180_000);
+
   it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');

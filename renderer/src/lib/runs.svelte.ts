@@ -36,7 +36,7 @@ export interface RunImage {
 const PAST = 'past:';
 
 /** How many runs History overlays at once; ticking one more unticks the first ticked. */
-export const MAX_COMPARE = 4;
+export const MAX_COMPARE = 8;
 
 /** The id in the store of a run read back from the run folder `folderId`. */
 export const pastRunId = (folderId: string): string => `${PAST}${folderId}`;
