@@ -6,6 +6,7 @@
  *
  * One file on purpose: the renderer is built once, and the tests share one server and browser.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -688,6 +689,28 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="open-run-graph"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(4);
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-rate-vs-spike.json');
+    await page.close();
+  }, 180_000);
+
+  it('compares the runs of a CLI sweep put in the runs folder: Past runs → Compare sweep loads and ticks them all', async () => {
+    const out = join(server.workspace, 'runs', 'cli-seeds');
+    const sweep = spawnSync(process.execPath, [join(ROOT, 'bin', 'plasticity.mjs'), 'sweep', join(ROOT, 'examples', 'ebm-early-inference.json'), '--seeds', '1-2', '--quick', '--out', out], { encoding: 'utf8', cwd: ROOT });
+    expect(sweep.status, sweep.stderr).toBe(0);
+    const page = await openApp(browser.context, server.url);
+    await page.click('[data-testid="tab-history"]');
+    await page.click('[data-testid="past-runs"]');
+    const rows = page.locator('[data-testid="past-run"]').filter({ hasText: 'ebm-early-inference' });
+    await expect.poll(() => page.locator('[data-testid="past-run"][data-id^="cli-seeds/"]').count()).toBe(2);
+    await page.locator('[data-testid="past-run"][data-id^="cli-seeds/"] [data-testid="load-sweep"]').first().click();
+    await expect.poll(() => page.locator('[data-testid="compare-run"]:checked').count()).toBe(2);
+    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2']);
+    expect(await page.locator('[data-testid="seeds-column"]').textContent()).toBe('mean ± sd over 2 seeds');
+    // The sweep's own mean of the first cosine (sweep.json) is the one History shows.
+    const group = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')).groups[0];
+    const st = group.metrics['backprop_cosine[0]'];
+    const spread = (await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' }).locator('[data-testid="seeds-spread"]').textContent())!;
+    expect(spread.split(' · ')[0]).toBe(`${st.mean.toPrecision(4)} ± ${st.sd.toPrecision(4)}`);
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
     await page.close();
   }, 180_000);
 
