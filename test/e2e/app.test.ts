@@ -454,7 +454,24 @@ d('desktop app in the browser (e2e)', () => {
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
     await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
-    expect(JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'))).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
+    const summary = JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
+    // The chart's numbers as CSV: an epoch column, one column per line; at epoch 1 the end-of-epoch values of summary.json.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-csv"]').click()]);
+    expect(csvDownload.suggestedFilename()).toBe('train.csv');
+    const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
+    expect(csv[0]).toEqual(['epoch', 'train_error', 'train_cost', 'test_error_stored', 'test_error_stored_by_state']);
+    const last = csv.at(-1)!;
+    expect(Number(last[0])).toBe(1);
+    expect(Number(last[1])).toBe(summary.metrics.train_error[0]);
+    expect(Number(last[3])).toBe(summary.metrics.test_error_stored[0]);
+    // And as a picture: a PNG wider than the plot.
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
+    expect(pngDownload.suggestedFilename()).toBe('train.png');
+    const png = await readFile((await pngDownload.path())!);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBeGreaterThan(200);
+    if (process.env.E2E_SHOTS) await writeFile(join(process.env.E2E_SHOTS, 'chart-export.png'), png);
     await page.close();
   }, 180_000);
 

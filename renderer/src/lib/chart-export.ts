@@ -1,0 +1,71 @@
+/**
+ * A chart's data as a CSV table and its picture as a PNG, for the export buttons on every chart: the numbers
+ * for one's own plotting scripts, the picture for notes and slides.
+ */
+
+export interface ChartLine {
+  label: string;
+  x: number[];
+  y: number[];
+  color: string;
+}
+
+/** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
+const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * One row per x value of any line (sorted), one column per line; a line without a value at that x leaves its
+ * cell empty. Numbers are written in full (JavaScript's shortest round-trip form).
+ */
+export function chartCsv(lines: readonly ChartLine[], xLabel: string): string {
+  const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b);
+  const cols = lines.map((l) => new Map(l.x.map((x, i) => [x, l.y[i]])));
+  const head = [xLabel || 'x', ...lines.map((l) => l.label)].map(field).join(',');
+  const rows = xs.map((x) => [String(x), ...cols.map((c) => (c.has(x) && Number.isFinite(c.get(x)) ? String(c.get(x)) : ''))].join(','));
+  return [head, ...rows].join('\n') + '\n';
+}
+
+/** A file name from a chart title: letters, digits, dots and dashes; the rest become underscores. */
+export function exportName(title: string, ext: string): string {
+  return `${title.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'chart'}.${ext}`;
+}
+
+/**
+ * The chart as one picture: its title, the plot (uPlot's canvas, axes included) on the panel's background,
+ * and a legend line per series in its colour. Returns a PNG data URL.
+ */
+export function chartPng(plot: HTMLCanvasElement, title: string, lines: readonly ChartLine[], background: string, text: string): string {
+  const pad = 8;
+  const titleH = 18;
+  const rowH = 14;
+  const out = document.createElement('canvas');
+  out.width = plot.width + 2 * pad;
+  out.height = titleH + plot.height + lines.length * rowH + 2 * pad;
+  const g = out.getContext('2d')!;
+  g.fillStyle = background;
+  g.fillRect(0, 0, out.width, out.height);
+  g.fillStyle = text;
+  g.font = '600 12px system-ui, sans-serif';
+  g.textBaseline = 'top';
+  g.fillText(title, pad, pad);
+  g.drawImage(plot, pad, pad + titleH);
+  g.font = '11px system-ui, sans-serif';
+  lines.forEach((l, i) => {
+    const y = pad + titleH + plot.height + i * rowH + 3;
+    g.fillStyle = l.color;
+    g.fillRect(pad, y + 4, 14, 3);
+    g.fillStyle = text;
+    g.fillText(l.label, pad + 20, y);
+  });
+  return out.toDataURL('image/png');
+}
+
+/** Hands `href` (a data or blob URL) to the browser as a download named `name`. */
+export function download(href: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
