@@ -56,7 +56,7 @@ describe('examples load and save without loss', () => {
     });
   }
 
-  it('optional fields (label, parent, version, description, quick, meta) survive a round trip', () => {
+  it('optional fields (label, parent, version, description, quick, references, meta) survive a round trip', () => {
     const doc: GraphDocument = {
       format: GRAPH_FORMAT,
       version: GRAPH_VERSION,
@@ -64,6 +64,7 @@ describe('examples load and save without loss', () => {
       description: 'every optional field set',
       seed: 42,
       quick: { trainLimit: 10000, testLimit: 1000 },
+      references: { test_error: { value: 0.024, source: 'Scellier & Bengio 2017', note: 'after 25 epochs' }, parzen_ll: { value: 236, source: 'Bengio et al. 2015' } },
       nodes: [
         { id: 'a', kind: 'train.local', version: 1, label: 'Train it', params: { epochs: 3, optimizer: 'sgd' }, position: [-10.5, 20] },
         { id: 'b', kind: 'infer.iterative', params: { steps: 0 }, position: [1, 2], parent: 'a' },
@@ -261,6 +262,8 @@ describe('schema violations name the node', () => {
     ['a fractional seed', base([], { seed: 1.5 }), { path: /^seed/ }],
     ['a Quick run limit of 0', base([], { quick: { epochs: 0 } }), { path: /^quick\.epochs/ }],
     ['an unknown Quick run setting', base([], { quick: { epoch: 2 } }), { path: /^quick/ }],
+    ['a published figure that is not a number', base([], { references: { test_error: { value: '2.4%', source: 'paper' } } }), { path: /^references\.test_error\.value/ }],
+    ['a published figure without its source', base([], { references: { test_error: { value: 0.024 } } }), { path: /^references\.test_error\.source/ }],
   ];
   for (const [what, value, want] of cases) {
     it(`${what}`, () => {

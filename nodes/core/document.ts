@@ -44,6 +44,18 @@ export type RunLimits = z.infer<typeof runLimitsSchema>;
 /** What Quick run uses for a graph that does not say: tiny limits, so most graphs run in seconds. */
 export const DEFAULT_QUICK: Required<RunLimits> = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 };
 
+/** A published figure for one of a graph's metrics, shown beside the run's own value. */
+export const referenceSchema = z
+  .object({
+    value: z.number(),
+    /** Where the figure comes from, e.g. "Scellier & Bengio 2017". */
+    source: z.string().min(1),
+    /** How it was measured, when that matters for the comparison (epochs, data, protocol). */
+    note: z.string().optional(),
+  })
+  .strict();
+export type Reference = z.infer<typeof referenceSchema>;
+
 export const graphSchema = z.object({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -57,6 +69,8 @@ export const graphSchema = z.object({
    * set is DEFAULT_QUICK's. For a graph whose few seconds are better spent on more data than the default.
    */
   quick: runLimitsSchema.optional(),
+  /** Published figures for some of the graph's metrics, by metric name: the run panel and History show them beside the run's. */
+  references: z.record(z.string().min(1), referenceSchema).optional(),
   /** Free-form editor state (viewport, etc.); kept verbatim. */
   meta: z.record(z.string(), jsonValue).optional(),
 });

@@ -445,10 +445,15 @@ d('desktop app in the browser (e2e)', () => {
     const charts = page.locator('[data-testid="run-panel"] [data-testid="chart"]');
     const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
     expect(await train.getAttribute('data-x-label')).toBe('epoch');
-    expect(await train.locator('.u-legend').textContent()).toBe('train_errortrain_costtest_error_storedtest_error_stored_by_state');
+    // The published figure for test_error_stored is a dashed line across the chart.
+    expect(await train.locator('.u-legend').textContent()).toBe('train_errortrain_costtest_error_storedtest_error_stored_by_statepaper: test_error_stored');
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
     expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
+    // Beside the run's test_error, the paper's (the graph's references), with its source on hover.
+    const paperCell = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="paper-value"]');
+    expect(await paperCell.textContent()).toBe('0.024');
+    expect(await paperCell.getAttribute('title')).toContain('Scellier & Bengio 2017');
     // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
@@ -460,7 +465,7 @@ d('desktop app in the browser (e2e)', () => {
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-csv"]').click()]);
     expect(csvDownload.suggestedFilename()).toBe('train.csv');
     const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
-    expect(csv[0]).toEqual(['epoch', 'train_error', 'train_cost', 'test_error_stored', 'test_error_stored_by_state']);
+    expect(csv[0]).toEqual(['epoch', 'train_error', 'train_cost', 'test_error_stored', 'test_error_stored_by_state', 'paper: test_error_stored']);
     const last = csv.at(-1)!;
     expect(Number(last[0])).toBe(1);
     expect(Number(last[1])).toBe(summary.metrics.train_error[0]);
@@ -494,7 +499,9 @@ d('desktop app in the browser (e2e)', () => {
     expect(await diff.locator('td').allTextContents()).toEqual(['nudge.beta', '0.5', '1', '0.25']);
     const train = page.locator('[data-testid="compare"] [data-testid="chart"][data-title="train: train_error"]');
     expect(await train.getAttribute('data-lines')).toBe('3');
-    expect(await page.locator('[data-testid="compare-metrics"] thead th').count()).toBe(4);
+    // A column per run, then the paper's figures (the example's references).
+    expect(await page.locator('[data-testid="compare-metrics"] thead th').allTextContents()).toEqual(['final metric', ...Array(3).fill(expect.stringContaining('eqprop-mnist')), 'paper']);
+    expect(await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="compare-paper"]').textContent()).toBe('0.024');
     expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('test_error');
     if (process.env.E2E_SHOTS) {
       await train.scrollIntoViewIfNeeded();

@@ -4,6 +4,7 @@
  * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
  */
 import type { EventPayload } from '../../../electron/common/contract.ts';
+import { parseGraphText, type Reference } from '../../../nodes/core/index.ts';
 
 type RunEvent = EventPayload<'onRunEvent'>['event'];
 type Progress = Extract<RunEvent, { type: 'progress' }>;
@@ -48,6 +49,8 @@ export class RunRecord {
   startedAt = Date.now();
   /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
+  /** The graph's published figures by metric name (its `references`), shown beside the run's own values. */
+  references = $state<Record<string, Reference>>({});
   /** The run options it ran with (Quick run's limits, or none), as its summary records them. */
   options = $state<Record<string, unknown>>({});
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
@@ -71,6 +74,13 @@ export class RunRecord {
   constructor(id: string, graph: string) {
     this.id = id;
     this.graph = graph;
+  }
+
+  /** Keeps the graph the run ran (as saved text) and its published figures. */
+  setGraph(text: string | null): void {
+    this.graphText = text;
+    const r = text ? parseGraphText(text) : null;
+    this.references = r?.ok ? (r.doc.references ?? {}) : {};
   }
 
   /** Read back from its folder (a run of an earlier session), not watched live. */
@@ -191,7 +201,7 @@ export class RunStore {
       return known;
     }
     const r = new RunRecord(id, past.summary.graph);
-    r.graphText = past.graph;
+    r.setGraph(past.graph);
     const start = past.events.find((e) => e.type === 'start');
     r.startedAt = start ? start.time : Date.now();
     for (const e of past.events) r.apply(e);
