@@ -1,10 +1,10 @@
 // Runs of earlier sessions read back from their folders (nodes/server/past-runs.ts): what History → Past runs shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { listPastRuns, readPastRun } from '../nodes/server/past-runs.ts';
+import { listPastRuns, readPastRun, writeRunNote } from '../nodes/server/past-runs.ts';
 import { methods } from '../electron/common/contract.ts';
 
 let runs: string;
@@ -34,6 +34,25 @@ describe('listPastRuns', () => {
     expect(list[0]).toMatchObject({ graph: 'stdp-rate-vs-spike', status: 'done', wallSeconds: summary.wall_seconds });
     expect(list[0].metrics).toEqual({ stdp_pearson_r: summary.metrics.stdp_pearson_r, stdp_slope: summary.metrics.stdp_slope });
     expect(await listPastRuns(join(runs, 'no-such-folder'))).toEqual([]);
+  });
+});
+
+describe('notes on runs', () => {
+  it('writes note.md into the run folder (a sweep\'s run too), reads it back with the list and the run, and removes it when empty', async () => {
+    await writeRunNote(runs, 'cli-run', 'rates 30, trains 30: quick look');
+    expect(readFileSync(join(runs, 'cli-run', 'note.md'), 'utf8')).toBe('rates 30, trains 30: quick look\n');
+    expect((await listPastRuns(runs)).find((r) => r.id === 'cli-run')!.note).toBe('rates 30, trains 30: quick look');
+    expect((await readPastRun(runs, 'cli-run')).note).toBe('rates 30, trains 30: quick look');
+    await writeRunNote(runs, 'cli-run', '   ');
+    expect(existsSync(join(runs, 'cli-run', 'note.md'))).toBe(false);
+    expect((await readPastRun(runs, 'cli-run')).note).toBe('');
+  });
+
+  it('refuses a path that is not a run folder, and never creates a folder', async () => {
+    for (const id of ['..', '../x', 'a/b/c', '/etc', 'no-such-run']) await expect(writeRunNote(runs, id, 'x'), id).rejects.toThrow();
+    expect(existsSync(join(runs, 'no-such-run'))).toBe(false);
+    for (const id of ['..', '../x', 'a/b/c']) expect(methods.setRunNote.req.safeParse({ id, text: 'x' }).success, id).toBe(false);
+    expect(methods.setRunNote.req.safeParse({ id: 'cli-run', text: 'x'.repeat(20_001) }).success).toBe(false);
   });
 });
 

@@ -116,6 +116,7 @@ describe('browser-mode server', () => {
     const doc = { format: 'plasticity-graph', version: 1, name: 't', seed: 1, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
     const r = await c.call('startRun', { doc, options: { trainLimit: 5 } });
     expect(r.ok).toBe(true);
+    const folder = r.value.folder as string;
     const runId = r.value.runId;
     expect(posted.at(-1)).toMatchObject({ type: 'run', runId, options: { trainLimit: 5 } });
     // The run gets a folder of its own in the workspace: <workspace>/runs/<date>_<time>-<graph name>.
@@ -123,6 +124,7 @@ describe('browser-mode server', () => {
     expect(outDir.startsWith(join(dir, 'ws', 'runs') + sep)).toBe(true);
     expect((posted.at(-1) as Extract<ToEngine, { type: 'run' }>).options.baseDir).toBe(join(dir, 'ws')); // relative Load paths start from the workspace
     expect(basename(outDir)).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d-t$/);
+    expect(folder).toBe(basename(outDir)); // startRun names the folder: the run's id for listRuns, readRun and setRunNote
     toHost!({ type: 'event', runId, event: { type: 'log', time: 1, level: 'info', message: 'hello' } });
     toHost!({ type: 'event', runId, event: { type: 'start', time: 2, backend: 'cpu', backendNote: '', graph: 't', steps: 1, seed: 1 } });
     await new Promise((res) => setTimeout(res, 50));
@@ -149,6 +151,17 @@ describe('browser-mode server', () => {
     expect(JSON.parse(back.value.graph)).toEqual(doc);
     expect(await c.call('readRun', { id: '..' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await c.call('readRun', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'failed' } });
+    // A note on the run goes into its folder (note.md) and comes back with the list and the run; an empty one removes it.
+    expect(back.value.note).toBe('');
+    expect((await c.call('setRunNote', { id: basename(outDir), text: 'β = 1: diverges' })).ok).toBe(true);
+    expect(await readFile(join(outDir, 'note.md'), 'utf8')).toBe('β = 1: diverges\n');
+    expect((await c.call('listRuns', {})).value.runs[0].note).toBe('β = 1: diverges');
+    expect((await c.call('readRun', { id: basename(outDir) })).value.note).toBe('β = 1: diverges');
+    expect((await c.call('setRunNote', { id: basename(outDir), text: '' })).ok).toBe(true);
+    expect(existsSync(join(outDir, 'note.md'))).toBe(false);
+    expect(await c.call('setRunNote', { id: '../x', text: 'no' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await c.call('setRunNote', { id: 'nope', text: 'no' })).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(existsSync(join(dir, 'ws', 'runs', 'nope'))).toBe(false);
     ws.close();
   });
 });

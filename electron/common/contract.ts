@@ -71,6 +71,11 @@ export const runSummarySchema = z.object({
 });
 
 /** Each method: the request it accepts and the response it returns. */
+/** A run's id: its folder's name in the host's runs folder, or sweep/run (no other path parts). */
+const runId = name.regex(/^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?$)[\w.-]+)?$/, 'a run id is a folder name, or sweep/run');
+/** A note on a run: plain text, up to 20,000 characters. */
+const noteText = z.string().max(20_000);
+
 export const methods = {
   getInfo: {
     req: nothing,
@@ -122,7 +127,8 @@ export const methods = {
   },
   startRun: {
     req: z.object({ doc: graphSchema, options: runOptionsSchema.default({}), backend: backendSchema.default('auto') }).strict(),
-    res: z.object({ runId: name }),
+    /** folder: the run's folder in the host's runs folder (its id for listRuns, readRun and setRunNote), when the host keeps them. */
+    res: z.object({ runId: name, folder: name.optional() }),
   },
   stopRun: {
     req: z.object({ runId: name }).strict(),
@@ -145,15 +151,20 @@ export const methods = {
     req: nothing,
     res: z.object({
       runs: z.array(
-        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord }),
+        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText }),
       ),
     }),
   },
   /** One of them: its summary and its events (image events with their pictures), to be shown again. */
   readRun: {
-    req: z.object({ id: name.regex(/^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?$)[\w.-]+)?$/, 'a run id is a folder name, or sweep/run') }).strict(),
-    /** graph: the document the run ran (its graph.json), when the folder has one. */
-    res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema), graph: text.nullable() }),
+    req: z.object({ id: runId }).strict(),
+    /** graph: the document the run ran (its graph.json), when the folder has one; note: the user's note on it (note.md). */
+    res: z.object({ id: name, summary: runSummarySchema, events: z.array(runEventSchema), graph: text.nullable(), note: noteText }),
+  },
+  /** Writes a user's note on a run into its folder (note.md; an empty text removes it). */
+  setRunNote: {
+    req: z.object({ id: runId, text: noteText }).strict(),
+    res: nothing,
   },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 

@@ -20,6 +20,7 @@ export const METHOD_NAMES = [
   'closeAfterSave',
   'listRuns',
   'readRun',
+  'setRunNote',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

@@ -8,7 +8,7 @@
  */
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
@@ -62,7 +62,7 @@ export class RunHost {
     return this.active && !this.active.ended ? this.active.runId : null;
   }
 
-  start(req: { doc: GraphDocument; options: RunOptions; backend: Backend }): { runId: string } {
+  start(req: { doc: GraphDocument; options: RunOptions; backend: Backend }): { runId: string; folder?: string } {
     if (this.running) throw new Error('a run is already in progress; stop it first');
     const compiled = compileGraph(req.doc, createRegistry());
     if (!compiled.ok) {
@@ -83,7 +83,7 @@ export class RunHost {
     // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
     const options: RunOptions = outDir && this.runsDir ? { ...req.options, outDir, baseDir: dirname(this.runsDir) } : req.options;
     channel.post({ type: 'run', runId, plan: compiled.plan, options, backend: req.backend });
-    return { runId };
+    return { runId, ...(outDir && this.runsDir ? { folder: basename(outDir) } : {}) };
   }
 
   stop(runId: string): boolean {

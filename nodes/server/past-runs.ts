@@ -4,10 +4,11 @@
  * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it, and
  * the graph it ran (graph.json), to open again.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
+import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 export interface PastRunEntry {
   /** The folder's name inside the runs folder (sweep/run for a run of a sweep). */
@@ -19,7 +20,15 @@ export interface PastRunEntry {
   wallSeconds: number;
   /** The scalar metrics. */
   metrics: Record<string, number>;
+  /** The user's note on the run (note.md), or ''. */
+  note: string;
 }
+
+/** The file in a run folder that holds the user's note on the run. */
+export const NOTE_FILE = 'note.md';
+
+/** The note as written, without the line break that ends the file. */
+const readNote = (dir: string): Promise<string> => readFile(join(dir, NOTE_FILE), 'utf8').then((t) => t.trimEnd(), () => '');
 
 /** A folder or file name: no path separators, not . or .. */
 const ID = /^(?!\.\.?$)[\w.-]+$/;
@@ -74,7 +83,7 @@ export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunE
       if (!s) return null;
       const endedAt = (await stat(join(dir, 'summary.json'))).mtimeMs;
       const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics };
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir) };
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);
@@ -93,7 +102,7 @@ const MAX_PROGRESS = 5000;
  * One run: its summary and its events, image events carrying their pictures again. A folder without
  * metrics.jsonl (or with a damaged line) still gives its summary and its pictures; unreadable lines are skipped.
  */
-export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[]; graph: string | null }> {
+export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[]; graph: string | null; note: string }> {
   checkId(id);
   const dir = join(runsDir, id);
   const summary = await readSummary(dir);
@@ -144,7 +153,7 @@ export async function readPastRun(runsDir: string, id: string): Promise<{ id: st
     else events.push(image);
   }
   const graph = await readFile(join(dir, 'graph.json'), 'utf8').catch(() => null);
-  return { id, summary, events: thinProgress(events), graph };
+  return { id, summary, events: thinProgress(events), graph, note: await readNote(dir) };
 }
 
 /** Batch reports beyond MAX_PROGRESS are thinned evenly (the last kept); end-of-epoch reports, which carry the per-epoch series, all stay. */
@@ -159,8 +168,20 @@ function thinProgress(events: RunEvent[]): RunEvent[] {
   return events.filter((e, i) => !isBatch(e) || k++ % every === 0 || i === last);
 }
 
-/** The contract's listRuns and readRun for a host whose runs go to `runsDir` (none: no past runs). */
-export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun'> {
+/**
+ * Writes the note on run `id` (note.md in its folder, atomically); an empty note removes the file. The folder
+ * must exist: a note is never the first file of a folder.
+ */
+export async function writeRunNote(runsDir: string, id: string, text: string): Promise<void> {
+  checkId(id);
+  const dir = join(runsDir, id);
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new Error(`there is no run folder ${id}`);
+  if (text.trim()) await writeFileAtomic(join(dir, NOTE_FILE), text.endsWith('\n') ? text : `${text}\n`);
+  else await rm(join(dir, NOTE_FILE), { force: true });
+}
+
+/** The contract's listRuns, readRun and setRunNote for a host whose runs go to `runsDir` (none: no past runs). */
+export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote'> {
   return {
     async listRuns() {
       return { runs: runsDir ? await listPastRuns(runsDir) : [] };
@@ -168,6 +189,11 @@ export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl
     async readRun({ id }) {
       if (!runsDir) throw new Error('this host keeps no run folders');
       return readPastRun(runsDir, id);
+    },
+    async setRunNote({ id, text }) {
+      if (!runsDir) throw new Error('this host keeps no run folders');
+      await writeRunNote(runsDir, id, text);
+      return {};
     },
   };
 }

@@ -692,6 +692,17 @@ d('desktop app in the browser (e2e)', () => {
     const first = await openApp(browser.context, server.url);
     await runExample(first, 'stdp-rate-vs-spike', 4);
     const r = (await first.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))!;
+    // A note on the run, typed in History, goes into its folder.
+    await first.click('[data-testid="tab-history"]');
+    await first.fill('[data-testid="run-note"]', 'r above 0.9: rate rule matches STDP');
+    await first.press('[data-testid="run-note"]', 'Enter');
+    const runsDir = join(server.workspace, 'runs');
+    const noted = async (): Promise<string[]> => {
+      const found: string[] = [];
+      for (const d of await readdir(runsDir)) if (existsSync(join(runsDir, d, 'note.md'))) found.push(await readFile(join(runsDir, d, 'note.md'), 'utf8'));
+      return found;
+    };
+    await expect.poll(noted).toEqual(['r above 0.9: rate rule matches STDP\n']);
     await first.close();
     // A new session: nothing in History until a past run is loaded.
     const page = await openApp(browser.context, server.url);
@@ -700,6 +711,7 @@ d('desktop app in the browser (e2e)', () => {
     const row = page.locator('[data-testid="past-run"]').filter({ hasText: 'stdp-rate-vs-spike' }).first();
     await row.waitFor();
     expect(await row.textContent()).toContain('done');
+    expect(await row.textContent()).toContain('r above 0.9: rate rule matches STDP');
     await row.locator('[data-testid="load-past-run"]').click();
     // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, both pictures.
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
@@ -709,6 +721,7 @@ d('desktop app in the browser (e2e)', () => {
     expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter']);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
+    expect(await page.inputValue('[data-testid="run-note"]')).toBe('r above 0.9: rate rule matches STDP');
     // Its folder kept the graph it ran: open it in the (empty) editor.
     await page.click('[data-testid="open-run-graph"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(4);

@@ -49,6 +49,10 @@ export class RunRecord {
   startedAt = Date.now();
   /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
+  /** The run's folder in the host's runs folder (its id for setRunNote), when the host keeps one. */
+  folder: string | null = null;
+  /** The user's note on the run (its folder's note.md). */
+  note = $state('');
   /** The graph's published figures by metric name (its `references`), shown beside the run's own values. */
   references = $state<Record<string, Reference>>({});
   /** The run options it ran with (Quick run's limits, or none), as its summary records them. */
@@ -193,7 +197,7 @@ export class RunStore {
    * A run of an earlier session, read back from its folder: rebuilt by replaying its events, so its curves,
    * metrics and pictures show as if it had been watched. Loading the same run again selects it.
    */
-  load(past: { id: string; summary: Summary; events: RunEvent[]; graph: string | null }): RunRecord {
+  load(past: { id: string; summary: Summary; events: RunEvent[]; graph: string | null; note: string }): RunRecord {
     const id = pastRunId(past.id);
     const known = this.get(id);
     if (known) {
@@ -202,6 +206,8 @@ export class RunStore {
     }
     const r = new RunRecord(id, past.summary.graph);
     r.setGraph(past.graph);
+    r.folder = past.id;
+    r.note = past.note;
     const start = past.events.find((e) => e.type === 'start');
     r.startedAt = start ? start.time : Date.now();
     for (const e of past.events) r.apply(e);
