@@ -30,13 +30,16 @@ export const graphNodeSchema = z.object({
 const endpoint = z.object({ node: id, port: z.string().min(1) });
 export const wireSchema = z.object({ from: endpoint, to: endpoint });
 
+/** The largest value of each run limit. */
+export const RUN_LIMIT_MAX = { epochs: 100_000, trainLimit: 10_000_000, testLimit: 10_000_000, sampleLimit: 10_000_000 } as const;
+
 /** Limits on a run's data and epochs (the app's Quick run, the CLI's --epochs and --*-limit options). */
 export const runLimitsSchema = z
   .object({
-    epochs: z.number().int().min(1).max(100_000).optional(),
-    trainLimit: z.number().int().min(1).max(10_000_000).optional(),
-    testLimit: z.number().int().min(1).max(10_000_000).optional(),
-    sampleLimit: z.number().int().min(1).max(10_000_000).optional(),
+    epochs: z.number().int().min(1).max(RUN_LIMIT_MAX.epochs).optional(),
+    trainLimit: z.number().int().min(1).max(RUN_LIMIT_MAX.trainLimit).optional(),
+    testLimit: z.number().int().min(1).max(RUN_LIMIT_MAX.testLimit).optional(),
+    sampleLimit: z.number().int().min(1).max(RUN_LIMIT_MAX.sampleLimit).optional(),
   })
   .strict();
 export type RunLimits = z.infer<typeof runLimitsSchema>;
