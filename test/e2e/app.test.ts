@@ -323,6 +323,23 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 120_000);
 
+  it('Fit shows every node of the largest example, none hidden under the minimap', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(30);
+    await page.click('[data-testid="arrange"]');
+    await page.waitForTimeout(800);
+    const mini = (await page.locator('.minimap').boundingBox())!;
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    expect(mini.width).toBeGreaterThan(0);
+    const cards = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })));
+    for (const c of cards) {
+      expect(overlaps(c, mini), `a node at ${Math.round(c.x)},${Math.round(c.y)} under the minimap`).toBe(false);
+      expect(inside(c, canvas)).toBe(true);
+    }
+    await page.close();
+  }, 120_000);
+
   it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
     const page = await openApp(browser.context, server.url);
     await dragFromPalette(page, 'layers.encoder', 260, 220);

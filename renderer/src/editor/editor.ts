@@ -647,9 +647,27 @@ export class LabEditor {
     this.scheduleSelection(true);
   }
 
+  /**
+   * Fits every node in view. When the minimap (bottom-right corner) would then hide a node, the nodes are
+   * fitted into the part of the canvas left of it instead.
+   */
   async zoomToFit(): Promise<void> {
     const nodes = this.editor.getNodes();
-    if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 });
+    if (!nodes.length) return;
+    await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 });
+    const box = this.container.getBoundingClientRect();
+    const mini = this.minimapOn ? this.container.querySelector('.minimap')?.getBoundingClientRect() : undefined;
+    if (!mini || mini.width === 0 || box.width === 0) return;
+    const hidden = nodes.some((n) => {
+      const r = this.area.nodeViews.get(n.id)?.element.getBoundingClientRect();
+      return r !== undefined && r.right > mini.left && r.left < mini.right && r.bottom > mini.top && r.top < mini.bottom;
+    });
+    if (!hidden) return;
+    // The width the minimap takes from the right edge, with a margin.
+    const share = Math.max(0.5, (mini.left - box.left - 8) / box.width);
+    await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 * share });
+    const t = this.area.area.transform;
+    await this.area.area.translate(t.x - (box.width * (1 - share)) / 2, t.y);
   }
 
   async autoArrange(): Promise<void> {
