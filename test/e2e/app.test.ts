@@ -562,7 +562,8 @@ d('desktop app in the browser (e2e)', () => {
   it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
-    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
+    // Loaded (and its undo history cleared) once the toolbar names the file.
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('eqprop-mnist.json');
     const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     await page.mouse.click(box.x + 12, box.y + 12);
     await page.locator('[data-testid="graph-settings"]').waitFor();
@@ -578,6 +579,11 @@ d('desktop app in the browser (e2e)', () => {
     await page.fill('[data-testid="graph-seed"]', '5');
     await page.press('[data-testid="graph-seed"]', 'Enter');
     await expect.poll(() => page.locator('[data-testid="graph-error"]').count()).toBe(0);
+    // A graph setting is one undo step like a parameter: undo puts the seed back, redo sets it again.
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.inputValue('[data-testid="graph-seed"]')).toBe('1');
+    await page.click('[data-testid="redo"]');
+    await expect.poll(() => page.inputValue('[data-testid="graph-seed"]')).toBe('5');
     await page.fill('[data-testid="quick-epochs"]', '0');
     await page.press('[data-testid="quick-epochs"]', 'Enter');
     expect(await page.locator('[data-testid="graph-error"]').textContent()).toContain('Quick run epochs: "0" is not a whole number from 1 up');

@@ -415,12 +415,21 @@ export class LabEditor {
     return { name, description, seed, quick };
   }
 
-  /** Sets some of the graph's own fields; a field set to undefined is removed (description, quick). */
+  /** Sets some of the graph's own fields (one undo step); a field set to undefined is removed (description, quick). */
   setDocumentFields(fields: Partial<GraphFields>): void {
-    const next: Record<string, unknown> = { ...this.base, ...fields };
-    for (const [k, v] of Object.entries(fields)) if (v === undefined) delete next[k];
-    this.base = next as GraphDocument;
-    this.cb.onChange('params');
+    const before = this.documentFields();
+    const apply = (f: GraphFields | Partial<GraphFields>): void => {
+      const next: Record<string, unknown> = { ...this.base, ...f };
+      for (const [k, v] of Object.entries(f)) if (v === undefined) delete next[k];
+      this.base = next as GraphDocument;
+      this.cb.onChange('params');
+    };
+    apply(fields);
+    // Undo puts back every field this edit touched, as it was.
+    const touched = Object.fromEntries(Object.keys(fields).map((k) => [k, before[k as keyof GraphFields]])) as Partial<GraphFields>;
+    this.history.separate();
+    this.history.add(new ValueAction(async (f: Partial<GraphFields>) => apply(f), touched, fields));
+    this.history.separate();
   }
 
   /** Sets one Quick run limit of the graph (undefined: back to the default); no limits left removes `quick`. */
