@@ -1,7 +1,7 @@
 // The numbers behind a chart as CSV (the export button on every chart): columns, alignment of lines with
 // different x values, empty cells, quoting, and the file names.
 import { describe, expect, it } from 'vitest';
-import { chartCsv, exportName } from '../renderer/src/lib/chart-export.ts';
+import { chartCsv, csvTable, exportName } from '../renderer/src/lib/chart-export.ts';
 
 describe('chart export', () => {
   it('one row per x of any line, one column per line, empty where a line has no value', () => {
@@ -24,5 +24,13 @@ describe('chart export', () => {
     expect(exportName('train: loss_f1', 'csv')).toBe('train_loss_f1.csv');
     expect(exportName('ΔW vs ΔT', 'png')).toBe('W_vs_T.png');
     expect(exportName('***', 'png')).toBe('chart.png');
+  });
+});
+
+describe('csvTable', () => {
+  it('numbers in full, missing and non-finite values empty, text quoted when needed', () => {
+    expect(csvTable([['metric', 'a, run', 'b'], ['x', 0.1 + 0.2, null], ['y', Number.POSITIVE_INFINITY, undefined], ['say "hi"', -1e-7, 3]])).toBe(
+      'metric,"a, run",b\nx,0.30000000000000004,\ny,,\n"say ""hi""",-1e-7,3\n',
+    );
   });
 });

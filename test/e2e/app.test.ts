@@ -554,6 +554,15 @@ d('desktop app in the browser (e2e)', () => {
     const spread = (await row.locator('[data-testid="seeds-spread"]').textContent())!;
     expect(spread.split(' · ')).toHaveLength(3);
     expect(spread.split(' · ')[0]).toBe(`${mean.toPrecision(4)} ± ${sd.toPrecision(4)}`);
+    // The table as CSV, in full precision: a column per run, then mean and sd.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="compare-csv"]')]);
+    const table = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
+    expect(table[0][0]).toBe('metric');
+    expect(table[0].slice(-2)).toEqual(['mean', 'sd']);
+    const first = table.find((row) => row[0] === 'backprop_cosine[0]')!;
+    expect(first.slice(1, 4).map(Number).sort()).toEqual([...firsts].sort());
+    expect(Number(first[4])).toBeCloseTo(mean, 12);
+    expect(Number(first[5])).toBeCloseTo(sd, 12);
     expect(await page.locator('[data-testid="run"]').textContent()).toBe('▶ Run');
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'seeds.png') });
     await page.close();

@@ -1,6 +1,6 @@
 /**
- * A chart's data as a CSV table and its picture as a PNG, for the export buttons on every chart: the numbers
- * for one's own plotting scripts, the picture for notes and slides.
+ * A chart's data as a CSV table and its picture as a PNG, for the export buttons on every chart (and a
+ * table as CSV, for History's comparison): the numbers for one's own scripts, the picture for notes and slides.
  */
 
 export interface ChartLine {
@@ -13,6 +13,12 @@ export interface ChartLine {
 /** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
 const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** Rows of cells as CSV text: numbers in full (JavaScript's shortest round-trip form), a missing or non-finite value as an empty cell. */
+export function csvTable(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+  const cell = (v: string | number | null | undefined): string => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v == null ? '' : field(v));
+  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
 /**
  * One row per x value of any line (sorted), one column per line; a line without a value at that x leaves its
  * cell empty. Numbers are written in full (JavaScript's shortest round-trip form).
@@ -20,9 +26,7 @@ const field = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '
 export function chartCsv(lines: readonly ChartLine[], xLabel: string): string {
   const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b);
   const cols = lines.map((l) => new Map(l.x.map((x, i) => [x, l.y[i]])));
-  const head = [xLabel || 'x', ...lines.map((l) => l.label)].map(field).join(',');
-  const rows = xs.map((x) => [String(x), ...cols.map((c) => (c.has(x) && Number.isFinite(c.get(x)) ? String(c.get(x)) : ''))].join(','));
-  return [head, ...rows].join('\n') + '\n';
+  return csvTable([[xLabel || 'x', ...lines.map((l) => l.label)], ...xs.map((x) => [x, ...cols.map((c) => c.get(x))])]);
 }
 
 /** A file name from a chart title: letters, digits, dots and dashes; the rest become underscores. */
@@ -68,4 +72,11 @@ export function download(href: string, name: string): void {
   document.body.appendChild(a);
   a.click();
   a.remove();
+}
+
+/** Hands CSV text to the browser as a download named `name`. */
+export function downloadCsv(text: string, name: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  download(url, name);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
