@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
 import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
 import { scalarMetrics, stats } from '../nodes/core/stats.ts';
+import { writeRunNote } from '../nodes/server/past-runs.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 
@@ -441,8 +442,8 @@ describe('plasticity diff', () => {
   });
 
   it('run folders: the graph as it ran (--seed included) and the run options from summary.json', async () => {
-    const a = join(tmp, 'diff-a');
-    const b = join(tmp, 'diff-b');
+    const a = join(tmp, 'diff-runs', 'a');
+    const b = join(tmp, 'diff-runs', 'b');
     expect((await cli('run', curve, '--seed', '3', '--out', a, '--quiet')).code).toBe(0);
     expect((await cli('run', curve, '--epochs', '1', '--set', `${JSON.parse(readFileSync(curve, 'utf8')).nodes[0].id}.trials=5000`, '--out', b, '--quiet')).code).toBe(0);
     // The folder's graph.json repeats the run: its seed is the one it ran with.
@@ -453,6 +454,18 @@ describe('plasticity diff', () => {
     expect(rows.map((x) => x[0])).toEqual(['seed', 'neuron.trials', 'option epochs']);
     expect(rows[0].slice(1)).toEqual(['3', '1']);
     expect(rows[2].slice(1)).toEqual(['—', '1']);
+    // `plasticity runs` lists both folders, newest first, with their note.
+    await writeRunNote(join(tmp, 'diff-runs'), 'a', 'seed 3\nsecond line');
+    const listed = await cli('runs', join(tmp, 'diff-runs'));
+    expect(listed.code, listed.err).toBe(0);
+    const table = lines(listed.out).map((l) => l.split(/\s{2,}/));
+    expect(table[0]).toEqual(['ended', 'run', 'graph', 'status', 'time', 'metrics', 'note']);
+    expect(table.slice(1).map((row) => row[1])).toEqual(['b', 'a']);
+    expect(table[2].slice(2, 4)).toEqual(['stdp-curve', 'done']);
+    expect(table[2].at(-1)).toBe('seed 3');
+    const json = JSON.parse((await cli('runs', join(tmp, 'diff-runs'), '--json')).out);
+    expect(json.map((r: { id: string; note: string }) => [r.id, r.note])).toEqual([['b', ''], ['a', 'seed 3\nsecond line']]);
+    expect((await cli('runs', join(tmp, 'nope'))).code).toBe(2);
   });
 
   it('a folder that is not a run, a missing file, or one argument: exit 2 with one line', async () => {

@@ -1,12 +1,41 @@
 /**
- * `plasticity diff`: what differs between graphs or run folders (a folder's graph.json is the graph as it
- * ran, its summary.json's options the run options), one row per difference and one column per argument.
+ * Text tables of the CLI's run commands: `plasticity diff` (what differs between graphs or run folders, one
+ * row per difference and one column per argument) and `plasticity runs` (the run folders under a folder).
  */
 import type { DiffRow } from '../core/diff.ts';
+import type { PastRunEntry } from '../server/past-runs.ts';
+
+/** Lines of cells as an aligned table: every column but the last padded to its widest cell. */
+function aligned(table: string[][]): string {
+  const cols = Math.max(...table.map((l) => l.length));
+  const widths = Array.from({ length: cols - 1 }, (_, j) => Math.max(...table.map((line) => (line[j] ?? '').length)));
+  return table.map((line) => line.map((cell, j) => (j < widths.length ? cell.padEnd(widths[j]) : cell)).join('  ').trimEnd()).join('\n') + '\n';
+}
 
 /** The rows as an aligned text table, headed by the names of what was compared; `—` where absent. */
 export function formatDiff(rows: DiffRow[], names: string[]): string {
-  const table = [['', ...names], ...rows.map((r) => [r.key, ...r.values.map((v) => v ?? '—')])];
-  const widths = names.map((_, j) => Math.max(...table.map((line) => line[j].length)));
-  return table.map((line) => line.map((cell, j) => (j < widths.length ? cell.padEnd(widths[j]) : cell)).join('  ').trimEnd()).join('\n') + '\n';
+  return aligned([['', ...names], ...rows.map((r) => [r.key, ...r.values.map((v) => v ?? '—')])]);
+}
+
+const short = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(4));
+
+/** The run folders as a table: when each ended (local time), its id, graph, status, wall time, its first three scalar metrics and its note's first line. */
+export function formatRuns(list: PastRunEntry[]): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const when = (t: number): string => {
+    const d = new Date(t);
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  };
+  return aligned([
+    ['ended', 'run', 'graph', 'status', 'time', 'metrics', 'note'],
+    ...list.map((r) => [
+      when(r.endedAt),
+      r.id,
+      r.graph,
+      r.status,
+      `${r.wallSeconds.toFixed(1)} s`,
+      Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${short(v)}`).join(' ') || '—',
+      r.note.split('\n')[0],
+    ]),
+  ]);
 }

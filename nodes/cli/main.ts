@@ -246,6 +246,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     });
 
   program
+    .command('runs')
+    .description('list the run folders under a folder (CLI --out folders, sweeps, the app\'s runs folder), newest first: when each ended, graph, status, time, metrics and note')
+    .argument('[dir]', 'the folder holding run folders', 'runs')
+    .option('--json', 'print the list as JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const { listPastRuns } = await import('../server/past-runs.ts');
+      const { formatRuns } = await import('./diff.ts');
+      if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) throw new Exit(2, `${dir} is not a folder`);
+      const list = await listPastRuns(resolve(dir), 10_000);
+      if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+      else if (list.length) io.out(formatRuns(list));
+      else io.err(`no run folders with a summary.json in ${dir}\n`);
+    });
+
+  program
     .command('diff')
     .description('what differs between graphs or run folders (a folder\'s graph.json and the options in its summary.json): seed, nodes, parameters (defaults filled in), wires, run options; exit 0 when nothing differs, 1 when something does')
     .argument('<graphs-or-runs...>', 'two or more graph documents (.json) or run folders')
