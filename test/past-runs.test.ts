@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { listPastRuns, readPastRun, writeRunNote } from '../nodes/server/past-runs.ts';
+import { listPastRuns, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
 import { methods } from '../electron/common/contract.ts';
 
 let runs: string;
@@ -53,6 +53,26 @@ describe('notes on runs', () => {
     expect(existsSync(join(runs, 'no-such-run'))).toBe(false);
     for (const id of ['..', '../x', 'a/b/c']) expect(methods.setRunNote.req.safeParse({ id, text: 'x' }).success, id).toBe(false);
     expect(methods.setRunNote.req.safeParse({ id: 'cli-run', text: 'x'.repeat(20_001) }).success).toBe(false);
+  });
+});
+
+describe('deleting a run', () => {
+  it('moves the folder into .trash (kept, out of the list); only a finished run, only a run id', async () => {
+    const copy = join(runs, 'to-delete');
+    mkdirSync(copy);
+    for (const f of ['summary.json', 'metrics.jsonl', 'graph.json']) copyFileSync(join(runs, 'cli-run', f), join(copy, f));
+    expect((await listPastRuns(runs)).map((r) => r.id)).toContain('to-delete');
+    const to = await trashRun(runs, 'to-delete');
+    expect(to.startsWith(join(runs, TRASH, 'to-delete-'))).toBe(true);
+    expect(existsSync(copy)).toBe(false);
+    expect(readFileSync(join(to, 'summary.json'), 'utf8')).toBe(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    expect((await listPastRuns(runs)).map((r) => r.id)).not.toContain('to-delete');
+    expect((await listPastRuns(runs)).some((r) => r.id.startsWith(TRASH))).toBe(false);
+    // A folder without summary.json (a run still going, or not a run) stays where it is.
+    await expect(trashRun(runs, 'no-summary')).rejects.toThrow('not a finished run');
+    expect(existsSync(join(runs, 'no-summary'))).toBe(true);
+    for (const id of ['..', '../x', 'a/b/c', '/etc']) await expect(trashRun(runs, id), id).rejects.toThrow();
+    for (const id of ['..', '../x', 'a/b/c']) expect(methods.deleteRun.req.safeParse({ id }).success, id).toBe(false);
   });
 });
 

@@ -162,6 +162,13 @@ describe('browser-mode server', () => {
     expect(await c.call('setRunNote', { id: '../x', text: 'no' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await c.call('setRunNote', { id: 'nope', text: 'no' })).toMatchObject({ ok: false, error: { code: 'failed' } });
     expect(existsSync(join(dir, 'ws', 'runs', 'nope'))).toBe(false);
+    // Deleting the run moves its folder into runs/.trash: it leaves the list.
+    const moved = await c.call('deleteRun', { id: basename(outDir) });
+    expect(moved.ok).toBe(true);
+    expect(existsSync(outDir)).toBe(false);
+    expect(existsSync(join(moved.value.movedTo, 'summary.json'))).toBe(true);
+    expect((await c.call('listRuns', {})).value.runs).toEqual([]);
+    expect(await c.call('deleteRun', { id: '..' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     ws.close();
   });
 });

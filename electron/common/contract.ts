@@ -166,6 +166,12 @@ export const methods = {
     req: z.object({ id: runId, text: noteText }).strict(),
     res: nothing,
   },
+  /** Moves a run's folder out of the list, into the runs folder's .trash (kept, so it can be put back by hand). */
+  deleteRun: {
+    req: z.object({ id: runId }).strict(),
+    /** movedTo: where the folder is now. */
+    res: z.object({ movedTo: text }),
+  },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 
 // The lists in names.ts and the keys above must agree (compile-time check, both directions).

@@ -21,6 +21,7 @@ export const METHOD_NAMES = [
   'listRuns',
   'readRun',
   'setRunNote',
+  'deleteRun',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

@@ -4,7 +4,7 @@
  * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it, and
  * the graph it ran (graph.json), to open again.
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
@@ -50,7 +50,7 @@ const exists = (path: string): Promise<boolean> => stat(path).then(() => true, (
 
 async function subfolders(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name)).map((d) => d.name);
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name) && !d.name.startsWith('.')).map((d) => d.name);
   } catch {
     return [];
   }
@@ -180,8 +180,25 @@ export async function writeRunNote(runsDir: string, id: string, text: string): P
   else await rm(join(dir, NOTE_FILE), { force: true });
 }
 
-/** The contract's listRuns, readRun and setRunNote for a host whose runs go to `runsDir` (none: no past runs). */
-export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote'> {
+/** Where deleted run folders go: inside the runs folder, hidden from the list, to be put back by hand if need be. */
+export const TRASH = '.trash';
+
+/**
+ * Moves run `id`'s folder into the runs folder's .trash (as `<id with / as __>-<time>`), out of the list but not
+ * destroyed. Only a finished run (one with a summary.json) can be moved. Returns where it went.
+ */
+export async function trashRun(runsDir: string, id: string): Promise<string> {
+  checkId(id);
+  const dir = join(runsDir, id);
+  if (!(await exists(join(dir, 'summary.json')))) throw new Error(`${id} is not a finished run (no summary.json)`);
+  await mkdir(join(runsDir, TRASH), { recursive: true });
+  const to = join(runsDir, TRASH, `${id.replace('/', '__')}-${Date.now()}`);
+  await rename(dir, to);
+  return to;
+}
+
+/** The contract's listRuns, readRun, setRunNote and deleteRun for a host whose runs go to `runsDir` (none: no past runs). */
+export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote' | 'deleteRun'> {
   return {
     async listRuns() {
       return { runs: runsDir ? await listPastRuns(runsDir) : [] };
@@ -194,6 +211,10 @@ export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl
       if (!runsDir) throw new Error('this host keeps no run folders');
       await writeRunNote(runsDir, id, text);
       return {};
+    },
+    async deleteRun({ id }) {
+      if (!runsDir) throw new Error('this host keeps no run folders');
+      return { movedTo: await trashRun(runsDir, id) };
     },
   };
 }

@@ -780,6 +780,13 @@ d('desktop app in the browser (e2e)', () => {
     const spread = (await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' }).locator('[data-testid="seeds-spread"]').textContent())!;
     expect(spread.split(' · ')[0]).toBe(`${st.mean.toPrecision(4)} ± ${st.sd.toPrecision(4)}`);
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    // Delete one (the harness accepts the question): its folder moves into runs/.trash, and it leaves both lists.
+    const seed2 = page.locator('[data-testid="past-run"][data-id="cli-seeds/seed2"]');
+    await seed2.locator('[data-testid="delete-past-run"]').click();
+    await expect.poll(() => seed2.count()).toBe(0);
+    expect(existsSync(join(out, 'seed2'))).toBe(false);
+    expect((await readdir(join(server.workspace, 'runs', '.trash'))).some((d) => d.startsWith('cli-seeds__seed2-'))).toBe(true);
+    expect(await page.locator('[data-testid="compare-run"]').count()).toBe(1);
     await page.close();
   }, 180_000);
 

@@ -218,6 +218,13 @@ export class RunStore {
     return r;
   }
 
+  /** Takes a run out of the history (its folder was deleted). */
+  remove(id: string): void {
+    this.runs = this.runs.filter((r) => r.id !== id);
+    this.compare = this.compare.filter((c) => c !== id);
+    if (this.currentId === id) this.currentId = this.runs.at(-1)?.id ?? null;
+  }
+
   get(id: string): RunRecord | undefined {
     return this.runs.find((r) => r.id === id);
   }
