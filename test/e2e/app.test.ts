@@ -780,6 +780,10 @@ d('desktop app in the browser (e2e)', () => {
     const spread = (await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' }).locator('[data-testid="seeds-spread"]').textContent())!;
     expect(spread.split(' · ')[0]).toBe(`${st.mean.toPrecision(4)} ± ${st.sd.toPrecision(4)}`);
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    // The filter keeps the rows whose graph, folder or note holds every word typed.
+    await page.fill('[data-testid="past-filter"]', 'cli-seeds SEED1');
+    await expect.poll(() => page.locator('[data-testid="past-run"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-id')))).toEqual(['cli-seeds/seed1']);
+    await page.fill('[data-testid="past-filter"]', '');
     // Delete one (the harness accepts the question): its folder moves into runs/.trash, and it leaves both lists.
     const seed2 = page.locator('[data-testid="past-run"][data-id="cli-seeds/seed2"]');
     await seed2.locator('[data-testid="delete-past-run"]').click();
