@@ -2,7 +2,8 @@
  * Runs from earlier sessions, read back from their folders (the app's `runs/<date>_<time>-<graph>`, or any
  * CLI `--out` folder placed there): summary.json for the list; for one run, its events from metrics.jsonl
  * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it, and
- * the graph it ran (graph.json), to open again.
+ * the graph it ran (graph.json), to open again. Also the user's note on a run (note.md) and moving a run's
+ * folder out of the list (into .trash).
  */
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
