@@ -568,6 +568,26 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('a series of seeds stops at a run that fails: the error names the node, and Run is free again', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'ebm-early-inference');
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('ebm-early-inference.json');
+    await select(page, 'data');
+    await page.fill('[data-testid="param-dataDir"]', '/no/such/folder');
+    await page.press('[data-testid="param-dataDir"]', 'Enter');
+    const before = Number(await page.locator('[data-testid="tab-history"] .n').textContent());
+    await page.selectOption('[data-testid="seeds"]', '3');
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('error');
+    expect(await page.locator('[data-testid="run-error"]').textContent()).toContain('/no/such/folder');
+    await expect.poll(() => page.locator('[data-testid="run"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="run"]').textContent()).toBe('▶ Run');
+    // Only the failed run was started (a second would be in the list within a couple of seconds).
+    await page.waitForTimeout(2500);
+    expect(Number(await page.locator('[data-testid="tab-history"] .n').textContent())).toBe(before + 1);
+    await page.close();
+  }, 120_000);
+
   it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
