@@ -323,6 +323,20 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 120_000);
 
+  it('"?" lists the keyboard shortcuts over the window; Escape closes the list; typed in a field, "?" is just text', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.keyboard.press('?');
+    const list = page.locator('[data-testid="shortcuts"]');
+    await list.waitFor();
+    expect(await list.textContent()).toContain('Undo (node moves, wires, parameters, graph settings)');
+    expect(await list.textContent()).toContain('Shift+F');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => list.count()).toBe(0);
+    await page.fill('[data-testid="palette-search"]', '?');
+    expect(await list.count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
   it('Fit shows every node of the largest example, none hidden under the minimap', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
