@@ -476,6 +476,13 @@ describe('plasticity diff', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read .*nope\.json: no such file/);
     expect((await cli('diff', curve)).code).toBe(2);
+    // A graph with a problem is trouble (2), not a difference (1); the problem is on stderr, stdout stays empty.
+    const broken = file('diff-broken.json', JSON.stringify({ format: GRAPH_FORMAT, version: 1, seed: 1.5, nodes: [] }));
+    const bad = await cli('diff', curve, broken);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err).toMatch(/seed/);
+    expect(bad.err).toMatch(/diff-broken\.json is not a valid graph document/);
     expectNoStack(r);
     expectNoStack(missing);
   });

@@ -269,7 +269,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (paths.length < 2) throw new Exit(2, 'diff needs at least two graphs or run folders');
       const { differences } = await import('../core/diff.ts');
       const { formatDiff } = await import('./diff.ts');
-      const inputs = await Promise.all(paths.map((p) => readRunOrGraph(p, io)));
+      // A graph with problems is trouble here (exit 2), not a difference (exit 1); its problems go to stderr.
+      const inputs = await Promise.all(
+        paths.map((p) =>
+          readRunOrGraph(p, { out: io.err, err: io.err }).catch((e: unknown) => {
+            throw e instanceof Exit && e.code === 1 ? new Exit(2, `${p} is not a valid graph document (see above)`) : e;
+          }),
+        ),
+      );
       const rows = differences(inputs, createRegistry());
       if (o.json) io.out(`${JSON.stringify({ compared: paths, differences: rows }, null, 2)}\n`);
       else if (rows.length) io.out(formatDiff(rows, paths));
