@@ -582,6 +582,34 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('sweeps a parameter from the inspector: a run per value, then History says what differs; bad values and too many runs are refused', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('eqprop-mnist.json');
+    await select(page, 'nudge');
+    await page.click('[data-testid="sweep-beta"]');
+    await page.fill('[data-testid="sweep-values"]', '0.25, x');
+    await page.click('[data-testid="sweep-run"]');
+    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toBe('"x" must be a number, got "x"');
+    // Two values with five seeds would be ten runs, more than History compares: refused, nothing runs.
+    await page.selectOption('[data-testid="seeds"]', '5');
+    await page.fill('[data-testid="sweep-values"]', '1 0.25');
+    await page.click('[data-testid="sweep-run"]');
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('10 runs');
+    expect(Number(await page.locator('[data-testid="tab-history"] .n').textContent())).toBe(0);
+    await page.selectOption('[data-testid="seeds"]', '1');
+    await page.click('[data-testid="sweep-beta"]');
+    await page.fill('[data-testid="sweep-values"]', '1 0.25');
+    await page.click('[data-testid="sweep-run"]');
+    await expect.poll(() => page.locator('[data-testid="compare-diff"]').count(), { timeout: 120_000 }).toBe(1);
+    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['nudge.beta', '1', '0.25']);
+    expect(await page.locator('[data-testid="compare-run"]:checked').count()).toBe(2);
+    // The graph in the editor keeps its own value.
+    await select(page, 'nudge');
+    expect(await page.inputValue('[data-testid="param-beta"]')).toBe('0.5');
+    await page.close();
+  }, 180_000);
+
   it('a series of seeds stops at a run that fails: the error names the node, and Run is free again', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'ebm-early-inference');
