@@ -287,7 +287,7 @@ describe('IPC', () => {
 });
 
 describe('menu', () => {
-  it('has the File, Edit, View and Run menus with the usual shortcuts, and sends commands to the window', () => {
+  it('has the File, Edit, View, Run and Help menus with the usual shortcuts, and sends commands to the window', () => {
     const t = h.state.menuTemplate as { label?: string; submenu: { label?: string; accelerator?: string; click?: () => void; submenu?: unknown }[] }[];
     const labels = t.map((m) => m.label);
     expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Run']));
@@ -300,6 +300,8 @@ describe('menu', () => {
     expect(win().webContents.sent.at(-1)).toEqual([EVENT_CHANNEL, 'onMenuCommand', { command: 'stop' }]);
     const examples = t.find((m) => m.label === 'File')!.submenu.find((i) => i.label === 'Examples')!.submenu as { label: string; click?: () => void }[];
     expect(examples.length).toBeGreaterThan(0);
+    t.find((m) => m.label === 'Help')!.submenu.find((i) => i.label === 'Keyboard and Mouse Shortcuts')!.click!();
+    expect(win().webContents.sent.at(-1)).toEqual([EVENT_CHANNEL, 'onMenuCommand', { command: 'shortcuts' }]);
   });
 
   it('lists every method of the contract once', () => {

@@ -61,6 +61,8 @@ export const MENU_COMMANDS = [
   'arrange',
   'run',
   'stop',
+  /** Shows the keyboard and mouse shortcuts. */
+  'shortcuts',
   /** With `arg`: the example id. */
   'openExample',
   /** With `arg`: the file path. */

@@ -72,6 +72,10 @@ export function menuTemplate(d: MenuDeps): MenuItemConstructorOptions[] {
       label: 'Run',
       submenu: [cmd('Run', 'run', 'CmdOrCtrl+Enter'), cmd('Stop', 'stop', 'CmdOrCtrl+.')],
     },
+    {
+      label: 'Help',
+      submenu: [cmd('Keyboard and Mouse Shortcuts', 'shortcuts')],
+    },
   );
   return template;
 }
