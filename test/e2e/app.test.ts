@@ -323,6 +323,24 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 120_000);
 
+  it('the bottom panel resizes by dragging its top edge, keeps its height after a reload, and a double-click puts it back', async () => {
+    const page = await openApp(browser.context, server.url);
+    const panel = page.locator('section.bottom');
+    const h0 = (await panel.boundingBox())!.height;
+    const edge = (await page.locator('[data-testid="splitter"]').boundingBox())!;
+    await page.mouse.move(edge.x + 300, edge.y + edge.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + 300, edge.y + edge.height / 2 - 150, { steps: 5 });
+    await page.mouse.up();
+    const h1 = (await panel.boundingBox())!.height;
+    expect(Math.abs(h1 - (h0 + 150))).toBeLessThanOrEqual(2);
+    await page.reload();
+    await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h1);
+    await page.locator('[data-testid="splitter"]').dblclick();
+    await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h0);
+    await page.close();
+  }, 60_000);
+
   it('"?" lists the keyboard shortcuts over the window; Escape closes the list; typed in a field, "?" is just text', async () => {
     const page = await openApp(browser.context, server.url);
     await page.keyboard.press('?');
