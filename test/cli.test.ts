@@ -299,6 +299,15 @@ describe('plasticity run', () => {
     expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ epoch: 1, epochs: 1, batches: 15 });
   });
 
+  it('a metric with a published figure (the graph\'s references) is printed with it', async () => {
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'ebm-early-inference.json'), 'utf8')) as GraphDocument;
+    const graph = file('probe-refs.json', JSON.stringify({ ...doc, references: { energy_trace_max_rise: { value: 0, source: 'Bengio et al. 2017', note: 'energy never rises' } } }));
+    const r = await cli('run', graph, '--out', join(tmp, 'refs-out'), '--quiet');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^metric energy_trace_max_rise = 0 {3}\(paper: 0, Bengio et al\. 2017; energy never rises\)$/m);
+    expect(r.err).toMatch(/^metric backprop_cosine = \[[^\]]+\]$/m);
+  });
+
   it('a missing data folder: exit 1 with a one-line error naming the data node', async () => {
     const out = join(tmp, 'run-nodata');
     const r = await cli('run', file('tiny2.json', JSON.stringify(tinyGraph())), '--data-dir', '/nonexistent', '--epochs', '1', '--out', out, '--quiet');

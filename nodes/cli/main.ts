@@ -11,7 +11,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
-import { type GraphDocument, parseGraphText, quickLimits } from '../core/document.ts';
+import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -203,7 +203,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.testLimit) options.testLimit = o.testLimit;
       if (o.sampleLimit) options.sampleLimit = o.sampleLimit;
       if (o.set.length > 0) options.set = o.set;
-      const code = await runWithProgress(plan, options, o, outDir, io);
+      const code = await runWithProgress(plan, options, o, outDir, io, doc.references);
       if (code) throw new Exit(code);
     });
 
@@ -298,12 +298,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
+/** The published figure for a metric, as said after its value (the graph's `references`). */
+const paperNote = (r: Reference | undefined): string => (r ? `   (paper: ${r.value}, ${r.source}${r.note ? `; ${r.note}` : ''})` : '');
+
 async function runWithProgress(
   plan: Plan,
   options: RunOptions,
   o: { backend: RunFlags['backend']; seed?: number; quiet?: boolean },
   outDir: string,
   io: Io,
+  references: GraphDocument['references'] = {},
 ): Promise<number> {
   const { runPlan, StopToken } = await import('../runtime/engine.ts');
   const stop = new StopToken();
@@ -357,7 +361,7 @@ async function runWithProgress(
       }
       case 'metric':
         if (barOn) bar.stop(), (barOn = false);
-        io.err(`metric ${e.name} = ${Array.isArray(e.value) ? `[${e.value.map((v) => v.toFixed(3)).join(', ')}]` : e.value}\n`);
+        io.err(`metric ${e.name} = ${Array.isArray(e.value) ? `[${e.value.map((v) => v.toFixed(3)).join(', ')}]` : e.value}${paperNote(references?.[e.name])}\n`);
         break;
       case 'image':
         io.err(`wrote ${join(outDir, e.file)}\n`);
