@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { differences } from '../nodes/core/diff.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../nodes/core/document.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
-import { formatDiff } from '../nodes/cli/diff.ts';
+import { formatDiff } from '../nodes/cli/tables.ts';
 
 const registry = createRegistry();
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'eqprop-mnist.json'), 'utf8')) as GraphDocument;

@@ -53,10 +53,11 @@ async function readGraph(path: string, io: Io): Promise<GraphDocument> {
   return r.doc;
 }
 
+const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
 /** A graph document, or a run folder's graph.json with its summary.json's options (when it has a summary). */
 async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocument; options?: Record<string, unknown> }> {
-  const folder = await stat(path).then((s) => s.isDirectory(), () => false);
-  if (!folder) return { doc: await readGraph(path, io) };
+  if (!(await isFolder(path))) return { doc: await readGraph(path, io) };
   const graph = join(path, 'graph.json');
   if (!existsSync(graph)) throw new Exit(2, `${path} is a folder without graph.json (not a run folder)`);
   const doc = await readGraph(graph, io);
@@ -252,8 +253,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--json', 'print the list as JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
       const { listPastRuns } = await import('../server/past-runs.ts');
-      const { formatRuns } = await import('./diff.ts');
-      if (!(await stat(dir).then((st) => st.isDirectory(), () => false))) throw new Exit(2, `${dir} is not a folder`);
+      const { formatRuns } = await import('./tables.ts');
+      if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
       const list = await listPastRuns(resolve(dir), 10_000);
       if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length) io.out(formatRuns(list));
@@ -268,7 +269,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action(async (paths: string[], o: { json?: boolean }) => {
       if (paths.length < 2) throw new Exit(2, 'diff needs at least two graphs or run folders');
       const { differences } = await import('../core/diff.ts');
-      const { formatDiff } = await import('./diff.ts');
+      const { formatDiff } = await import('./tables.ts');
       // A graph with problems is trouble here (exit 2), not a difference (exit 1); its problems go to stderr.
       const inputs = await Promise.all(
         paths.map((p) =>
