@@ -576,6 +576,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="compare-run"]:checked').count()).toBe(3);
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2', '3']);
     expect(await page.locator('[data-testid="seeds-column"]').textContent()).toBe('mean ± sd over 3 seeds');
+    expect(await page.locator('[data-testid="history-variant"]').allTextContents()).toEqual(['3/3 · seed=3', '2/3 · seed=2', '1/3 · seed=1']);
     // The mean ± sd of the first cosine, worked out here from the three runs' summary.json files.
     const folders = (await readdir(join(server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
     expect(folders).toHaveLength(3);
@@ -622,6 +623,8 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="compare-diff"]').count(), { timeout: 120_000 }).toBe(1);
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['nudge.beta', '1', '0.25']);
     expect(await page.locator('[data-testid="compare-run"]:checked').count()).toBe(2);
+    // Each run of the sweep says which it is (newest first in the list).
+    expect(await page.locator('[data-testid="history-variant"]').allTextContents()).toEqual(['2/2 · nudge.beta=0.25', '1/2 · nudge.beta=1']);
     // The graph in the editor keeps its own value.
     await select(page, 'nudge');
     expect(await page.inputValue('[data-testid="param-beta"]')).toBe('0.5');

@@ -49,6 +49,8 @@ export class RunRecord {
   startedAt = Date.now();
   /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
+  /** In a series (seeds, a sweep): which run of it this is and what sets it apart, e.g. "2/3 · nudge.beta=1". */
+  variant = $state('');
   /** The run's folder in the host's runs folder (its id for setRunNote), when the host keeps one. */
   folder: string | null = null;
   /** The user's note on the run (its folder's note.md). */
