@@ -333,10 +333,17 @@ d('desktop app in the browser (e2e)', () => {
     await page.mouse.move(edge.x + 300, edge.y + edge.height / 2 - 150, { steps: 5 });
     await page.mouse.up();
     const h1 = (await panel.boundingBox())!.height;
-    expect(Math.abs(h1 - (h0 + 150))).toBeLessThanOrEqual(2);
+    expect(h1).toBe(h0 + 150);
     await page.reload();
     await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h1);
     await page.locator('[data-testid="splitter"]').dblclick();
+    await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h0);
+    // From the keyboard: the focused edge grows the panel with ↑, and Home puts it back.
+    await page.locator('[data-testid="splitter"]').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h0 + 48);
+    await page.keyboard.press('Home');
     await expect.poll(async () => (await page.locator('section.bottom').boundingBox())!.height).toBe(h0);
     await page.close();
   }, 60_000);
