@@ -632,6 +632,15 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="compare-run"]:checked').count()).toBe(2);
     // Each run of the sweep says which it is (newest first in the list).
     expect(await page.locator('[data-testid="history-variant"]').allTextContents()).toEqual(['2/2 · nudge.beta=0.25', '1/2 · nudge.beta=1']);
+    // Each final metric against the swept parameter: the test error at β = 0.25 and 1, in that order.
+    const against = page.locator('[data-testid="against-param"] [data-testid="chart"][data-title="test_error against nudge.beta"]');
+    expect(await against.getAttribute('data-lines')).toBe('1');
+    expect(await against.getAttribute('data-x-label')).toBe('nudge.beta');
+    const [dl] = await Promise.all([page.waitForEvent('download'), against.locator('[data-testid="chart-csv"]').click()]);
+    const rows = (await readFile((await dl.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
+    expect(rows.map((r) => r[0])).toEqual(['nudge.beta', '0.25', '1']);
+    const metricCells = await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td').allTextContents();
+    expect(Number(rows[2][1]).toFixed(3)).toBe(metricCells[1]); // β = 1 ran first
     // The graph in the editor keeps its own value.
     await select(page, 'nudge');
     expect(await page.inputValue('[data-testid="param-beta"]')).toBe('0.5');
