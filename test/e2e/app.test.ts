@@ -644,6 +644,15 @@ d('desktop app in the browser (e2e)', () => {
     // The graph in the editor keeps its own value.
     await select(page, 'nudge');
     expect(await page.inputValue('[data-testid="param-beta"]')).toBe('0.5');
+    // A list parameter (a learning rate per layer) is swept over lists separated by semicolons.
+    await select(page, 'rule');
+    await page.click('[data-testid="sweep-lrs"]');
+    await page.fill('[data-testid="sweep-values"]', '0.1, 0.05');
+    await page.click('[data-testid="sweep-run"]');
+    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toBe('type at least two lists, e.g. 0.1, 0.05; 0.05, 0.025');
+    await page.fill('[data-testid="sweep-values"]', '0.1, 0.05; 0.05, x');
+    await page.click('[data-testid="sweep-run"]');
+    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toMatch(/^"0\.05, x" /);
     await page.close();
   }, 180_000);
 
