@@ -55,6 +55,12 @@ async function problemsFor(page: Page, id: string): Promise<string[]> {
   return page.locator(`[data-testid="problem"][data-node="${id}"]`).allTextContents();
 }
 
+/** Opens an example and waits until it is loaded (and its undo history cleared): the toolbar then names its file. */
+async function openExample(page: Page, name: string): Promise<void> {
+  await page.selectOption('[data-testid="examples"]', name);
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
+}
+
 /** Opens an example, runs it (with the toolbar's Quick run) and waits until it is done. */
 async function runExample(page: Page, name: string, minNodes: number): Promise<void> {
   await page.selectOption('[data-testid="examples"]', name);
@@ -610,8 +616,7 @@ d('desktop app in the browser (e2e)', () => {
 
   it('sweeps a parameter from the inspector: a run per value, then History says what differs; bad values and too many runs are refused', async () => {
     const page = await openApp(browser.context, server.url);
-    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
-    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('eqprop-mnist.json');
+    await openExample(page, 'eqprop-mnist');
     await select(page, 'nudge');
     await page.click('[data-testid="sweep-beta"]');
     await page.fill('[data-testid="sweep-values"]', '0.25, x');
@@ -658,8 +663,7 @@ d('desktop app in the browser (e2e)', () => {
 
   it('a series of seeds stops at a run that fails: the error names the node, and Run is free again', async () => {
     const page = await openApp(browser.context, server.url);
-    await page.selectOption('[data-testid="examples"]', 'ebm-early-inference');
-    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('ebm-early-inference.json');
+    await openExample(page, 'ebm-early-inference');
     await select(page, 'data');
     await page.fill('[data-testid="param-dataDir"]', '/no/such/folder');
     await page.press('[data-testid="param-dataDir"]', 'Enter');
@@ -678,9 +682,7 @@ d('desktop app in the browser (e2e)', () => {
 
   it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
     const page = await openApp(browser.context, server.url);
-    await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
-    // Loaded (and its undo history cleared) once the toolbar names the file.
-    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('eqprop-mnist.json');
+    await openExample(page, 'eqprop-mnist');
     const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     await page.mouse.click(box.x + 12, box.y + 12);
     await page.locator('[data-testid="graph-settings"]').waitFor();
