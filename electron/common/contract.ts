@@ -70,12 +70,12 @@ export const runSummarySchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
 });
 
-/** Each method: the request it accepts and the response it returns. */
 /** A run's id: its folder's name in the host's runs folder, or sweep/run (no other path parts). */
 const runId = name.regex(/^(?!\.\.?(?:\/|$))[\w.-]+(?:\/(?!\.\.?$)[\w.-]+)?$/, 'a run id is a folder name, or sweep/run');
 /** A note on a run: plain text, up to 20,000 characters. */
 const noteText = z.string().max(20_000);
 
+/** Each method: the request it accepts and the response it returns. */
 export const methods = {
   getInfo: {
     req: nothing,
