@@ -208,6 +208,26 @@ describe('ebm.eqprop_train', () => {
     expect(lrFactor('constant', 3, 4)).toBe(1);
   });
 
+  it('reports the epoch\'s training error and cost so far with its progress, by hand', async () => {
+    // The two minibatches of the cosine test above, constant rates: free-phase outputs y = 0.25, then 0.37921875
+    // (from zero), so C = ½(1 − y)² is 0.28125, then 0.19268468017578125. With 2 examples the live figures need
+    // both (at least min(1000, n) examples), so only the second report carries them: their mean, and no error.
+    const two: EbmDataset = { ...oneExample, images: new Float32Array([1, 1]), labels: new Uint8Array([0, 0]), n: 2 };
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const ctx = fakeCtx(tf);
+    const net = tinyNet();
+    const out = await ebmOps['ebm.eqprop_train'](ctx, { network: net, data: two, free, nudged, rule }, { epochs: 1, batch_size: 1, persistent: false, shuffle: false, valid_steps: 10 });
+    const batches = ctx.progressEvents.filter((e) => e.batch !== undefined);
+    expect(batches.map((e) => e.batch)).toEqual([1, 2]);
+    expect(batches[0].metrics).toBeUndefined();
+    expect(batches[1].metrics!.train_error).toBe(0);
+    expect(batches[1].metrics!.train_cost).toBeCloseTo((0.28125 + 0.19268468017578125) / 2, 6);
+    // The end-of-epoch report agrees with the last live one.
+    expect(ctx.progressEvents.at(-1)!.metrics!.train_cost).toBeCloseTo(batches[1].metrics!.train_cost, 12);
+    (out.network as EbmNetwork).dispose();
+    net.dispose();
+  });
+
   it('the CLI epochs override wins', async () => {
     const net = tinyNet();
     const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };

@@ -72,7 +72,8 @@ export interface TrainSettings {
   random: () => number;
   nextSeed: () => number;
   checkStop?: () => Promise<void>;
-  onBatch?: (epoch: number, batch: number, batches: number, examplesDone: number) => void;
+  /** After each minibatch; `soFar` is this epoch's training error and cost over its examples so far (at the last batch, the epoch's figures). */
+  onBatch?: (epoch: number, batch: number, batches: number, examplesDone: number, soFar: { error: number; cost: number; examples: number }) => void;
   onEpoch?: (epoch: number, m: { trainError: number; trainCost: number; seconds: number }) => Promise<void> | void;
 }
 
@@ -272,6 +273,7 @@ export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainS
     const idxAll = order(data.n, s.shuffle, s.random);
     let wrong = 0;
     let cost = 0;
+    let seen = 0;
     for (let bi = 0; bi < batches; bi++) {
       await s.checkStop?.();
       const idx = idxAll.subarray(bi * s.batchSize, Math.min(data.n, (bi + 1) * s.batchSize));
@@ -286,7 +288,8 @@ export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainS
       disposeAll(init);
       x.dispose();
       examples += idx.length;
-      s.onBatch?.(epoch, bi + 1, batches, examples);
+      seen += idx.length;
+      s.onBatch?.(epoch, bi + 1, batches, examples, { error: wrong / seen, cost: cost / seen, examples: seen });
     }
     const dt = (performance.now() - t0) / 1000;
     seconds += dt;

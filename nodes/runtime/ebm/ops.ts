@@ -104,6 +104,9 @@ const rule =
     return { rule: r };
   };
 
+/** A training error averaged over fewer examples is too noisy to draw. */
+const LIVE_MIN_EXAMPLES = 1000;
+
 const trainOp: OpImpl = async (ctx, inputs, params) => {
   const tf = ctx.tf;
   const net0 = asNetwork(inputs.network, ctx, 'network');
@@ -138,13 +141,15 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       random: ctx.random,
       nextSeed: ctx.nextSeed,
       checkStop: ctx.checkStop,
-      onBatch: (epoch, batch, batches, done) => {
+      onBatch: (epoch, batch, batches, done, soFar) => {
         const now = performance.now();
         if (now - lastReport < 250 && batch < batches) return;
         lastReport = now;
         const rate = done / ((now - t0) / 1000);
         const total = epochs * data.n;
-        ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, batch, batches, fraction: done / total, examplesPerSecond: rate, etaSeconds: (total - done) / rate });
+        // The epoch's training error so far, drawn live between the end-of-epoch points (once it averages enough examples to mean something).
+        const live = soFar.examples >= Math.min(LIVE_MIN_EXAMPLES, data.n) ? { metrics: { train_error: soFar.error, train_cost: soFar.cost } } : {};
+        ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, batch, batches, fraction: done / total, examplesPerSecond: rate, etaSeconds: (total - done) / rate, ...live });
       },
       onEpoch: async (epoch, m) => {
         const metrics: Record<string, number> = { train_error: m.trainError, train_cost: m.trainCost };
