@@ -80,13 +80,14 @@ describe('examples', () => {
     }
   });
 
-  it('stdp-rate-vs-spike (reduced): stdp_pearson_r, stdp_slope and the scatter', async () => {
+  it('stdp-rate-vs-spike (reduced): stdp_pearson_r, stdp_slope, the scatter and the Fig. 3 trace', async () => {
     let doc = setParams(load('stdp-rate-vs-spike'), 'rates', { sequences: 150 });
     doc = setParams(doc, 'sim', { trains: 200 });
     const s = await run(doc);
     expect(s.metrics.stdp_pearson_r as number).toBeGreaterThan(0.85);
     expect(s.metrics.stdp_slope as number).toBeGreaterThan(0);
-    expect(s.images).toEqual(expect.arrayContaining(['stdp_scatter.png', 'rate_rule_curve.png']));
+    expect(s.images).toEqual(expect.arrayContaining(['stdp_scatter.png', 'rate_rule_curve.png', 'stdp_spike_trace.png']));
+    expect(s.metrics.stdp_spike_trace_rate_dw).toEqual(expect.any(Number));
   });
 
   it('ebm-early-inference: backprop_cosine per hidden layer, the top one ≥ 0.99; the energy never rises', async () => {

@@ -32,7 +32,8 @@ describe('listPastRuns', () => {
     expect(list.map((r) => r.id)).toEqual(['cli-run']);
     const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
     expect(list[0]).toMatchObject({ graph: 'stdp-rate-vs-spike', status: 'done', wallSeconds: summary.wall_seconds });
-    expect(list[0].metrics).toEqual({ stdp_pearson_r: summary.metrics.stdp_pearson_r, stdp_slope: summary.metrics.stdp_slope });
+    const { stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw } = summary.metrics;
+    expect(list[0].metrics).toEqual({ stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw });
     expect(await listPastRuns(join(runs, 'no-such-folder'))).toEqual([]);
   });
 });
@@ -90,10 +91,10 @@ describe('readPastRun', () => {
     expect(r.events[0].type).toBe('start');
     expect(r.events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
     const images = r.events.filter((e) => e.type === 'image');
-    expect(images.map((e) => e.file).sort()).toEqual(['rate_rule_curve.png', 'stdp_scatter.png']);
+    expect(images.map((e) => e.file).sort()).toEqual(['rate_rule_curve.png', 'stdp_scatter.png', 'stdp_spike_trace.png']);
     for (const e of images) {
       expect(e.pngBase64).toBe(readFileSync(join(runs, 'cli-run', e.file)).toString('base64'));
-      expect([e.width, e.height]).toEqual([480, 320]);
+      expect([e.width, e.height]).toEqual(e.file === 'stdp_spike_trace.png' ? [640, 600] : [480, 320]);
     }
   });
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
-import type { RateSequences } from '../nodes/runtime/ebm/stdp.ts';
+import { type RateSequences, liveliestSequence, traceRules } from '../nodes/runtime/ebm/stdp.ts';
+import { compileGraph, emptyGraph } from '../nodes/core/index.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
 import type { Picture } from '../nodes/runtime/png.ts';
 
 // The spike simulations use no tensors: any tfjs instance satisfies the context.
@@ -67,6 +69,60 @@ describe('stdp.simulate', () => {
     const out = await run('stdp.simulate', { rates }, { trains: 1, window: 20, tau: 5, pre_max_prob: 1, post_max_prob: 1, rate_spikes: 'paired' });
     // the −1 at t = 5 is skipped (coincident spike), the +1 at t = 4 is kept
     expect((out.rate_dw as number[])[0]).toBe(1);
+  });
+});
+
+describe('stdp.spike_trace (paper 2, Fig. 3)', () => {
+  it('each rule\'s weight over time on given spike trains, by hand', () => {
+    // ρ_j = 0, .2, .4, .4, .2, .1; pre spikes at t = 1 and 4, one post spike at t = 3 (window 20, τ 5).
+    // Rate rule: +(.4 − .2) at t = 1, +(.1 − .2) at t = 4. STDP: t = 1 has the post spike 2 steps later, +e^{−2/5};
+    // t = 4 has it 1 step before, −e^{−1/5}.
+    const r = traceRules([0, 0.2, 0.4, 0.4, 0.2, 0.1], [0, 1, 0, 0, 1, 0], [0, 0, 0, 1, 0, 0], 20, 5);
+    expect(Array.from(r.wRate)).toEqual([0, 0.2, 0.2, 0.2, 0.1, 0.1].map((v) => expect.closeTo(v, 12)));
+    const a = Math.exp(-2 / 5);
+    expect(Array.from(r.wStdp)).toEqual([0, a, a, a, a - Math.exp(-1 / 5), a - Math.exp(-1 / 5)].map((v) => expect.closeTo(v, 12)));
+    expect(r.paired).toBe(2);
+    // A second post spike at t = 0 puts post spikes on both sides of t = 1: STDP skips it, the rate rule does not.
+    const both = traceRules([0, 0.2, 0.4, 0.4, 0.2, 0.1], [0, 1, 0, 0, 1, 0], [1, 0, 0, 1, 0, 0], 20, 5);
+    expect(both.wStdp[5]).toBeCloseTo(-Math.exp(-1 / 5), 12);
+    expect(both.wRate[5]).toBeCloseTo(0.1, 12);
+    expect(both.paired).toBe(1);
+  });
+
+  it('draws the three panels, records both final ΔW, and picks the liveliest sequence by default', async () => {
+    // Sequence 1's post rate rises and falls, sequence 0's is flat; spikes with probability 1 at rate 1.
+    const T = 8;
+    const post = new Float32Array([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0, 0, 0, 1, 1, 1, 0, 0]);
+    const rates: RateSequences = { type: 'stdp.rates', count: 2, steps: T, pre: new Float32Array(2 * T).fill(1), post, postVoltage: post };
+    expect(liveliestSequence(rates)).toBe(1);
+    // Without presynaptic spikes a moving postsynaptic rate gives the rate rule nothing to do.
+    expect(liveliestSequence({ ...rates, pre: new Float32Array(2 * T).fill(1, 0, T) })).toBe(0);
+    const metrics: Record<string, unknown> = {};
+    const images: string[] = [];
+    const out = await run('stdp.spike_trace', { rates }, { sequence: -1, window: 20, tau: 5, pre_max_prob: 1, post_max_prob: 1, name: 'fig3' }, metrics, images);
+    // A pre spike at every step; post spikes exactly where ρ_j = 1 (t = 3, 4, 5). The rate rule sums every Δρ_j: 0.
+    // STDP: t = 0..2 pair with t = 3 (+e^{−3/5}, +e^{−2/5}, +e^{−1/5}); t = 3 with t = 4 (+e^{−1/5}); t = 4 has post
+    // spikes on both sides (skipped); t = 5 pairs with t = 4 (−e^{−1/5}); t = 6, 7 with t = 5 (−e^{−1/5}, −e^{−2/5}).
+    // The sum is e^{−3/5}.
+    expect(metrics.fig3_rate_dw).toBeCloseTo(0, 6);
+    expect(metrics.fig3_stdp_dw).toBeCloseTo(Math.exp(-3 / 5), 6);
+    expect(images).toEqual(['fig3']);
+    const pic = out.image as Picture;
+    const png = PNG.sync.read(pic.png);
+    expect([png.width, png.height]).toEqual([640, 600]);
+  });
+
+  it('refuses a sequence that does not exist, when compiling and when running', async () => {
+    const doc = emptyGraph('t');
+    doc.nodes.push(
+      { id: 'rates', kind: 'stdp.rate_sequences', version: 1, params: { sequences: 10 }, position: [0, 0] },
+      { id: 'trace', kind: 'stdp.spike_trace', version: 1, params: { sequence: 10 }, position: [200, 0] },
+    );
+    doc.wires.push({ from: { node: 'rates', port: 'rates' }, to: { node: 'trace', port: 'rates' } });
+    const c = compileGraph(doc, createRegistry());
+    expect(c.diagnostics.map((d) => [d.node, d.message])).toContainEqual(['trace', expect.stringContaining('there are 10 sequences (0 to 9), so sequence 10 does not exist')]);
+    const rates: RateSequences = { type: 'stdp.rates', count: 1, steps: 2, pre: new Float32Array(2), post: new Float32Array(2), postVoltage: new Float32Array(2) };
+    await expect(run('stdp.spike_trace', { rates }, { sequence: 3, window: 20, tau: 5, pre_max_prob: 1, post_max_prob: 1, name: 'x' })).rejects.toThrow('there are 1 sequences, so sequence 3 does not exist');
   });
 });
 

@@ -14,6 +14,7 @@ import { curvePlotKind } from './stdp-curve-plot.ts';
 import { neuronFig1Kind } from './stdp-fig1.ts';
 import { rateSequencesKind } from './stdp-rates.ts';
 import { stdpSimulateKind } from './stdp-simulate.ts';
+import { spikeTraceKind } from './stdp-trace.ts';
 import { trainKind } from './train.ts';
 
 export const ebmKinds: AnyNodeKind[] = [
@@ -31,6 +32,7 @@ export const ebmKinds: AnyNodeKind[] = [
   receptiveFieldsKind,
   rateSequencesKind,
   stdpSimulateKind,
+  spikeTraceKind,
   compareRulesKind,
   neuronFig1Kind,
   curvePlotKind,

@@ -18,10 +18,10 @@ import {
   relax,
   zeroStates,
 } from './network.ts';
-import { type PlotSeries, plotPng, type Rgb } from './plot.ts';
+import { type PlotSeries, plotPng, type Rgb, stackPngs } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
 import { networkJson, readNetwork } from './weights.ts';
-import { type RateSequences, linearFit, neuronFig1, rateSequences, simulateStdp } from './stdp.ts';
+import { type RateSequences, linearFit, liveliestSequence, neuronFig1, rateSequences, simulateStdp, spikeTrace } from './stdp.ts';
 
 const P = <T>(params: JsonObject, k: string): T => params[k] as T;
 
@@ -345,6 +345,59 @@ const simulateOp: OpImpl = async (ctx, inputs, params) => {
 const BLUE: Rgb = [31, 119, 180];
 const RED: Rgb = [214, 39, 40];
 const GRAY: Rgb = [150, 150, 150];
+const GREEN: Rgb = [44, 160, 44];
+
+/** Paper 2, Fig. 3: one pair of spike trains, the postsynaptic activity, and the weight each rule accumulates over time. */
+const spikeTraceOp: OpImpl = async (ctx, inputs, params) => {
+  const rates = inputs.rates as RateSequences;
+  if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
+  const chosen = P<number>(params, 'sequence');
+  if (chosen >= rates.count) throw new UserError(`there are ${rates.count} sequences, so sequence ${chosen} does not exist`, ctx.step.node);
+  const tr = spikeTrace(rates, chosen < 0 ? liveliestSequence(rates) : chosen, {
+    window: P(params, 'window'),
+    tau: P(params, 'tau'),
+    preMaxProb: P(params, 'pre_max_prob'),
+    postMaxProb: P(params, 'post_max_prob'),
+    seed: ctx.nextSeed(),
+  });
+  const t = Array.from(tr.postRate, (_, i) => i);
+  const spikesAt = (spikes: Uint8Array, y: number) => {
+    const on = t.filter((i) => spikes[i]);
+    return { x: on, y: on.map(() => y) };
+  };
+  const xRange: [number, number] = [0, rates.steps - 1];
+  const width = 640;
+  const panels = [
+    plotPng({
+      width,
+      height: 220,
+      xRange,
+      yRange: [-0.2, 1.2],
+      // No legend: it would hide spikes. The label says which is which.
+      yLabel: `sequence ${tr.sequence}: ρ_i (green; its spikes above), ρ_j (blue; its spikes below)`,
+      series: [
+        { x: t, y: tr.preRate, color: GREEN, mode: 'line' },
+        { x: t, y: tr.postRate, color: BLUE, mode: 'line' },
+        { ...spikesAt(tr.preSpike, 1.1), color: GREEN, mode: 'points', radius: 2.5 },
+        { ...spikesAt(tr.postSpike, -0.1), color: BLUE, mode: 'points', radius: 2.5 },
+      ],
+    }),
+    plotPng({ width, height: 180, xRange, yLabel: 'W − W(0), rate rule Σ S_i Δρ_j', series: [{ x: t, y: tr.wRate, color: RED, mode: 'line' }] }),
+    plotPng({ width, height: 200, xRange, xLabel: 't (steps)', yLabel: 'W − W(0), nearest-neighbour STDP', series: [{ x: t, y: tr.wStdp, color: GRAY, mode: 'line' }] }),
+  ];
+  const name = P<string>(params, 'name');
+  const rateDw = tr.wRate[tr.wRate.length - 1];
+  const stdpDw = tr.wStdp[tr.wStdp.length - 1];
+  ctx.metric(`${name}_rate_dw`, rateDw);
+  ctx.metric(`${name}_stdp_dw`, stdpDw);
+  const spikes = (s: Uint8Array) => s.reduce((a, v) => a + v, 0);
+  ctx.log(
+    `sequence ${tr.sequence}: ${spikes(tr.preSpike)} presynaptic spikes (${tr.paired} paired by STDP), ${spikes(tr.postSpike)} postsynaptic; ΔW ${rateDw.toFixed(4)} by the rate rule, ${stdpDw.toFixed(4)} by STDP`,
+  );
+  const image: Picture = stackPngs(panels);
+  await ctx.image(name, image.png, image.width, image.height);
+  return { image };
+};
 
 const compareOp: OpImpl = async (ctx, inputs, params) => {
   const x = asSeries(inputs.x, ctx, 'x');
@@ -435,6 +488,7 @@ export const ebmOps: OpTable = {
   'ebm.receptive_fields': receptiveFieldsOp,
   'stdp.rate_sequences': rateSeqOp,
   'stdp.simulate': simulateOp,
+  'stdp.spike_trace': spikeTraceOp,
   'stdp.compare_rules': compareOp,
   'stdp.neuron_fig1': fig1Op,
   'stdp.curve_plot': curvePlotOp,

@@ -239,3 +239,18 @@ export function plotPng(o: PlotOptions): Buffer {
   png.data.set(img.data);
   return PNG.sync.write(png);
 }
+
+/** Plots drawn one above the other on a shared width (panels of a figure with a common time axis). */
+export function stackPngs(pngs: Buffer[]): { png: Buffer; width: number; height: number } {
+  const parts = pngs.map((b) => PNG.sync.read(b));
+  const width = Math.max(...parts.map((p) => p.width));
+  const height = parts.reduce((h, p) => h + p.height, 0);
+  const out = new PNG({ width, height });
+  out.data.fill(255);
+  let y = 0;
+  for (const p of parts) {
+    for (let r = 0; r < p.height; r++) p.data.copy(out.data, ((y + r) * width) * 4, r * p.width * 4, (r + 1) * p.width * 4);
+    y += p.height;
+  }
+  return { png: PNG.sync.write(out), width, height };
+}

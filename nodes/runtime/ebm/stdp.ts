@@ -117,6 +117,39 @@ export interface StdpSimResult {
   paired: number;
 }
 
+/** Nearest-neighbour STDP's ΔW for ΔT = −window..window (index ΔT + window): +exp(−ΔT/τ) after, −exp(ΔT/τ) before, 0 at 0. */
+function stdpKernel(window: number, tau: number): Float64Array {
+  const kernel = new Float64Array(2 * window + 1);
+  for (let d = -window; d <= window; d++) kernel[d + window] = d > 0 ? Math.exp(-d / tau) : d < 0 ? -Math.exp(d / tau) : 0;
+  return kernel;
+}
+
+/** For each step t, the last postsynaptic spike before t and the next one after it (±1e9 where there is none). */
+function markPostNeighbours(postSpike: ArrayLike<number>, lastPost: Int32Array, nextPost: Int32Array): void {
+  const T = postSpike.length;
+  let last = -1e9;
+  for (let t = 0; t < T; t++) {
+    lastPost[t] = last;
+    if (postSpike[t]) last = t;
+  }
+  let next = 1e9;
+  for (let t = T - 1; t >= 0; t--) {
+    nextPost[t] = next;
+    if (postSpike[t]) next = t;
+  }
+}
+
+/**
+ * Nearest-neighbour STDP's pairing of a presynaptic spike at t: ΔT to the nearest postsynaptic spike within
+ * `window` steps, or null when the paper's rules skip it (post spikes on both sides, none, or only at t itself).
+ */
+function nearestPost(t: number, lastPost: Int32Array, nextPost: Int32Array, window: number): number | null {
+  const before = t - lastPost[t] <= window;
+  const after = nextPost[t] - t <= window;
+  if (before === after) return null;
+  return after ? nextPost[t] - t : lastPost[t] - t;
+}
+
 /** Runs the Sec. 4.2 simulation. `onSequence` is called after each sequence (for progress and stop checks). */
 export async function simulateStdp(rates: RateSequences, o: StdpSimOptions, onSequence?: (done: number) => Promise<void> | void): Promise<StdpSimResult> {
   const { count, steps: T } = rates;
@@ -127,8 +160,7 @@ export async function simulateStdp(rates: RateSequences, o: StdpSimOptions, onSe
   const curveSum = new Float64Array(2 * W + 1);
   const curveStdpSum = new Float64Array(2 * W + 1);
   const curveCount = new Float64Array(2 * W + 1);
-  const kernel = new Float64Array(2 * W + 1);
-  for (let d = -W; d <= W; d++) kernel[d + W] = d > 0 ? Math.exp(-d / o.tau) : d < 0 ? -Math.exp(d / o.tau) : 0;
+  const kernel = stdpKernel(W, o.tau);
   const preP = new Float64Array(T);
   const postP = new Float64Array(T);
   const dPost = new Float64Array(T);
@@ -148,24 +180,13 @@ export async function simulateStdp(rates: RateSequences, o: StdpSimOptions, onSe
     let stdpTot = 0;
     for (let tr = 0; tr < o.trains; tr++) {
       for (let t = 0; t < T; t++) postSpike[t] = u() < postP[t] ? 1 : 0;
-      let last = -1e9;
-      for (let t = 0; t < T; t++) {
-        lastPost[t] = last;
-        if (postSpike[t]) last = t;
-      }
-      let next = 1e9;
-      for (let t = T - 1; t >= 0; t--) {
-        nextPost[t] = next;
-        if (postSpike[t]) next = t;
-      }
+      markPostNeighbours(postSpike, lastPost, nextPost);
       for (let t = 0; t < T; t++) {
         if (!(u() < preP[t])) continue;
         preSpikes++;
-        const before = t - lastPost[t] <= W;
-        const after = nextPost[t] - t <= W;
+        const dT = nearestPost(t, lastPost, nextPost, W);
         let used = false;
-        if (before !== after) {
-          const dT = after ? nextPost[t] - t : lastPost[t] - t;
+        if (dT !== null) {
           const k = dT + W;
           stdpTot += kernel[k];
           curveSum[k] += dPost[t];
@@ -184,6 +205,77 @@ export async function simulateStdp(rates: RateSequences, o: StdpSimOptions, onSe
   const curveRate = curveSum.map((v, i) => (curveCount[i] > 0 ? v / curveCount[i] : NaN));
   const curveStdp = curveStdpSum.map((v, i) => (curveCount[i] > 0 ? v / curveCount[i] : NaN));
   return { rateDw, stdpDw, curveRate, curveStdp, curveCount, preSpikes, paired };
+}
+
+/** One spike train pair of one sequence and what each rule makes of it over time (paper 2, Fig. 3). */
+export interface SpikeTrace {
+  /** The sequence shown. */
+  sequence: number;
+  preRate: Float32Array;
+  postRate: Float32Array;
+  preSpike: Uint8Array;
+  postSpike: Uint8Array;
+  /** W(t) − W(0) after the presynaptic spikes up to step t: the rate rule Σ S_i(t')(ρ_j(t'+1) − ρ_j(t')), and nearest-neighbour STDP. */
+  wRate: Float64Array;
+  wStdp: Float64Array;
+  /** Presynaptic spikes STDP paired with a postsynaptic one (the others it skips). */
+  paired: number;
+}
+
+/**
+ * The two rules applied to given spike trains, cumulatively: at each presynaptic spike at t the rate rule adds
+ * ρ_j(t+1) − ρ_j(t) (0 at the last step) and STDP adds its kernel at the nearest postsynaptic spike, as in `simulateStdp`.
+ */
+export function traceRules(postRate: ArrayLike<number>, preSpike: ArrayLike<number>, postSpike: ArrayLike<number>, window: number, tau: number) {
+  const T = postRate.length;
+  const kernel = stdpKernel(window, tau);
+  const lastPost = new Int32Array(T);
+  const nextPost = new Int32Array(T);
+  markPostNeighbours(postSpike, lastPost, nextPost);
+  const wRate = new Float64Array(T);
+  const wStdp = new Float64Array(T);
+  let rate = 0;
+  let stdp = 0;
+  let paired = 0;
+  for (let t = 0; t < T; t++) {
+    if (preSpike[t]) {
+      rate += t + 1 < T ? postRate[t + 1] - postRate[t] : 0;
+      const dT = nearestPost(t, lastPost, nextPost, window);
+      if (dT !== null) {
+        stdp += kernel[dT + window];
+        paired++;
+      }
+    }
+    wRate[t] = rate;
+    wStdp[t] = stdp;
+  }
+  return { wRate, wStdp, paired };
+}
+
+/**
+ * The sequence with the most for the rate rule to do: the largest Σ_t ρ_i(t)|ρ_j(t+1) − ρ_j(t)|, a postsynaptic rate
+ * that moves (a rise and a fall to show) while presynaptic spikes are likely.
+ */
+export function liveliestSequence(rates: RateSequences): number {
+  let best = 0;
+  let bestMove = -1;
+  for (let s = 0; s < rates.count; s++) {
+    let move = 0;
+    for (let t = s * rates.steps; t + 1 < (s + 1) * rates.steps; t++) move += rates.pre[t] * Math.abs(rates.post[t + 1] - rates.post[t]);
+    if (move > bestMove) (best = s), (bestMove = move);
+  }
+  return best;
+}
+
+/** Draws one pre and one post Bernoulli spike train from sequence `sequence` (p = max_prob · rate per step) and traces both rules on them. */
+export function spikeTrace(rates: RateSequences, sequence: number, o: Omit<StdpSimOptions, 'trains' | 'rateSpikes'>): SpikeTrace {
+  const T = rates.steps;
+  const preRate = rates.pre.slice(sequence * T, (sequence + 1) * T);
+  const postRate = rates.post.slice(sequence * T, (sequence + 1) * T);
+  const u = makeRng(o.seed);
+  const postSpike = Uint8Array.from(postRate, (r) => (u() < o.postMaxProb * r ? 1 : 0));
+  const preSpike = Uint8Array.from(preRate, (r) => (u() < o.preMaxProb * r ? 1 : 0));
+  return { sequence, preRate, postRate, preSpike, postSpike, ...traceRules(postRate, preSpike, postSpike, o.window, o.tau) };
 }
 
 export interface Fig1Options {

@@ -1,0 +1,37 @@
+import { defineKind, one } from '../../core/kind.ts';
+import { float, int, str } from '../../core/params.ts';
+import { port } from '../../core/ports.ts';
+import { num } from './common.ts';
+
+export const spikeTraceKind = defineKind({
+  kind: 'stdp.spike_trace',
+  version: 1,
+  title: 'Example spike sequence (Fig. 3)',
+  category: 'stdp',
+  doc:
+    'One example of the Sec. 4.2 simulation: a presynaptic and a postsynaptic Bernoulli spike train drawn from one rate sequence (spike probability max_prob·rate per step), the postsynaptic activity ρ_j(t), and the weight W(t) − W(0) that each rule has accumulated by step t: the rate rule, which adds ρ_j(t+1) − ρ_j(t) at each presynaptic spike, and nearest-neighbour STDP with the paper\'s skip rules. Drawn as three panels over time; the final ΔW of each rule is recorded as <name>_rate_dw and <name>_stdp_dw. Use the same window, τ and spike probabilities as the Spike trains node to show what it averages.',
+  equation: 'Bengio et al. 2017, Sec. 4.2, Eq. 3.18, Fig. 3',
+  inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
+  outputs: { image: port('image', { doc: 'The three panels.' }) },
+  params: {
+    sequence: int(-1, { min: -1, max: 100000000, doc: 'Which sequence to show (from 0); −1 picks the one with the most for the rate rule to do: the largest Σ_t ρ_i(t)|ρ_j(t+1) − ρ_j(t)|, a postsynaptic rate that rises and falls while presynaptic spikes are likely.' }),
+    window: int(20, { min: 1, max: 1000, doc: 'Steps looked at before and after each presynaptic spike.' }),
+    tau: float(5, { min: 0.01, max: 1000, label: 'τ', doc: 'STDP time constant, in steps.' }),
+    pre_max_prob: float(0.2, { min: 0, max: 1, doc: 'Presynaptic spike probability per step at rate 1.' }),
+    post_max_prob: float(0.5, { min: 0, max: 1, doc: 'Postsynaptic spike probability per step at rate 1.' }),
+    name: str('stdp_spike_trace', { doc: 'Metric prefix and PNG file name.' }),
+  },
+  compile(ctx, inputs, p) {
+    const r = one(inputs, 'rates');
+    const sequences = num(r.info, 'sequences');
+    if (sequences !== undefined && p.sequence >= sequences) {
+      ctx.error(`there are ${sequences} sequences (0 to ${sequences - 1}), so sequence ${p.sequence} does not exist`, 'sequence');
+      return null;
+    }
+    if (!p.name.trim()) {
+      ctx.error('give it a name', 'name');
+      return null;
+    }
+    return { outputs: { image: {} } };
+  },
+});
