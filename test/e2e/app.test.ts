@@ -516,6 +516,9 @@ d('desktop app in the browser (e2e)', () => {
     const paperCell = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="paper-value"]');
     expect(await paperCell.textContent()).toBe('0.024');
     expect(await paperCell.getAttribute('title')).toContain('Scellier & Bengio 2017');
+    // The figure the example is about also sits on the status line, beside the paper's.
+    const headline = page.locator('[data-testid="run-headline"]');
+    expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024)`]);
     // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
@@ -855,18 +858,18 @@ d('desktop app in the browser (e2e)', () => {
     expect(await row.textContent()).toContain('done');
     expect(await row.textContent()).toContain('r above 0.9: rate rule matches STDP');
     await row.locator('[data-testid="load-past-run"]').click();
-    // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, both pictures.
+    // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, its pictures.
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
     expect(await page.locator('[data-testid="run-past"]').textContent()).toMatch(/^past run of /);
     expect((await page.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))).toBe(r);
     expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="rate_rule_curve"]').count()).toBe(1);
-    expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter']);
+    expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter', 'stdp_spike_trace']);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
     expect(await page.inputValue('[data-testid="run-note"]')).toBe('r above 0.9: rate rule matches STDP');
     // Its folder kept the graph it ran: open it in the (empty) editor.
     await page.click('[data-testid="open-run-graph"]');
-    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(4);
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(5);
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-rate-vs-spike.json');
     await page.close();
   }, 180_000);
