@@ -128,17 +128,22 @@ describe('readPastRun', () => {
     expect(r.events.at(-1)).toMatchObject({ type: 'end' });
   });
 
-  it('lists and reads the runs of a sweep folder as sweep/run', async () => {
+  it('lists and reads the runs of a sweep folder as sweep/run, named as sweep --vary names them', async () => {
     const sweep = join(runs, 'my-sweep');
-    mkdirSync(join(sweep, 'seed1'), { recursive: true });
+    // `plasticity sweep --seeds 1 --vary 'nudge.beta=[0.5]' --set …` names its runs like the second one.
+    for (const run of ['seed1', 'beta=0.5_lrs=0.1_0.05_seed1', 'x=1e+3_seed2']) {
+      mkdirSync(join(sweep, run), { recursive: true });
+      for (const f of ['summary.json', 'metrics.jsonl', 'graph.json']) copyFileSync(join(runs, 'cli-run', f), join(sweep, run, f));
+    }
     writeFileSync(join(sweep, 'sweep.json'), '{}');
-    for (const f of ['summary.json', 'metrics.jsonl', 'graph.json']) copyFileSync(join(runs, 'cli-run', f), join(sweep, 'seed1', f));
     const ids = (await listPastRuns(runs)).map((r) => r.id);
-    expect(ids).toContain('my-sweep/seed1');
+    expect(ids).toEqual(expect.arrayContaining(['my-sweep/seed1', 'my-sweep/beta=0.5_lrs=0.1_0.05_seed1', 'my-sweep/x=1e+3_seed2']));
     expect(ids).not.toContain('my-sweep');
-    const r = await readPastRun(runs, 'my-sweep/seed1');
-    expect(r.summary.graph).toBe('stdp-rate-vs-spike');
-    expect(methods.readRun.req.safeParse({ id: 'my-sweep/seed1' }).success).toBe(true);
+    for (const id of ['my-sweep/seed1', 'my-sweep/beta=0.5_lrs=0.1_0.05_seed1', 'my-sweep/x=1e+3_seed2']) {
+      const r = await readPastRun(runs, id);
+      expect(r.summary.graph).toBe('stdp-rate-vs-spike');
+      expect(methods.readRun.req.safeParse({ id }).success).toBe(true);
+    }
   });
 
   it('refuses anything but a run folder\'s name (or sweep/run), in the service and in the contract', async () => {

@@ -1,6 +1,6 @@
-// The run panel's choice of how to show array metrics (renderer/src/lib/traces.ts).
+// How a run's array metrics are shown (nodes/core/run-view.ts), in the run panel, History and reports.
 import { describe, expect, it } from 'vitest';
-import { SHORT_TRACE, splitTraces } from '../renderer/src/lib/traces.ts';
+import { SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 

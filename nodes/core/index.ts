@@ -9,3 +9,5 @@ export * from './plan.ts';
 export * from './compiler.ts';
 export * from './diff.ts';
 export * from './stats.ts';
+export * from './run-view.ts';
+export * from './format.ts';

@@ -4,26 +4,14 @@
  * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
  */
 import type { EventPayload } from '../../../electron/common/contract.ts';
-import { parseGraphText, type Reference } from '../../../nodes/core/index.ts';
+import { addProgress, parseGraphText, type Reference, type Series } from '../../../nodes/core/index.ts';
+
+export type { Series };
 
 type RunEvent = EventPayload<'onRunEvent'>['event'];
 type Progress = Extract<RunEvent, { type: 'progress' }>;
 type Summary = EventPayload<'onRunFinished'>['summary'];
 
-export interface Series {
-  x: number[];
-  y: number[];
-  /** What x counts: training progress in epochs (epoch - 1 + batch/batches), or progress reports when the phase reports no epochs. */
-  unit: 'epoch' | 'report';
-}
-
-/** Training progress in epochs of a progress event: 1.5 is half-way through the second epoch. */
-export function progressEpochs(e: { epoch?: number; batch?: number; batches?: number }): number | null {
-  if (e.epoch === undefined || !Number.isFinite(e.epoch)) return null;
-  if (e.batch !== undefined && e.batches) return e.epoch - 1 + e.batch / e.batches;
-  // An end-of-epoch report (no batch): the epoch is complete.
-  return e.epoch;
-}
 
 export interface RunImage {
   name: string;
@@ -120,21 +108,7 @@ export class RunRecord {
         break;
       case 'progress': {
         this.progress = e;
-        if (e.metrics) {
-          const epochs = progressEpochs(e);
-          const next = { ...this.series };
-          for (const [k, v] of Object.entries(e.metrics)) {
-            if (!Number.isFinite(v)) continue;
-            const key = `${e.phase}: ${k}`;
-            const s = next[key] ?? { x: [], y: [], unit: epochs === null ? 'report' : 'epoch' };
-            // A series keeps one unit: epochs when its first report had them, report counts otherwise.
-            const x = s.unit === 'epoch' ? (epochs ?? s.x.at(-1) ?? 0) : s.x.length + 1;
-            // Two reports at the same x (an end-of-epoch report after the last batch): the later wins.
-            if (s.x.length && s.x.at(-1) === x) next[key] = { ...s, x: [...s.x.slice(0, -1), x], y: [...s.y.slice(0, -1), v] };
-            else next[key] = { ...s, x: [...s.x, x], y: [...s.y, v] };
-          }
-          this.series = next;
-        }
+        this.series = addProgress(this.series, e);
         break;
       }
       case 'metric':

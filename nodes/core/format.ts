@@ -1,5 +1,5 @@
-/** How the run panel and History show numbers, so one metric reads the same in both. */
-import type { Reference } from '../../../nodes/core/index.ts';
+/** How the run panel, History and `plasticity report` show numbers, so one metric reads the same in all of them. */
+import type { Reference } from './document.ts';
 
 /** A scalar metric: whole numbers as they are, tiny values in exponent form, the rest with three decimals. */
 export const fmtMetric = (v: number): string => (Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(3));

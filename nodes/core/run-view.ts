@@ -1,0 +1,88 @@
+/**
+ * How a run is drawn, shared by the app's run panel and History and by `plasticity report`: scalar metrics
+ * reported with progress become series over training progress, and array-valued metrics become charts or rows.
+ */
+
+/** A scalar over a run: x in epochs (epoch − 1 + batch/batches), or in progress reports when its phase reports no epochs. */
+export interface Series {
+  x: number[];
+  y: number[];
+  unit: 'epoch' | 'report';
+}
+
+/** Training progress in epochs of a progress event: 1.5 is half-way through the second epoch. */
+export function progressEpochs(e: { epoch?: number; batch?: number; batches?: number }): number | null {
+  if (e.epoch === undefined || !Number.isFinite(e.epoch)) return null;
+  if (e.batch !== undefined && e.batches) return e.epoch - 1 + e.batch / e.batches;
+  // An end-of-epoch report (no batch): the epoch is complete.
+  return e.epoch;
+}
+
+/** The series keyed "phase: name" with a progress report's metrics added (a new record; the old one is not changed). */
+export function addProgress(
+  series: Record<string, Series>,
+  e: { phase: string; epoch?: number; batch?: number; batches?: number; metrics?: Record<string, number> },
+): Record<string, Series> {
+  if (!e.metrics) return series;
+  const epochs = progressEpochs(e);
+  const next = { ...series };
+  for (const [k, v] of Object.entries(e.metrics)) {
+    if (!Number.isFinite(v)) continue;
+    const key = `${e.phase}: ${k}`;
+    const s = next[key] ?? { x: [], y: [], unit: epochs === null ? 'report' : 'epoch' };
+    // A series keeps one unit: epochs when its first report had them, report counts otherwise.
+    const x = s.unit === 'epoch' ? (epochs ?? s.x.at(-1) ?? 0) : s.x.length + 1;
+    // Two reports at the same x (an end-of-epoch report after the last batch): the later wins.
+    if (s.x.length && s.x.at(-1) === x) next[key] = { ...s, x: [...s.x.slice(0, -1), x], y: [...s.y.slice(0, -1), v] };
+    else next[key] = { ...s, x: [...s.x, x], y: [...s.y, v] };
+  }
+  return next;
+}
+
+/**
+ * How a run's array-valued metrics are shown. A trainer's per-epoch series also arrive live
+ * as progress reports (drawn on an epoch axis), so those are left out here. A curve recorded as two
+ * arrays, `<name>_dt` and `<name>_dw` of the same length (ΔW against ΔT, as the STDP nodes record
+ * them), is one line of y against x. A short array (at most SHORT_TRACE values, such as the early-
+ * inference probe's one cosine per hidden layer) reads better as numbers than as a chart, so it becomes
+ * a row of the metrics table. The rest are drawn against their index.
+ */
+export interface TraceChart {
+  title: string;
+  xLabel: string;
+  lines: { label: string; x: number[]; y: number[] }[];
+}
+
+export interface TraceRow {
+  name: string;
+  values: number[];
+}
+
+export const SHORT_TRACE = 6;
+
+const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
+
+/** `series` are the run's live series, keyed "phase: name"; a trace of the same name is not shown again. */
+export function splitTraces(traces: Record<string, number[]>, series: Record<string, unknown>): { charts: TraceChart[]; rows: TraceRow[] } {
+  const live = new Set(Object.keys(series).map((k) => (k.includes(': ') ? k.slice(k.indexOf(': ') + 2) : k)));
+  const used = new Set<string>();
+  const charts: TraceChart[] = [];
+  const rows: TraceRow[] = [];
+  for (const [name, ys] of Object.entries(traces)) {
+    if (live.has(name) || used.has(name)) continue;
+    const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));
+    if (pair) {
+      const base = name.slice(0, -(name.endsWith(pair.x) ? pair.x : pair.y).length);
+      const x = traces[base + pair.x];
+      const y = traces[base + pair.y];
+      if (x && y && x.length === y.length) {
+        used.add(base + pair.x).add(base + pair.y);
+        charts.push({ title: base, xLabel: pair.xLabel, lines: [{ label: base, x, y }] });
+        continue;
+      }
+    }
+    if (ys.length <= SHORT_TRACE) rows.push({ name, values: ys });
+    else charts.push({ title: name, xLabel: 'iteration', lines: [{ label: name, x: ys.map((_, j) => j), y: ys }] });
+  }
+  return { charts, rows };
+}

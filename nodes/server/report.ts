@@ -1,0 +1,149 @@
+/**
+ * A run as one self-contained HTML page, to keep in a lab notebook or send to a colleague: what ran (graph,
+ * description, seed, options), how it went (status, backend, time), its metrics beside the paper's figures, its
+ * curves (drawn as PNG), its pictures and the user's note. Everything is inside the file (pictures as data
+ * URLs), so it opens anywhere without the run folder. `plasticity report DIR` writes it; the app's History
+ * offers it for any run kept in a folder.
+ */
+import { basename, dirname } from 'node:path';
+import { addProgress, fmtMetric, fmtShort, type GraphDocument, paperFigure, parseGraphText, type Reference, type Series, splitTraces } from '../core/index.ts';
+import { plotPng, type Rgb } from '../runtime/ebm/plot.ts';
+import type { RunEvent, RunSummary } from '../runtime/events.ts';
+import { readPastRun } from './past-runs.ts';
+
+/** What a report is made from: a run folder read back (readPastRun). */
+export interface ReportInput {
+  id: string;
+  summary: RunSummary;
+  events: RunEvent[];
+  graph: string | null;
+  note: string;
+}
+
+const COLORS: Rgb[] = [
+  [31, 119, 180],
+  [255, 127, 14],
+  [44, 160, 44],
+  [214, 39, 40],
+  [148, 103, 189],
+  [140, 86, 75],
+  [227, 119, 194],
+  [127, 127, 127],
+];
+
+const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const pngData = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
+
+function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[]): string {
+  const png = plotPng({
+    width: 640,
+    height: 300,
+    xLabel,
+    yLabel: title,
+    series: lines.map((l, i) => ({ x: l.x, y: l.y, color: COLORS[i % COLORS.length], mode: l.x.length > 60 ? 'line' : 'both', label: l.label })),
+  });
+  return `<figure><img src="${pngData(png)}" width="640" height="300" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
+}
+
+function graphDoc(text: string | null): GraphDocument | null {
+  if (!text) return null;
+  const r = parseGraphText(text);
+  return r.ok ? r.doc : null;
+}
+
+/** The report's HTML. */
+export function runReport(run: ReportInput): string {
+  const { summary } = run;
+  const doc = graphDoc(run.graph);
+  const references: Record<string, Reference> = doc?.references ?? {};
+  let series: Record<string, Series> = {};
+  let start: Extract<RunEvent, { type: 'start' }> | undefined;
+  for (const e of run.events) {
+    if (e.type === 'progress') series = addProgress(series, e);
+    else if (e.type === 'start') start = e;
+  }
+  const arrays = Object.fromEntries(Object.entries(summary.metrics).filter((kv): kv is [string, number[]] => Array.isArray(kv[1])));
+  const scalars = Object.entries(summary.metrics).filter((kv): kv is [string, number] => !Array.isArray(kv[1]));
+  const traces = splitTraces(arrays, series);
+
+  const facts: [string, string][] = [
+    ['run', run.id],
+    ['status', summary.status + (summary.error ? `: ${summary.error}` : '')],
+    ['seed', String(summary.seed)],
+    ['backend', start?.backendNote ?? summary.backend],
+    ['wall time', `${summary.wall_seconds.toFixed(1)} s`],
+    ...(summary.train_examples_per_second !== null ? [['training examples/s', fmtMetric(summary.train_examples_per_second)] as [string, string]] : []),
+    ...Object.entries(summary.options)
+      .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
+      .map(([k, v]): [string, string] => [`option ${k}`, Array.isArray(v) ? v.join(', ') : String(v)]),
+  ];
+
+  const paperCol = [...scalars.map(([k]) => k), ...traces.rows.map((r) => r.name)].some((k) => references[k]);
+  const paperCell = (k: string): string => {
+    const p = paperFigure(references[k]);
+    return paperCol ? `<td class="num" title="${escape(p?.title ?? '')}">${p?.text ?? ''}</td>` : '';
+  };
+  const metricRows = [
+    ...scalars.map(([k, v]) => `<tr><td>${escape(k)}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
+    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${r.values.map(fmtShort).join(' · ')}</td>${paperCell(r.name)}</tr>`),
+  ];
+  // Where each published figure comes from, written out (the table's tooltips do not print).
+  const sources = Object.entries(references)
+    .filter(([k]) => k in summary.metrics)
+    .map(([k, r]) => `<li><b>${escape(k)}</b> ${fmtMetric(r.value)}: ${escape(paperFigure(r)!.title)}</li>`);
+
+  // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.
+  const byPhase = new Map<string, { label: string; x: number[]; y: number[]; unit: Series['unit'] }[]>();
+  for (const [key, s] of Object.entries(series)) {
+    const [phase, name] = key.split(': ');
+    byPhase.set(phase, [...(byPhase.get(phase) ?? []), { label: name, ...s }]);
+  }
+  const charts = [
+    ...[...byPhase.entries()].map(([phase, lines]) => chart(phase, lines[0].unit === 'epoch' ? 'epoch' : 'progress report', lines)),
+    ...traces.charts.map((c) => chart(c.title, c.xLabel, c.lines)),
+  ];
+  const pictures = run.events
+    .filter((e): e is Extract<RunEvent, { type: 'image' }> => e.type === 'image')
+    .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
+
+  const nodes = (doc?.nodes ?? []).map(
+    (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td><code>${escape(JSON.stringify(n.params))}</code></td></tr>`,
+  );
+  const title = `${summary.graph} — ${run.id}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escape(title)}</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; color: #1f2328; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 16px; margin-top: 28px; border-bottom: 1px solid #d0d7de; }
+table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
+.desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
+img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
+code { font-size: 12px; word-break: break-all; }
+</style>
+</head>
+<body>
+<h1>${escape(summary.graph)}</h1>
+${doc?.description ? `<p class="desc">${escape(doc.description)}</p>` : ''}
+<table>${facts.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>
+${run.note ? `<h2>Note</h2><pre>${escape(run.note)}</pre>` : ''}
+<h2>Metrics</h2>
+${metricRows.length ? `<table>${paperCol ? '<tr><th></th><th class="num">this run</th><th class="num">paper</th></tr>' : ''}${metricRows.join('')}</table>` : '<p>No metrics.</p>'}
+${sources.length ? `<ul>${sources.join('')}</ul>` : ''}
+${charts.length ? `<h2>Curves</h2>${charts.join('\n')}` : ''}
+${pictures.length ? `<h2>Pictures</h2>${pictures.join('\n')}` : ''}
+${nodes.length ? `<h2>Graph</h2><table><tr><th>node</th><th>label</th><th>kind</th><th>parameters</th></tr>${nodes.join('')}</table>` : ''}
+<p class="desc">Made by Plasticity Lab from the run folder ${escape(run.id)}.</p>
+</body>
+</html>
+`;
+}
+
+/** The report of the run in folder `dir` (any run folder: the app's, or a CLI --out folder). */
+export async function reportForFolder(dir: string): Promise<string> {
+  return runReport(await readPastRun(dirname(dir), basename(dir)));
+}
