@@ -477,6 +477,24 @@ describe('plasticity diff', () => {
     expect((await cli('runs', join(tmp, 'nope'))).code).toBe(2);
   });
 
+  it('plasticity report: a run folder as one HTML page, in the folder or where --out says; not a run folder: exit 2', async () => {
+    const a = join(tmp, 'diff-runs', 'a');
+    const r = await cli('report', a);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toBe(`wrote ${join(a, 'report.html')}\n`);
+    const html = readFileSync(join(a, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>stdp-curve</h1>');
+    expect(html).toContain('<tr><th>seed</th><td>3</td></tr>');
+    const out = join(tmp, 'a-report.html');
+    expect((await cli('report', a, '--out', out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(html);
+    const notRun = await cli('report', tmp);
+    expect(notRun.code).toBe(2);
+    expect(notRun.err).toMatch(/^error: .*has no readable summary\.json\n$/);
+    expect((await cli('report', join(tmp, 'nope'))).code).toBe(2);
+    expectNoStack(notRun);
+  });
+
   it('a folder that is not a run, a missing file, or one argument: exit 2 with one line', async () => {
     const r = await cli('diff', tmp, curve);
     expect(r.code).toBe(2);

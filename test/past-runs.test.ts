@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { listPastRuns, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
+import { listPastRuns, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
+import { runReport } from '../nodes/server/report.ts';
 import { methods } from '../electron/common/contract.ts';
 
 let runs: string;
@@ -151,5 +152,44 @@ describe('readPastRun', () => {
       await expect(readPastRun(runs, id), id).rejects.toThrow();
     for (const id of ['..', '.', '../x', 'a/b/c', 'a/..', 'a/.', '/a', 'a/', '']) expect(methods.readRun.req.safeParse({ id }).success, id).toBe(false);
     expect(methods.readRun.req.safeParse({ id: '2026-11-24_00-12-51-eqprop-mnist' }).success).toBe(true);
+  });
+});
+
+describe('runReport (plasticity report, History → Report)', () => {
+  it('one HTML page: what ran, every scalar metric as the app shows it, curves and pictures inside the file, the note escaped', async () => {
+    const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    const run = { ...(await readPastRun(runs, 'cli-run')), note: 'r & slope <b>fine</b>' };
+    const html = runReport(run);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
+    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${summary.metrics.stdp_pearson_r.toFixed(3)}</td>`);
+    expect(html).toContain('<pre>r &amp; slope &lt;b&gt;fine&lt;/b&gt;</pre>');
+    expect(html).not.toContain('<b>fine');
+    // three pictures of the run and one chart (the rate rule's ΔW against ΔT), all as data URLs; nothing fetched
+    expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(4);
+    expect(html).not.toMatch(/src="(?!data:)/);
+    for (const name of ['stdp_scatter', 'rate_rule_curve', 'stdp_spike_trace']) expect(html).toContain(`<figcaption>${name}</figcaption>`);
+    // the graph's nodes, with their parameters as they ran (--set included)
+    expect(html).toContain('&quot;trains&quot;:30');
+    // no published figures in this graph: no paper column
+    expect(html).not.toContain('>paper</th>');
+  });
+
+  it('puts the paper\'s figure beside a metric the graph has a reference for, and says where it comes from', async () => {
+    const run = await readPastRun(runs, 'cli-run');
+    const graph = JSON.parse(run.graph!);
+    graph.references = { stdp_slope: { value: 3, source: 'A paper, Fig. 5', note: 'read off the plot' } };
+    const html = runReport({ ...run, graph: JSON.stringify(graph) });
+    expect(html).toContain('<th class="num">paper</th>');
+    expect(html).toMatch(/<td>stdp_slope<\/td><td class="num">[\d.]+<\/td><td class="num" title="A paper, Fig. 5: read off the plot">3<\/td>/);
+    expect(html).toContain('<li><b>stdp_slope</b> 3: A paper, Fig. 5: read off the plot</li>');
+  });
+
+  it('is served over the contract for a run id, and refused for anything else', async () => {
+    const m = pastRunMethods(runs);
+    expect((await m.runReport({ id: 'cli-run' })).html).toContain('<h1>stdp-rate-vs-spike</h1>');
+    for (const id of ['..', '../x', 'a/b/c']) expect(methods.runReport.req.safeParse({ id }).success, id).toBe(false);
+    await expect(m.runReport({ id: 'no-summary' })).rejects.toThrow('no-summary has no readable summary.json');
+    await expect(pastRunMethods(undefined).runReport({ id: 'cli-run' })).rejects.toThrow('this host keeps no run folders');
   });
 });

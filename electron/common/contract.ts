@@ -172,6 +172,11 @@ export const methods = {
     /** movedTo: where the folder is now. */
     res: z.object({ movedTo: text }),
   },
+  /** One of them as a self-contained HTML page (what ran, metrics beside the paper's, curves, pictures, note): `plasticity report`'s page. */
+  runReport: {
+    req: z.object({ id: runId }).strict(),
+    res: z.object({ html: text }),
+  },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 
 // The lists in names.ts and the keys above must agree (compile-time check, both directions).

@@ -22,6 +22,7 @@ export const METHOD_NAMES = [
   'readRun',
   'setRunNote',
   'deleteRun',
+  'runReport',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

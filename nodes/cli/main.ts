@@ -16,6 +16,7 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
+import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
@@ -259,6 +260,25 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length) io.out(formatRuns(list));
       else io.err(`no run folders with a summary.json in ${dir}\n`);
+    });
+
+  program
+    .command('report')
+    .description('write a run folder as one self-contained HTML page: what ran, its metrics beside the paper\'s figures, its curves, pictures and note')
+    .argument('<run-folder>', 'a run folder (a --out folder, a run of a sweep, or one of the app\'s runs)')
+    .option('--out <file>', 'where to write the page (default: report.html in the run folder)')
+    .action(async (dir: string, o: { out?: string }) => {
+      const { reportForFolder } = await import('../server/report.ts');
+      if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
+      let html: string;
+      try {
+        html = await reportForFolder(resolve(dir));
+      } catch (e) {
+        throw new Exit(2, `${dir}: ${(e as Error).message}`);
+      }
+      const out = o.out ?? join(dir, 'report.html');
+      await writeFileAtomic(out, html);
+      io.out(`wrote ${out}\n`);
     });
 
   program

@@ -103,9 +103,22 @@ const MAX_PROGRESS = 5000;
  * One run: its summary and its events, image events carrying their pictures again. A folder without
  * metrics.jsonl (or with a damaged line) still gives its summary and its pictures; unreadable lines are skipped.
  */
-export async function readPastRun(runsDir: string, id: string): Promise<{ id: string; summary: RunSummary; events: RunEvent[]; graph: string | null; note: string }> {
+export async function readPastRun(runsDir: string, id: string): Promise<PastRun> {
   checkId(id);
-  const dir = join(runsDir, id);
+  return readRunFolder(join(runsDir, id), id);
+}
+
+/** A run read back from its folder. */
+export interface PastRun {
+  id: string;
+  summary: RunSummary;
+  events: RunEvent[];
+  graph: string | null;
+  note: string;
+}
+
+/** The run in folder `dir`, whatever its name (a folder the user names on the command line), shown as `id`. */
+export async function readRunFolder(dir: string, id: string): Promise<PastRun> {
   const summary = await readSummary(dir);
   if (!summary) throw new Error(`${id} has no readable summary.json`);
   let lines: string[] = [];
@@ -198,8 +211,8 @@ export async function trashRun(runsDir: string, id: string): Promise<string> {
   return to;
 }
 
-/** The contract's listRuns, readRun, setRunNote and deleteRun for a host whose runs go to `runsDir` (none: no past runs). */
-export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote' | 'deleteRun'> {
+/** The contract's listRuns, readRun, setRunNote, deleteRun and runReport for a host whose runs go to `runsDir` (none: no past runs). */
+export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote' | 'deleteRun' | 'runReport'> {
   return {
     async listRuns() {
       return { runs: runsDir ? await listPastRuns(runsDir) : [] };
@@ -216,6 +229,12 @@ export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl
     async deleteRun({ id }) {
       if (!runsDir) throw new Error('this host keeps no run folders');
       return { movedTo: await trashRun(runsDir, id) };
+    },
+    async runReport({ id }) {
+      if (!runsDir) throw new Error('this host keeps no run folders');
+      // Loaded when first asked for: it draws with pureimage, which nothing else on this side needs.
+      const { runReport } = await import('./report.ts');
+      return { html: runReport(await readPastRun(runsDir, id)) };
     },
   };
 }

@@ -5,20 +5,11 @@
  * URLs), so it opens anywhere without the run folder. `plasticity report DIR` writes it; the app's History
  * offers it for any run kept in a folder.
  */
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { addProgress, fmtMetric, fmtShort, type GraphDocument, paperFigure, parseGraphText, type Reference, type Series, splitTraces } from '../core/index.ts';
 import { plotPng, type Rgb } from '../runtime/ebm/plot.ts';
-import type { RunEvent, RunSummary } from '../runtime/events.ts';
-import { readPastRun } from './past-runs.ts';
-
-/** What a report is made from: a run folder read back (readPastRun). */
-export interface ReportInput {
-  id: string;
-  summary: RunSummary;
-  events: RunEvent[];
-  graph: string | null;
-  note: string;
-}
+import type { RunEvent } from '../runtime/events.ts';
+import { type PastRun, readRunFolder } from './past-runs.ts';
 
 const COLORS: Rgb[] = [
   [31, 119, 180],
@@ -53,7 +44,7 @@ function graphDoc(text: string | null): GraphDocument | null {
 }
 
 /** The report's HTML. */
-export function runReport(run: ReportInput): string {
+export function runReport(run: PastRun): string {
   const { summary } = run;
   const doc = graphDoc(run.graph);
   const references: Record<string, Reference> = doc?.references ?? {};
@@ -108,7 +99,7 @@ export function runReport(run: ReportInput): string {
     .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
 
   const nodes = (doc?.nodes ?? []).map(
-    (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td><code>${escape(JSON.stringify(n.params))}</code></td></tr>`,
+    (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td class="params"><code>${escape(JSON.stringify(n.params))}</code></td></tr>`,
   );
   const title = `${summary.graph} — ${run.id}`;
   return `<!doctype html>
@@ -123,7 +114,7 @@ table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-alig
 td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
 .desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
 img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
-code { font-size: 12px; word-break: break-all; }
+code { font-size: 12px; } td.params code { word-break: break-all; }
 </style>
 </head>
 <body>
@@ -145,5 +136,5 @@ ${nodes.length ? `<h2>Graph</h2><table><tr><th>node</th><th>label</th><th>kind</
 
 /** The report of the run in folder `dir` (any run folder: the app's, or a CLI --out folder). */
 export async function reportForFolder(dir: string): Promise<string> {
-  return runReport(await readPastRun(dirname(dir), basename(dir)));
+  return runReport(await readRunFolder(dir, basename(dir)));
 }

@@ -857,6 +857,13 @@ d('desktop app in the browser (e2e)', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('done');
     expect(await row.textContent()).toContain('r above 0.9: rate rule matches STDP');
+    // Report: the run as one HTML page, its note and metrics in it.
+    const [report] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid="past-run-report"]').click()]);
+    expect(report.suggestedFilename()).toMatch(/-stdp-rate-vs-spike-report\.html$/);
+    const html = await readFile((await report.path())!, 'utf8');
+    expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
+    expect(html).toContain('<pre>r above 0.9: rate rule matches STDP</pre>');
+    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${r!.replace('stdp_pearson_r', '')}</td>`);
     await row.locator('[data-testid="load-past-run"]').click();
     // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, its pictures.
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');

@@ -74,9 +74,12 @@ export function download(href: string, name: string): void {
   a.remove();
 }
 
-/** Hands CSV text to the browser as a download named `name`. */
-export function downloadCsv(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+/** Hands text to the browser as a download named `name`. */
+export function downloadText(text: string, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   download(url, name);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Hands CSV text to the browser as a download named `name`. */
+export const downloadCsv = (text: string, name: string): void => downloadText(text, name, 'text/csv');
