@@ -26,13 +26,16 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp
 
 const pngData = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
 
-function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[]): string {
+/** A chart of the lines; a line with a published figure gets it as a flat line in its colour, as in the app. */
+function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], references: Record<string, Reference> = {}): string {
+  const color = (i: number): Rgb => COLORS[i % COLORS.length];
   const png = plotPng({
     width: 640,
     height: 300,
     xLabel,
     yLabel: title,
-    series: lines.map((l, i) => ({ x: l.x, y: l.y, color: COLORS[i % COLORS.length], mode: l.x.length > 60 ? 'line' : 'both', label: l.label })),
+    series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.x.length > 60 ? 'line' : 'both', label: l.label })),
+    lines: lines.flatMap((l, i) => (references[l.label] ? [{ intercept: references[l.label].value, slope: 0, color: color(i), label: `paper: ${l.label}` }] : [])),
   });
   return `<figure><img src="${pngData(png)}" width="640" height="300" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
 }
@@ -91,7 +94,7 @@ export function runReport(run: PastRun): string {
     byPhase.set(phase, [...(byPhase.get(phase) ?? []), { label: name, ...s }]);
   }
   const charts = [
-    ...[...byPhase.entries()].map(([phase, lines]) => chart(phase, lines[0].unit === 'epoch' ? 'epoch' : 'progress report', lines)),
+    ...[...byPhase.entries()].map(([phase, lines]) => chart(phase, lines[0].unit === 'epoch' ? 'epoch' : 'progress report', lines, references)),
     ...traces.charts.map((c) => chart(c.title, c.xLabel, c.lines)),
   ];
   const pictures = run.events
