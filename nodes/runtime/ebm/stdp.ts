@@ -5,7 +5,8 @@
  *   trains drawn from them, and two weight updates per train: the rate rule
  *   Σ_t S_i(t) (ρ_j(t+1) − ρ_j(t)) (Eq. 3.18) and nearest-neighbour STDP, +exp(−ΔT/τ) for a post
  *   spike ΔT steps after the pre spike and −exp(ΔT/τ) for one before it, with the paper's skip rules
- *   (post spikes on both sides of the window, none, or only one coinciding with the pre spike).
+ *   (post spikes on both sides of the window, none, or only one coinciding with the pre spike); and, for
+ *   Fig. 3, one pair of spike trains with the weight each rule accumulates over time.
  * - Bengio et al. 2015, Sec. 2 and Fig. 1: a neuron whose voltage rises or falls at a constant rate
  *   around a presynaptic spike; ΔW ∝ S_i dV_j/dt plotted against the time to the post spike.
  */
