@@ -1,0 +1,63 @@
+// How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
+// reports, and how array metrics are shown.
+import { describe, expect, it } from 'vitest';
+import { addProgress, progressEpochs, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+
+const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+describe('splitTraces', () => {
+  it('leaves out series drawn live, pairs <name>_dt with <name>_dw, and draws long arrays against their index', () => {
+    const long = ramp(SHORT_TRACE + 1);
+    const { charts, rows } = splitTraces(
+      { train_error: ramp(30), curve_dw: [-0.5, 0, 0.5], logp_trace: long, curve_dt: [-1, 0, 1], odd_dt: ramp(10, 1) },
+      { 'train: train_error': {} },
+    );
+    expect(charts).toEqual([
+      // a pair is a curve however short it is
+      { title: 'curve', xLabel: 'ΔT (steps)', lines: [{ label: 'curve', x: [-1, 0, 1], y: [-0.5, 0, 0.5] }] },
+      { title: 'logp_trace', xLabel: 'iteration', lines: [{ label: 'logp_trace', x: long, y: long }] },
+      // no odd_dw beside it: not a pair
+      { title: 'odd_dt', xLabel: 'iteration', lines: [{ label: 'odd_dt', x: ramp(10), y: ramp(10, 1) }] },
+    ]);
+    expect(rows).toEqual([]);
+  });
+
+  it('shows short arrays (one value per layer) as rows of numbers, not charts', () => {
+    const { charts, rows } = splitTraces({ backprop_cosine: [0.9999, 0.998, 0.991], energy_trace: ramp(21) }, {});
+    expect(rows).toEqual([{ name: 'backprop_cosine', values: [0.9999, 0.998, 0.991] }]);
+    expect(charts.map((c) => c.title)).toEqual(['energy_trace']);
+  });
+
+  it('does not pair arrays of different lengths', () => {
+    const { charts, rows } = splitTraces({ c_dt: ramp(8), c_dw: [1] }, {});
+    expect(charts.map((c) => c.title)).toEqual(['c_dt']);
+    expect(rows).toEqual([{ name: 'c_dw', values: [1] }]);
+  });
+});
+
+describe('addProgress', () => {
+  it('puts batch reports at fractional epochs; the end-of-epoch report at the same x replaces the last batch\'s value', () => {
+    expect(progressEpochs({ epoch: 2, batch: 1, batches: 4 })).toBe(1.25);
+    expect(progressEpochs({ epoch: 2 })).toBe(2);
+    expect(progressEpochs({})).toBeNull();
+    let s = addProgress({}, { phase: 'train', epoch: 1, batch: 2, batches: 4, metrics: { err: 0.5 } });
+    s = addProgress(s, { phase: 'train', epoch: 1, batch: 4, batches: 4, metrics: { err: 0.4, cost: Number.NaN } });
+    const before = s;
+    s = addProgress(s, { phase: 'train', epoch: 1, metrics: { err: 0.3 } });
+    expect(s['train: err']).toEqual({ x: [0.5, 1], y: [0.5, 0.3], unit: 'epoch' });
+    // a new record each time; a NaN is left out
+    expect(before['train: err'].y).toEqual([0.5, 0.4]);
+    expect(s['train: cost']).toBeUndefined();
+    // no metrics: the same record
+    expect(addProgress(s, { phase: 'train', epoch: 1, batch: 1, batches: 4 })).toBe(s);
+  });
+
+  it('counts reports for a phase without epochs, and a series keeps the unit of its first report', () => {
+    let s = addProgress({}, { phase: 'prior', metrics: { ll: 1 } });
+    s = addProgress(s, { phase: 'prior', metrics: { ll: 2 } });
+    expect(s['prior: ll']).toEqual({ x: [1, 2], y: [1, 2], unit: 'report' });
+    s = addProgress(s, { phase: 'train', epoch: 1, batch: 1, batches: 2, metrics: { e: 1 } });
+    s = addProgress(s, { phase: 'train', metrics: { e: 2 } });
+    expect(s['train: e']).toEqual({ x: [0.5], y: [2], unit: 'epoch' });
+  });
+});
