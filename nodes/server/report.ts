@@ -22,12 +22,12 @@ const COLORS: Rgb[] = [
   [127, 127, 127],
 ];
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const pngData = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
 
 /** A chart of the lines; a line with a published figure gets it as a flat line in its colour, as in the app. */
-function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], references: Record<string, Reference> = {}): string {
+export function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], references: Record<string, Reference> = {}): string {
   const color = (i: number): Rgb => COLORS[i % COLORS.length];
   const png = plotPng({
     width: 640,
@@ -40,7 +40,42 @@ function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLi
   return `<figure><img src="${pngData(png)}" width="640" height="300" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
 }
 
-function graphDoc(text: string | null): GraphDocument | null {
+/** A whole page: the shared style, then `body`. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escape(title)}</title>
+<style>
+body { font: 14px/1.45 system-ui, sans-serif; color: #1f2328; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 16px; margin-top: 28px; border-bottom: 1px solid #d0d7de; }
+table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
+.desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
+img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
+code { font-size: 12px; } td.params code { word-break: break-all; }
+</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+/** A table of facts, a heading cell and a value per row. */
+export const factsTable = (facts: [string, string][]): string => `<table>${facts.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`;
+
+/** Where each published figure of `names` comes from, written out (the tables' tooltips do not print). */
+export function paperSources(references: Record<string, Reference>, names: (name: string) => boolean): string {
+  const items = Object.entries(references)
+    .filter(([k]) => names(k))
+    .map(([k, r]) => `<li><b>${escape(k)}</b> ${fmtMetric(r.value)}: ${escape(paperFigure(r)!.title)}</li>`);
+  return items.length ? `<ul>${items.join('')}</ul>` : '';
+}
+
+export function graphDoc(text: string | null): GraphDocument | null {
   if (!text) return null;
   const r = parseGraphText(text);
   return r.ok ? r.doc : null;
@@ -82,10 +117,6 @@ export function runReport(run: PastRun): string {
     ...scalars.map(([k, v]) => `<tr><td>${escape(k)}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
     ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${r.values.map(fmtShort).join(' · ')}</td>${paperCell(r.name)}</tr>`),
   ];
-  // Where each published figure comes from, written out (the table's tooltips do not print).
-  const sources = Object.entries(references)
-    .filter(([k]) => k in summary.metrics)
-    .map(([k, r]) => `<li><b>${escape(k)}</b> ${fmtMetric(r.value)}: ${escape(paperFigure(r)!.title)}</li>`);
 
   // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.
   const byPhase = new Map<string, { label: string; x: number[]; y: number[]; unit: Series['unit'] }[]>();
@@ -104,37 +135,20 @@ export function runReport(run: PastRun): string {
   const nodes = (doc?.nodes ?? []).map(
     (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td class="params"><code>${escape(JSON.stringify(n.params))}</code></td></tr>`,
   );
-  const title = `${summary.graph} — ${run.id}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${escape(title)}</title>
-<style>
-body { font: 14px/1.45 system-ui, sans-serif; color: #1f2328; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
-h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 16px; margin-top: 28px; border-bottom: 1px solid #d0d7de; }
-table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
-.desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
-img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
-code { font-size: 12px; } td.params code { word-break: break-all; }
-</style>
-</head>
-<body>
-<h1>${escape(summary.graph)}</h1>
+  return htmlPage(
+    `${summary.graph} — ${run.id}`,
+    `<h1>${escape(summary.graph)}</h1>
 ${doc?.description ? `<p class="desc">${escape(doc.description)}</p>` : ''}
-<table>${facts.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>
+${factsTable(facts)}
 ${run.note ? `<h2>Note</h2><pre>${escape(run.note)}</pre>` : ''}
 <h2>Metrics</h2>
 ${metricRows.length ? `<table>${paperCol ? '<tr><th></th><th class="num">this run</th><th class="num">paper</th></tr>' : ''}${metricRows.join('')}</table>` : '<p>No metrics.</p>'}
-${sources.length ? `<ul>${sources.join('')}</ul>` : ''}
+${paperSources(references, (k) => k in summary.metrics)}
 ${charts.length ? `<h2>Curves</h2>${charts.join('\n')}` : ''}
 ${pictures.length ? `<h2>Pictures</h2>${pictures.join('\n')}` : ''}
 ${nodes.length ? `<h2>Graph</h2><table><tr><th>node</th><th>label</th><th>kind</th><th>parameters</th></tr>${nodes.join('')}</table>` : ''}
-<p class="desc">Made by Plasticity Lab from the run folder ${escape(run.id)}.</p>
-</body>
-</html>
-`;
+<p class="desc">Made by Plasticity Lab from the run folder ${escape(run.id)}.</p>`,
+  );
 }
 
 /** The report of the run in folder `dir` (any run folder: the app's, or a CLI --out folder). */
