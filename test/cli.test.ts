@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
 import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
 import { scalarMetrics, stats } from '../nodes/core/stats.ts';
+import { fmtMetric } from '../nodes/core/format.ts';
 import { writeRunNote } from '../nodes/server/past-runs.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
@@ -396,6 +397,17 @@ describe('plasticity sweep', () => {
     expect(doc.groups[0].metrics.stdp_pearson_r.sd).toBeGreaterThan(0);
     expect(r.out).toMatch(/^sim\.trains=40\n  stdp_pearson_r +0\.\d+ ± /);
     expect(r.out).toMatch(/\nsim\.trains=80\n/);
+    // plasticity report on the sweep folder: the means ± sd as sweep.json has them, a chart per metric against
+    // sim.trains, and every run.
+    const rep = await cli('report', out);
+    expect(rep.code, rep.err).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>Sweep of stdp-rate-vs-spike</h1>');
+    const g = doc.groups[1].metrics.stdp_pearson_r;
+    expect(html).toContain(`<td class="num">${fmtMetric(g.mean)} ± ${fmtMetric(g.sd)} <span class="desc">(2 runs)</span></td>`);
+    expect(html).toContain('<h2>Against sim.trains</h2>');
+    expect(html).toContain('<figcaption>stdp_pearson_r</figcaption>');
+    for (const label of ['trains=40_seed1', 'trains=80_seed2']) expect(html).toContain(`<td>${label}</td><td>done</td>`);
   }, 60_000);
 
   it('values that read the same as folder names get folders of their own; an old summary is not taken for a new run', async () => {
@@ -491,6 +503,13 @@ describe('plasticity diff', () => {
     const notRun = await cli('report', tmp);
     expect(notRun.code).toBe(2);
     expect(notRun.err).toMatch(/^error: .*has no readable summary\.json\n$/);
+    // A sweep.json that is not a sweep's: one line naming the field.
+    const fake = join(tmp, 'fake-sweep');
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(fake, 'sweep.json'), '{"graph": 1}');
+    const badSweep = await cli('report', fake);
+    expect(badSweep.code).toBe(2);
+    expect(badSweep.err).toMatch(/^error: .*fake-sweep: sweep\.json is not a sweep's summary \(graph: .*\)\n$/);
     expect((await cli('report', join(tmp, 'nope'))).code).toBe(2);
     expectNoStack(notRun);
   });

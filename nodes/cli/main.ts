@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SingleBar } from 'cli-progress';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
@@ -55,6 +55,15 @@ async function readGraph(path: string, io: Io): Promise<GraphDocument> {
 }
 
 const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
+/** The page of a sweep folder, with the graph its first run ran (for the name, description and published figures). */
+async function sweepPage(dir: string): Promise<string> {
+  const { readSweep, sweepReport } = await import('./sweep-report.ts');
+  const sw = await readSweep(dir);
+  const first = sw.runs[0]?.label;
+  const graph = first ? await readFile(join(dir, first, 'graph.json'), 'utf8').catch(() => null) : null;
+  return sweepReport(basename(resolve(dir)), sw, graph);
+}
 
 /** A graph document, or a run folder's graph.json with its summary.json's options (when it has a summary). */
 async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocument; options?: Record<string, unknown> }> {
@@ -264,15 +273,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   program
     .command('report')
-    .description('write a run folder as one self-contained HTML page: what ran, its metrics beside the paper\'s figures, its curves, pictures and note')
-    .argument('<run-folder>', 'a run folder (a --out folder, a run of a sweep, or one of the app\'s runs)')
-    .option('--out <file>', 'where to write the page (default: report.html in the run folder)')
+    .description('write a run folder as one self-contained HTML page: what ran, its metrics beside the paper\'s figures, its curves, pictures and note; for a sweep folder, each metric\'s mean ± sd per combination and against the swept parameter')
+    .argument('<folder>', 'a run folder (a --out folder, a run of a sweep, or one of the app\'s runs), or a sweep folder')
+    .option('--out <file>', 'where to write the page (default: report.html in the folder)')
     .action(async (dir: string, o: { out?: string }) => {
-      const { reportForFolder } = await import('../server/report.ts');
       if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
       let html: string;
       try {
-        html = await reportForFolder(resolve(dir));
+        html = existsSync(join(dir, 'sweep.json')) && !existsSync(join(dir, 'summary.json')) ? await sweepPage(dir) : await (await import('../server/report.ts')).reportForFolder(resolve(dir));
       } catch (e) {
         throw new Exit(2, `${dir}: ${(e as Error).message}`);
       }

@@ -26,18 +26,25 @@ export const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&'
 
 const pngData = (png: Buffer): string => `data:image/png;base64,${png.toString('base64')}`;
 
+/** A line of a chart: drawn with points while it is short, or as points only (`points`). */
+export interface ChartLine {
+  label: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  points?: boolean;
+}
+
 /** A chart of the lines; a line with a published figure gets it as a flat line in its colour, as in the app. */
-export function chart(title: string, xLabel: string, lines: { label: string; x: ArrayLike<number>; y: ArrayLike<number> }[], references: Record<string, Reference> = {}): string {
+export function chart(title: string, xLabel: string, lines: ChartLine[], references: Record<string, Reference> = {}, size = { width: 640, height: 300 }): string {
   const color = (i: number): Rgb => COLORS[i % COLORS.length];
   const png = plotPng({
-    width: 640,
-    height: 300,
+    ...size,
     xLabel,
     yLabel: title,
-    series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.x.length > 60 ? 'line' : 'both', label: l.label })),
+    series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.points ? 'points' : l.x.length > 60 ? 'line' : 'both', radius: l.points ? 2.5 : undefined, label: l.label })),
     lines: lines.flatMap((l, i) => (references[l.label] ? [{ intercept: references[l.label].value, slope: 0, color: color(i), label: `paper: ${l.label}` }] : [])),
   });
-  return `<figure><img src="${pngData(png)}" width="640" height="300" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
+  return `<figure><img src="${pngData(png)}" width="${size.width}" height="${size.height}" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
 }
 
 /** A whole page: the shared style, then `body`. */

@@ -1,0 +1,129 @@
+/**
+ * A `plasticity sweep` folder as one HTML page (`plasticity report SWEEP_DIR`): what was swept and how, each
+ * metric's mean ± sd per combination of values beside the paper's figure, a chart of each metric against the
+ * swept parameter when one numeric parameter varies, and every run's own figures.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fmtMetric, type Reference } from '../core/index.ts';
+import { chart, escape, factsTable, graphDoc, htmlPage, paperSources } from '../server/report.ts';
+import type { SweepGroup, SweepRun } from './sweep.ts';
+
+const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number() });
+const sweepFile = z.object({
+  graph: z.string(),
+  seeds: z.array(z.number()).nullable(),
+  vary: z.array(z.object({ target: z.string(), values: z.array(z.unknown()) })),
+  set: z.array(z.string()),
+  run_args: z.array(z.string()),
+  runs: z.array(
+    z.object({
+      label: z.string(),
+      seed: z.number().nullable(),
+      set: z.array(z.string()),
+      status: z.string(),
+      wall_seconds: z.number().nullable(),
+      metrics: z.record(z.string(), z.number()),
+      error: z.string().optional(),
+    }),
+  ),
+  groups: z.array(z.object({ set: z.array(z.string()), metrics: z.record(z.string(), stat) })),
+});
+export type SweepFile = z.infer<typeof sweepFile>;
+
+/** The sweep.json in `dir`, checked; throws a one-line error when it is missing or not a sweep's. */
+export async function readSweep(dir: string): Promise<SweepFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read sweep.json (${(e as Error).message})`);
+  }
+  const r = sweepFile.safeParse(raw);
+  if (!r.success) throw new Error(`sweep.json is not a sweep's summary (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})`);
+  return r.data;
+}
+
+/** "nudge.beta=0.5" → the value 0.5 (JSON), or the text after "=". */
+const valueOf = (set: string): unknown => {
+  const text = set.slice(set.indexOf('=') + 1);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
+
+/** The sweep's page. `graphText` is the graph it ran (a run folder's graph.json), for its name, description and published figures. */
+export function sweepReport(name: string, sw: SweepFile, graphText: string | null): string {
+  const doc = graphDoc(graphText);
+  const references: Record<string, Reference> = doc?.references ?? {};
+  const groups: SweepGroup[] = sw.groups;
+  const runs: SweepRun[] = sw.runs;
+  const metrics = [...new Set(groups.flatMap((g) => Object.keys(g.metrics)))];
+  // An array metric counts by its last value ("test_error_stored[-1]"): its published figure is the array's.
+  const ref = (m: string): Reference | undefined => references[m] ?? references[m.replace(/\[-?\d+\]$/, '')];
+  const paperCol = metrics.some((m) => ref(m));
+  const cell = (s: z.infer<typeof stat> | undefined): string =>
+    s ? `${fmtMetric(s.mean)}${s.n > 1 ? ` ± ${fmtMetric(s.sd)}` : ''} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
+  const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? '<th class="num">paper</th>' : ''}</tr>${metrics
+    .map(
+      (m) =>
+        `<tr><td>${escape(m)}</td>${groups.map((g) => `<td class="num">${cell(g.metrics[m])}</td>`).join('')}${paperCol ? `<td class="num">${ref(m) ? fmtMetric(ref(m)!.value) : ''}</td>` : ''}</tr>`,
+    )
+    .join('')}</table>`;
+
+  // One numeric parameter varied: each metric against it, the mean over the seeds and each run as a point.
+  const numeric = sw.vary.length === 1 && sw.vary[0].values.every((v) => typeof v === 'number');
+  const charts = numeric
+    ? metrics.slice(0, 12).map((m) => {
+        const means = groups.filter((g) => g.metrics[m]).map((g) => ({ x: valueOf(g.set[0]) as number, y: g.metrics[m].mean }));
+        const each = runs.filter((r) => r.status === 'done' && m in r.metrics).map((r) => ({ x: valueOf(r.set[0]) as number, y: r.metrics[m] }));
+        return chart(
+          m,
+          sw.vary[0].target,
+          [
+            { label: 'mean over seeds', x: means.map((p) => p.x), y: means.map((p) => p.y) },
+            { label: 'each run', x: each.map((p) => p.x), y: each.map((p) => p.y), points: true },
+          ],
+          // the published figure as a flat line beside the means
+          ref(m) ? { 'mean over seeds': ref(m)! } : {},
+          { width: 460, height: 260 },
+        );
+      })
+    : [];
+
+  const runRows = runs.map(
+    (r) =>
+      `<tr><td>${escape(r.label)}</td><td>${escape(r.status)}${r.error ? `: ${escape(r.error)}` : ''}</td><td class="num">${r.wall_seconds !== null ? `${r.wall_seconds.toFixed(1)} s` : ''}</td><td class="num">${metrics
+        .slice(0, 6)
+        .map((m) => (m in r.metrics ? `${escape(m)} ${fmtMetric(r.metrics[m])}` : ''))
+        .filter(Boolean)
+        .join('<br>')}</td></tr>`,
+  );
+  const facts: [string, string][] = [
+    ['sweep', name],
+    ['graph', sw.graph],
+    ['seeds', sw.seeds?.join(', ') ?? 'the graph\'s own'],
+    ...sw.vary.map((v): [string, string] => [`varied ${v.target}`, v.values.map((x) => JSON.stringify(x)).join(', ')]),
+    ...(sw.set.length ? [['set', sw.set.join(', ')] as [string, string]] : []),
+    ...(sw.run_args.length ? [['run options', sw.run_args.join(' ')] as [string, string]] : []),
+    ['runs', `${runs.length} (${runs.filter((r) => r.status === 'done').length} done)`],
+  ];
+  const title = doc?.name ?? sw.graph;
+  return htmlPage(
+    `sweep of ${title} — ${name}`,
+    `<h1>Sweep of ${escape(title)}</h1>
+${doc?.description ? `<p class="desc">${escape(doc.description)}</p>` : ''}
+${factsTable(facts)}
+<h2>Metrics: mean ± sd over the seeds</h2>
+${metrics.length ? table : '<p>No run finished with metrics.</p>'}
+${paperSources(references, (k) => metrics.some((m) => ref(m) === references[k]))}
+${charts.length ? `<h2>Against ${escape(sw.vary[0].target)}</h2>${charts.join('\n')}` : ''}
+<h2>Runs</h2>
+<table><tr><th>run</th><th>status</th><th class="num">time</th><th class="num">metrics</th></tr>${runRows.join('')}</table>
+<p class="desc">Made by Plasticity Lab from the sweep folder ${escape(name)}; <code>plasticity report ${escape(name)}/&lt;run&gt;</code> gives one run's page.</p>`,
+  );
+}
