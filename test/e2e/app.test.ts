@@ -934,6 +934,18 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('on a short screen the minimap stays small: at most a quarter of the canvas height at 1280×720', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="palette-item"]');
+    await openExample(page, 'eqprop-mnist');
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    const mini = (await page.locator('[data-testid="canvas"] .minimap').boundingBox())!;
+    expect(mini.height / canvas.height).toBeLessThanOrEqual(0.25);
+    await page.close();
+  });
+
   it('keeps dragging smooth with 200 nodes on the canvas', async () => {
     // 200 nodes: 40 chains of MNIST -> encoder -> encoder -> decoder, plus metric outputs.
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'two hundred', seed: 1, nodes: [], wires: [] };

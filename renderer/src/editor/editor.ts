@@ -110,7 +110,9 @@ export class LabEditor {
         },
       }) as any,
     );
-    render.addPreset(SveltePresets.minimap.setup({ size: 130 }) as any);
+    // Its height: 130 px on a tall canvas, less on a short one (a laptop screen), where it would hide a third of it.
+    const minimapSize = Math.round(Math.min(130, Math.max(80, this.container.clientHeight * 0.22)));
+    render.addPreset(SveltePresets.minimap.setup({ size: minimapSize }) as any);
 
     connection.addPreset(
       () =>
