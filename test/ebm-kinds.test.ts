@@ -1,5 +1,6 @@
 // Each energy-based node kind against numbers computed by hand on tiny networks with explicit weights.
 import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync } from 'node:fs';
 import type * as TF from '@tensorflow/tfjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
 import { fakeCtx } from './support/fake-ctx.ts';
@@ -107,7 +108,7 @@ describe('ebm.langevin and ebm.nudge', () => {
     expect(leaky[0].dataSync()[0]).toBeCloseTo(0.7, 6);
     const nd = (await run('ebm.nudge', { dynamics: dyn }, { beta: 0.5, random_sign: false, steps: 1, cost: 'half_squared' })).dynamics as DynamicsSpec;
     expect(nd.steps).toBe(1);
-    expect(nd.nudge).toEqual({ beta: 0.5, randomSign: false, cost: 'half_squared' });
+    expect(nd.nudge).toEqual({ beta: 0.5, randomSign: false, cost: 'half_squared', clamp: false });
     // nudged output: 0.2 + 0.5(0.4 − 0.2) + 0.5·0.5·(1 − 0.2) = 0.3 + 0.2 = 0.5 (cost 'squared' doubles the force: 0.7)
     const t = tf.tensor2d([[1]]);
     const sn = step(tf, net, clamp, nd, [tf.tensor2d([[0.8]]), tf.tensor2d([[0.2]])], { beta: 0.5, target: t });
@@ -226,6 +227,22 @@ describe('ebm.eqprop_train', () => {
     expect(ctx.progressEvents.at(-1)!.metrics!.train_cost).toBeCloseTo(batches[1].metrics!.train_cost, 12);
     (out.network as EbmNetwork).dispose();
     net.dispose();
+  });
+
+  it('mode clamp: the outputs held at the target, and ΔW = α[ρρ(clamped) − ρρ(free)] (contrastive Hebbian learning), by hand', async () => {
+    // Free phase as above: h = 0.5, y = 0.25. Clamped, 2 steps: y = 1 at once; h = 0.5 + 0.5·0.25 = 0.625 (it sees
+    // y = 0.25 in the first synchronous step), then 0.5 + 0.5·1 = 1. Update with α = 0.1 and no 1/β:
+    // W0 += 0.1·1·(1 − 0.5) = 0.05, W1 += 0.1(1·1 − 0.5·0.25) = 0.0875, b0 += 0.05, b1 += 0.1(1 − 0.25) = 0.075.
+    // β, its random sign and the cost play no part.
+    for (const beta of [0.5, 3]) {
+      const net = tinyNet();
+      const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+      const clamped: DynamicsSpec = { ...free, steps: 2, nudge: { beta, randomSign: true, cost: 'squared', clamp: true } };
+      const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged: clamped, rule }, { epochs: 1, batch_size: 1, persistent: false, shuffle: false, valid_steps: 10 });
+      expectParams(out.network as EbmNetwork, [0.55, 0.5875, 0.05, 0.075]);
+      (out.network as EbmNetwork).dispose();
+      net.dispose();
+    }
   });
 
   it('the CLI epochs override wins', async () => {
@@ -399,15 +416,15 @@ describe('ebm.receptive_fields', () => {
 
 describe('compile checks a user can trip over', () => {
   const reg = createRegistry();
-  const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[]; validMetric?: string }): GraphDocument => ({
+  const base = (over: { lrs?: number[]; nudgeFree?: boolean; hidden?: number[]; validMetric?: string; clamp?: boolean; centered?: boolean }): GraphDocument => ({
     ...emptyGraph('t'),
     nodes: [
       { id: 'd', kind: 'data.mnist', params: { validCount: 0 }, position: [0, 0] },
       { id: 'n', kind: 'ebm.network', params: { hidden: over.hidden ?? [20] }, position: [0, 0] },
       { id: 't', kind: 'ebm.eqprop_train', params: over.validMetric === undefined ? {} : { valid_metric: over.validMetric }, position: [0, 0] },
       { id: 'f', kind: 'ebm.langevin', params: {}, position: [0, 0], parent: 't' },
-      { id: 'u', kind: 'ebm.nudge', params: {}, position: [0, 0], parent: 't' },
-      { id: 'r', kind: 'ebm.eqprop_rule', params: { lrs: over.lrs ?? [0.1, 0.05] }, position: [0, 0], parent: 't' },
+      { id: 'u', kind: 'ebm.nudge', params: over.clamp ? { mode: 'clamp' } : {}, position: [0, 0], parent: 't' },
+      { id: 'r', kind: 'ebm.eqprop_rule', params: { lrs: over.lrs ?? [0.1, 0.05], ...(over.centered ? { centered: true } : {}) }, position: [0, 0], parent: 't' },
     ],
     wires: [
       { from: { node: 'd', port: 'train' }, to: { node: 'n', port: 'data' } },
@@ -435,6 +452,19 @@ describe('compile checks a user can trip over', () => {
   });
   it('the nudged input must go through a Nudge node', () => {
     expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);
+  });
+  it('clamped outputs train (contrastive Hebbian learning), but not with centered nudging', () => {
+    expect(compileGraph(base({ clamp: true }), reg).ok).toBe(true);
+    expect(compileGraph(base({ centered: true }), reg).ok).toBe(true);
+    expect(messages(base({ clamp: true, centered: true }))).toMatch(/centered nudging needs nudges of strength \+β and −β, but the nudged dynamics clamp the outputs/);
+  });
+  it('the early-inference probe wants a weak nudge, not clamped outputs', () => {
+    const doc = JSON.parse(readFileSync(new URL('../examples/ebm-early-inference.json', import.meta.url), 'utf8')) as GraphDocument;
+    expect(compileGraph(doc, reg).ok).toBe(true);
+    const nudge = doc.nodes.find((n) => n.id === 'nudge')!;
+    nudge.params = { ...nudge.params, mode: 'clamp' };
+    const d = compileGraph(doc, reg).diagnostics;
+    expect(d.map((x) => [x.node, x.port, x.message])).toContainEqual(['probe', 'nudged', expect.stringMatching(/compares the response to a weak nudge with backprop, but these dynamics clamp the outputs/)]);
   });
 });
 

@@ -31,6 +31,10 @@ export const probeKind = defineKind({
     let ok = checkDataFits(ctx, net, one(inputs, 'data'), 'data');
     ok = checkNudged(ctx, one(inputs, 'free'), false, 'free') && ok;
     ok = checkNudged(ctx, one(inputs, 'nudged'), true, 'nudged') && ok;
+    if (one(inputs, 'nudged').info.clamp === true) {
+      ctx.error('the probe compares the response to a weak nudge with backprop, but these dynamics clamp the outputs: set the Nudge node\'s mode to nudge', 'nudged');
+      ok = false;
+    }
     const sizes = sizesOf(net);
     if (sizes.length && sizes.length < 3) {
       ctx.error(`the network (${sizesText(sizes)}) has no hidden layer to probe`, 'network');

@@ -56,6 +56,10 @@ export const trainKind = defineKind({
       ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matrices; give one per matrix`, 'rule');
       ok = false;
     }
+    if (rule.info.centered === true && nudged.info.clamp === true) {
+      ctx.error('centered nudging needs nudges of strength +β and −β, but the nudged dynamics clamp the outputs: set the Nudge node\'s mode to nudge, or turn centered off', 'rule');
+      ok = false;
+    }
     if (valid && !p.valid_metric.trim()) {
       ctx.error('give the validation error series a name', 'valid_metric');
       ok = false;

@@ -162,8 +162,9 @@ export function trainBatch(
   const wrong = countWrong(predict(tf, net, clamp, s0, s.readout).pred, labels);
   const nudge = s.nudged.nudge!;
   const cost = tf.tidy(() => outputCost(tf, nudge.cost, s0[L - 1], target).sum().dataSync()[0]);
-  const sign = nudge.randomSign ? (s.random() < 0.5 ? -1 : 1) : 1;
-  const beta = sign * nudge.beta;
+  // Clamped outputs (contrastive Hebbian learning): no sign to draw, and the update is α[ρρ(clamped) − ρρ(free)], i.e. β = 1 below.
+  const sign = nudge.randomSign && !nudge.clamp ? (s.random() < 0.5 ? -1 : 1) : 1;
+  const beta = nudge.clamp ? 1 : sign * nudge.beta;
   const opts = { beta, target, seed };
   if (s.rule.form === 'eqprop') {
     const sb = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, opts);

@@ -122,6 +122,8 @@ export interface NudgeSpec {
   randomSign: boolean;
   /** 'half_squared': C = ½||y − t||² (force β(t − y)); 'squared': C = ||y − t||² (force 2β(t − y), the published code). */
   cost: 'half_squared' | 'squared';
+  /** Hold the outputs at the target instead (β → ∞; contrastive Hebbian learning). */
+  clamp?: boolean;
 }
 
 /** Per-example cost C of the output layer against the target, shape [batch]. */
@@ -216,6 +218,8 @@ export function step(tf: Tf, net: EbmNetwork, clamp: Clamp, dyn: DynamicsSpec, s
     const eps = dyn.epsilon;
     const noiseScale = dyn.sigma * Math.sqrt(eps);
     return states.map((s, i) => {
+      // Clamped outputs (contrastive Hebbian learning): held at the target; the layer below sees them from the next step.
+      if (i === L - 1 && dyn.nudge?.clamp && o.target) return o.target.clone() as TF.Tensor2D;
       let force: TF.Tensor = tf.sub(identity ? d[i] : tf.mul(rhoPrime(tf, net.activation, s), d[i]), s);
       if (i === L - 1 && o.beta && o.target && dyn.nudge) {
         const k = (dyn.nudge.cost === 'squared' ? 2 : 1) * o.beta;

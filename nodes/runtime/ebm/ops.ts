@@ -86,7 +86,7 @@ const nudge: OpImpl = async (ctx, inputs, params) => {
   const out: DynamicsSpec = {
     ...d,
     steps: P(params, 'steps'),
-    nudge: { beta: P(params, 'beta'), randomSign: P(params, 'random_sign'), cost: P(params, 'cost') },
+    nudge: { beta: P(params, 'beta'), randomSign: P(params, 'random_sign'), cost: P(params, 'cost'), clamp: P<string>(params, 'mode') === 'clamp' },
   };
   return { dynamics: out };
 };
@@ -241,7 +241,7 @@ const relaxOp: OpImpl = async (ctx, inputs, params) => {
   const measure = (s: ReturnType<typeof zeroStates>): number =>
     tf.tidy(() => {
       let e = energy(tf, net, clamp, s) as ReturnType<typeof energy>;
-      if (dyn.nudge && beta) e = tf.add(e, tf.mul(outputCost(tf, dyn.nudge.cost, s[L - 1], target), beta));
+      if (dyn.nudge && beta && !dyn.nudge.clamp) e = tf.add(e, tf.mul(outputCost(tf, dyn.nudge.cost, s[L - 1], target), beta));
       return tf.mean(e).dataSync()[0];
     });
   const init = zeroStates(tf, net, n);
