@@ -94,8 +94,19 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
   });
 }
 
+/** A text value without its JSON quotes ("nudge.mode=\"clamp\"" → mode=clamp); anything else as written. */
+const bare = (s: string): string => {
+  const eq = s.indexOf('=');
+  try {
+    const v: unknown = JSON.parse(s.slice(eq + 1));
+    return typeof v === 'string' ? `${s.slice(0, eq)}=${v}` : s;
+  } catch {
+    return s;
+  }
+};
+
 const labelOf = (set: readonly string[], seed: number | null): string => {
-  const parts = set.map((s) => s.replace(/^[^.]+\./, '').replace(/[^\w.=+-]+/g, '_'));
+  const parts = set.map((s) => bare(s).replace(/^[^.]+\./, '').replace(/[^\w.=+-]+/g, '_'));
   if (seed !== null) parts.push(`seed${seed}`);
   return parts.join('_') || 'run';
 };
