@@ -1,4 +1,4 @@
-/** Runtime implementations of the energy-based and STDP node kinds, keyed by kind id. */
+/** Runtime implementations of the energy-based node kinds, keyed by kind id, with the STDP simulations' (stdp-ops.ts). */
 import type { JsonObject } from '../../core/json.ts';
 import { type Picture, weightTilesPicture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
@@ -18,10 +18,10 @@ import {
   relax,
   zeroStates,
 } from './network.ts';
-import { type PlotSeries, plotPng, type Rgb, stackPngs } from './plot.ts';
+import { BLUE, type PlotSeries, plotPng, RED, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
 import { networkJson, readNetwork } from './weights.ts';
-import { type RateSequences, linearFit, liveliestSequence, neuronFig1, rateSequences, simulateStdp, spikeTrace } from './stdp.ts';
+import { stdpOps } from './stdp-ops.ts';
 
 const P = <T>(params: JsonObject, k: string): T => params[k] as T;
 
@@ -37,13 +37,6 @@ function asDynamics(v: unknown, ctx: RunContext, port: string): DynamicsSpec {
   return d as DynamicsSpec;
 }
 
-function asSeries(v: unknown, ctx: RunContext, port: string): number[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw new UserError(`input ${port} did not receive a series of numbers`, ctx.step.node);
-  return v as number[];
-}
-
-/** JSON has no NaN: metrics get null-free arrays, so empty bins become 0 where a value is required. */
-const finite = (xs: ArrayLike<number>): number[] => Array.from(xs, (x) => (Number.isFinite(x) ? x : 0));
 
 const network: OpImpl = async (ctx, inputs, params) => {
   const sizes = P<number[]>(params, 'sizes').slice();
@@ -300,165 +293,6 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
   }
 };
 
-const rateSeqOp: OpImpl = async (ctx, _inputs, params) => {
-  const rates = rateSequences({
-    count: P(params, 'sequences'),
-    steps: P(params, 'steps'),
-    slopeSd: P(params, 'slope_sd'),
-    bendSd: P(params, 'bend_sd'),
-    preSd: P(params, 'pre_sd'),
-    seed: ctx.nextSeed(),
-  });
-  return { rates };
-};
-
-const simulateOp: OpImpl = async (ctx, inputs, params) => {
-  const rates = inputs.rates as RateSequences;
-  if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
-  const res = await simulateStdp(
-    rates,
-    {
-      trains: P(params, 'trains'),
-      window: P(params, 'window'),
-      tau: P(params, 'tau'),
-      preMaxProb: P(params, 'pre_max_prob'),
-      postMaxProb: P(params, 'post_max_prob'),
-      rateSpikes: P(params, 'rate_spikes'),
-      seed: ctx.nextSeed(),
-    },
-    async (done) => {
-      if (done % 10 === 0 || done === rates.count) {
-        ctx.progress({ phase: 'simulate', fraction: done / rates.count });
-        await ctx.checkStop();
-      }
-    },
-  );
-  ctx.log(`${res.preSpikes} presynaptic spikes, ${res.paired} paired with a nearest postsynaptic spike (the others skipped by STDP)`);
-  return {
-    rate_dw: Array.from(res.rateDw),
-    stdp_dw: Array.from(res.stdpDw),
-    curve: Array.from(res.curveRate),
-    stdp_curve: Array.from(res.curveStdp),
-  };
-};
-
-const BLUE: Rgb = [31, 119, 180];
-const RED: Rgb = [214, 39, 40];
-const GRAY: Rgb = [150, 150, 150];
-const GREEN: Rgb = [44, 160, 44];
-
-/** Paper 2, Fig. 3: one pair of spike trains, the postsynaptic activity, and the weight each rule accumulates over time. */
-const spikeTraceOp: OpImpl = async (ctx, inputs, params) => {
-  const rates = inputs.rates as RateSequences;
-  if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
-  const chosen = P<number>(params, 'sequence');
-  if (chosen >= rates.count) throw new UserError(`there are ${rates.count} sequences, so sequence ${chosen} does not exist`, ctx.step.node);
-  const tr = spikeTrace(rates, chosen < 0 ? liveliestSequence(rates) : chosen, {
-    window: P(params, 'window'),
-    tau: P(params, 'tau'),
-    preMaxProb: P(params, 'pre_max_prob'),
-    postMaxProb: P(params, 'post_max_prob'),
-    seed: ctx.nextSeed(),
-  });
-  const t = Array.from(tr.postRate, (_, i) => i);
-  const spikesAt = (spikes: Uint8Array, y: number) => {
-    const on = t.filter((i) => spikes[i]);
-    return { x: on, y: on.map(() => y) };
-  };
-  const xRange: [number, number] = [0, rates.steps - 1];
-  const width = 640;
-  const panels = [
-    plotPng({
-      width,
-      height: 220,
-      xRange,
-      yRange: [-0.2, 1.2],
-      // No legend: it would hide spikes. The label says which is which.
-      yLabel: `sequence ${tr.sequence}: ρ_i (green; its spikes above), ρ_j (blue; its spikes below)`,
-      series: [
-        { x: t, y: tr.preRate, color: GREEN, mode: 'line' },
-        { x: t, y: tr.postRate, color: BLUE, mode: 'line' },
-        { ...spikesAt(tr.preSpike, 1.1), color: GREEN, mode: 'points', radius: 2.5 },
-        { ...spikesAt(tr.postSpike, -0.1), color: BLUE, mode: 'points', radius: 2.5 },
-      ],
-    }),
-    plotPng({ width, height: 180, xRange, yLabel: 'W − W(0), rate rule Σ S_i Δρ_j', series: [{ x: t, y: tr.wRate, color: RED, mode: 'line' }] }),
-    plotPng({ width, height: 200, xRange, xLabel: 't (steps)', yLabel: 'W − W(0), nearest-neighbour STDP', series: [{ x: t, y: tr.wStdp, color: GRAY, mode: 'line' }] }),
-  ];
-  const name = P<string>(params, 'name');
-  const rateDw = tr.wRate[tr.wRate.length - 1];
-  const stdpDw = tr.wStdp[tr.wStdp.length - 1];
-  ctx.metric(`${name}_rate_dw`, rateDw);
-  ctx.metric(`${name}_stdp_dw`, stdpDw);
-  const spikes = (s: Uint8Array) => s.reduce((a, v) => a + v, 0);
-  ctx.log(
-    `sequence ${tr.sequence}: ${spikes(tr.preSpike)} presynaptic spikes (${tr.paired} paired by STDP), ${spikes(tr.postSpike)} postsynaptic; ΔW ${rateDw.toFixed(4)} by the rate rule, ${stdpDw.toFixed(4)} by STDP`,
-  );
-  const image: Picture = stackPngs(panels);
-  await ctx.image(name, image.png, image.width, image.height);
-  return { image };
-};
-
-const compareOp: OpImpl = async (ctx, inputs, params) => {
-  const x = asSeries(inputs.x, ctx, 'x');
-  const y = asSeries(inputs.y, ctx, 'y');
-  if (x.length !== y.length) throw new UserError(`x has ${x.length} values but y has ${y.length}`, ctx.step.node);
-  const fit = linearFit(x, y);
-  ctx.metric(P(params, 'r_metric'), fit.r);
-  ctx.metric(P(params, 'slope_metric'), fit.slope);
-  ctx.log(`Pearson r ${fit.r.toFixed(4)}, slope ${fit.slope.toFixed(4)} over ${x.length} points`);
-  const png = plotPng({
-    series: [{ x, y, color: BLUE, mode: 'points' }],
-    lines: [{ intercept: fit.intercept, slope: fit.slope, color: RED, label: `least squares: slope ${fit.slope.toFixed(2)}, r ${fit.r.toFixed(3)}` }],
-    xLabel: P(params, 'x_label'),
-    yLabel: P(params, 'y_label'),
-  });
-  const image: Picture = { png, width: 480, height: 320 };
-  await ctx.image(P(params, 'image_name'), image.png, image.width, image.height);
-  return { r: fit.r, slope: fit.slope, image };
-};
-
-const fig1Op: OpImpl = async (ctx, _inputs, params) => {
-  const res = neuronFig1({
-    trials: P(params, 'trials'),
-    window: P(params, 'window'),
-    threshold: P(params, 'threshold'),
-    range: P(params, 'v_range'),
-    slopeSd: P(params, 'slope_sd'),
-    noise: P(params, 'noise'),
-    rate: P(params, 'rate'),
-    seed: ctx.nextSeed(),
-  });
-  ctx.log(`${res.used} of ${P<number>(params, 'trials')} trials had the post spike within the window`);
-  return { curve: Array.from(res.curve) };
-};
-
-const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
-  const y = asSeries(inputs.curve, ctx, 'curve');
-  const x0 = P<number>(params, 'x_start');
-  const dx = P<number>(params, 'x_step');
-  const xs = y.map((_, i) => x0 + i * dx);
-  const series: Parameters<typeof plotPng>[0]['series'] = [];
-  if (inputs.reference !== undefined) {
-    const ref = asSeries(inputs.reference, ctx, 'reference');
-    const r0 = P<number>(params, 'ref_x_start');
-    series.push({ x: ref.map((_, i) => r0 + i * dx), y: ref, color: GRAY, mode: 'both', label: P<string>(params, 'reference_label') || undefined });
-  }
-  series.push({ x: xs, y, color: BLUE, mode: 'both', label: P<string>(params, 'label') || undefined });
-  if (P<boolean>(params, 'normalize'))
-    for (const s of series) {
-      const m = Math.max(...Array.from(s.y).filter(Number.isFinite).map(Math.abs));
-      if (m > 0) s.y = Array.from(s.y, (v) => v / m);
-    }
-  const name = P<string>(params, 'name');
-  const keep = y.map((v, i) => i).filter((i) => Number.isFinite(y[i]));
-  ctx.metric(`${name}_dt`, keep.map((i) => xs[i]));
-  ctx.metric(`${name}_dw`, finite(keep.map((i) => y[i])));
-  const image: Picture = { png: plotPng({ series, xLabel: P(params, 'x_label'), yLabel: P(params, 'y_label') }), width: 480, height: 320 };
-  await ctx.image(name, image.png, image.width, image.height);
-  return { image };
-};
-
 const receptiveFieldsOp: OpImpl = async (ctx, inputs, params) => {
   const net = asNetwork(inputs.network, ctx, 'network');
   const [nIn, nHidden] = net.sizes;
@@ -474,6 +308,7 @@ const receptiveFieldsOp: OpImpl = async (ctx, inputs, params) => {
 };
 
 export const ebmOps: OpTable = {
+  ...stdpOps,
   'ebm.network': network,
   'ebm.save': saveNetwork,
   'ebm.load': loadNetwork,
@@ -486,10 +321,4 @@ export const ebmOps: OpTable = {
   'ebm.relax': relaxOp,
   'ebm.early_inference_probe': probeOp,
   'ebm.receptive_fields': receptiveFieldsOp,
-  'stdp.rate_sequences': rateSeqOp,
-  'stdp.simulate': simulateOp,
-  'stdp.spike_trace': spikeTraceOp,
-  'stdp.compare_rules': compareOp,
-  'stdp.neuron_fig1': fig1Op,
-  'stdp.curve_plot': curvePlotOp,
 };

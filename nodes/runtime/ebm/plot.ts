@@ -10,6 +10,12 @@ import * as PImage from 'pureimage';
 
 export type Rgb = [number, number, number];
 
+/** The plots' colours. */
+export const BLUE: Rgb = [31, 119, 180];
+export const RED: Rgb = [214, 39, 40];
+export const GRAY: Rgb = [150, 150, 150];
+export const GREEN: Rgb = [44, 160, 44];
+
 export interface PlotSeries {
   x: ArrayLike<number>;
   y: ArrayLike<number>;
