@@ -12,7 +12,6 @@ type RunEvent = EventPayload<'onRunEvent'>['event'];
 type Progress = Extract<RunEvent, { type: 'progress' }>;
 type Summary = EventPayload<'onRunFinished'>['summary'];
 
-
 export interface RunImage {
   name: string;
   node: string;
