@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
 import { listPastRuns, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
 import { runReport } from '../nodes/server/report.ts';
+import { fmtMetric } from '../nodes/core/format.ts';
 import { methods } from '../electron/common/contract.ts';
 
 let runs: string;
@@ -162,7 +163,7 @@ describe('runReport (plasticity report, History → Report)', () => {
     const html = runReport(run);
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
-    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${summary.metrics.stdp_pearson_r.toFixed(3)}</td>`);
+    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${fmtMetric(summary.metrics.stdp_pearson_r)}</td>`);
     expect(html).toContain('<pre>r &amp; slope &lt;b&gt;fine&lt;/b&gt;</pre>');
     expect(html).not.toContain('<b>fine');
     // three pictures of the run and one chart (the rate rule's ΔW against ΔT), all as data URLs; nothing fetched

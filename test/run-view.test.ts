@@ -2,6 +2,7 @@
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
 import { addProgress, progressEpochs, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
@@ -59,5 +60,14 @@ describe('addProgress', () => {
     s = addProgress(s, { phase: 'train', epoch: 1, batch: 1, batches: 2, metrics: { e: 1 } });
     s = addProgress(s, { phase: 'train', metrics: { e: 2 } });
     expect(s['train: e']).toEqual({ x: [0.5], y: [2], unit: 'epoch' });
+  });
+});
+
+describe('fmtMetric', () => {
+  it('four significant digits (an error of 2.56 % reads 0.0256), whole numbers whole, tiny values in exponent form', () => {
+    expect([0.0256, 0.118, 0.95277, 241.37, 0.007, 0.0015, 3, 12345.6, 0.0004, -0.02468, 0].map(fmtMetric)).toEqual([
+      '0.0256', '0.118', '0.9528', '241.4', '0.007', '0.0015', '3', '12346', '4.00e-4', '-0.02468', '0',
+    ]);
+    expect(fmtMetric(Number.NaN)).toBe('NaN');
   });
 });

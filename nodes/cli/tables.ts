@@ -3,6 +3,7 @@
  * row per difference and one column per argument) and `plasticity runs` (the run folders under a folder).
  */
 import type { DiffRow } from '../core/diff.ts';
+import { fmtMetric } from '../core/format.ts';
 import type { PastRunEntry } from '../server/past-runs.ts';
 
 /** Lines of cells as an aligned table: every column but the last padded to its widest cell. */
@@ -17,9 +18,7 @@ export function formatDiff(rows: DiffRow[], names: string[]): string {
   return aligned([['', ...names], ...rows.map((r) => [r.key, ...r.values.map((v) => v ?? '—')])]);
 }
 
-const short = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(4));
-
-/** The run folders as a table: when each ended (local time), its id, graph, status, wall time, its first three scalar metrics and its note's first line. */
+/** The run folders as a table: when each ended (local time), its id, graph, status, wall time, its first three scalar metrics (as the app shows them) and its note's first line. */
 export function formatRuns(list: PastRunEntry[]): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const when = (t: number): string => {
@@ -34,7 +33,7 @@ export function formatRuns(list: PastRunEntry[]): string {
       r.graph,
       r.status,
       `${r.wallSeconds.toFixed(1)} s`,
-      Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${short(v)}`).join(' ') || '—',
+      Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${fmtMetric(v)}`).join(' ') || '—',
       r.note.split('\n')[0],
     ]),
   ]);

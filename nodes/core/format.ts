@@ -1,8 +1,16 @@
 /** How the run panel, History and `plasticity report` show numbers, so one metric reads the same in all of them. */
 import type { Reference } from './document.ts';
 
-/** A scalar metric: whole numbers as they are, tiny values in exponent form, the rest with three decimals. */
-export const fmtMetric = (v: number): string => (Math.abs(v) >= 1000 || Number.isInteger(v) ? v.toFixed(0) : Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(3));
+/**
+ * A scalar metric: whole numbers (and anything from 1000 up) as whole numbers, tiny values in exponent form, the
+ * rest to four significant digits without trailing zeros, so an error of 0.0256 does not read as 0.026.
+ */
+export function fmtMetric(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) || Math.abs(v) >= 1000) return v.toFixed(0);
+  if (Math.abs(v) < 1e-3) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
 
 /** The values of a short array (one per layer): four significant digits, so a cosine of 0.9987 does not read as 1.000. */
 export const fmtShort = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(4));

@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { compileGraph, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
+import { compileGraph, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
 import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
 import { CHROMIUM, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
@@ -648,7 +648,7 @@ d('desktop app in the browser (e2e)', () => {
     const rows = (await readFile((await dl.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
     expect(rows.map((r) => r[0])).toEqual(['nudge.beta', '0.25', '1']);
     const metricCells = await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td').allTextContents();
-    expect(Number(rows[2][1]).toFixed(3)).toBe(metricCells[1]); // β = 1 ran first
+    expect(fmtMetric(Number(rows[2][1]))).toBe(metricCells[1]); // β = 1 ran first
     // The graph in the editor keeps its own value.
     await select(page, 'nudge');
     expect(await page.inputValue('[data-testid="param-beta"]')).toBe('0.5');
