@@ -114,6 +114,8 @@ describe('examples', () => {
     // the test digits followed from stored states, one value per epoch
     expect((a.metrics.test_error_stored as number[]).length).toBe(1);
     expect((a.metrics.test_error_stored_by_state as number[]).length).toBe(1);
+    // and relaxed from zero after every epoch: after the last one, what the final test_error measures
+    expect(a.metrics.test_error_zero).toEqual([a.metrics.test_error]);
     expect(a.metrics).toEqual(b.metrics);
     expect(a.train_examples_per_second).toBeGreaterThan(0);
     const c = await run(doc, opts, 4);

@@ -446,9 +446,17 @@ describe('compile checks a user can trip over', () => {
     expect(messages(base({ lrs: [0.1] }))).toMatch(/1 learning rate but the network \(784-20-10\) has 2 weight matrices/);
     expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [20, 20] }), reg).ok).toBe(true);
   });
-  it('a wired validation set needs a name for its series', () => {
+  it('a wired validation set needs a name for its series, and a second one when measured both ways', () => {
     expect(compileGraph(base({ validMetric: 'test_error_stored' }), reg).ok).toBe(true);
     expect(messages(base({ validMetric: ' ' }))).toMatch(/give the validation error series a name/);
+    const both = (zero: string): GraphDocument => {
+      const doc = base({ validMetric: 'test_error_stored' });
+      const t = doc.nodes.find((n) => n.id === 't')!;
+      t.params = { ...t.params, valid_states: 'both', valid_zero_metric: zero };
+      return doc;
+    };
+    expect(compileGraph(both('test_error_zero'), reg).ok).toBe(true);
+    expect(messages(both('test_error_stored'))).toMatch(/a second name for the series from zero, other than valid_metric/);
   });
   it('the nudged input must go through a Nudge node', () => {
     expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);
@@ -480,6 +488,17 @@ describe('ebm.eqprop_train validation', () => {
       net.dispose();
     }
   });
+  it('valid_states both: the stored-state series under valid_metric and the from-zero one under valid_zero_metric', async () => {
+    const net = tinyNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const metrics: Record<string, unknown> = {};
+    const params = { epochs: 2, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10, valid_states: 'both', readout: 'input', valid_metric: 'test_error_stored', valid_zero_metric: 'test_error_zero' };
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule, valid: oneExample }, params, metrics);
+    for (const k of ['test_error_stored', 'test_error_stored_by_state', 'test_error_zero', 'test_error_zero_by_state']) expect(metrics[k], k).toEqual([0, 0]);
+    (out.network as EbmNetwork).dispose();
+    net.dispose();
+  });
+
   it('names the series valid_metric and records it by argmax of the states beside the input readout', async () => {
     const net = tinyNet();
     const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };

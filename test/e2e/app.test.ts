@@ -508,7 +508,9 @@ d('desktop app in the browser (e2e)', () => {
     const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
     expect(await train.getAttribute('data-x-label')).toBe('epoch');
     // The published figure for test_error_stored is a dashed line across the chart.
-    expect(await train.locator('.u-legend').textContent()).toBe('train_errortrain_costtest_error_storedtest_error_stored_by_statepaper: test_error_stored');
+    expect(await train.locator('.u-legend').textContent()).toBe(
+      'train_errortrain_costtest_error_storedtest_error_stored_by_statetest_error_zerotest_error_zero_by_statepaper: test_error_storedpaper: test_error_zero',
+    );
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
     expect(await page.locator('[data-testid="final-metrics"]').textContent()).toContain('test_error_by_state');
@@ -530,11 +532,23 @@ d('desktop app in the browser (e2e)', () => {
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-csv"]').click()]);
     expect(csvDownload.suggestedFilename()).toBe('train.csv');
     const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
-    expect(csv[0]).toEqual(['epoch', 'train_error', 'train_cost', 'test_error_stored', 'test_error_stored_by_state', 'paper: test_error_stored']);
+    expect(csv[0]).toEqual([
+      'epoch',
+      'train_error',
+      'train_cost',
+      'test_error_stored',
+      'test_error_stored_by_state',
+      'test_error_zero',
+      'test_error_zero_by_state',
+      'paper: test_error_stored',
+      'paper: test_error_zero',
+    ]);
     const last = csv.at(-1)!;
     expect(Number(last[0])).toBe(1);
     expect(Number(last[1])).toBe(summary.metrics.train_error[0]);
     expect(Number(last[3])).toBe(summary.metrics.test_error_stored[0]);
+    // After the one epoch, the test digits relaxed from zero score what the final test_error says.
+    expect(Number(last[5])).toBe(summary.metrics.test_error);
     // And as a picture: a PNG wider than the plot.
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
     expect(pngDownload.suggestedFilename()).toBe('train.png');

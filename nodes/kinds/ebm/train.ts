@@ -33,11 +33,12 @@ export const trainKind = defineKind({
       doc: 'The rule\'s learning rates over training: constant (the reference settings), or cosine, scaled by ½(1 + cos(π t/T)) at minibatch t of the T in all epochs, from the full rates down to nearly 0.',
     }),
     valid_steps: int(50, { min: 1, max: 100000, doc: 'Free-phase steps from zero when measuring the validation error.' }),
-    valid_states: choice(['from_zero', 'persistent'] as const, 'from_zero', {
-      doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch.',
+    valid_states: choice(['from_zero', 'persistent', 'both'] as const, 'from_zero', {
+      doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch, or both (the stored-state series named valid_metric, the from-zero one valid_zero_metric).',
     }),
     readout: readoutParam(),
     valid_metric: str('valid_error', { doc: 'Name of the validation error series (e.g. test_error_stored when the test split is wired to valid).' }),
+    valid_zero_metric: str('valid_error_zero', { doc: 'With valid_states both: name of the series relaxed from zero (e.g. test_error_zero).' }),
   },
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
@@ -62,6 +63,10 @@ export const trainKind = defineKind({
     }
     if (valid && !p.valid_metric.trim()) {
       ctx.error('give the validation error series a name', 'valid_metric');
+      ok = false;
+    }
+    if (valid && p.valid_states === 'both' && (!p.valid_zero_metric.trim() || p.valid_zero_metric.trim() === p.valid_metric.trim())) {
+      ctx.error('measuring both ways needs a second name for the series from zero, other than valid_metric', 'valid_zero_metric');
       ok = false;
     }
     if (!ok) return null;

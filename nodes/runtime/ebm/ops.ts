@@ -18,7 +18,7 @@ import {
   relax,
   zeroStates,
 } from './network.ts';
-import { BLUE, type PlotSeries, plotPng, RED, type Rgb } from './plot.ts';
+import { BLUE, GRAY, GREEN, type PlotSeries, plotPng, RED, type Rgb } from './plot.ts';
 import { earlyInferenceProbe } from './probe.ts';
 import { networkJson, readNetwork } from './weights.ts';
 import { stdpOps } from './stdp-ops.ts';
@@ -115,11 +115,17 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const net = net0.clone();
   const t0 = performance.now();
   let lastReport = 0;
-  const validError: number[] = [];
-  const validByState: number[] = [];
-  const validName = P<string>(params, 'valid_metric') || 'valid_error';
   const readout = P<Readout>(params, 'readout');
-  const validStates = valid && P<string>(params, 'valid_states') === 'persistent' ? new PersistentStates(net0.sizes, valid.n) : undefined;
+  const mode = P<'from_zero' | 'persistent' | 'both'>(params, 'valid_states');
+  const validName = P<string>(params, 'valid_metric') || 'valid_error';
+  const validStates = valid && mode !== 'from_zero' ? new PersistentStates(net0.sizes, valid.n) : undefined;
+  // The validation series: from stored states and/or from zero, each with its error by argmax of the states beside it.
+  const validSeries = valid
+    ? [
+        ...(mode !== 'from_zero' ? [{ name: validName, states: validStates, steps: free.steps }] : []),
+        ...(mode !== 'persistent' ? [{ name: mode === 'both' ? P<string>(params, 'valid_zero_metric') || 'valid_error_zero' : validName, states: undefined, steps: P<number>(params, 'valid_steps') }] : []),
+      ].map((v) => ({ ...v, error: [] as number[], byState: [] as number[] }))
+    : [];
   try {
     const res = await train(tf, net, data, {
       epochs,
@@ -146,19 +152,19 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       },
       onEpoch: async (epoch, m) => {
         const metrics: Record<string, number> = { train_error: m.trainError, train_cost: m.trainCost };
-        if (valid) {
-          const v = await evaluate(tf, net, valid, { ...free, steps: validStates ? free.steps : P<number>(params, 'valid_steps') }, {
+        for (const s of validSeries) {
+          const v = await evaluate(tf, net, valid!, { ...free, steps: s.steps }, {
             batchSize: 500,
             cost: nudged.nudge!.cost,
             readout,
             seed: ctx.nextSeed,
             checkStop: ctx.checkStop,
-            ...(validStates ? { states: validStates } : {}),
+            ...(s.states ? { states: s.states } : {}),
           });
-          validError.push(v.error);
-          validByState.push(v.errorByState);
-          metrics[validName] = v.error;
-          if (readout === 'input') metrics[`${validName}_by_state`] = v.errorByState;
+          s.error.push(v.error);
+          s.byState.push(v.errorByState);
+          metrics[s.name] = v.error;
+          if (readout === 'input') metrics[`${s.name}_by_state`] = v.errorByState;
         }
         ctx.log(`epoch ${epoch + 1}/${epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} (${m.seconds.toFixed(1)} s)`);
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
@@ -166,8 +172,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     });
     ctx.metric('train_error', res.trainError);
     ctx.metric('train_cost', res.trainCost);
-    const validCurves: [string, number[]][] = valid ? [[validName, validError]] : [];
-    if (valid && readout === 'input') validCurves.push([`${validName}_by_state`, validByState]);
+    const validCurves: [string, number[]][] = validSeries.flatMap((s): [string, number[]][] => [[s.name, s.error], ...(readout === 'input' ? [[`${s.name}_by_state`, s.byState] as [string, number[]]] : [])]);
     for (const [name, ys] of validCurves) ctx.metric(name, ys);
     await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(res.trainError, validCurves), 480, 320);
     ctx.reportTrainThroughput(res.examplesPerSecond);
@@ -181,7 +186,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
 /** Error (%) per epoch: the training error at the free fixed points in black, then each validation series. */
 function learningCurvePng(trainError: number[], valid: [string, number[]][]): Buffer {
   const epochs = trainError.map((_, i) => i + 1);
-  const colors: Rgb[] = [BLUE, RED];
+  const colors: Rgb[] = [BLUE, RED, GREEN, GRAY];
   return plotPng({
     series: [
       { x: epochs, y: trainError.map((v) => 100 * v), color: [0, 0, 0], mode: 'both', label: 'training (free fixed points)' },
