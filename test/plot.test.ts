@@ -1,7 +1,7 @@
 // The STDP figures' PNG plots (nodes/runtime/ebm/plot.ts): tick numbers, labels, data where the axes put it.
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { niceStep, plotPng, tickLabel } from '../nodes/runtime/ebm/plot.ts';
+import { niceStep, plotPng, powerLabel, tickLabel } from '../nodes/runtime/ebm/plot.ts';
 
 /** Dark pixels (any channel below 100) in the rectangle [x0, x1) × [y0, y1). */
 function dark(png: PNG, x0: number, y0: number, x1: number, y1: number): number {
@@ -57,5 +57,28 @@ describe('plotPng', () => {
     };
     expect(blueNear(labelled, 480 - 14, 30)).toBe(true);
     expect(blueNear(labelled, 240, 150)).toBe(false);
+  });
+});
+
+describe('plotPng with a log y axis', () => {
+  it('puts 0.1 half-way between 0.01 and 1, labels powers of ten, and leaves out values that are not positive', () => {
+    expect([-5, -3, -1, 0, 2].map(powerLabel)).toEqual(['1e−5', '0.001', '0.1', '1', '100']);
+    const dot = (y: number) => [{ x: [0], y: [y], color: [0, 0, 255] as [number, number, number], mode: 'points' as const, radius: 4 }];
+    const at = (y: number) => PNG.sync.read(plotPng({ series: dot(y), xRange: [-1, 1], yRange: [0.01, 1], yLog: true }));
+    // No labels: the plot area runs from row 12 to row 292, so 0.1 (log −1, half-way) sits on row 152.
+    const blue = (png: PNG, y0: number, y1: number): number => {
+      let n = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = 0; x < png.width; x++) {
+          const i = (y * png.width + x) * 4;
+          if (png.data[i + 2] > 200 && png.data[i] < 60) n++;
+        }
+      return n;
+    };
+    const mid = at(0.1);
+    expect(blue(mid, 146, 159)).toBeGreaterThan(20);
+    expect(blue(mid, 0, 140) + blue(mid, 165, 320)).toBe(0);
+    // a value of 0 has no place on a log axis: nothing is drawn
+    expect(blue(at(0), 0, 320)).toBe(0);
   });
 });

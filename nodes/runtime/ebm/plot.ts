@@ -40,6 +40,8 @@ export interface PlotOptions {
   yLabel?: string;
   /** Ticks on whole numbers only (epochs). */
   xIntegers?: boolean;
+  /** A logarithmic y axis, ticks at powers of ten (values ≤ 0 are left out; only flat lines are drawn). */
+  yLog?: boolean;
 }
 
 const FONT = 'DejaVu Sans';
@@ -65,10 +67,16 @@ export function tickLabel(v: number, step: number): string {
   return s.startsWith('-') ? `−${s.slice(1)}` : s;
 }
 
-function range(vals: number[], fixed?: [number, number]): [number, number] {
+/** A power of ten as a tick label: 0.01, 0.1, 1, 10, 100; beyond four places in exponent form (1e-5). */
+export function powerLabel(k: number): string {
+  return k >= -4 && k <= 4 ? String(Number((10 ** k).toPrecision(1))) : `1e${k < 0 ? '−' : ''}${Math.abs(k)}`;
+}
+
+function range(vals: number[], fixed?: [number, number], withZero = true): [number, number] {
   if (fixed) return fixed;
-  let lo = 0;
-  let hi = 0;
+  let lo = withZero ? 0 : Math.min(...vals);
+  let hi = withZero ? 0 : Math.max(...vals);
+  if (!vals.length) lo = hi = 0;
   for (const v of vals) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -83,8 +91,19 @@ function range(vals: number[], fixed?: [number, number]): [number, number] {
 
 const css = (c: Rgb): string => `rgb(${c[0]},${c[1]},${c[2]})`;
 
-export function plotPng(o: PlotOptions): Buffer {
+export function plotPng(options: PlotOptions): Buffer {
   loadFont();
+  // A log axis is a linear one over log10(y): transform the data, and label the ticks as powers of ten.
+  const log = options.yLog === true;
+  const ly = (v: number): number => (v > 0 ? Math.log10(v) : Number.NaN);
+  const o: PlotOptions = log
+    ? {
+        ...options,
+        series: options.series.map((s) => ({ ...s, y: Array.from(s.y, ly) })),
+        lines: (options.lines ?? []).filter((l) => l.slope === 0 && l.intercept > 0).map((l) => ({ ...l, intercept: ly(l.intercept) })),
+        ...(options.yRange ? { yRange: options.yRange.map(ly) as [number, number] } : {}),
+      }
+    : options;
   const w = o.width ?? 480;
   const h = o.height ?? 320;
   const img = PImage.make(w, h);
@@ -101,9 +120,10 @@ export function plotPng(o: PlotOptions): Buffer {
         ys.push(s.y[i]);
       }
   const [x0, x1] = range(xs, o.xRange);
-  const [y0, y1] = range(ys, o.yRange);
+  const [y0, y1] = range(ys, o.yRange, !log);
   const xt = o.xIntegers ? Math.max(1, Math.round(niceStep(x1 - x0, 7))) : niceStep(x1 - x0, 7);
-  const yt = niceStep(y1 - y0, 6);
+  const yt = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : niceStep(y1 - y0, 6);
+  const yTickLabel = (v: number): string => (log ? powerLabel(Math.round(v)) : tickLabel(v, yt));
   const ticks = (lo: number, hi: number, step: number): number[] => {
     const out: number[] = [];
     for (let k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.push(k * step);
@@ -113,7 +133,7 @@ export function plotPng(o: PlotOptions): Buffer {
   const yTicks = ticks(y0, y1, yt);
 
   g.font = `11pt '${FONT}'`;
-  const yTickWidth = Math.max(...yTicks.map((v) => g.measureText(tickLabel(v, yt)).width), 10);
+  const yTickWidth = Math.max(...yTicks.map((v) => g.measureText(yTickLabel(v)).width), 10);
   const left = Math.ceil(yTickWidth) + 14;
   const right = w - 14;
   const top = o.yLabel ? 30 : 12;
@@ -140,7 +160,7 @@ export function plotPng(o: PlotOptions): Buffer {
 
   // zero axes, frame, ticks and their numbers
   if (x0 < 0 && x1 > 0) dashed(px(0), top, px(0), bottom);
-  if (y0 < 0 && y1 > 0) dashed(left, py(0), right, py(0));
+  if (!log && y0 < 0 && y1 > 0) dashed(left, py(0), right, py(0));
   g.fillStyle = '#000000';
   g.font = `11pt '${FONT}'`;
   for (const v of xTicks) {
@@ -150,7 +170,7 @@ export function plotPng(o: PlotOptions): Buffer {
   }
   for (const v of yTicks) {
     segment(left - 4, py(v), left, py(v), '#000000');
-    const t = tickLabel(v, yt);
+    const t = yTickLabel(v);
     g.fillText(t, left - 7 - g.measureText(t).width, py(v) + 4);
   }
   g.font = `12pt '${FONT}'`;
