@@ -507,6 +507,13 @@ d('desktop app in the browser (e2e)', () => {
     const charts = page.locator('[data-testid="run-panel"] [data-testid="chart"]');
     const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
     expect(await train.getAttribute('data-x-label')).toBe('epoch');
+    // Every value is positive after one epoch: a log y axis, which the "log" button turns linear and back.
+    expect(await train.getAttribute('data-y-log')).toBe('true');
+    await train.hover();
+    await train.locator('[data-testid="chart-log"]').click();
+    await expect.poll(() => train.getAttribute('data-y-log')).toBe('false');
+    await train.locator('[data-testid="chart-log"]').click();
+    await expect.poll(() => train.getAttribute('data-y-log')).toBe('true');
     // The published figure for test_error_stored is a dashed line across the chart.
     expect(await train.locator('.u-legend').textContent()).toBe(
       'train_errortrain_costtest_error_storedtest_error_stored_by_statetest_error_zerotest_error_zero_by_statepaper: test_error_storedpaper: test_error_zero',
