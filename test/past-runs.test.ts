@@ -191,6 +191,8 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect((await m.runReport({ id: 'cli-run' })).html).toContain('<h1>stdp-rate-vs-spike</h1>');
     for (const id of ['..', '../x', 'a/b/c']) expect(methods.runReport.req.safeParse({ id }).success, id).toBe(false);
     await expect(m.runReport({ id: 'no-summary' })).rejects.toThrow('no-summary has no readable summary.json');
+    // a sweep folder gets the sweep's page; this one's sweep.json is empty, which the page says
+    await expect(m.runReport({ id: 'my-sweep' })).rejects.toThrow(/sweep\.json is not a sweep's summary \(graph: /);
     await expect(pastRunMethods(undefined).runReport({ id: 'cli-run' })).rejects.toThrow('this host keeps no run folders');
   });
 });

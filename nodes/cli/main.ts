@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SingleBar } from 'cli-progress';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
@@ -55,15 +55,6 @@ async function readGraph(path: string, io: Io): Promise<GraphDocument> {
 }
 
 const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
-
-/** The page of a sweep folder, with the graph its first run ran (for the name, description and published figures). */
-async function sweepPage(dir: string): Promise<string> {
-  const { readSweep, sweepReport } = await import('./sweep-report.ts');
-  const sw = await readSweep(dir);
-  const first = sw.runs[0]?.label;
-  const graph = first ? await readFile(join(dir, first, 'graph.json'), 'utf8').catch(() => null) : null;
-  return sweepReport(basename(resolve(dir)), sw, graph);
-}
 
 /** A graph document, or a run folder's graph.json with its summary.json's options (when it has a summary). */
 async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocument; options?: Record<string, unknown> }> {
@@ -280,7 +271,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
       let html: string;
       try {
-        html = existsSync(join(dir, 'sweep.json')) && !existsSync(join(dir, 'summary.json')) ? await sweepPage(dir) : await (await import('../server/report.ts')).reportForFolder(resolve(dir));
+        html = await (await import('../server/report.ts')).reportForFolder(resolve(dir));
       } catch (e) {
         throw new Exit(2, `${dir}: ${(e as Error).message}`);
       }

@@ -232,9 +232,10 @@ export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl
     },
     async runReport({ id }) {
       if (!runsDir) throw new Error('this host keeps no run folders');
+      checkId(id);
       // Loaded when first asked for: it draws with pureimage, which nothing else on this side needs.
-      const { runReport } = await import('./report.ts');
-      return { html: runReport(await readPastRun(runsDir, id)) };
+      const { reportForFolder } = await import('./report.ts');
+      return { html: await reportForFolder(join(runsDir, id), id) };
     },
   };
 }

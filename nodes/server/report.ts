@@ -5,7 +5,8 @@
  * URLs), so it opens anywhere without the run folder. `plasticity report DIR` writes it; the app's History
  * offers it for any run kept in a folder.
  */
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { addProgress, fmtMetric, fmtShort, type GraphDocument, paperFigure, parseGraphText, type Reference, type Series, splitTraces } from '../core/index.ts';
 import { plotPng, type Rgb } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
@@ -164,7 +165,11 @@ ${nodes.length ? `<h2>Graph</h2><table><tr><th>node</th><th>label</th><th>kind</
   );
 }
 
-/** The report of the run in folder `dir` (any run folder: the app's, or a CLI --out folder). */
-export async function reportForFolder(dir: string): Promise<string> {
-  return runReport(await readRunFolder(dir, basename(dir)));
+/**
+ * The page of folder `dir`, named `id` on it: a run folder (the app's, or a CLI --out folder), or a sweep folder
+ * (sweep.json and no summary.json).
+ */
+export async function reportForFolder(dir: string, id = basename(dir)): Promise<string> {
+  if (existsSync(join(dir, 'sweep.json')) && !existsSync(join(dir, 'summary.json'))) return (await import('./sweep-report.ts')).sweepReportForFolder(dir, id);
+  return runReport(await readRunFolder(dir, id));
 }

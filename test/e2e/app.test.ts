@@ -911,6 +911,12 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="past-runs"]');
     const rows = page.locator('[data-testid="past-run"]').filter({ hasText: 'ebm-early-inference' });
     await expect.poll(() => page.locator('[data-testid="past-run"][data-id^="cli-seeds/"]').count()).toBe(2);
+    // Sweep report: the sweep as one HTML page, both seeds' runs in it.
+    const [sweepPage] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="past-run"][data-id^="cli-seeds/"] [data-testid="sweep-report"]').first().click()]);
+    expect(sweepPage.suggestedFilename()).toBe('cli-seeds-report.html');
+    const sweepHtml = await readFile((await sweepPage.path())!, 'utf8');
+    expect(sweepHtml).toContain('<h1>Sweep of ebm-early-inference</h1>');
+    for (const run of ['seed1', 'seed2']) expect(sweepHtml).toContain(`<td>${run}</td><td>done</td>`);
     await page.locator('[data-testid="past-run"][data-id^="cli-seeds/"] [data-testid="load-sweep"]').first().click();
     await expect.poll(() => page.locator('[data-testid="compare-run"]:checked').count()).toBe(2);
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2']);

@@ -1,14 +1,14 @@
 /**
- * A `plasticity sweep` folder as one HTML page (`plasticity report SWEEP_DIR`): what was swept and how, each
+ * A `plasticity sweep` folder as one HTML page (`plasticity report SWEEP_DIR`, History → Past runs → Sweep
+ * report): what was swept and how, each
  * metric's mean ± sd per combination of values beside the paper's figure, a chart of each metric against the
  * swept parameter when one numeric parameter varies, and every run's own figures.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { fmtMetric, type Reference } from '../core/index.ts';
-import { chart, escape, factsTable, graphDoc, htmlPage, paperSources } from '../server/report.ts';
-import type { SweepGroup, SweepRun } from './sweep.ts';
+import { chart, escape, factsTable, graphDoc, htmlPage, paperSources } from './report.ts';
 
 const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number() });
 const sweepFile = z.object({
@@ -32,7 +32,7 @@ const sweepFile = z.object({
 });
 export type SweepFile = z.infer<typeof sweepFile>;
 
-/** The sweep.json in `dir`, checked; throws a one-line error when it is missing or not a sweep's. */
+/** The sweep.json in `dir` (as `plasticity sweep` writes it), checked; throws a one-line error when it is missing or not a sweep's. */
 export async function readSweep(dir: string): Promise<SweepFile> {
   let raw: unknown;
   try {
@@ -60,8 +60,7 @@ const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all run
 export function sweepReport(name: string, sw: SweepFile, graphText: string | null): string {
   const doc = graphDoc(graphText);
   const references: Record<string, Reference> = doc?.references ?? {};
-  const groups: SweepGroup[] = sw.groups;
-  const runs: SweepRun[] = sw.runs;
+  const { groups, runs } = sw;
   const metrics = [...new Set(groups.flatMap((g) => Object.keys(g.metrics)))];
   // An array metric counts by its last value ("test_error_stored[-1]"): its published figure is the array's.
   const ref = (m: string): Reference | undefined => references[m] ?? references[m.replace(/\[-?\d+\]$/, '')];
@@ -126,4 +125,12 @@ ${charts.length ? `<h2>Against ${escape(sw.vary[0].target)}</h2>${charts.join('\
 <table><tr><th>run</th><th>status</th><th class="num">time</th><th class="num">metrics</th></tr>${runRows.join('')}</table>
 <p class="desc">Made by Plasticity Lab from the sweep folder ${escape(name)}; <code>plasticity report ${escape(name)}/&lt;run&gt;</code> gives one run's page.</p>`,
   );
+}
+
+/** The page of sweep folder `dir`, with the graph its first run ran (for the name, description and published figures). */
+export async function sweepReportForFolder(dir: string, name = basename(dir)): Promise<string> {
+  const sw = await readSweep(dir);
+  const first = sw.runs[0]?.label;
+  const graph = first ? await readFile(join(dir, first, 'graph.json'), 'utf8').catch(() => null) : null;
+  return sweepReport(name, sw, graph);
 }
