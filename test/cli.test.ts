@@ -512,6 +512,9 @@ describe('plasticity diff', () => {
     expect(badSweep.code).toBe(2);
     expect(badSweep.err).toMatch(/^error: .*fake-sweep: sweep\.json is not a sweep's summary \(graph: .*\)\n$/);
     expect((await cli('report', join(tmp, 'nope'))).code).toBe(2);
+    const nowhere = await cli('report', a, '--out', join(tmp, 'no-such-folder', 'r.html'));
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.err).toMatch(/^error: cannot write .*r\.html: its folder does not exist\n$/);
     expectNoStack(notRun);
   });
 

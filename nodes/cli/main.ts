@@ -276,7 +276,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         throw new Exit(2, `${dir}: ${(e as Error).message}`);
       }
       const out = o.out ?? join(dir, 'report.html');
-      await writeFileAtomic(out, html);
+      try {
+        await writeFileAtomic(out, html);
+      } catch (e) {
+        throw new Exit(2, `cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message}`);
+      }
       io.out(`wrote ${out}\n`);
     });
 
