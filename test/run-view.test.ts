@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, progressEpochs, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -60,6 +60,17 @@ describe('addProgress', () => {
     s = addProgress(s, { phase: 'train', epoch: 1, batch: 1, batches: 2, metrics: { e: 1 } });
     s = addProgress(s, { phase: 'train', metrics: { e: 2 } });
     expect(s['train: e']).toEqual({ x: [0.5], y: [2], unit: 'epoch' });
+  });
+});
+
+describe('seriesByPhase', () => {
+  it('one group per phase in the order phases first report, each line with its name and its place among all series', () => {
+    const s = (y: number) => ({ x: [1], y: [y], unit: 'epoch' as const });
+    const groups = seriesByPhase({ 'train: a': s(1), 'prior: b': { ...s(2), unit: 'report' }, 'train: c': s(3) });
+    expect(groups.map((g) => [g.phase, g.unit, g.lines.map((l) => `${l.label}@${l.index}=${l.y[0]}`)])).toEqual([
+      ['train', 'epoch', ['a@0=1', 'c@2=3']],
+      ['prior', 'report', ['b@1=2']],
+    ]);
   });
 });
 

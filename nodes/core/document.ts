@@ -159,6 +159,12 @@ export function parseGraphText(text: string): LoadResult {
   return loadGraph(value);
 }
 
+/** The graph in `text`, or null when there is none or it does not load (a run folder's graph.json, read back). */
+export function graphOrNull(text: string | null | undefined): GraphDocument | null {
+  const r = text ? parseGraphText(text) : null;
+  return r?.ok ? r.doc : null;
+}
+
 /** Stable, pretty JSON: load(save(doc)) equals doc. */
 export function saveGraph(doc: GraphDocument): string {
   return `${JSON.stringify(doc, null, 2)}\n`;

@@ -18,6 +18,30 @@ export function progressEpochs(e: { epoch?: number; batch?: number; batches?: nu
   return e.epoch;
 }
 
+/** A series' key: its phase and its name, "train: train_error". */
+const seriesKey = (phase: string, name: string): string => `${phase}: ${name}`;
+/** The phase and name of a series' key (a key without a phase is all name). */
+function splitKey(key: string): { phase: string; name: string } {
+  const at = key.indexOf(': ');
+  return at < 0 ? { phase: '', name: key } : { phase: key.slice(0, at), name: key.slice(at + 2) };
+}
+
+/**
+ * The series grouped by phase, one chart each, in the order their phases first reported; each line keeps its name
+ * and its place among all the series (`index`, for a colour that does not change as phases come and go). A
+ * chart's unit is its first series'.
+ */
+export function seriesByPhase(series: Record<string, Series>): { phase: string; unit: Series['unit']; lines: (Series & { label: string; index: number })[] }[] {
+  const groups = new Map<string, { phase: string; unit: Series['unit']; lines: (Series & { label: string; index: number })[] }>();
+  Object.entries(series).forEach(([key, s], index) => {
+    const { phase, name } = splitKey(key);
+    const g = groups.get(phase) ?? { phase, unit: s.unit, lines: [] };
+    g.lines.push({ ...s, label: name, index });
+    groups.set(phase, g);
+  });
+  return [...groups.values()];
+}
+
 /** The series keyed "phase: name" with a progress report's metrics added (a new record; the old one is not changed). */
 export function addProgress(
   series: Record<string, Series>,
@@ -28,7 +52,7 @@ export function addProgress(
   const next = { ...series };
   for (const [k, v] of Object.entries(e.metrics)) {
     if (!Number.isFinite(v)) continue;
-    const key = `${e.phase}: ${k}`;
+    const key = seriesKey(e.phase, k);
     const s = next[key] ?? { x: [], y: [], unit: epochs === null ? 'report' : 'epoch' };
     // A series keeps one unit: epochs when its first report had them, report counts otherwise.
     const x = s.unit === 'epoch' ? (epochs ?? s.x.at(-1) ?? 0) : s.x.length + 1;
@@ -64,7 +88,7 @@ const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw',
 
 /** `series` are the run's live series, keyed "phase: name"; a trace of the same name is not shown again. */
 export function splitTraces(traces: Record<string, number[]>, series: Record<string, unknown>): { charts: TraceChart[]; rows: TraceRow[] } {
-  const live = new Set(Object.keys(series).map((k) => (k.includes(': ') ? k.slice(k.indexOf(': ') + 2) : k)));
+  const live = new Set(Object.keys(series).map((k) => splitKey(k).name));
   const used = new Set<string>();
   const charts: TraceChart[] = [];
   const rows: TraceRow[] = [];

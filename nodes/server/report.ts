@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, fmtMetric, fmtShort, type GraphDocument, paperFigure, parseGraphText, type Reference, type Series, splitTraces } from '../core/index.ts';
+import { addProgress, fmtMetric, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
 import { plotPng, type Rgb } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
@@ -89,16 +89,10 @@ export function paperSources(references: Record<string, Reference>, names: (name
   return items.length ? `<ul>${items.join('')}</ul>` : '';
 }
 
-export function graphDoc(text: string | null): GraphDocument | null {
-  if (!text) return null;
-  const r = parseGraphText(text);
-  return r.ok ? r.doc : null;
-}
-
 /** The report's HTML. */
 export function runReport(run: PastRun): string {
   const { summary } = run;
-  const doc = graphDoc(run.graph);
+  const doc = graphOrNull(run.graph);
   const references: Record<string, Reference> = doc?.references ?? {};
   let series: Record<string, Series> = {};
   let start: Extract<RunEvent, { type: 'start' }> | undefined;
@@ -133,13 +127,8 @@ export function runReport(run: PastRun): string {
   ];
 
   // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.
-  const byPhase = new Map<string, { label: string; x: number[]; y: number[]; unit: Series['unit'] }[]>();
-  for (const [key, s] of Object.entries(series)) {
-    const [phase, name] = key.split(': ');
-    byPhase.set(phase, [...(byPhase.get(phase) ?? []), { label: name, ...s }]);
-  }
   const charts = [
-    ...[...byPhase.entries()].map(([phase, lines]) => chart(phase, lines[0].unit === 'epoch' ? 'epoch' : 'progress report', lines, references)),
+    ...seriesByPhase(series).map((g) => chart(g.phase, g.unit === 'epoch' ? 'epoch' : 'progress report', g.lines, references)),
     ...traces.charts.map((c) => chart(c.title, c.xLabel, c.lines)),
   ];
   const pictures = run.events

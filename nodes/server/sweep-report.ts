@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { fmtMetric, type Reference } from '../core/index.ts';
-import { chart, escape, factsTable, graphDoc, htmlPage, paperSources } from './report.ts';
+import { fmtMetric, graphOrNull, type Reference } from '../core/index.ts';
+import { chart, escape, factsTable, htmlPage, paperSources } from './report.ts';
 
 const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number() });
 const sweepFile = z.object({
@@ -58,7 +58,7 @@ const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all run
 
 /** The sweep's page. `graphText` is the graph it ran (a run folder's graph.json), for its name, description and published figures. */
 export function sweepReport(name: string, sw: SweepFile, graphText: string | null): string {
-  const doc = graphDoc(graphText);
+  const doc = graphOrNull(graphText);
   const references: Record<string, Reference> = doc?.references ?? {};
   const { groups, runs } = sw;
   const metrics = [...new Set(groups.flatMap((g) => Object.keys(g.metrics)))];

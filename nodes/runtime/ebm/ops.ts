@@ -118,12 +118,12 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const readout = P<Readout>(params, 'readout');
   const mode = P<'from_zero' | 'persistent' | 'both'>(params, 'valid_states');
   const validName = P<string>(params, 'valid_metric') || 'valid_error';
-  const validStates = valid && mode !== 'from_zero' ? new PersistentStates(net0.sizes, valid.n) : undefined;
   // The validation series: from stored states and/or from zero, each with its error by argmax of the states beside it.
+  const zeroName = mode === 'both' ? P<string>(params, 'valid_zero_metric') || 'valid_error_zero' : validName;
   const validSeries = valid
     ? [
-        ...(mode !== 'from_zero' ? [{ name: validName, states: validStates, steps: free.steps }] : []),
-        ...(mode !== 'persistent' ? [{ name: mode === 'both' ? P<string>(params, 'valid_zero_metric') || 'valid_error_zero' : validName, states: undefined, steps: P<number>(params, 'valid_steps') }] : []),
+        ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n), steps: free.steps }] : []),
+        ...(mode !== 'persistent' ? [{ name: zeroName, states: undefined, steps: P<number>(params, 'valid_steps') }] : []),
       ].map((v) => ({ ...v, error: [] as number[], byState: [] as number[] }))
     : [];
   try {

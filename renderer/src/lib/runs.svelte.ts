@@ -4,7 +4,7 @@
  * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
  */
 import type { EventPayload } from '../../../electron/common/contract.ts';
-import { addProgress, parseGraphText, type Reference, type Series } from '../../../nodes/core/index.ts';
+import { addProgress, graphOrNull, type Reference, type Series } from '../../../nodes/core/index.ts';
 
 export type { Series };
 
@@ -72,8 +72,7 @@ export class RunRecord {
   /** Keeps the graph the run ran (as saved text) and its published figures. */
   setGraph(text: string | null): void {
     this.graphText = text;
-    const r = text ? parseGraphText(text) : null;
-    this.references = r?.ok ? (r.doc.references ?? {}) : {};
+    this.references = graphOrNull(text)?.references ?? {};
   }
 
   /** Read back from its folder (a run of an earlier session), not watched live. */
