@@ -10,12 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
 import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
-import { CHROMIUM, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
+import { CHROMIUM, closeOpenPages, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
 
 const haveChromium = existsSync(CHROMIUM);
 const d = haveChromium ? describe : describe.skip;
@@ -131,6 +131,8 @@ d('desktop app in the browser (e2e)', () => {
     server = await startServer();
     browser = await launchBrowser();
   }, 180_000);
+
+  afterEach(closeOpenPages);
 
   afterAll(async () => {
     await browser?.close();

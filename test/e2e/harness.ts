@@ -77,13 +77,34 @@ export async function launchBrowser(viewport = { width: 1600, height: 1000 }): P
   };
 }
 
+const openPages = new Set<Page>();
+
+/**
+ * Closes the pages a test opened and left open (it failed before its own `page.close()`), so a
+ * failure does not carry over: a page left open keeps autosaving into the shared workspace.
+ */
+export async function closeOpenPages(): Promise<void> {
+  await Promise.all([...openPages].map((p) => p.close().catch(() => undefined)));
+  openPages.clear();
+}
+
+/**
+ * Opens the app in a new page. E2E_THROTTLE=N slows the page's CPU N times (Chrome's DevTools
+ * throttling), to see the suite as a slow CI machine runs it.
+ */
 export async function openApp(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
+  openPages.add(page);
+  page.on('close', () => openPages.delete(page));
   page.on('dialog', (d) => void d.accept());
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') console.error('[console]', m.text());
   });
+  if (process.env.E2E_THROTTLE) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.E2E_THROTTLE) });
+  }
   await page.goto(url);
   await page.waitForSelector('[data-testid="palette-item"]');
   return page;

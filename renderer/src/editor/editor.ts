@@ -202,6 +202,10 @@ export class LabEditor {
     this.area.addPipe((ctx) => {
       if (ctx.type === 'nodetranslated' && !this.loading) this.cb.onChange('position');
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup' || ctx.type === 'pointerdown') this.scheduleSelection();
+      // The selector moves every selected node along with its "picked" node, and keeps that pick
+      // after the drag. A scope the arrange (or a refit) moves later would then drag the selected
+      // nodes with it, off their places; so the pick ends with the drag.
+      if (ctx.type === 'pointerup') this.selector.release();
       return ctx;
     });
     // Wires from a loop body into its own scope follow the scope when it moves or grows.
