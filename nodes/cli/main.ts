@@ -14,6 +14,7 @@ import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
+import { kindsReference } from '../core/reference.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
@@ -174,11 +175,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   program
     .command('kinds')
-    .description('list every node kind with its ports and params')
+    .description('list every node kind: its id, title and paper equation (--json or --markdown: with its ports and params)')
     .option('--json', 'as JSON')
-    .action((o: { json?: boolean }) => {
+    .option('--markdown', 'as the reference page docs/nodes.md')
+    .action((o: { json?: boolean; markdown?: boolean }) => {
       const kinds = createRegistry().all();
       if (o.json) io.out(`${JSON.stringify(kinds.map(({ compile: _c, migrate: _m, ...k }) => k), null, 2)}\n`);
+      else if (o.markdown) io.out(kindsReference(kinds));
       else for (const k of kinds) io.out(`${k.kind.padEnd(28)} ${k.title}${k.equation ? `  [${k.equation}]` : ''}\n`);
     });
 

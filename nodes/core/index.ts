@@ -11,3 +11,4 @@ export * from './diff.ts';
 export * from './stats.ts';
 export * from './run-view.ts';
 export * from './format.ts';
+export * from './reference.ts';
