@@ -91,13 +91,7 @@ export class LabEditor {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     const connection = new ConnectionPlugin<Schemes, AreaExtra>();
     const render = new SveltePlugin<Schemes, AreaExtra>();
-    // A scope's own ports sit above its body, so its top padding leaves room for them.
-    const scopes = (this.scopes = new ScopesPlugin<Schemes>({
-      padding: (id) => {
-        const n = this.editor.getNode(id);
-        return { top: HEADER + (n ? portRows(n.def) : 1) * ROW + 12, left: 14, right: 14, bottom: 14 };
-      },
-    }));
+    const scopes = (this.scopes = new ScopesPlugin<Schemes>({ padding: (id) => this.scopePadding(id) }));
     // Wide and short like the canvas (and like our left-to-right graphs), so it hides little of them.
     const minimap = new MinimapPlugin<Schemes>({ boundViewport: true, ratio: 1.6 });
 
@@ -166,7 +160,16 @@ export class LabEditor {
 
     this.history.addPreset(HistoryPresets.classic.setup());
     scopes.addPreset(ScopesPresets.classic.setup());
-    this.arrange.addPreset(ArrangePresets.classic.setup());
+    // The layout leaves each scope's own padding (header and ports) above its body. Without it the
+    // body is laid out at ELK's default inset, over the scope's ports, and only a refit moves it: one
+    // the scopes plugin skips while the scope is selected (it leaves that to a drag).
+    const classic = ArrangePresets.classic.setup();
+    this.arrange.addPreset((id) => {
+      const preset = classic(id);
+      if (!preset || !this.editor.getNode(id)?.isScope) return preset;
+      const p = this.scopePadding(id);
+      return { ...preset, options: () => ({ 'elk.padding': `[top=${p.top},left=${p.left},bottom=${p.bottom},right=${p.right}]` }) };
+    });
 
     this.editor.use(this.area);
     this.area.use(connection);
@@ -221,6 +224,12 @@ export class LabEditor {
   }
 
   // ---- scopes ----------------------------------------------------------------------------------
+
+  /** Room around a scope's body; its own ports sit above the body, so the top leaves room for them. */
+  private scopePadding(id: string): { top: number; left: number; right: number; bottom: number } {
+    const n = this.editor.getNode(id);
+    return { top: HEADER + (n ? portRows(n.def) : 1) * ROW + 12, left: 14, right: 14, bottom: 14 };
+  }
 
   private scopeAt(x: number, y: number, except: Set<string>): LabNode | undefined {
     // The innermost (last drawn) scope under the point.
