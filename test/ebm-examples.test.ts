@@ -122,7 +122,7 @@ describe('examples', () => {
     expect(c.metrics.train_error).not.toEqual(a.metrics.train_error);
   });
 
-  it('eqprop-mnist draws what training changed: nothing where the input is always 0, something where the digits are', async () => {
+  it('eqprop-mnist draws what training changed: nothing where the input is always 0, something where the digits are; the trainer draws it as it learns', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'plasticity-fields-'));
     try {
       const s = await run(load('eqprop-mnist'), { epochs: 1, trainLimit: 100, testLimit: 20, outDir });
@@ -138,6 +138,8 @@ describe('examples', () => {
       for (let y = 10; y < 20; y++) for (let x = 10; x < 20; x++) centre.push(gray(x, y));
       expect(centre.some((v) => v !== 128)).toBe(true);
       expect(gray(0, 0)).toBe(0);
+      // The trainer draws the same change after every epoch (fields 100): after the last, the same picture.
+      expect(readFileSync(join(outDir, 'train_fields.png')).equals(readFileSync(join(outDir, 'receptive_field_changes.png')))).toBe(true);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

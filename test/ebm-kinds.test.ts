@@ -186,6 +186,28 @@ describe('ebm.eqprop_train', () => {
     net.dispose();
   });
 
+  it('fields: after every epoch, a tile per hidden unit of the change in its input weights so far, by hand', async () => {
+    // The epoch above moves W0 from 0.5 to 0.525: a change of +0.025, drawn on its own scale as white
+    // (0.5 + 0.5·0.025/0.025 = 1) inside the grid's black border. The initial network is the reference.
+    const net = tinyNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const images: { name: string; png: Buffer }[] = [];
+    const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 2, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10, fields: 1 }, {}, {}, images);
+    expect(images.map((i) => i.name)).toEqual(['node_learning_curve', 'node_fields', 'node_learning_curve', 'node_fields']);
+    const pic = PNG.sync.read(images[1].png);
+    const grey = (x: number, y: number): number => pic.data[4 * (y * pic.width + x)];
+    expect([pic.width, pic.height]).toEqual([3, 3]);
+    expect(grey(1, 1)).toBe(255);
+    expect(grey(0, 0)).toBe(0);
+    (out.network as EbmNetwork).dispose();
+    // Without fields, no such picture; an input that is not a square is refused when the graph compiles (below).
+    const none: { name: string; png: Buffer }[] = [];
+    const plain = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 1, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10, fields: 0 }, {}, {}, none);
+    expect(none.map((i) => i.name)).toEqual(['node_learning_curve']);
+    (plain.network as EbmNetwork).dispose();
+    net.dispose();
+  });
+
   it('lr_schedule cosine: the second of two minibatches learns at half the rate, by hand', async () => {
     // Two copies of x = 1, minibatches of 1, from zero (persistent off). The first minibatch is the one above
     // (W0 0.525, W1 0.553125, b 0.025 / 0.075). The second, free phase: h = 0.55, y = 0.075; then
@@ -252,8 +274,8 @@ describe('ebm.eqprop_train', () => {
     const images: { name: string; png: Buffer }[] = [];
     const out = await run('ebm.eqprop_train', { network: net, data: oneExample, free, nudged, rule }, { epochs: 5, batch_size: 1, persistent: true, shuffle: false, valid_steps: 10 }, metrics, { epochs: 2 }, images);
     expect((metrics.train_error as number[]).length).toBe(2);
-    // and the learning curve is drawn, named after the node
-    expect(images.map((i) => i.name)).toEqual(['node_learning_curve']);
+    // and the learning curve is drawn, named after the node, after every epoch
+    expect(images.map((i) => i.name)).toEqual(['node_learning_curve', 'node_learning_curve']);
     expect(images[0].png.subarray(1, 4).toString()).toBe('PNG');
     (out.network as EbmNetwork).dispose();
     net.dispose();
@@ -457,6 +479,17 @@ describe('compile checks a user can trip over', () => {
     };
     expect(compileGraph(both('test_error_zero'), reg).ok).toBe(true);
     expect(messages(both('test_error_stored'))).toMatch(/a second name for the series from zero, other than valid_metric/);
+  });
+  it('fields (the receptive fields drawn every epoch) needs a square input', () => {
+    const doc = base({});
+    const t = doc.nodes.find((n) => n.id === 't')!;
+    t.params = { ...t.params, fields: 100 };
+    expect(compileGraph(doc, reg).ok).toBe(true);
+    // A 30-unit input (no data set wired to the network): 30 is not a square.
+    doc.nodes.find((n) => n.id === 'n')!.params = { hidden: [20], input_size: 30 };
+    doc.wires = doc.wires.filter((w) => !(w.to.node === 'n' && w.to.port === 'data'));
+    const d = compileGraph(doc, reg).diagnostics;
+    expect(d.map((x) => [x.node, x.port, x.message])).toContainEqual(['t', 'fields', expect.stringMatching(/the input layer has 30 units, not a square number; set fields to 0/)]);
   });
   it('the nudged input must go through a Nudge node', () => {
     expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);

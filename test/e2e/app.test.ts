@@ -566,7 +566,7 @@ d('desktop app in the browser (e2e)', () => {
     const runs = join(server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
-    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_learning_curve.png']);
+    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_fields.png', 'train_learning_curve.png']);
     const summary = JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     // The chart's numbers as CSV: an epoch column, one column per line; at epoch 1 the end-of-epoch values of summary.json.

@@ -9,7 +9,7 @@ export const trainKind = defineKind({
   title: 'Train (free + nudged phases)',
   category: 'energy',
   doc:
-    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus <valid_metric>_by_state with the input readout, and draws these per-epoch errors as <node id>_learning_curve.png. The CLI\'s --epochs overrides the epochs.',
+    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus <valid_metric>_by_state with the input readout, and draws these per-epoch errors as <node id>_learning_curve.png, redrawn after every epoch so a run shows it as it learns. With fields N it also draws, after every epoch, what training has changed so far in the input weights of the first N hidden units (<node id>_fields.png). The CLI\'s --epochs overrides the epochs.',
   equation: 'Scellier & Bengio 2016, Algorithm (Sec. 3); Bengio et al. 2017, Sec. 3.2',
   scope: { loop: 'epochs' },
   inputs: {
@@ -39,6 +39,11 @@ export const trainKind = defineKind({
     readout: readoutParam(),
     valid_metric: str('valid_error', { doc: 'Name of the validation error series (e.g. test_error_stored when the test split is wired to valid).' }),
     valid_zero_metric: str('valid_error_zero', { doc: 'With valid_states both: name of the series relaxed from zero (e.g. test_error_zero).' }),
+    fields: int(0, {
+      min: 0,
+      max: 10000,
+      doc: 'Watch the receptive fields form: after every epoch, draw the change training has made so far to the input weights of the first N hidden units, one tile each (grey 0, white up, black down, each tile on its own scale), as <node id>_fields.png. 0: off. Needs a square input (784 = 28 × 28).',
+    }),
   },
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
@@ -67,6 +72,10 @@ export const trainKind = defineKind({
     }
     if (valid && p.valid_states === 'both' && (!p.valid_zero_metric.trim() || p.valid_zero_metric.trim() === p.valid_metric.trim())) {
       ctx.error('measuring both ways needs a second name for the series from zero, other than valid_metric', 'valid_zero_metric');
+      ok = false;
+    }
+    if (p.fields > 0 && sizes.length && !Number.isInteger(Math.sqrt(sizes[0]))) {
+      ctx.error(`fields draws the input weights as square tiles, but the input layer has ${sizes[0]} units, not a square number; set fields to 0`, 'fields');
       ok = false;
     }
     if (!ok) return null;

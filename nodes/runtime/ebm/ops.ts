@@ -120,12 +120,17 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const validName = P<string>(params, 'valid_metric') || 'valid_error';
   // The validation series: from stored states and/or from zero, each with its error by argmax of the states beside it.
   const zeroName = mode === 'both' ? P<string>(params, 'valid_zero_metric') || 'valid_error_zero' : validName;
+  const nFields = Math.min(P<number | undefined>(params, 'fields') ?? 0, net0.sizes[1]);
+  const initialW0 = nFields > 0 ? net0.read().W[0] : undefined;
+  const trainErrors: number[] = [];
   const validSeries = valid
     ? [
         ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n), steps: free.steps }] : []),
         ...(mode !== 'persistent' ? [{ name: zeroName, states: undefined, steps: P<number>(params, 'valid_steps') }] : []),
       ].map((v) => ({ ...v, error: [] as number[], byState: [] as number[] }))
     : [];
+  const validCurves = (): [string, number[]][] =>
+    validSeries.flatMap((s): [string, number[]][] => [[s.name, s.error], ...(readout === 'input' ? [[`${s.name}_by_state`, s.byState] as [string, number[]]] : [])]);
   try {
     const res = await train(tf, net, data, {
       epochs,
@@ -168,13 +173,19 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         }
         ctx.log(`epoch ${epoch + 1}/${epochs}: ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} (${m.seconds.toFixed(1)} s)`);
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
+        // The pictures, redrawn every epoch so a run shows them as it learns.
+        trainErrors.push(m.trainError);
+        await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(trainErrors, validCurves()), 480, 320);
+        if (initialW0) {
+          const tiles = { nIn: net.sizes[0], nUnits: net.sizes[1], count: nFields, cols: Math.ceil(Math.sqrt(nFields)), width: Math.sqrt(net.sizes[0]), minus: initialW0 };
+          const pic = weightTilesPicture(net.read().W[0], tiles);
+          await ctx.image(`${ctx.step.node}_fields`, pic.png, pic.width, pic.height);
+        }
       },
     });
     ctx.metric('train_error', res.trainError);
     ctx.metric('train_cost', res.trainCost);
-    const validCurves: [string, number[]][] = validSeries.flatMap((s): [string, number[]][] => [[s.name, s.error], ...(readout === 'input' ? [[`${s.name}_by_state`, s.byState] as [string, number[]]] : [])]);
-    for (const [name, ys] of validCurves) ctx.metric(name, ys);
-    await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(res.trainError, validCurves), 480, 320);
+    for (const [name, ys] of validCurves()) ctx.metric(name, ys);
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
