@@ -1164,6 +1164,27 @@ describe('train.local op', () => {
     m.dispose();
   });
 
+  it('fields: after every epoch, the filters of f1 as the Filters node draws them; a non-square x is refused', async () => {
+    // x of 4 pixels (2 × 2), h1 of 2 units: two 2 × 2 tiles side by side.
+    const arch: ArchitectureSpec = { sizes: [4, 2, 1], encoders: [mod('f1', 4, 2), mod('f2', 2, 1)], decoders: [mod('g1', 2, 4), mod('g2', 1, 2)] };
+    const m = new HierarchicalModel(tf, arch, 1);
+    const ctx = fakeCtx(tf, { node: 'train' });
+    const rows4 = rows.map(([a, b]) => [a, b, 1 - a, 1 - b]);
+    const { model } = (await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows4), inference: tp() }, { ...params, fields: 2 })) as { model: HierarchicalModel };
+    expect(ctx.images.map((i) => i.name)).toEqual(['train_fields', 'train_fields']);
+    const drawn = fakeCtx(tf, { node: 'filters' });
+    await bengio2015Ops['output.filters'](drawn, { model }, { module: 'f1', name: 'f1', count: 2, cols: 2, image_width: 2 });
+    expect(ctx.images[1].png.equals(drawn.images[0].png)).toBe(true);
+    expect(ctx.images[0].png.equals(drawn.images[0].png)).toBe(false);
+    model.dispose();
+    m.dispose();
+    const m2 = model221();
+    const e = await bengio2015Ops['train.local'](fakeCtx(tf, { node: 'train' }), { model: m2, data: dataset(rows), inference: tp() }, { ...params, fields: 2 }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toBe('fields draws the filters as square tiles, but x has 2 values, not a square number; set fields to 0');
+    m2.dispose();
+  });
+
   it('--epochs overrides the node\'s epochs (0 = the model as it was)', async () => {
     const m = model221();
     const ctx = fakeCtx(tf, { options: { epochs: 0 } });

@@ -24,6 +24,11 @@ export const localTrainKind = defineKind({
     optimizer: choice(['adam', 'rmsprop', 'sgd'] as const, 'adam', { doc: 'One optimiser per module.' }),
     lr: float(0.001, { min: 0, max: 10, doc: 'Learning rate of modules that do not set their own.' }),
     warmupBatches: int(100, { min: 0, doc: 'First minibatches trained with N = 0.' }),
+    fields: int(0, {
+      min: 0,
+      max: 10000,
+      doc: 'Watch the filters form: after every epoch, draw the encoder f1\'s weights from the pixels into the first N units of h1, one tile each, as the Filters node draws them, as <node id>_fields.png. 0: off. Needs a square input (784 = 28 × 28).',
+    }),
   },
   scope: { loop: 'epochs' },
   compile: (ctx, inputs) => {

@@ -112,6 +112,12 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   for (const c of (i.corruption as CorruptionValue[] | undefined) ?? []) corruption[c.layer] = c.spec;
   const epochs = ctx.options.epochs ?? num(p, 'epochs');
   const bs = Math.min(num(p, 'batchSize'), data.n);
+  const [nIn, nH1] = model.arch.sizes;
+  const nFields = Math.min((p.fields as number | undefined) ?? 0, nH1);
+  if (nFields > 0 && !Number.isInteger(Math.sqrt(nIn))) {
+    model.dispose();
+    throw new UserError(`fields draws the filters as square tiles, but x has ${nIn} values, not a square number; set fields to 0`, ctx.step.node);
+  }
   const trainer = new LocalTrainer(tf, model, {
     epochs,
     batchSize: bs,
@@ -159,6 +165,12 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
         });
         if (losses && Object.values(losses).some((v) => !Number.isFinite(v)))
           throw new UserError('training diverged (a local loss became NaN or infinite); lower the learning rates or the inference step delta', ctx.step.node);
+      }
+      if (nFields > 0) {
+        // Redrawn every epoch, so a run shows the filters forming.
+        const tiles = { nIn, nUnits: nH1, count: nFields, cols: Math.ceil(Math.sqrt(nFields)), width: Math.sqrt(nIn) };
+        const pic = weightTilesPicture(model.f[0].W.dataSync() as Float32Array, tiles);
+        await ctx.image(`${ctx.step.node}_fields`, pic.png, pic.width, pic.height);
       }
     }
   } catch (e) {
