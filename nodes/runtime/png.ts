@@ -116,6 +116,15 @@ export function weightTiles(W: ArrayLike<number>, nIn: number, nUnits: number, c
 }
 
 /**
+ * The trainers' live `fields` picture: the first `count` units' weights from a square input as square tiles,
+ * about as many columns as rows (`minus`: draw the change from these weights).
+ */
+export function fieldsPicture(W: ArrayLike<number>, nIn: number, nUnits: number, count: number, minus?: ArrayLike<number>): Picture {
+  const cols = Math.ceil(Math.sqrt(Math.min(count, nUnits)));
+  return weightTilesPicture(W, { nIn, nUnits, count, cols, width: Math.sqrt(nIn), ...(minus ? { minus } : {}) });
+}
+
+/**
  * `weightTiles` drawn as a grid picture, `width` pixels a tile row, 1-pixel black padding (gray is a weight of 0).
  * With `minus` (the same matrix of a reference, e.g. the initial weights) it draws the change W − minus.
  */

@@ -32,7 +32,7 @@ import { Filters } from '../../kinds/b15/filters.ts';
 import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
 import { StopRequested, UserError } from '../op.ts';
-import { type Picture, imageGridPng, weightTilesPicture } from '../png.ts';
+import { fieldsPicture, type Picture, imageGridPng, weightTilesPicture } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
@@ -168,8 +168,7 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
       }
       if (nFields > 0) {
         // Redrawn every epoch, so a run shows the filters forming.
-        const tiles = { nIn, nUnits: nH1, count: nFields, cols: Math.ceil(Math.sqrt(nFields)), width: Math.sqrt(nIn) };
-        const pic = weightTilesPicture(model.f[0].W.dataSync() as Float32Array, tiles);
+        const pic = fieldsPicture(model.f[0].W.dataSync(), nIn, nH1, nFields);
         await ctx.image(`${ctx.step.node}_fields`, pic.png, pic.width, pic.height);
       }
     }

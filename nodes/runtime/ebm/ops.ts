@@ -1,6 +1,6 @@
 /** Runtime implementations of the energy-based node kinds, keyed by kind id, with the STDP simulations' (stdp-ops.ts). */
 import type { JsonObject } from '../../core/json.ts';
-import { type Picture, weightTilesPicture } from '../png.ts';
+import { fieldsPicture, type Picture, weightTilesPicture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
 import { asDataset } from './data.ts';
@@ -177,8 +177,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         trainErrors.push(m.trainError);
         await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(trainErrors, validCurves()), 480, 320);
         if (initialW0) {
-          const tiles = { nIn: net.sizes[0], nUnits: net.sizes[1], count: nFields, cols: Math.ceil(Math.sqrt(nFields)), width: Math.sqrt(net.sizes[0]), minus: initialW0 };
-          const pic = weightTilesPicture(net.read().W[0], tiles);
+          const pic = fieldsPicture(net.read().W[0], net.sizes[0], net.sizes[1], nFields, initialW0);
           await ctx.image(`${ctx.step.node}_fields`, pic.png, pic.width, pic.height);
         }
       },
