@@ -380,6 +380,19 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 60_000);
 
+  it('the palette search finds node kinds by title, id and the paper equation they implement', async () => {
+    const page = await openApp(browser.context, server.url);
+    const found = async (q: string): Promise<string[]> => {
+      await page.fill('[data-testid="palette-search"]', q);
+      return page.locator('[data-testid="palette-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? ''));
+    };
+    expect(await found('Eq. 3.18')).toEqual(['ebm.stdp_rule', 'stdp.simulate', 'stdp.spike_trace']);
+    expect(await found('scellier & bengio 2016, eq. 10')).toEqual(['ebm.eqprop_rule']);
+    expect(await found('nudge')).toContain('ebm.nudge');
+    expect((await found('')).length).toBe(createRegistry().all().length);
+    await page.close();
+  }, 60_000);
+
   it('Fit shows every node of the largest example, none hidden under the minimap', async () => {
     const page = await openApp(browser.context, server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
