@@ -15,6 +15,7 @@ import { type GraphDocument, parseGraphText, quickLimits, type Reference } from 
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
+import { setValue } from './sweep-file.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
@@ -82,19 +83,13 @@ export function applySets(doc: GraphDocument, sets: readonly string[]): GraphDoc
   for (const set of sets) {
     const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(set);
     if (!m) throw new Exit(2, `--set ${set}: expected node.param=value, e.g. --set train.epochs=5`);
-    const [, id, name, text] = m;
+    const [, id, name] = m;
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Exit(1, `--set ${set}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
     const kind = registry.get(node.kind);
     if (kind && !Object.hasOwn(kind.params, name))
       throw new Exit(1, `--set ${set}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
-    let value: JsonValue;
-    try {
-      value = JSON.parse(text) as JsonValue;
-    } catch {
-      value = text;
-    }
-    node.params[name] = value;
+    node.params[name] = setValue(set) as JsonValue;
   }
   return { ...doc, nodes };
 }

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
 import { scalarMetrics, stats, type Stat } from '../core/stats.ts';
+import { setValue, type SweepFile, type SweepGroup, type SweepRun } from './sweep-file.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 export class SweepError extends Error {
@@ -65,21 +66,6 @@ export function combinations(vary: readonly Vary[]): string[][] {
   return out;
 }
 
-export interface SweepRun {
-  label: string;
-  seed: number | null;
-  set: string[];
-  status: string;
-  wall_seconds: number | null;
-  metrics: Record<string, number>;
-  error?: string;
-}
-
-export interface SweepGroup {
-  set: string[];
-  metrics: Record<string, Stat>;
-}
-
 /** Per combination of varied values, each scalar metric over the runs that finished (status done). */
 export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]): SweepGroup[] {
   return combos.map((set) => {
@@ -96,13 +82,8 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
 
 /** A text value without its JSON quotes ("nudge.mode=\"clamp\"" → mode=clamp); anything else as written. */
 const bare = (s: string): string => {
-  const eq = s.indexOf('=');
-  try {
-    const v: unknown = JSON.parse(s.slice(eq + 1));
-    return typeof v === 'string' ? `${s.slice(0, eq)}=${v}` : s;
-  } catch {
-    return s;
-  }
+  const v = setValue(s);
+  return typeof v === 'string' ? `${s.slice(0, s.indexOf('='))}=${v}` : s;
 };
 
 const labelOf = (set: readonly string[], seed: number | null): string => {
@@ -187,7 +168,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   const order = new Map(jobs.map((j, i) => [j.label, i]));
   runs.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
   const groups = groupRuns(runs, combos);
-  const doc = { graph: o.graph, seeds: o.seeds, vary: o.vary, set: o.set, run_args: o.runArgs, runs, groups };
+  const doc: SweepFile = { graph: o.graph, seeds: o.seeds, vary: o.vary, set: o.set, run_args: o.runArgs, runs, groups };
   await writeFileAtomic(join(out, 'sweep.json'), `${JSON.stringify(doc, null, 2)}\n`);
   const code = stopped || runs.length < jobs.length ? 130 : runs.every((r) => r.status === 'done') ? 0 : 1;
   return { code, runs, groups };

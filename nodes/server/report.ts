@@ -8,20 +8,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { addProgress, fmtMetric, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
-import { plotPng, type Rgb } from '../runtime/ebm/plot.ts';
+import { plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
-
-const COLORS: Rgb[] = [
-  [31, 119, 180],
-  [255, 127, 14],
-  [44, 160, 44],
-  [214, 39, 40],
-  [148, 103, 189],
-  [140, 86, 75],
-  [227, 119, 194],
-  [127, 127, 127],
-];
 
 export const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -40,7 +29,7 @@ export interface ChartLine {
  * app's charts, a log y axis when every value is positive (and they span a decade, so there is a tick to read).
  */
 export function chart(title: string, xLabel: string, lines: ChartLine[], references: Record<string, Reference> = {}, size = { width: 640, height: 300 }): string {
-  const color = (i: number): Rgb => COLORS[i % COLORS.length];
+  const color = (i: number): Rgb => SERIES_COLORS[i % SERIES_COLORS.length];
   const ys = lines.flatMap((l) => Array.from(l.y).filter(Number.isFinite));
   const yLog = ys.length > 0 && ys.every((v) => v > 0) && Math.max(...ys) >= 10 * Math.min(...ys);
   const png = plotPng({

@@ -6,54 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
-import { fmtMetric, graphOrNull, type Reference } from '../core/index.ts';
+import { readSweep, setValue, type SweepFile } from '../cli/sweep-file.ts';
+import { fmtMetric, graphOrNull, type Reference, type Stat } from '../core/index.ts';
 import { chart, escape, factsTable, htmlPage, paperSources } from './report.ts';
 
-const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number() });
-const sweepFile = z.object({
-  graph: z.string(),
-  seeds: z.array(z.number()).nullable(),
-  vary: z.array(z.object({ target: z.string(), values: z.array(z.unknown()) })),
-  set: z.array(z.string()),
-  run_args: z.array(z.string()),
-  runs: z.array(
-    z.object({
-      label: z.string(),
-      seed: z.number().nullable(),
-      set: z.array(z.string()),
-      status: z.string(),
-      wall_seconds: z.number().nullable(),
-      metrics: z.record(z.string(), z.number()),
-      error: z.string().optional(),
-    }),
-  ),
-  groups: z.array(z.object({ set: z.array(z.string()), metrics: z.record(z.string(), stat) })),
-});
-export type SweepFile = z.infer<typeof sweepFile>;
-
-/** The sweep.json in `dir` (as `plasticity sweep` writes it), checked; throws a one-line error when it is missing or not a sweep's. */
-export async function readSweep(dir: string): Promise<SweepFile> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(join(dir, 'sweep.json'), 'utf8'));
-  } catch (e) {
-    throw new Error(`cannot read sweep.json (${(e as Error).message})`);
-  }
-  const r = sweepFile.safeParse(raw);
-  if (!r.success) throw new Error(`sweep.json is not a sweep's summary (${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message})`);
-  return r.data;
-}
-
-/** "nudge.beta=0.5" → the value 0.5 (JSON), or the text after "=". */
-const valueOf = (set: string): unknown => {
-  const text = set.slice(set.indexOf('=') + 1);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
 const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
 
 /** The sweep's page. `graphText` is the graph it ran (a run folder's graph.json), for its name, description and published figures. */
@@ -65,7 +21,7 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
   // An array metric counts by its last value ("test_error_stored[-1]"): its published figure is the array's.
   const ref = (m: string): Reference | undefined => references[m] ?? references[m.replace(/\[-?\d+\]$/, '')];
   const paperCol = metrics.some((m) => ref(m));
-  const cell = (s: z.infer<typeof stat> | undefined): string =>
+  const cell = (s: Stat | undefined): string =>
     s ? `${fmtMetric(s.mean)}${s.n > 1 ? ` ± ${fmtMetric(s.sd)}` : ''} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
   const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? '<th class="num">paper</th>' : ''}</tr>${metrics
     .map(
@@ -78,8 +34,8 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
   const numeric = sw.vary.length === 1 && sw.vary[0].values.every((v) => typeof v === 'number');
   const charts = numeric
     ? metrics.slice(0, 12).map((m) => {
-        const means = groups.filter((g) => g.metrics[m]).map((g) => ({ x: valueOf(g.set[0]) as number, y: g.metrics[m].mean }));
-        const each = runs.filter((r) => r.status === 'done' && m in r.metrics).map((r) => ({ x: valueOf(r.set[0]) as number, y: r.metrics[m] }));
+        const means = groups.filter((g) => g.metrics[m]).map((g) => ({ x: setValue(g.set[0]) as number, y: g.metrics[m].mean }));
+        const each = runs.filter((r) => r.status === 'done' && m in r.metrics).map((r) => ({ x: setValue(r.set[0]) as number, y: r.metrics[m] }));
         return chart(
           m,
           sw.vary[0].target,

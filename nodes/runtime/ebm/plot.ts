@@ -15,6 +15,8 @@ export const BLUE: Rgb = [31, 119, 180];
 export const RED: Rgb = [214, 39, 40];
 export const GRAY: Rgb = [150, 150, 150];
 export const GREEN: Rgb = [44, 160, 44];
+/** Colours for many series, one after another (the reports' charts). */
+export const SERIES_COLORS: Rgb[] = [BLUE, [255, 127, 14], GREEN, RED, [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127]];
 
 export interface PlotSeries {
   x: ArrayLike<number>;
