@@ -76,9 +76,9 @@ export function powerLabel(k: number): string {
 
 function range(vals: number[], fixed?: [number, number], withZero = true): [number, number] {
   if (fixed) return fixed;
-  let lo = withZero ? 0 : Math.min(...vals);
-  let hi = withZero ? 0 : Math.max(...vals);
-  if (!vals.length) lo = hi = 0;
+  // From 0 (so the axis shows it), or from the first value; the loop widens it to every value.
+  let lo = withZero || !vals.length ? 0 : vals[0];
+  let hi = lo;
   for (const v of vals) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
