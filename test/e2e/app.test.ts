@@ -185,6 +185,17 @@ d('desktop app in the browser (e2e)', () => {
     await wire(page, { node: 'decoder1', port: 'decoder' }, { node: 'encoder1', port: 'in' });
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('a decoder output cannot feed a layer input');
     expect(await connections(page).count()).toBe(1);
+    // The refused wire is let go of: nothing follows the pointer, and the next drag starts a wire of its own.
+    const pseudo = page.locator('.lab-canvas [data-testid="connection"].pseudo');
+    await expect.poll(() => pseudo.count()).toBe(0);
+    // A click on a socket picks a wire that follows the pointer (no refusal); Escape lets go of it.
+    const out = (await socket(page, 'encoder1', 'output', 'out').boundingBox())!;
+    await page.mouse.click(out.x + out.width / 2, out.y + out.height / 2);
+    await page.mouse.move(out.x + 150, out.y + 120, { steps: 3 });
+    await expect.poll(() => pseudo.count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pseudo.count()).toBe(0);
+    expect(await connections(page).count()).toBe(1);
 
     // Undo removes the wire, redo puts it back.
     await page.click('[data-testid="undo"]');
@@ -410,6 +421,35 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 120_000);
 
+
+  it('no wire lies over a node: every card\'s title and ports take the pointer, in the two largest examples', async () => {
+    const page = await openApp(browser.context, server.url);
+    for (const [name, min] of [['bengio2015-mnist', 30], ['eqprop-mnist', 8]] as const) {
+      await openExample(page, name);
+      await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(min);
+      await page.waitForTimeout(500);
+      // Points along each card's title bar and on each of its sockets: what is on top there?
+      const covered = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const card of document.querySelectorAll<HTMLElement>('.lab-canvas [data-testid="node"]:not(.scope)')) {
+          const id = card.closest('[data-node-id]')?.getAttribute('data-node-id') ?? '?';
+          const head = card.querySelector('.header')!.getBoundingClientRect();
+          const points = [0.2, 0.5, 0.8].map((f) => [head.left + f * head.width, head.top + head.height / 2]);
+          for (const s of card.querySelectorAll('[data-type]')) {
+            const r = s.getBoundingClientRect();
+            points.push([r.left + r.width / 2, r.top + r.height / 2]);
+          }
+          for (const [x, y] of points) {
+            if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+            if (document.elementFromPoint(x, y)?.closest('[data-testid="connection"]')) out.push(`${id} at ${Math.round(x)},${Math.round(y)}`);
+          }
+        }
+        return out;
+      });
+      expect(covered, `${name}: a wire over a node`).toEqual([]);
+    }
+    await page.close();
+  }, 120_000);
   it('Arrange with a loop scope selected keeps the scope\'s ports clear of its body, and puts nothing on another card', async () => {
     // A selected scope is not refitted around its body as its nodes move (the scopes plugin leaves
     // that to the drag), so the layout itself must leave room for the scope's header and ports.

@@ -71,6 +71,9 @@ export class LabEditor {
   private readonly history = new HistoryPlugin<Schemes>();
   private readonly selector = AreaExtensions.selector();
   private readonly arrange = new AutoArrangePlugin<Schemes>();
+  private readonly connection = new ConnectionPlugin<Schemes, AreaExtra>();
+  /** A wire is being drawn from a socket (between the plugin's connectionpick and connectiondrop). */
+  private drawingWire = false;
   private base: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'untitled', seed: 1, nodes: [], wires: [] };
   private order: string[] = [];
   private loading = false;
@@ -89,7 +92,12 @@ export class LabEditor {
     private readonly cb: EditorCallbacks,
   ) {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
-    const connection = new ConnectionPlugin<Schemes, AreaExtra>();
+    const connection = this.connection;
+    connection.addPipe((ctx) => {
+      if (ctx.type === 'connectionpick') this.drawingWire = true;
+      if (ctx.type === 'connectiondrop') this.drawingWire = false;
+      return ctx;
+    });
     const render = new SveltePlugin<Schemes, AreaExtra>();
     const scopes = (this.scopes = new ScopesPlugin<Schemes>({ padding: (id) => this.scopePadding(id) }));
     // Wide and short like the canvas (and like our left-to-right graphs), so it hides little of them.
@@ -112,15 +120,17 @@ export class LabEditor {
       () =>
         new ClassicFlow({
           canMakeConnection: (from, to) => {
+            // Released on the socket it started from: a click, which picks the wire to be ended by a click on another socket.
+            if (from.nodeId === to.nodeId && from.side === to.side && from.key === to.key) return false;
             const pair = getSourceTarget(from, to);
             if (!pair) {
-              if (from.side === to.side) this.cb.onRefused(`a wire goes from an output to an input, not ${from.side} to ${to.side}`);
+              if (from.side === to.side) this.refuse(`a wire goes from an output to an input, not ${from.side} to ${to.side}`);
               return false;
             }
             const [src, dst] = pair;
             const check = this.checkWire(src.nodeId, src.key, dst.nodeId, dst.key);
             if (!check.ok) {
-              this.cb.onRefused(check.reason);
+              this.refuse(check.reason);
               return false;
             }
             return true;
@@ -182,6 +192,21 @@ export class LabEditor {
     AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
     AreaExtensions.simpleNodesOrder(this.area);
     AreaExtensions.restrictor(this.area, { scaling: { min: 0.1, max: 2 } });
+    // Three layers: loop scopes at the back, wires above them (so the wires inside a loop body show), nodes
+    // in front, so no wire covers a node's title or ports and takes its clicks. Within a layer the DOM order
+    // (the last picked node last) decides. The DOM order alone does not keep wires behind: the scopes
+    // plugin and loading reorder nodes among the wires.
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'nodecreated') {
+        const el = this.area.nodeViews.get(ctx.data.id)?.element;
+        if (el) el.style.zIndex = ctx.data.isScope ? '0' : '2';
+      }
+      if (ctx.type === 'connectioncreated') {
+        const el = this.area.connectionViews.get(ctx.data.id)?.element;
+        if (el) el.style.zIndex = '1';
+      }
+      return ctx;
+    });
 
     // A second check in the pipe: wires added by paste, undo or code go through the same rule.
     this.editor.addPipe((ctx) => {
@@ -655,6 +680,25 @@ export class LabEditor {
     if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, position: [n.position[0] + 40, n.position[1] + 40] })), wires: clip.wires };
     await this.select(added);
     this.history.separate();
+  }
+
+  /**
+   * A wire the user tried to make is refused: say why, and let go of the wire being drawn. The connection
+   * plugin would otherwise keep it on the pointer, and the next drag, from anywhere, would end that wire
+   * instead of starting its own (and be refused for the first wire's reason).
+   */
+  private refuse(reason: string): void {
+    this.cb.onRefused(reason);
+    // After the plugin's pick has run to its end: dropping during it would leave the drawn wire mounted.
+    window.setTimeout(() => this.cancelWire(), 0);
+  }
+
+  /** Lets go of a wire being drawn, if any (Escape). Returns whether there was one. */
+  cancelWire(): boolean {
+    if (!this.drawingWire) return false;
+    this.connection.drop();
+    this.drawingWire = false;
+    return true;
   }
 
   // ---- history, view -----------------------------------------------------------------------------------
