@@ -81,7 +81,10 @@ const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObjec
   let validCount = num(p, 'validCount');
   const maxValid = Math.floor(data.train.n / 6);
   if (validCount > maxValid) {
-    ctx.log(`validation set capped at ${maxValid} digits (a sixth of the ${data.train.n} training digits)`, 'warn');
+    ctx.log(
+      `validCount ${validCount} is more than a sixth of the ${data.train.n} training digits: ${maxValid} are held out for validation and ${data.train.n - maxValid} left for training (validCount 0 trains on all)`,
+      'warn',
+    );
     validCount = maxValid;
   }
   const split = splitTrainValid(data.train, validCount);

@@ -456,6 +456,11 @@ export class LabEditor {
   }
 
   /** Sets some of the graph's own fields (one undo step); a field set to undefined is removed (description, quick). */
+  /** Names the graph without an undo step (Save As gives an untitled graph its file's name). */
+  setName(name: string): void {
+    this.base = { ...this.base, name };
+  }
+
   setDocumentFields(fields: Partial<GraphFields>): void {
     const before = this.documentFields();
     const apply = (f: GraphFields | Partial<GraphFields>): void => {
