@@ -561,6 +561,8 @@ d('desktop app in the browser (e2e)', () => {
     const ms = Date.now() - t0;
     console.log(`e2e: Stop took ${ms} ms to show "stopped"`);
     expect(ms).toBeLessThan(3000);
+    // A stopped run promises nothing more: no ETA, no examples/s.
+    await expect.poll(() => page.locator('[data-testid="progress-text"]').textContent()).not.toMatch(/ETA|ex\/s/);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').count()).toBe(2);
 
@@ -863,7 +865,12 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid="image-zoom"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="run-other-graph"]').count()).toBe(0);
+    // Another graph opened: the Run tab still shows the last run, and says it was of the other graph.
+    await openExample(page, 'ebm-early-inference');
+    expect(await page.locator('[data-testid="run-other-graph"]').textContent()).toBe('run of stdp-curve');
     await runExample(page, 'ebm-early-inference', 6);
+    expect(await page.locator('[data-testid="run-other-graph"]').count()).toBe(0);
     const row = page.locator('[data-testid="metric-row-array"]');
     expect(await row.count()).toBe(1);
     const [name, values] = await row.locator('td').allTextContents();
