@@ -283,6 +283,15 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    // Unsaved until the undos are back at the graph as opened; the redo is unsaved again.
+    const fileName = page.locator('[data-testid="file-name"]');
+    expect(await fileName.textContent()).toContain('•');
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(5);
+    await expect.poll(() => fileName.textContent()).toBe('scope-test.json');
+    await page.click('[data-testid="redo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    await expect.poll(() => fileName.textContent()).toContain('•');
 
     // Minimap: shown by default, hidden and shown again by the toolbar button.
     const minimap = page.locator('[data-testid="canvas"] [data-testid="minimap"]');
