@@ -748,11 +748,11 @@ d('desktop app in the browser (e2e)', () => {
     await page.selectOption('[data-testid="seeds"]', '5');
     await page.fill('[data-testid="sweep-values"]', '1 0.25');
     await page.click('[data-testid="sweep-run"]');
-    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('10 runs');
+    // Said beside the values, which stay as typed to be mended.
+    await expect.poll(() => page.locator('[data-testid="sweep-error"]').textContent()).toContain('2 values × 5 seeds is 10 runs');
+    expect(await page.inputValue('[data-testid="sweep-values"]')).toBe('1 0.25');
     expect(Number(await page.locator('[data-testid="tab-history"] .n').textContent())).toBe(0);
     await page.selectOption('[data-testid="seeds"]', '1');
-    await page.click('[data-testid="sweep-beta"]');
-    await page.fill('[data-testid="sweep-values"]', '1 0.25');
     await page.click('[data-testid="sweep-run"]');
     await expect.poll(() => page.locator('[data-testid="compare-diff"]').count(), { timeout: 120_000 }).toBe(1);
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['nudge.beta', '1', '0.25']);
