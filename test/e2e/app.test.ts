@@ -944,6 +944,9 @@ d('desktop app in the browser (e2e)', () => {
     const testError = rows.find((r) => r.startsWith('test_error') && !r.startsWith('test_error_'));
     expect(testError).toBeDefined();
     expect(Number(testError!.slice('test_error'.length))).toBeLessThan(1);
+    // Its training curves span less than a factor of 20 (error and cost near 1): a linear y axis, not one
+    // stretched over whole decades.
+    expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]').getAttribute('data-y-log')).toBe('false');
     if (process.env.E2E_SHOTS) {
       await page.click('button:text-is("Fit")');
       await page.waitForTimeout(500);
