@@ -152,8 +152,9 @@ describe('one diagnostic per mistake', () => {
     const r = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder' }], [['data.train', 'f1.in']]));
     const d = expectDiag(r, { code: 'incompatible_wire', node: 'f1', port: 'in' });
     expect(d.message).toBe(`cannot take data.train: ${(canConnect('dataset', 'layer') as { reason: string }).reason}`);
-    // The refused wire is not counted as wired: the input is also missing.
-    expect(r.diagnostics.some((x) => x.code === 'required_input_missing' && x.node === 'f1')).toBe(true);
+    // One problem for one mistake: the input is not reported again as missing, and f1 is not compiled.
+    expect(r.diagnostics.some((x) => x.code === 'required_input_missing' && x.node === 'f1')).toBe(false);
+    expect(r.ok).toBe(false);
   });
 
   it('incompatible_shape: a decoder from h2 to x', () => {
@@ -198,12 +199,41 @@ describe('one diagnostic per mistake', () => {
     expect(ds.map((d) => d.node).sort()).toEqual(['a', 'b']);
     for (const d of ds) {
       expect(d.port).toBeUndefined();
-      expect(d.message).toMatch(/is on a cycle of wires \(a -> b\); iteration belongs in a loop scope/);
+      expect(d.message).toMatch(/is on a cycle of wires \(a -> b -> a\); iteration belongs in a loop scope/);
       expectSentence(d.message);
     }
     expect(r.ok).toBe(false);
     // Both inputs are wired: the only problem is the cycle.
     expect(r.diagnostics.every((d) => d.code === 'cycle')).toBe(true);
+  });
+
+  it('cycle: only the nodes on it are reported, with a path of real wires; those downstream of it are not', () => {
+    // a <-> b -> c -> d: c and d are downstream of the cycle, not on it.
+    const r = compile(
+      graph(
+        [
+          { id: 'c', kind: 'layers.encoder' },
+          { id: 'a', kind: 'layers.encoder' },
+          { id: 'd', kind: 'layers.encoder' },
+          { id: 'b', kind: 'layers.encoder' },
+        ],
+        [['a.out', 'b.in'], ['b.out', 'a.in'], ['b.out', 'c.in'], ['c.out', 'd.in']],
+      ),
+    );
+    const ds = r.diagnostics.filter((d) => d.code === 'cycle');
+    expect(ds.map((d) => d.node).sort()).toEqual(['a', 'b']);
+    expect(ds[0].message).toContain('(a -> b -> a)');
+    // A wire from a node to itself is a cycle of one.
+    const self = compile(graph([{ id: 'e', kind: 'layers.encoder' }, { id: 'f', kind: 'layers.encoder' }], [['e.out', 'e.in'], ['e.out', 'f.in']]));
+    const sd = self.diagnostics.filter((d) => d.code === 'cycle');
+    expect(sd.map((d) => [d.node, d.message.match(/\((.*?)\)/)![1]])).toEqual([['e', 'e -> e']]);
+  });
+
+  it('a wire that is refused (unknown source kind, wrong type) is reported once, not again as a missing wire', () => {
+    const r = compile(graph([{ id: 'x', kind: 'layers.nonesuch' }, { id: 'f', kind: 'layers.encoder' }], [['x.out', 'f.in']]));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['unknown_kind']);
+    const r2 = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f', kind: 'layers.encoder' }], [['data.test', 'f.in']]));
+    expect(r2.diagnostics.map((d) => [d.code, d.node, d.port])).toEqual([['incompatible_wire', 'f', 'in']]);
   });
 
   it('cycle: a node inside a loop scope that uses the scope\'s output gets a hint', () => {

@@ -86,6 +86,8 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     if (!edges.has(a)) edges.set(a, new Set());
     edges.get(a)!.add(b);
   };
+  // Inputs that have a wire, good or not: a bad wire is reported as such, not again as a missing one.
+  const attempted = new Set(doc.wires.map((w) => `${w.to.node}.${w.to.port}`));
   for (const [i, w] of doc.wires.entries()) {
     const from = prepared.get(w.from.node);
     const to = prepared.get(w.to.node);
@@ -126,18 +128,18 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
   // 4. required inputs
   for (const { node, kind } of prepared.values()) {
     for (const [name, spec] of Object.entries(kind.inputs)) {
-      if (!spec.optional && !(incoming.get(node.id)?.get(name)?.length))
+      if (!spec.optional && !attempted.has(`${node.id}.${name}`))
         err('required_input_missing', `input ${name} (${spec.type}) must be wired`, node.id, name);
     }
   }
 
-  // 5. topological order (Kahn); what is left over sits on a cycle
+  // 5. topological order (Kahn); what is left over sits on a cycle or downstream of one
   const order = topoOrder([...prepared.keys()], edges);
-  if (order.cycle.length) {
-    const names = order.cycle;
-    const scopeHint = names.some((n) => prepared.get(n)?.node.parent) ? ' (a node inside a loop scope cannot use the output of that scope)' : '';
-    for (const n of names)
-      err('cycle', `is on a cycle of wires (${names.join(' -> ')})${scopeHint}; iteration belongs in a loop scope or an iteration parameter, not in a cycle`, n);
+  for (const path of cyclesAmong(order.cycle, edges)) {
+    const scopeHint = path.some((n) => prepared.get(n)?.node.parent) ? ' (a node inside a loop scope cannot use the output of that scope)' : '';
+    const text = [...path, path[0]].join(' -> ');
+    for (const n of path)
+      err('cycle', `is on a cycle of wires (${text})${scopeHint}; iteration belongs in a loop scope or an iteration parameter, not in a cycle`, n);
   }
 
   // 6. compile in order
@@ -158,7 +160,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
         if (!v) upstreamFailed = true;
         else metas.push(v);
       }
-      if (!srcs.length) continue;
+      if (!srcs.length) {
+        // Required and without a wire that holds (a refused one is reported where it was refused): not compiled.
+        if (!spec.optional) upstreamFailed = true;
+        continue;
+      }
       inputs[name] = spec.multiple ? metas : metas[0];
       inputRefs[name] = spec.multiple ? srcs.map((s) => `${s.node}.${s.port}`) : `${srcs[0].node}.${srcs[0].port}`;
     }
@@ -240,6 +246,63 @@ function topoOrder(ids: string[], edges: Map<string, Set<string>>): { order: str
   }
   const cycle = ids.filter((i) => !order.includes(i));
   return { order, cycle };
+}
+
+/**
+ * The cycles among `left` (the nodes a topological sort could not order): one shortest cycle per group of
+ * nodes that reach each other, in document order. Nodes only downstream of a cycle are on none.
+ */
+function cyclesAmong(left: string[], edges: Map<string, Set<string>>): string[][] {
+  const inLeft = new Set(left);
+  const done = new Set<string>();
+  const cycles: string[][] = [];
+  for (const start of left) {
+    if (done.has(start)) continue;
+    // Breadth-first from start: the first way back to it is a shortest cycle through it.
+    const prev = new Map<string, string>();
+    const queue = [start];
+    let back: string | null = null;
+    while (queue.length && back === null) {
+      const n = queue.shift()!;
+      for (const t of edges.get(n) ?? []) {
+        if (!inLeft.has(t)) continue;
+        if (t === start) {
+          back = n;
+          break;
+        }
+        if (!prev.has(t)) {
+          prev.set(t, n);
+          queue.push(t);
+        }
+      }
+    }
+    if (back === null) continue; // start is downstream of a cycle, not on one
+    const path = [back];
+    while (path[0] !== start) path.unshift(prev.get(path[0])!);
+    cycles.push(path);
+    // Every node that reaches start and is reached from it shares its cycle group: not reported twice.
+    for (const n of reachingBoth(start, inLeft, edges)) done.add(n);
+  }
+  return cycles;
+}
+
+/** The nodes of `within` that `start` reaches and that reach `start` (its strongly connected component). */
+function reachingBoth(start: string, within: Set<string>, edges: Map<string, Set<string>>): Set<string> {
+  const reach = (next: (n: string) => Iterable<string>): Set<string> => {
+    const seen = new Set([start]);
+    const stack = [start];
+    while (stack.length) {
+      for (const t of next(stack.pop()!)) {
+        if (!within.has(t) || seen.has(t)) continue;
+        seen.add(t);
+        stack.push(t);
+      }
+    }
+    return seen;
+  };
+  const forward = reach((n) => edges.get(n) ?? []);
+  const backward = reach((n) => [...within].filter((m) => edges.get(m)?.has(n)));
+  return new Set([...forward].filter((n) => backward.has(n)));
 }
 
 /** FNV-1a, 64-bit as two 32-bit halves; a cache key, not a security hash. */
