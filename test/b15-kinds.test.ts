@@ -1410,6 +1410,15 @@ describe('the engine runs every kind and records outputs', () => {
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
   });
 
+  it('two nodes recording the same metric name stop the run at the second, naming both (nothing overwritten unseen)', async () => {
+    const { plan, ops } = tinyRun();
+    // Every Metric node records under one name, whatever its parameter says.
+    const same: OpTable = { ...ops, 'output.metric': async (ctx, i) => (ctx.metric('same', i.value as number), {}) };
+    const s = await runPlan({ plan, backend: 'cpu', options: {}, ops: same });
+    expect(s.status).toBe('error');
+    expect(s.error).toMatch(/^m_\w+: the metric "same" is already recorded by m_\w+; give one of them another name$/);
+  });
+
   it('the run frees every tensor it made', async () => {
     const { plan, ops } = tinyRun();
     const before = tf.memory().numTensors;

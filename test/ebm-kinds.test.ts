@@ -491,6 +491,49 @@ describe('compile checks a user can trip over', () => {
     const d = compileGraph(doc, reg).diagnostics;
     expect(d.map((x) => [x.node, x.port, x.message])).toContainEqual(['t', 'fields', expect.stringMatching(/the input layer has 30 units, not a square number; set fields to 0/)]);
   });
+  it('a network too large to allocate is refused when the graph compiles, with its size', () => {
+    // 784·20000 + 20000·20000 + 20000·10 = 415,880,000 weights: 1.5 GiB, over the 1 GiB (268,435,456) limit.
+    const d = compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [20000, 20000] }), reg).diagnostics;
+    expect(d.map((x) => [x.node, x.port, x.message])).toContainEqual(['n', 'hidden', '784-20000-20000-10 has 415,880,000 weights (1.5 GiB as float32), more than the 268,435,456 (1 GiB) a network can hold here; make the layers smaller']);
+    // 784·16000 + 16000·16000 + 16000·10 = 268,704,000: just over; 784·15000 + 15000² + 150,000 = 236,910,000: under.
+    expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [16000, 16000] }), reg).ok).toBe(false);
+    expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [15000, 15000] }), reg).ok).toBe(true);
+  });
+  it('a validation split the data node leaves empty (validCount 0) is refused when the graph compiles', () => {
+    const doc = base({ validMetric: 'valid_error' });
+    doc.wires = doc.wires.map((w) => (w.to.port === 'valid' ? { ...w, from: { node: 'd', port: 'valid' } } : w));
+    const data = doc.nodes.find((n) => n.id === 'd')!;
+    data.params = { validCount: 1000 };
+    expect(compileGraph(doc, reg).ok).toBe(true);
+    data.params = { validCount: 0 };
+    expect(compileGraph(doc, reg).diagnostics.map((x) => [x.node, x.port, x.message])).toEqual([
+      ['t', 'valid', "d.valid holds no examples: d's validCount is 0 (no training digits held out); set it to 1000 or more"],
+    ]);
+  });
+  it('two nodes that would record the same metric or picture are refused when the graph compiles, at the second', () => {
+    const withEval = (metric: string, fieldsName?: string): GraphDocument => {
+      const doc = base({});
+      doc.nodes.push({ id: 'g', kind: 'ebm.langevin', params: {}, position: [0, 0] }, { id: 'e', kind: 'ebm.evaluate', params: { metric }, position: [0, 0] });
+      doc.wires.push(
+        { from: { node: 't', port: 'network' }, to: { node: 'e', port: 'network' } },
+        { from: { node: 'd', port: 'test' }, to: { node: 'e', port: 'data' } },
+        { from: { node: 'g', port: 'dynamics' }, to: { node: 'e', port: 'dynamics' } },
+      );
+      if (fieldsName !== undefined) {
+        doc.nodes.find((n) => n.id === 't')!.params = { fields: 4 };
+        doc.nodes.push({ id: 'rf', kind: 'ebm.receptive_fields', params: { name: fieldsName }, position: [0, 0] });
+        doc.wires.push({ from: { node: 't', port: 'network' }, to: { node: 'rf', port: 'network' } });
+      }
+      return doc;
+    };
+    const problems = (doc: GraphDocument) => compileGraph(doc, reg).diagnostics.map((x) => [x.node, x.port, x.message]);
+    expect(problems(withEval('test_error'))).toEqual([]);
+    expect(problems(withEval('train_error'))).toEqual([['e', 'metric', 'the metric "train_error" is also recorded by t; give one of them another name']]);
+    // The evaluator's derived names count too: "train" would record train_cost, which the trainer records.
+    expect(problems(withEval('train'))).toEqual([['e', 'metric', 'the metric "train_cost" is also recorded by t; give one of them another name']]);
+    expect(problems(withEval('test_error', 't_fields'))).toEqual([['rf', 'name', 'the picture "t_fields" is also recorded by t; give one of them another name']]);
+    expect(problems(withEval('test_error', 'rf_fields'))).toEqual([]);
+  });
   it('the nudged input must go through a Nudge node', () => {
     expect(messages(base({ nudgeFree: true }))).toMatch(/needs nudged dynamics/);
   });

@@ -158,7 +158,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       for (const s of srcs) {
         const v = values.get(`${s.node}.${s.port}`);
         if (!v) upstreamFailed = true;
-        else metas.push(v);
+        else if (typeof v.info.empty === 'string') {
+          // A split its node knows to be empty (say, no validation digits held out): refused now, not after training.
+          err('invalid_graph', `${s.node}.${s.port} holds no examples: ${v.info.empty}`, id, name);
+          upstreamFailed = true;
+        } else metas.push(v);
       }
       if (!srcs.length) {
         // Required and without a wire that holds (a refused one is reported where it was refused): not compiled.
@@ -206,6 +210,18 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       signature: hash(JSON.stringify([p.kind.kind, p.kind.version, params, inputSigs, doc.seed])),
       ...(p.kind.scope ? { scope: p.kind.scope, body: [] } : {}),
     });
+  }
+
+  // 6b. what the nodes record: two writing the same metric or picture name would overwrite each other.
+  const writers = new Map<string, string>();
+  for (const id of order.order) {
+    if (failed.has(id)) continue;
+    const p = prepared.get(id)!;
+    for (const r of p.kind.records?.(p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []) {
+      const first = writers.get(`${r.what}:${r.name}`);
+      if (first === undefined) writers.set(`${r.what}:${r.name}`, id);
+      else if (first !== id) err('invalid_graph', `the ${r.what} "${r.name}" is also recorded by ${first}; give one of them another name`, id, r.param);
+    }
   }
 
   if (hasErrors(diags)) return { ok: false, diagnostics: diags };

@@ -47,6 +47,19 @@ export interface CompileResult {
   resolved?: JsonObject;
 }
 
+/** A metric or picture a node records (see NodeKind.records). */
+export interface Recorded {
+  what: 'metric' | 'picture';
+  name: string;
+  /** The parameter that sets the name, if any. */
+  param?: string;
+}
+
+/** A metric the node records (named by `param`, if a parameter names it). */
+export const metricRecord = (name: string, param?: string): Recorded => ({ what: 'metric', name, ...(param ? { param } : {}) });
+/** A picture NAME.png the node records. */
+export const pictureRecord = (name: string, param?: string): Recorded => ({ what: 'picture', name, ...(param ? { param } : {}) });
+
 export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
   kind: string;
   version: number;
@@ -62,6 +75,12 @@ export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, P
   /** A loop scope: a container whose body nodes (those with `parent` = this node) run inside it. */
   scope?: { loop: string };
   compile(ctx: CompileCtx, inputs: InputMetas, params: ParamValues<P>): CompileResult | null;
+  /**
+   * The metrics and pictures a run of this node records, by name (a picture is NAME.png), each with the parameter
+   * that names it if one does: the compiler refuses two nodes that would write the same name. (The engine also
+   * refuses it at run time, for kinds that do not say.)
+   */
+  records?(params: ParamValues<P>, nodeId: string, wired: ReadonlySet<string>): Recorded[];
   /** Brings params saved with an older kind version up to date. */
   migrate?(params: JsonObject, fromVersion: number): JsonObject;
 }

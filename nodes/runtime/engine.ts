@@ -65,6 +65,13 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
   });
 
   let currentNode: string | undefined;
+  // Which node recorded each metric and picture: a second node writing the same name would overwrite it unseen.
+  const writers = new Map<string, string>();
+  const claim = (what: 'metric' | 'picture', name: string, node: string): void => {
+    const first = writers.get(`${what}:${name}`);
+    if (first !== undefined && first !== node) throw new UserError(`the ${what} "${name}" is already recorded by ${first}; give one of them another name`, node);
+    writers.set(`${what}:${name}`, node);
+  };
   try {
     const be = await initBackend(req.backend ?? 'auto');
     backendName = be.name;
@@ -80,9 +87,11 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
       emit({ type: 'step', time: now(), node: step.node, kind: step.kind, title: step.label ?? step.node, index, total: steps.length });
       const ctx = makeContext(tf, be.name, options, seed, step, stop, emit, {
         metric: (name, v) => {
+          claim('metric', name, step.node);
           metrics[name] = v;
         },
         image: async (name, png, width, height) => {
+          claim('picture', name, step.node);
           const file = `${name}.png`;
           if (options.outDir) await writeFileAtomic(join(options.outDir, file), png);
           if (!images.includes(file)) images.push(file);

@@ -24,10 +24,10 @@ export const mnistDataKind = defineKind({
     trainLimit: int(0, { min: 0, doc: 'Use only the first N training digits (0 = all).' }),
     testLimit: int(0, { min: 0, doc: 'Use only the first N test digits (0 = all).' }),
   },
-  compile: (ctx) => ({
+  compile: (ctx, _inputs, p) => ({
     outputs: {
       train: { dim: 784, inputSize: 784, classes: 10 },
-      valid: { dim: 784, inputSize: 784, classes: 10 },
+      valid: { dim: 784, inputSize: 784, classes: 10, ...(p.validCount === 0 ? { empty: `${ctx.nodeId}'s validCount is 0 (no training digits held out); set it to 1000 or more` } : {}) },
       test: { dim: 784, inputSize: 784, classes: 10 },
       x: { index: 0, units: 784, root: ctx.nodeId, path: [] },
     },

@@ -1,4 +1,4 @@
-import { defineKind } from '../../core/kind.ts';
+import { defineKind, pictureRecord } from '../../core/kind.ts';
 import { choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkName } from './outputs.ts';
@@ -25,4 +25,5 @@ export const filtersKind = defineKind({
     image_width: int(28, { min: 1, max: 10000, doc: 'Width in pixels of one tile; x must be a whole number of rows of it.' }),
   },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: { image: {} } } : null),
+  records: (p) => [pictureRecord(p.name, 'name')],
 });

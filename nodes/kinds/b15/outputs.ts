@@ -1,4 +1,4 @@
-import { defineKind } from '../../core/kind.ts';
+import { defineKind, metricRecord, pictureRecord } from '../../core/kind.ts';
 import { int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
@@ -23,6 +23,7 @@ export const metricOutKind = defineKind({
   outputs: {},
   params: { name: str('metric', { doc: 'Name in summary.json.' }) },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: {} } : null),
+  records: (p) => [metricRecord(p.name, 'name')],
 });
 
 export const SeriesOut = 'output.series';
@@ -36,6 +37,7 @@ export const seriesOutKind = defineKind({
   outputs: {},
   params: { name: str('series', { doc: 'Name in summary.json.' }) },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: {} } : null),
+  records: (p) => [metricRecord(p.name, 'name')],
 });
 
 export const ImageGridOut = 'output.image_grid';
@@ -53,6 +55,7 @@ export const imageGridOutKind = defineKind({
     cols: int(10, { min: 1, max: 100, doc: 'Images per row.' }),
   },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: {} } : null),
+  records: (p) => [pictureRecord(p.name, 'name')],
 });
 
 export const ImageOut = 'output.image';
@@ -66,4 +69,5 @@ export const imageOutKind = defineKind({
   outputs: {},
   params: { name: str('picture', { doc: 'File name without .png.' }) },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: {} } : null),
+  records: (p) => [pictureRecord(p.name, 'name')],
 });

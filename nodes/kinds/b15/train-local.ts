@@ -1,4 +1,4 @@
-import { defineKind, many } from '../../core/kind.ts';
+import { defineKind, many, pictureRecord } from '../../core/kind.ts';
 import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
@@ -31,6 +31,7 @@ export const localTrainKind = defineKind({
     }),
   },
   scope: { loop: 'epochs' },
+  records: (p, id) => (p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields')] : []),
   compile: (ctx, inputs) => {
     const layers = new Map<number, string>();
     for (const c of many(inputs, 'corruption')) {

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord } from '../../core/kind.ts';
 import { choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, readoutParam } from './common.ts';
@@ -26,6 +26,12 @@ export const evaluateKind = defineKind({
     readout: readoutParam(),
     metric: str('test_error', { doc: 'Name of the recorded metric.' }),
   },
+  records: (p) => [
+    metricRecord(p.metric, 'metric'),
+    metricRecord(`${p.metric}_cost`, 'metric'),
+    metricRecord(`${p.metric}_ties`, 'metric'),
+    ...(p.readout === 'input' ? [metricRecord(`${p.metric}_by_state`, 'metric')] : []),
+  ],
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
     const data = one(inputs, 'data');

@@ -3,6 +3,9 @@ import { choice, float, floats, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
 
+/** The most weights a network may have: 1 GiB of float32 (the wasm backend's memory is a few GiB in all). */
+export const MAX_WEIGHTS = 2 ** 28;
+
 export const networkKind = defineKind({
   kind: 'ebm.network',
   version: 1,
@@ -39,6 +42,12 @@ export const networkKind = defineKind({
       return null;
     }
     const sizes = [inputSize, ...p.hidden, p.output_size];
+    const weights = sizes.slice(1).reduce((sum, n, i) => sum + sizes[i] * n, 0);
+    if (weights > MAX_WEIGHTS) {
+      const gb = ((weights * 4) / 2 ** 30).toFixed(1);
+      ctx.error(`${sizes.join('-')} has ${weights.toLocaleString('en-US')} weights (${gb} GiB as float32), more than the ${MAX_WEIGHTS.toLocaleString('en-US')} (1 GiB) a network can hold here; make the layers smaller`, 'hidden');
+      return null;
+    }
     return { outputs: { network: { sizes, activation: p.activation } }, resolved: { sizes } };
   },
 });

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord } from '../../core/kind.ts';
 import { float, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, sizesOf, sizesText } from './common.ts';
@@ -26,6 +26,7 @@ export const probeKind = defineKind({
     tolerance: float(1e-6, { min: 0, max: 1, doc: 'The fixed point is reached when no unit moves more than this in a step.' }),
     metric: str('backprop_cosine', { doc: 'Name of the recorded series.' }),
   },
+  records: (p) => [metricRecord(p.metric, 'metric')],
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
     let ok = checkDataFits(ctx, net, one(inputs, 'data'), 'data');

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, pictureRecord } from '../../core/kind.ts';
 import { int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkName } from '../b15/outputs.ts';
@@ -25,6 +25,7 @@ export const receptiveFieldsKind = defineKind({
     cols: int(10, { min: 1, max: 100, doc: 'Tiles per row.' }),
     image_width: int(28, { min: 1, max: 10000, doc: 'Width in pixels of one tile; the visible layer must be a whole number of rows of it.' }),
   },
+  records: (p) => [pictureRecord(p.name, 'name')],
   compile(ctx, inputs, p) {
     const sizes = sizesOf(one(inputs, 'network'));
     const ref = inputs.reference && !Array.isArray(inputs.reference) ? sizesOf(inputs.reference) : [];

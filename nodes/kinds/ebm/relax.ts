@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord } from '../../core/kind.ts';
 import { int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits } from './common.ts';
@@ -23,6 +23,7 @@ export const relaxKind = defineKind({
     examples: int(100, { min: 1, max: 100000, doc: 'How many examples to relax (the first ones).' }),
     metric: str('energy_trace', { doc: 'Name of the recorded series.' }),
   },
+  records: (p) => [metricRecord(p.metric, 'metric'), metricRecord(`${p.metric}_max_rise`, 'metric')],
   compile(ctx, inputs, p) {
     const d = one(inputs, 'dynamics');
     if (!checkDataFits(ctx, one(inputs, 'network'), one(inputs, 'data'), 'data')) return null;

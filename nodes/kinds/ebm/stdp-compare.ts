@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
 import { str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
@@ -27,6 +27,7 @@ export const compareRulesKind = defineKind({
     x_label: str('x', { doc: 'Label of the horizontal axis.' }),
     y_label: str('y', { doc: 'Label of the vertical axis.' }),
   },
+  records: (p) => [metricRecord(p.r_metric, 'r_metric'), metricRecord(p.slope_metric, 'slope_metric'), pictureRecord(p.image_name, 'image_name')],
   compile(ctx, inputs, p) {
     const nx = num(one(inputs, 'x').info, 'length');
     const ny = num(one(inputs, 'y').info, 'length');

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
 import { bool, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
@@ -24,6 +24,7 @@ export const curvePlotKind = defineKind({
     label: str('', { doc: 'Legend entry of the curve (no legend when both entries are empty).' }),
     reference_label: str('', { doc: 'Legend entry of the reference curve.' }),
   },
+  records: (p) => [metricRecord(`${p.name}_dt`, 'name'), metricRecord(`${p.name}_dw`, 'name'), pictureRecord(p.name, 'name')],
   compile(ctx, inputs, p) {
     const c = one(inputs, 'curve');
     const xStart = num(c.info, 'xStart');

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
 import { float, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
@@ -21,6 +21,7 @@ export const spikeTraceKind = defineKind({
     post_max_prob: float(0.5, { min: 0, max: 1, doc: 'Postsynaptic spike probability per step at rate 1.' }),
     name: str('stdp_spike_trace', { doc: 'Metric prefix and PNG file name.' }),
   },
+  records: (p) => [metricRecord(`${p.name}_rate_dw`, 'name'), metricRecord(`${p.name}_stdp_dw`, 'name'), pictureRecord(p.name, 'name')],
   compile(ctx, inputs, p) {
     const r = one(inputs, 'rates');
     const sequences = num(r.info, 'sequences');

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
 import { bool, choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
@@ -44,6 +44,21 @@ export const trainKind = defineKind({
       max: 10000,
       doc: 'Watch the receptive fields form: after every epoch, draw the change training has made so far to the input weights of the first N hidden units, one tile each (grey 0, white up, black down, each tile on its own scale), as <node id>_fields.png. 0: off. Needs a square input (784 = 28 × 28).',
     }),
+  },
+  records: (p, id, wired) => {
+    // As the trainer names them (nodes/runtime/ebm/ops.ts): the validation series only with a validation set wired.
+    const validName = p.valid_metric || 'valid_error';
+    const valid = !wired.has('valid')
+      ? []
+      : [...(p.valid_states !== 'from_zero' ? [validName] : []), ...(p.valid_states !== 'persistent' ? [p.valid_states === 'both' ? p.valid_zero_metric || 'valid_error_zero' : validName] : [])];
+    const param = (n: string): string => (n === validName ? 'valid_metric' : 'valid_zero_metric');
+    return [
+      metricRecord('train_error'),
+      metricRecord('train_cost'),
+      ...valid.flatMap((n) => [metricRecord(n, param(n)), ...(p.readout === 'input' ? [metricRecord(`${n}_by_state`, param(n))] : [])]),
+      pictureRecord(`${id}_learning_curve`),
+      ...(p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields')] : []),
+    ];
   },
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
