@@ -1137,6 +1137,13 @@ describe('data, model, corruption and inference ops from a compiled plan', () =>
     expect((e as UserError).node).toBe('mydata');
     expect((e as UserError).message).not.toContain('\n');
   });
+
+  it('data: the command line\'s --data-dir takes the place of the folder the node names, and says so', async () => {
+    const ctx = fakeCtx(tf, { node: 'mydata', options: { dataDir: '/nonexistent/cli-folder' } });
+    const e = await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: '/home/alice/mnist', validCount: 10, trainLimit: 0, testLimit: 0 }).catch((x) => x);
+    expect((e as UserError).message).toContain('/nonexistent/cli-folder');
+    expect(ctx.logs.some((l) => l.level === 'warn' && l.message === 'reading the digits from --data-dir /nonexistent/cli-folder, not from the folder this node names (/home/alice/mnist)')).toBe(true);
+  });
 });
 
 describe('train.local op', () => {

@@ -19,7 +19,7 @@ export const mnistDataKind = defineKind({
     x: port('layer', { doc: 'The visible layer x = h0 (784 units), the bottom of a hierarchy.' }),
   },
   params: {
-    dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the CLI --data-dir, else the embedded set.' }),
+    dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the embedded set. The CLI\'s --data-dir, when given, takes the place of this folder.' }),
     validCount: int(10000, { min: 0, max: 30000, doc: 'Training digits held out for validation (capped at a sixth of the training set; 0 = train on all).' }),
     trainLimit: int(0, { min: 0, doc: 'Use only the first N training digits (0 = all).' }),
     testLimit: int(0, { min: 0, doc: 'Use only the first N test digits (0 = all).' }),

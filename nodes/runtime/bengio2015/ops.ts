@@ -69,7 +69,10 @@ function toDataset(d: Split, name: string): DatasetValue {
 }
 
 const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) => {
-  const dir = (p.dataDir as string) || ctx.options.dataDir;
+  // The command line's --data-dir wins over the folder saved in the graph: a graph saved on one machine runs on another.
+  const dir = ctx.options.dataDir || (p.dataDir as string);
+  if (ctx.options.dataDir && p.dataDir && resolve(p.dataDir as string) !== resolve(ctx.options.dataDir))
+    ctx.log(`reading the digits from --data-dir ${ctx.options.dataDir}, not from the folder this node names (${p.dataDir as string})`, 'warn');
   let data;
   try {
     data = await loadMnist(dir ? { dir: resolve(dir) } : {});
