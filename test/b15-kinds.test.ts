@@ -1167,7 +1167,22 @@ describe('train.local op', () => {
     expect(Object.keys(train.at(-1)!.metrics!).sort()).toEqual(['loss_f1', 'loss_f2', 'loss_g1', 'loss_g2']);
     expect(ctx.throughput).toHaveLength(1);
     expect(ctx.throughput[0]).toBeGreaterThan(0);
+    expect(ctx.logs.filter((l) => l.level === 'warn')).toEqual([]);
     model.dispose();
+    m.dispose();
+  });
+
+  it('a run whose every minibatch is warm-up (feedforward targets, no inference) says so', async () => {
+    const m = model221();
+    const run = async (warmupBatches: number) => {
+      const ctx = fakeCtx(tf, { node: 'train' });
+      const { model } = (await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp({ steps: 2, delta: 0.1, alpha: 0.01 }), corruption: [] }, { ...params, warmupBatches })) as { model: HierarchicalModel };
+      model.dispose();
+      return ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    };
+    // 2 epochs × 4 minibatches = 8.
+    expect(await run(8)).toEqual(['all 8 minibatches of this run are warm-up (warmupBatches 8), which trains on feedforward targets: the inference loop (the E-step) is never used for training; train on more digits or lower warmupBatches']);
+    expect(await run(7)).toEqual([]);
     m.dispose();
   });
 

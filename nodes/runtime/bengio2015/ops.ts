@@ -135,6 +135,12 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   });
   const batches = Math.floor(data.n / bs);
   const total = epochs * batches;
+  const warmup = num(p, 'warmupBatches');
+  if (total > 0 && total <= warmup)
+    ctx.log(
+      `all ${total} minibatches of this run are warm-up (warmupBatches ${warmup}), which trains on feedforward targets: the inference loop (the E-step) is never used for training; train on more digits or lower warmupBatches`,
+      'warn',
+    );
   const t0 = performance.now();
   let done = 0;
   // Losses are averaged over fixed blocks of minibatches, so the same seed gives the same numbers
