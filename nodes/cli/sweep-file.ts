@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Stat } from '../core/stats.ts';
+import type { SeedStat } from '../core/stats.ts';
 
-const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number(), min: z.number(), max: z.number() }) satisfies z.ZodType<Stat>;
+// sd is null for one run (the sample sd is undefined there); sweeps written before that have 0.
+const stat = z.object({ n: z.number(), mean: z.number(), sd: z.number().nullable(), min: z.number(), max: z.number() }) satisfies z.ZodType<SeedStat>;
 
 const sweepRun = z.object({
   label: z.string(),

@@ -10,7 +10,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
-import { scalarMetrics, stats, type Stat } from '../core/stats.ts';
+import { scalarMetrics, seedStats, type SeedStat } from '../core/stats.ts';
 import { setValue, type SweepFile, type SweepGroup, type SweepRun } from './sweep-file.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
@@ -44,7 +44,7 @@ export interface Vary {
   values: JsonValue[];
 }
 
-/** `--vary node.param=[v1, v2, ...]`: a JSON array of the values to try. */
+/** `--vary node.param=[v1, v2, ...]`: a JSON array of the values to try, each once. */
 export function parseVary(text: string): Vary {
   const m = /^([^.=]+\.[^=]+)=(.*)$/s.exec(text);
   if (!m) throw new SweepError(2, `--vary ${text}: expected node.param=[value, ...], e.g. --vary 'nudge.beta=[0.5, 1]'`);
@@ -56,6 +56,12 @@ export function parseVary(text: string): Vary {
   }
   if (!Array.isArray(values) || values.length === 0)
     throw new SweepError(2, `--vary ${text}: the values must be a JSON array with at least one value, e.g. [0.5, 1] or ["a", "b"]`);
+  const seen = new Set<string>();
+  for (const v of values as JsonValue[]) {
+    const key = JSON.stringify(v);
+    if (seen.has(key)) throw new SweepError(2, `--vary ${text}: value ${key} is there twice`);
+    seen.add(key);
+  }
   return { target: m[1], values: values as JsonValue[] };
 }
 
@@ -71,10 +77,10 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
   return combos.map((set) => {
     const mine = runs.filter((r) => r.status === 'done' && r.set.join('\n') === set.join('\n'));
     const names = [...new Set(mine.flatMap((r) => Object.keys(r.metrics)))];
-    const metrics: Record<string, Stat> = {};
+    const metrics: Record<string, SeedStat> = {};
     for (const k of names) {
       const xs = mine.map((r) => r.metrics[k]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-      if (xs.length) metrics[k] = stats(xs);
+      if (xs.length) metrics[k] = seedStats(xs);
     }
     return { set: [...set], metrics };
   });
@@ -176,7 +182,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4));
 
-/** The groups as text: a heading per combination, a line per metric (mean ± sd, min … max, n). */
+/** The groups as text: a heading per combination, a line per metric (mean ± sd, min … max, n); "—" for the sd of one run. */
 export function formatGroups(groups: readonly SweepGroup[]): string {
   const lines: string[] = [];
   for (const g of groups) {
@@ -186,7 +192,7 @@ export function formatGroups(groups: readonly SweepGroup[]): string {
     const w = Math.max(0, ...names.map((k) => k.length));
     for (const k of names) {
       const s = g.metrics[k];
-      lines.push(`  ${k.padEnd(w)}  ${fmt(s.mean)} ± ${fmt(s.sd)}  (${fmt(s.min)} … ${fmt(s.max)}, n = ${s.n})`);
+      lines.push(`  ${k.padEnd(w)}  ${fmt(s.mean)} ± ${s.sd === null ? '—' : fmt(s.sd)}  (${fmt(s.min)} … ${fmt(s.max)}, n = ${s.n})`);
     }
   }
   return `${lines.join('\n')}\n`;

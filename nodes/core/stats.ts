@@ -6,10 +6,18 @@
 export interface Stat {
   n: number;
   mean: number;
-  /** Sample standard deviation (n − 1); 0 for one run. */
+  /** Sample standard deviation (n − 1); 0 for one value (where it is undefined: see SeedStat for a sweep's). */
   sd: number;
   min: number;
   max: number;
+}
+
+/** A metric over a sweep's runs: as Stat, but the standard deviation of one run is null (undefined, not 0). */
+export type SeedStat = Omit<Stat, 'sd'> & { sd: number | null };
+
+export function seedStats(xs: readonly number[]): SeedStat {
+  const s = stats(xs);
+  return { ...s, sd: s.n > 1 ? s.sd : null };
 }
 
 export function stats(xs: readonly number[]): Stat {

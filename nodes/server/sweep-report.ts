@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readSweep, setValue, type SweepFile } from '../cli/sweep-file.ts';
-import { fmtMetric, graphOrNull, type Reference, type Stat } from '../core/index.ts';
+import { fmtMetric, graphOrNull, type Reference, type SeedStat } from '../core/index.ts';
 import { chart, escape, factsTable, htmlPage, paperSources } from './report.ts';
 
 const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
@@ -21,8 +21,9 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
   // An array metric counts by its last value ("test_error_stored[-1]"): its published figure is the array's.
   const ref = (m: string): Reference | undefined => references[m] ?? references[m.replace(/\[-?\d+\]$/, '')];
   const paperCol = metrics.some((m) => ref(m));
-  const cell = (s: Stat | undefined): string =>
-    s ? `${fmtMetric(s.mean)}${s.n > 1 ? ` ± ${fmtMetric(s.sd)}` : ''} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
+  // One run has no sd (null; 0 in sweeps written before): the mean alone, with "1 run".
+  const cell = (s: SeedStat | undefined): string =>
+    s ? `${fmtMetric(s.mean)}${s.n > 1 && s.sd !== null ? ` ± ${fmtMetric(s.sd)}` : ''} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
   const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? '<th class="num">paper</th>' : ''}</tr>${metrics
     .map(
       (m) =>
