@@ -202,12 +202,13 @@ describe('plasticity plan', () => {
     expect(train.body.map((s: { node: string }) => s.node)).toContain('infer');
   });
 
-  it('exit 1 and no JSON for a graph with problems', async () => {
+  it('exit 1 and no JSON for a graph with problems: they are errors on stderr', async () => {
     const g = tinyGraph();
     g.nodes.find((x) => x.id === 'f2')!.params = { units: -1 };
     const r = await cli('plan', file('bad-plan.json', JSON.stringify(g)));
     expect(r.code).toBe(1);
-    expect(r.out).toBe('f2.units: parameter units must be at least 1, got -1\n');
+    expect(r.out).toBe('');
+    expect(r.err).toBe('error: f2.units: parameter units must be at least 1, got -1\n');
   });
 });
 
@@ -330,13 +331,14 @@ describe('plasticity run', () => {
     expectNoStack(r);
   });
 
-  it('a graph with problems is not run', async () => {
+  it('a graph with problems is not run; its problems are errors on stderr', async () => {
     const g = tinyGraph();
     g.wires = g.wires.filter((x) => x.to.node !== 'train' || x.to.port !== 'data');
     const out = join(tmp, 'run-bad');
     const r = await cli('run', file('tiny3.json', JSON.stringify(g)), '--out', out);
     expect(r.code).toBe(1);
-    expect(r.out).toBe('train.data: input data (dataset) must be wired\n');
+    expect(r.out).toBe('');
+    expect(lines(r.err)).toContain('error: train.data: input data (dataset) must be wired');
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
   });
 });
@@ -427,7 +429,7 @@ describe('plasticity sweep', () => {
     const out = join(tmp, 'sweep-typo');
     const r = await cli('sweep', stdp, '--vary', 'sim.train=[40, 80]', '--out', out);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--set sim\.train=40: "Spike trains: rate rule vs STDP" \(sim\) has no parameter train/);
+    expect(r.err).toMatch(/^error: --vary sim\.train=\[40, 80\]: "Spike trains: rate rule vs STDP" \(sim\) has no parameter train/);
     expect(existsSync(out)).toBe(false);
     expect((await cli('sweep', stdp, '--seeds', 'x', '--out', out)).code).toBe(2);
   });
@@ -514,7 +516,7 @@ describe('plasticity diff', () => {
     expect((await cli('report', join(tmp, 'nope'))).code).toBe(2);
     const nowhere = await cli('report', a, '--out', join(tmp, 'no-such-folder', 'r.html'));
     expect(nowhere.code).toBe(2);
-    expect(nowhere.err).toMatch(/^error: cannot write .*r\.html: its folder does not exist\n$/);
+    expect(nowhere.err).toMatch(/^error: --out .*r\.html: its folder does not exist\n$/);
     expectNoStack(notRun);
   });
 

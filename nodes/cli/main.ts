@@ -1,14 +1,16 @@
 /**
  * The `plasticity` command: validate, plan and run graph documents headless.
- * Exit codes: 0 ok; 1 the graph has problems (one line each: nodeId[.port]: message) or the run
- * failed; 2 the file cannot be read or is not a graph document; 130 the run was stopped (Ctrl-C).
- * A user's mistake is always one clear line, never a stack trace.
+ * Exit codes: 0 ok; 1 the graph has problems (one line each: nodeId[.port]: message; on stdout for `validate`,
+ * as `error:` lines on stderr for the others) or the run failed; 2 the file cannot be read or is not a graph
+ * document, or a usage error (bad option, an --out that is a file); 130 the run was stopped (Ctrl-C).
+ * A user's mistake is always one clear line (a usage error: and where the options are), never a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
@@ -35,7 +37,13 @@ interface Io {
 
 const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
-async function readGraph(path: string, io: Io): Promise<GraphDocument> {
+/**
+ * Where a graph's problems go: `validate` prints them as its result, one `nodeId[.port]: message` line each on
+ * stdout (`report`); every other command treats them as errors, `error: nodeId[.port]: message` on stderr.
+ */
+type Problems = 'report' | 'errors';
+
+async function readGraph(path: string, io: Io, problems: Problems = 'report'): Promise<GraphDocument> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -49,7 +57,7 @@ async function readGraph(path: string, io: Io): Promise<GraphDocument> {
     // A file that is not a graph at all is exit 2; a graph with a bad field is a diagnostic (exit 1).
     const notAGraph = r.diagnostics.some((d) => /not valid JSON|not a graph document|no valid "version"/.test(d.message));
     if (notAGraph) throw new Exit(2, `${path}: ${r.diagnostics[0].message}`);
-    printDiagnostics(r.diagnostics, io);
+    printDiagnostics(r.diagnostics, io, problems);
     throw new Exit(1);
   }
   if (r.migratedFrom !== undefined) io.err(`note: ${path} was migrated from format version ${r.migratedFrom}\n`);
@@ -68,43 +76,53 @@ async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocumen
   return { doc, options: summary?.options ?? {} };
 }
 
-function printDiagnostics(ds: Diagnostic[], io: Io): void {
-  for (const d of ds) (d.severity === 'error' ? io.out : io.err)(`${d.severity === 'warning' ? 'warning: ' : ''}${formatDiagnostic(d)}\n`);
+function printDiagnostics(ds: Diagnostic[], io: Io, problems: Problems = 'report'): void {
+  for (const d of ds) {
+    if (d.severity === 'warning') io.err(`warning: ${formatDiagnostic(d)}\n`);
+    else if (problems === 'report') io.out(`${formatDiagnostic(d)}\n`);
+    else io.err(`error: ${formatDiagnostic(d)}\n`);
+  }
 }
 
 /**
  * `--set node.param=value`: sets one parameter of one node before the graph is compiled (for sweeps and quick
  * variations without editing the file). The value is read as JSON (`false`, `0.05`, `[500]`, `"text"`) or else taken
  * as text; the compiler then checks it like any saved value. A node or parameter that does not exist is an error.
+ * An entry may say how the user typed it (`{ set: 'nudge.beta=0.5', as: "--vary nudge.beta=[0.5, 1]" }`, one value of
+ * a sweep's --vary), so that its errors name the option and the text the user wrote.
  */
-export function applySets(doc: GraphDocument, sets: readonly string[]): GraphDocument {
+export function applySets(doc: GraphDocument, sets: readonly (string | { set: string; as: string })[]): GraphDocument {
   const registry = createRegistry();
   const nodes = doc.nodes.map((n) => ({ ...n, params: { ...n.params } }));
-  for (const set of sets) {
+  for (const entry of sets) {
+    const set = typeof entry === 'string' ? entry : entry.set;
+    const as = typeof entry === 'string' ? `--set ${entry}` : entry.as;
     const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(set);
-    if (!m) throw new Exit(2, `--set ${set}: expected node.param=value, e.g. --set train.epochs=5`);
+    if (!m) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`);
     const [, id, name] = m;
     const node = nodes.find((n) => n.id === id);
-    if (!node) throw new Exit(1, `--set ${set}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
+    if (!node) throw new Exit(1, `${as}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
     const kind = registry.get(node.kind);
     if (kind && !Object.hasOwn(kind.params, name))
-      throw new Exit(1, `--set ${set}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
+      throw new Exit(1, `${as}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
     node.params[name] = setValue(set) as JsonValue;
   }
   return { ...doc, nodes };
 }
 
-async function compileOrExit(path: string, io: Io, sets: readonly string[] = []): Promise<Plan> {
-  return (await compileDocOrExit(path, io, sets)).plan;
+type Sets = Parameters<typeof applySets>[1];
+
+async function compileOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'report'): Promise<Plan> {
+  return (await compileDocOrExit(path, io, sets, problems)).plan;
 }
 
 /** The document as it will run (the --set changes applied) and its plan; the graph's problems end the command. */
-async function compileDocOrExit(path: string, io: Io, sets: readonly string[] = []): Promise<{ doc: GraphDocument; plan: Plan }> {
-  const doc = applySets(await readGraph(path, io), sets);
+async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'errors'): Promise<{ doc: GraphDocument; plan: Plan }> {
+  const doc = applySets(await readGraph(path, io, problems), sets);
   const r = compileGraph(doc, createRegistry());
   printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
   if (!r.ok) {
-    printDiagnostics(r.diagnostics.filter((d) => d.severity === 'error'), io);
+    printDiagnostics(r.diagnostics.filter((d) => d.severity === 'error'), io, problems);
     throw new Exit(1);
   }
   return { doc, plan: r.plan };
@@ -117,6 +135,71 @@ const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
   return n;
+};
+
+const atLeastOne = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, at least 1');
+  return n;
+};
+
+/**
+ * A --*-limit value as a run option: 0 means no limit, so it lifts the cap (--quick's too) and the option is left
+ * out (summary.json then records no limit, as for a run without one).
+ */
+function setLimit(options: RunOptions, key: 'trainLimit' | 'testLimit' | 'sampleLimit', v: number | undefined): void {
+  if (v === undefined) return;
+  if (v === 0) delete options[key];
+  else options[key] = v;
+}
+
+const errnoWhy = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  // Anything else: the system's own words without the paths it names (a temporary file's, say).
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only' : code === 'ENOSPC' ? 'the disk is full' : (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/,.*$/s, '');
+};
+
+/** The first existing path from `path` upwards, and whether it is a folder. */
+async function nearestExisting(path: string): Promise<{ path: string; folder: boolean }> {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    const s = await stat(p).catch(() => null);
+    if (s) return { path: p, folder: s.isDirectory() };
+    if (dirname(p) === p) return { path: p, folder: true };
+  }
+}
+
+/**
+ * Creates the output folder `dir` (given as `flag`, e.g. --out); a path that is a file, or lies under one, or
+ * cannot be created is one line naming the option and the path (exit 2).
+ */
+async function makeOutDir(flag: string, dir: string): Promise<string> {
+  const abs = resolve(dir);
+  const at = await nearestExisting(abs);
+  if (!at.folder) throw new Exit(2, at.path === abs ? `${flag} ${dir}: is a file, not a folder` : `${flag} ${dir}: ${at.path} is a file, not a folder`);
+  try {
+    await mkdir(abs, { recursive: true });
+  } catch (e) {
+    throw new Exit(2, `${flag} ${dir}: cannot create the folder: ${errnoWhy(e)}`);
+  }
+  return abs;
+}
+
+/** Why the file `file` cannot be written (a folder, under a file, no folder to hold it), or null when it may be. */
+async function notWritable(file: string): Promise<string | null> {
+  const abs = resolve(file);
+  const at = await nearestExisting(abs);
+  if (at.path === abs) return at.folder ? 'is a folder, not a file' : null;
+  if (!at.folder) return `${at.path} is a file, not a folder`;
+  return at.path === dirname(abs) ? null : 'its folder does not exist';
+}
+
+/** The program's version, from package.json. */
+const version = (): string => {
+  try {
+    return (JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 };
 
 /** The data, limit and backend options of `run`, which `sweep` passes on to each of its runs. */
@@ -135,18 +218,20 @@ function addRunFlags(cmd: Command, note = ''): Command {
     .option('--quick', `the graph's Quick run limits, as the app's Quick run (the graph's "quick", else 1 epoch and 200 examples; --epochs and the --*-limit options override them)${note}`)
     .option('--data-dir <dir>', `folder with the MNIST IDX files (default: the embedded 10,000-digit subset)${note}`)
     .option('--epochs <n>', `override the epochs of every training node${note}`, positiveInt)
-    .option('--train-limit <n>', `use at most N training examples${note}`, positiveInt)
-    .option('--test-limit <n>', `use at most N test examples in evaluators${note}`, positiveInt)
-    .option('--sample-limit <n>', `generate at most N samples${note}`, positiveInt)
+    .option('--train-limit <n>', `use at most N training examples (0: no limit, also under --quick)${note}`, positiveInt)
+    .option('--test-limit <n>', `use at most N test examples in evaluators (0: no limit)${note}`, positiveInt)
+    .option('--sample-limit <n>', `generate at most N samples (0: no limit)${note}`, positiveInt)
     .addOption(new Option('--backend <name>', `tfjs backend${note}`).choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'));
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const program = new Command('plasticity')
     .description('Plasticity Lab: validate, plan and run graph documents headless.')
+    .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError();
+    // A usage error is its one line and where the options are, not the whole help.
+    .showHelpAfterError('(plasticity --help for the commands)');
 
   program
     .command('validate')
@@ -164,7 +249,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .argument('<graph>', 'graph document (.json)')
     .option('--set <node.param=value>', setHelp, collect, [])
     .action(async (graph: string, o: { set: string[] }) => {
-      const plan = await compileOrExit(graph, io, o.set);
+      const plan = await compileOrExit(graph, io, o.set, 'errors');
       io.out(`${JSON.stringify(plan, null, 2)}\n`);
     });
 
@@ -192,16 +277,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--quiet', 'no progress bar')
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
-      const outDir = resolve(o.out);
-      await mkdir(outDir, { recursive: true });
+      const outDir = await makeOutDir('--out', o.out);
       // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
       await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
       const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };
-      if (o.dataDir) options.dataDir = o.dataDir;
+      // Absolute, as sweep passes it: summary.json then means the same folder read from anywhere (and diff agrees).
+      if (o.dataDir) options.dataDir = resolve(o.dataDir);
       if (o.epochs !== undefined) options.epochs = o.epochs;
-      if (o.trainLimit) options.trainLimit = o.trainLimit;
-      if (o.testLimit) options.testLimit = o.testLimit;
-      if (o.sampleLimit) options.sampleLimit = o.sampleLimit;
+      setLimit(options, 'trainLimit', o.trainLimit);
+      setLimit(options, 'testLimit', o.testLimit);
+      setLimit(options, 'sampleLimit', o.sampleLimit);
       if (o.set.length > 0) options.set = o.set;
       const code = await runWithProgress(plan, options, o, outDir, io, doc.references);
       if (code) throw new Exit(code);
@@ -217,15 +302,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--seeds <list>', 'seeds to run, e.g. 1-5 or 1,3,7 (default: the graph\'s own seed)')
     .option('--vary <node.param=[values]>', 'a parameter to vary, as a JSON array, e.g. --vary \'nudge.beta=[0.5, 1]\' (repeatable: every combination runs)', collect, [])
     .option('--set <node.param=value>', setHelp, collect, [])
-    .option('--parallel <n>', 'runs at a time (each its own process)', positiveInt, 1)
+    .option('--parallel <n>', 'runs at a time (each its own process; at least 1)', atLeastOne, 1)
     .option('--out <dir>', 'output folder', 'runs/sweep')
     .action(async (graph: string, o: RunFlags & { seeds?: string; vary: string[]; set: string[]; parallel: number; out: string }) => {
       const { combinations, formatGroups, parseSeeds, parseVary, sweep, SweepError } = await import('./sweep.ts');
       try {
         const seeds = o.seeds === undefined ? null : parseSeeds(o.seeds);
         const vary = o.vary.map(parseVary);
-        // Every combination compiles before any run starts: a typo costs nothing.
-        for (const combo of combinations(vary)) await compileOrExit(graph, io, [...o.set, ...combo]);
+        // Every combination compiles before any run starts: a typo costs nothing. A varied value's mistake names its --vary.
+        for (const combo of combinations(vary))
+          await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors');
+        await makeOutDir('--out', o.out);
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
         if (o.quick) runArgs.push('--quick');
@@ -235,7 +322,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         pass('--test-limit', o.testLimit);
         pass('--sample-limit', o.sampleLimit);
         pass('--backend', o.backend);
-        const r = await sweep({ graph: resolve(graph), seeds, vary, set: o.set, runArgs, parallel: Math.max(1, o.parallel), out: o.out, err: io.err });
+        const r = await sweep({ graph: resolve(graph), seeds, vary, set: o.set, runArgs, parallel: o.parallel, out: o.out, err: io.err });
         io.out(formatGroups(r.groups));
         io.err(`wrote ${join(resolve(o.out), 'sweep.json')}\n`);
         if (r.code) throw new Exit(r.code, r.code === 1 ? 'some runs failed (their errors are in sweep.json and each run.log)' : '');
@@ -274,10 +361,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         throw new Exit(2, `${dir}: ${(e as Error).message}`);
       }
       const out = o.out ?? join(dir, 'report.html');
+      // Named as the user gave it: "--out PATH: …", or the file in the folder.
+      const named = o.out !== undefined ? `--out ${out}` : `cannot write ${out}`;
+      const why = await notWritable(out);
+      if (why) throw new Exit(2, `${named}: ${why}`);
       try {
         await writeFileAtomic(out, html);
       } catch (e) {
-        throw new Exit(2, `cannot write ${out}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (e as Error).message}`);
+        throw new Exit(2, `${named}: ${errnoWhy(e)}`);
       }
       io.out(`wrote ${out}\n`);
     });
@@ -306,6 +397,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (rows.length) throw new Exit(1);
     });
 
+  for (const cmd of program.commands) cmd.showHelpAfterError(`(plasticity ${cmd.name()} --help for the options)`);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,0 +1,232 @@
+// The `plasticity` command's options and their mistakes, as a user meets them: limits of 0, where a graph's
+// problems are printed, output paths that are files or folders, usage errors, the sd of one run, a relative
+// --data-dir, --vary's errors, --version and repeated --vary values. main(argv, io) is called directly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { main } from '../nodes/cli/main.ts';
+import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
+import { readSweep } from '../nodes/cli/sweep-file.ts';
+import { seedStats, stats } from '../nodes/core/stats.ts';
+import type { GraphDocument } from '../nodes/core/document.ts';
+
+const root = join(import.meta.dirname, '..');
+const example = (name: string): string => join(root, 'examples', name);
+const eqprop = example('eqprop-mnist.json');
+const stdp = example('stdp-rate-vs-spike.json');
+const curve = example('stdp-curve.json');
+/** stdp-rate-vs-spike in a second or two. */
+const smallStdp = ['--set', 'rates.sequences=40', '--set', 'sim.trains=40'];
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
+const summaryOf = (dir: string): { status: string; options: Record<string, unknown> } => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'plasticity-cli-options-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('limits of 0 and --parallel 0 (finding 6)', () => {
+  it('--train-limit 0, --test-limit 0 and --sample-limit 0 mean no limit: they lift --quick\'s caps, and summary.json records none', async () => {
+    const doc = JSON.parse(readFileSync(eqprop, 'utf8')) as GraphDocument;
+    const graph = join(tmp, 'eqprop-quick.json');
+    writeFileSync(graph, JSON.stringify({ ...doc, quick: { trainLimit: 300, testLimit: 100 } }));
+    const out = join(tmp, 'limits-0');
+    // --epochs 0: no training, so the whole embedded test set (2,000 digits) is the only cost.
+    const r = await cli('run', graph, '--quick', '--epochs', '0', '--train-limit', '0', '--test-limit', '0', '--sample-limit', '0', '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const options = summaryOf(out).options;
+    expect(options.epochs).toBe(0);
+    for (const k of ['trainLimit', 'testLimit', 'sampleLimit']) expect(options, k).not.toHaveProperty(k);
+    // The evaluator saw every test digit, not --quick's 100.
+    expect(r.err).toMatch(/^eval: test_error [\d.]+ \(\d+ of 2000 wrong/m);
+  });
+
+  it('--parallel 0 is refused: it must be at least 1', async () => {
+    const out = join(tmp, 'parallel-0');
+    const r = await cli('sweep', stdp, ...smallStdp, '--parallel', '0', '--out', out);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)[0]).toBe("error: option '--parallel <n>' argument '0' is invalid. must be a whole number, at least 1");
+    expect(readdirSync(tmp)).not.toContain('parallel-0');
+  });
+});
+
+describe('a graph\'s problems are errors on stderr for run, sweep and plan (finding 7)', () => {
+  // eqprop-mnist without the wire into the trainer's data input.
+  const broken = (): string => {
+    const doc = JSON.parse(readFileSync(eqprop, 'utf8')) as GraphDocument;
+    const p = join(tmp, 'broken.json');
+    writeFileSync(p, JSON.stringify({ ...doc, wires: doc.wires.filter((x) => !(x.to.node === 'train' && x.to.port === 'data')) }));
+    return p;
+  };
+
+  it('run: nothing on stdout, "error: node.port: message" on stderr, exit 1', async () => {
+    const r = await cli('run', broken(), '--quick', '--out', join(tmp, 'broken-run'));
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(lines(r.err)).toContain('error: train.data: input data (dataset) must be wired');
+  });
+
+  it('sweep (every combination is checked first) and plan: the same', async () => {
+    const sw = await cli('sweep', broken(), '--vary', 'nudge.beta=[0.5, 1]', '--out', join(tmp, 'broken-sweep'));
+    expect(sw.code).toBe(1);
+    expect(sw.out).toBe('');
+    expect(lines(sw.err)).toContain('error: train.data: input data (dataset) must be wired');
+    const plan = await cli('plan', broken());
+    expect(plan.code).toBe(1);
+    expect(plan.out).toBe('');
+    expect(lines(plan.err)).toContain('error: train.data: input data (dataset) must be wired');
+  });
+
+  it('validate still prints its problems on stdout, as its result', async () => {
+    const r = await cli('validate', broken());
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('train.data: input data (dataset) must be wired\n');
+  });
+});
+
+describe('output paths that are files or folders (finding 8)', () => {
+  it('run and sweep --out a file, or under a file: one line naming --out and the path, exit 2', async () => {
+    const f = join(tmp, 'afile');
+    writeFileSync(f, 'x');
+    const cases: [string[], string][] = [
+      [['run', curve, '--quiet', '--out', f], `error: --out ${f}: is a file, not a folder`],
+      [['run', curve, '--quiet', '--out', join(f, 'sub')], `error: --out ${join(f, 'sub')}: ${f} is a file, not a folder`],
+      [['sweep', stdp, ...smallStdp, '--out', f], `error: --out ${f}: is a file, not a folder`],
+    ];
+    for (const [argv, line] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toBe(`${line}\n`);
+      expect(r.err).not.toMatch(/EEXIST|ENOTDIR|errno/);
+    }
+  });
+
+  it('report --out a folder, or under a file: one line naming --out, no errno and no temporary file', async () => {
+    const run = join(tmp, 'curve-run');
+    expect((await cli('run', curve, '--set', 'neuron.trials=500', '--out', run, '--quiet')).code).toBe(0);
+    const folder = join(tmp, 'a-folder');
+    mkdirSync(folder);
+    const r = await cli('report', run, '--out', folder);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`error: --out ${folder}: is a folder, not a file\n`);
+    const f = join(tmp, 'afile2');
+    writeFileSync(f, 'x');
+    const under = await cli('report', run, '--out', join(f, 'r.html'));
+    expect(under.code).toBe(2);
+    expect(under.err).toBe(`error: --out ${join(f, 'r.html')}: ${f} is a file, not a folder\n`);
+    const nowhere = await cli('report', run, '--out', join(tmp, 'no-such-folder', 'r.html'));
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.err).toBe(`error: --out ${join(tmp, 'no-such-folder', 'r.html')}: its folder does not exist\n`);
+    for (const x of [r, under, nowhere]) expect(x.err).not.toMatch(/EISDIR|ENOTDIR|ENOENT|\.tmp/);
+  });
+});
+
+describe('usage errors (finding 10)', () => {
+  it('a bad option value, an unknown option, a missing argument: the error line and where the options are, not the whole help', async () => {
+    const cases: [string[], string][] = [
+      [['run', eqprop, '--epochs', '-1'], "error: option '--epochs <n>' argument '-1' is invalid. must be a whole number >= 0"],
+      [['run', eqprop, '--backend', 'bogus'], "error: option '--backend <name>' argument 'bogus' is invalid. Allowed choices are auto, tensorflow-gpu, tensorflow, wasm, cpu."],
+      [['run', eqprop, '--bogus'], "error: unknown option '--bogus'"],
+      [['sweep'], "error: missing required argument 'graph'"],
+    ];
+    for (const [argv, first] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(lines(r.err), argv.join(' ')).toEqual([first, `(plasticity ${argv[0]} --help for the options)`]);
+      expect(r.out).toBe('');
+    }
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(lines(unknown.err)).toEqual(["error: unknown command 'frobnicate'", '(plasticity --help for the commands)']);
+  });
+
+  it('--help still prints the whole help, on stdout, exit 0', async () => {
+    const r = await cli('run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: plasticity run \[options\] <graph>/);
+    expect(r.out).toMatch(/--train-limit <n> +use at most N training examples \(0: no limit/);
+  });
+});
+
+describe('the standard deviation of one run is undefined (finding 12)', () => {
+  it('seedStats: null for one value, the sample sd for more', () => {
+    expect(seedStats([3])).toEqual({ n: 1, mean: 3, sd: null, min: 3, max: 3 });
+    expect(seedStats([1, 3])).toEqual(stats([1, 3]));
+    expect(formatGroups([{ set: ['a.x=1'], metrics: { e: seedStats([0.25]) } }])).toBe('a.x=1\n  e  0.2500 ± —  (0.2500 … 0.2500, n = 1)\n');
+  });
+
+  it('a sweep of one run: "± —" printed, sd null in sweep.json, which reads back; the report shows the mean alone', async () => {
+    const out = join(tmp, 'sweep-one');
+    const r = await cli('sweep', stdp, ...smallStdp, '--seeds', '1,1', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^ {2}stdp_pearson_r +-?[\d.]+ ± — {2}\(.* n = 1\)$/m);
+    const raw = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(raw.groups[0].metrics.stdp_pearson_r.sd).toBeNull();
+    expect((await readSweep(out)).groups[0].metrics.stdp_pearson_r.sd).toBeNull();
+    const rep = await cli('report', out);
+    expect(rep.code, rep.err).toBe(0);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<span class="desc">(1 run)</span>');
+    expect(html).not.toMatch(/± (0|null)\b/);
+  }, 60_000);
+});
+
+describe('a relative --data-dir (finding 13)', () => {
+  it('is recorded in summary.json as an absolute path, so diff does not tell it from the same folder given absolute', async () => {
+    // A folder that does not exist: the run stops at the data node, but its summary.json records the options.
+    const rel = relative(process.cwd(), join(tmp, 'no-mnist-here'));
+    expect(rel.startsWith('/')).toBe(false);
+    const a = join(tmp, 'dd-relative');
+    const b = join(tmp, 'dd-absolute');
+    expect((await cli('run', eqprop, '--quick', '--data-dir', rel, '--out', a, '--quiet')).code).toBe(1);
+    expect((await cli('run', eqprop, '--quick', '--data-dir', resolve(rel), '--out', b, '--quiet')).code).toBe(1);
+    expect(summaryOf(a).options.dataDir).toBe(resolve(rel));
+    const d = await cli('diff', a, b);
+    expect(d.err).toBe('no differences\n');
+    expect(d.code).toBe(0);
+  });
+});
+
+describe('--vary (findings 18 and 21)', () => {
+  it('a varied value\'s unknown node or parameter names --vary as the user typed it, not --set', async () => {
+    const node = await cli('sweep', eqprop, '--vary', 'ghost.beta=[1]', '--out', join(tmp, 'vary-ghost'));
+    expect(node.code).toBe(1);
+    expect(node.err).toMatch(/^error: --vary ghost\.beta=\[1\]: the graph has no node ghost \(nodes: data, net, /);
+    const param = await cli('sweep', eqprop, '--vary', 'nudge.betaa=[1, 2]', '--out', join(tmp, 'vary-param'));
+    expect(param.code).toBe(1);
+    expect(param.err).toMatch(/^error: --vary nudge\.betaa=\[1, 2\]: "Nudge outputs" \(nudge\) has no parameter betaa \(parameters: /);
+    // A fixed --set keeps its own name.
+    const set = await cli('sweep', eqprop, '--set', 'nudge.betaa=1', '--vary', 'nudge.beta=[1, 2]', '--out', join(tmp, 'vary-set'));
+    expect(set.err).toMatch(/^error: --set nudge\.betaa=1: /);
+  });
+
+  it('a value given twice is an error, not two folders beta=0.5 and beta=0.5-2', async () => {
+    expect(() => parseVary('nudge.beta=[0.5, 1, 0.5]')).toThrow('--vary nudge.beta=[0.5, 1, 0.5]: value 0.5 is there twice');
+    expect(() => parseVary('nudge.mode=["a", "a"]')).toThrow('value "a" is there twice');
+    const r = await cli('sweep', eqprop, '--vary', 'nudge.beta=[0.5, 0.5]', '--out', join(tmp, 'vary-twice'));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: --vary nudge.beta=[0.5, 0.5]: value 0.5 is there twice\n');
+    expect(readdirSync(tmp)).not.toContain('vary-twice');
+  });
+});
+
+describe('--version (finding 21)', () => {
+  it('prints the version of package.json, exit 0', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await cli(flag);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${pkg.version}\n`);
+    }
+  });
+});
