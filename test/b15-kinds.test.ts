@@ -1124,7 +1124,7 @@ describe('data, model, corruption and inference ops from a compiled plan', () =>
     expect(out.train.dim).toBe(784);
     expect(out.train.images.length).toBe(100 * 784);
     expect(out.train.images.every((v) => v >= 0 && v <= 1)).toBe(true);
-    expect(ctx.logs.some((l) => l.level === 'warn' && /1333 are held out for validation and 6667 left for training/.test(l.message))).toBe(true);
+    expect(ctx.logs.some((l) => l.level === 'info' && /1333 are held out for validation and 6667 left for training/.test(l.message))).toBe(true);
     const ctx2 = fakeCtx(tf);
     const out2 = (await bengio2015Ops['data.mnist'](ctx2, {}, { dataDir: '', validCount: 500, trainLimit: 300, testLimit: 0 })) as Record<string, DatasetValue>;
     expect([out2.train.n, out2.valid.n, out2.test.n]).toEqual([300, 500, 2000]);

@@ -13,6 +13,6 @@ export const reconstructionKind = defineKind({
   equation: 'Bengio et al. 2015, Sec. 4 (||g1(h1) - x||^2)',
   inputs: { model: port('model'), data: port('dataset') },
   outputs: { mse: port('metric') },
-  params: { count: int(10000, { min: 1, doc: 'Examples evaluated.' }) },
+  params: { count: int(10000, { min: 1, doc: 'Examples evaluated (the CLI --test-limit caps it).' }) },
   compile: () => ({ outputs: { mse: {} } }),
 });

@@ -14,7 +14,7 @@ export const jdaeSampleKind = defineKind({
   inputs: { model: port('model'), prior: port('prior') },
   outputs: { samples: port('samples') },
   params: {
-    count: int(1000, { min: 1, max: 1000000, doc: 'Number of samples.' }),
+    count: int(1000, { min: 1, max: 1000000, doc: 'Number of samples (the CLI --sample-limit caps it).' }),
     steps: int(10, { min: 0, max: 10000, doc: 'Chain steps.' }),
     sigma: float(0.1, { min: 0, max: 10, label: 'σ', doc: 'Corruption noise of every layer.' }),
   },

@@ -14,7 +14,7 @@ export const spikeTraceKind = defineKind({
   inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
   outputs: { image: port('image', { doc: 'The three panels.' }) },
   params: {
-    sequence: int(-1, { min: -1, max: 100000000, doc: 'Which sequence to show (from 0); −1 picks the one with the most for the rate rule to do: the largest Σ_t ρ_i(t)|ρ_j(t+1) − ρ_j(t)|, a postsynaptic rate that rises and falls while presynaptic spikes are likely.' }),
+    sequence: int(-1, { min: -1, max: 999999, doc: 'Which sequence to show (from 0); −1 picks the one with the most for the rate rule to do: the largest Σ_t ρ_i(t)|ρ_j(t+1) − ρ_j(t)|, a postsynaptic rate that rises and falls while presynaptic spikes are likely.' }),
     window: int(20, { min: 1, max: 1000, doc: 'Steps looked at before and after each presynaptic spike.' }),
     tau: float(5, { min: 0.01, max: 1000, label: 'τ', doc: 'STDP time constant, in steps.' }),
     pre_max_prob: float(0.2, { min: 0, max: 1, doc: 'Presynaptic spike probability per step at rate 1.' }),

@@ -86,7 +86,6 @@ const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObjec
   if (validCount > maxValid) {
     ctx.log(
       `validCount ${validCount} is more than a sixth of the ${data.train.n} training digits: ${maxValid} are held out for validation and ${data.train.n - maxValid} left for training (validCount 0 trains on all)`,
-      'warn',
     );
     validCount = maxValid;
   }
