@@ -38,6 +38,18 @@ describe('listPastRuns', () => {
     expect(list[0].metrics).toEqual({ stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw });
     expect(await listPastRuns(join(runs, 'no-such-folder'))).toEqual([]);
   });
+
+  it('dates a run by the end its summary records (a copied folder keeps it), not by the file\'s time', async () => {
+    const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    expect(Date.parse(summary.finished_at) - Date.parse(summary.started_at)).toBeGreaterThanOrEqual(0);
+    expect(summary.finished_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const copy = join(runs, 'copied-run');
+    mkdirSync(copy);
+    writeFileSync(join(copy, 'summary.json'), JSON.stringify({ ...summary, finished_at: '2026-01-02T03:04:05.000Z' }));
+    const list = await listPastRuns(runs);
+    expect(list.find((r) => r.id === 'copied-run')!.endedAt).toBe(Date.parse('2026-01-02T03:04:05.000Z'));
+    rmSync(copy, { recursive: true });
+  });
 });
 
 describe('notes on runs', () => {

@@ -64,6 +64,8 @@ export const runSummarySchema = z.object({
   backend: z.string(),
   seed: z.number(),
   wall_seconds: z.number(),
+  started_at: z.iso.datetime().optional(),
+  finished_at: z.iso.datetime().optional(),
   train_examples_per_second: z.number().nullable(),
   metrics: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
   images: z.array(z.string()),

@@ -37,6 +37,7 @@ export class StopToken {
 
 export async function runPlan(req: RunRequest): Promise<RunSummary> {
   const t0 = performance.now();
+  const startedAt = new Date().toISOString();
   const options = req.options ?? {};
   const ops = req.ops ?? allOps;
   const seed = req.seed ?? req.plan.seed;
@@ -58,6 +59,8 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     backend: backendName,
     seed,
     wall_seconds: (performance.now() - t0) / 1000,
+    started_at: startedAt,
+    finished_at: new Date().toISOString(),
     train_examples_per_second: throughput,
     metrics,
     images,

@@ -36,6 +36,9 @@ export interface RunSummary {
   backend: string;
   seed: number;
   wall_seconds: number;
+  /** When the run started and ended (ISO 8601, UTC); absent in summaries written before they were recorded. */
+  started_at?: string;
+  finished_at?: string;
   train_examples_per_second: number | null;
   metrics: Record<string, number | number[]>;
   images: string[];

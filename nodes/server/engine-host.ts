@@ -132,6 +132,8 @@ export class RunHost {
       backend: run.backend,
       seed: 0,
       wall_seconds: wallSeconds,
+      started_at: new Date(run.startedAt).toISOString(),
+      finished_at: new Date().toISOString(),
       train_examples_per_second: null,
       metrics: {},
       images: [],

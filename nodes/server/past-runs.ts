@@ -82,7 +82,8 @@ export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunE
       const dir = join(runsDir, id);
       const s = await readSummary(dir);
       if (!s) return null;
-      const endedAt = (await stat(join(dir, 'summary.json'))).mtimeMs;
+      // When it ended, as the run recorded it (a copied folder keeps it); older summaries: the file's time.
+      const endedAt = s.finished_at ? Date.parse(s.finished_at) : (await stat(join(dir, 'summary.json'))).mtimeMs;
       const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
       return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir) };
     }),

@@ -98,6 +98,7 @@ export function runReport(run: PastRun): string {
     ['status', summary.status + (summary.error ? `: ${summary.error}` : '')],
     ['seed', String(summary.seed)],
     ['backend', start?.backendNote ?? summary.backend],
+    ...(summary.started_at ? [['started', summary.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')] as [string, string]] : []),
     ['wall time', `${summary.wall_seconds.toFixed(1)} s`],
     ...(summary.train_examples_per_second !== null ? [['training examples/s', fmtMetric(summary.train_examples_per_second)] as [string, string]] : []),
     ...Object.entries(summary.options)
