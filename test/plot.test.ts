@@ -82,3 +82,57 @@ describe('plotPng with a log y axis', () => {
     expect(blue(at(0), 0, 320)).toBe(0);
   });
 });
+
+describe('plotPng: axes that hug the data, and a legend that keeps off the lines', () => {
+  const blue = [0, 0, 255] as [number, number, number];
+  /** Rows (from the top) that hold a blue pixel. */
+  const blueRows = (png: PNG): number[] => {
+    const rows: number[] = [];
+    for (let y = 0; y < png.height; y++)
+      for (let x = 0; x < png.width; x++) {
+        const i = (y * png.width + x) * 4;
+        if (png.data[i] < 60 && png.data[i + 1] < 60 && png.data[i + 2] > 200) {
+          rows.push(y);
+          break;
+        }
+      }
+    return rows;
+  };
+
+  it('fromZero false spreads values from 0.945 to 0.953 over the plot height; by default they sit at its top', () => {
+    const series = [{ x: [250, 500, 1000], y: [0.945, 0.95, 0.953], color: blue, mode: 'points' as const, radius: 3 }];
+    const zero = blueRows(PNG.sync.read(plotPng({ series })));
+    const hug = blueRows(PNG.sync.read(plotPng({ series, fromZero: false })));
+    // 320 px high: by default every point is in the top fifth; hugging, the lowest is in the bottom fifth.
+    expect(Math.max(...zero)).toBeLessThan(64);
+    expect(Math.max(...hug)).toBeGreaterThan(256);
+  });
+
+  it('the legend goes to a corner no line crosses, even where the line has no point inside the corner', () => {
+    // A blue line across the top (its points are outside the x range), red points in both bottom corners.
+    const png = PNG.sync.read(
+      plotPng({
+        xRange: [0, 1],
+        yRange: [0, 1],
+        series: [
+          { x: [-1, 2], y: [0.97, 0.97], color: blue, mode: 'line', label: 'across the top' },
+          { x: [0.02, 0.98], y: [0.03, 0.03], color: [255, 0, 0], mode: 'points', radius: 3, label: 'corners' },
+        ],
+      }),
+    );
+    // No legend text (black) in the top right corner, the first choice of a legend with nothing under it: the
+    // line crosses it. (The plot area's top right is at about (466, 30).)
+    const black = (x0: number, y0: number, x1: number, y1: number): number => {
+      let n = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++) {
+          const i = (y * png.width + x) * 4;
+          if (png.data[i] < 80 && png.data[i + 1] < 80 && png.data[i + 2] < 80) n++;
+        }
+      return n;
+    };
+    expect(black(330, 34, 460, 70)).toBe(0);
+    // It went to the bottom right, over one red point rather than across the line.
+    expect(black(330, 250, 460, 286)).toBeGreaterThan(50);
+  });
+});

@@ -28,7 +28,14 @@ export interface ChartLine {
  * A chart of the lines; a line with a published figure gets it as a flat line in its colour, as in the app. Like the
  * app's charts, a log y axis when every value is positive (and they span a decade, so there is a tick to read).
  */
-export function chart(title: string, xLabel: string, lines: ChartLine[], references: Record<string, Reference> = {}, size = { width: 640, height: 300 }): string {
+export function chart(
+  title: string,
+  xLabel: string,
+  lines: ChartLine[],
+  references: Record<string, Reference> = {},
+  size = { width: 640, height: 300 },
+  fromZero = true,
+): string {
   const color = (i: number): Rgb => SERIES_COLORS[i % SERIES_COLORS.length];
   const ys = lines.flatMap((l) => Array.from(l.y).filter(Number.isFinite));
   const yLog = ys.length > 0 && ys.every((v) => v > 0) && Math.max(...ys) >= 10 * Math.min(...ys);
@@ -37,6 +44,7 @@ export function chart(title: string, xLabel: string, lines: ChartLine[], referen
     xLabel,
     yLabel: yLog ? `${title} (log scale)` : title,
     yLog,
+    fromZero,
     series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.points ? 'points' : l.x.length > 60 ? 'line' : 'both', radius: l.points ? 2.5 : undefined, label: l.label })),
     lines: lines.flatMap((l, i) => (references[l.label] ? [{ intercept: references[l.label].value, slope: 0, color: color(i), label: `paper: ${l.label}` }] : [])),
   });

@@ -33,9 +33,11 @@ export interface PlotOptions {
   width?: number;
   height?: number;
   series: PlotSeries[];
-  /** Ranges; by default the data's range with 5% padding, always including 0. */
+  /** Ranges; by default the data's range with 5% padding, including 0 unless fromZero is false. */
   xRange?: [number, number];
   yRange?: [number, number];
+  /** Whether the default ranges reach 0 (default true); false hugs the data, to show small differences. */
+  fromZero?: boolean;
   /** Straight lines y = a + b x drawn across the plot (e.g. a least-squares fit). */
   lines?: { intercept: number; slope: number; color: Rgb; label?: string }[];
   xLabel?: string;
@@ -121,8 +123,8 @@ export function plotPng(options: PlotOptions): Buffer {
         xs.push(s.x[i]);
         ys.push(s.y[i]);
       }
-  const [x0, x1] = range(xs, o.xRange);
-  const [y0, y1] = range(ys, o.yRange, !log);
+  const [x0, x1] = range(xs, o.xRange, o.fromZero !== false);
+  const [y0, y1] = range(ys, o.yRange, !log && o.fromZero !== false);
   const xt = o.xIntegers ? Math.max(1, Math.round(niceStep(x1 - x0, 7))) : niceStep(x1 - x0, 7);
   const yt = log ? Math.max(1, Math.ceil((y1 - y0) / 6)) : niceStep(y1 - y0, 6);
   const yTickLabel = (v: number): string => (log ? powerLabel(Math.round(v)) : tickLabel(v, yt));
@@ -242,13 +244,21 @@ export function plotPng(options: PlotOptions): Buffer {
       [right - bw, bottom - bh],
       [left, bottom - bh],
     ];
+    // Data under a box: its points and, for lines, points along each segment (two points far apart draw a line
+    // across the box without a point in it).
     const covered = ([cx, cy]: [number, number]): number => {
       let n = 0;
+      const at = (X: number, Y: number): void => {
+        if (X >= cx && X <= cx + bw && Y >= cy && Y <= cy + bh) n++;
+      };
       for (const s of o.series)
         for (let i = 0; i < s.x.length; i++) {
-          const X = px(s.x[i]);
-          const Y = py(s.y[i]);
-          if (X >= cx && X <= cx + bw && Y >= cy && Y <= cy + bh) n++;
+          at(px(s.x[i]), py(s.y[i]));
+          if (s.mode === 'points' || i === 0) continue;
+          // A sample every 4 px along the segment.
+          const [X0, Y0, X1, Y1] = [px(s.x[i - 1]), py(s.y[i - 1]), px(s.x[i]), py(s.y[i])];
+          const k = Math.min(1000, Math.ceil(Math.hypot(X1 - X0, Y1 - Y0) / 4));
+          for (let j = 1; j < k; j++) at(X0 + ((X1 - X0) * j) / k, Y0 + ((Y1 - Y0) * j) / k);
         }
       return n;
     };
