@@ -227,6 +227,11 @@ describe('--set node.param=value', () => {
     expect(stepParams(r.out, 'free')).toMatchObject({ steps: 30 });
     const plain = await cli('plan', eqprop());
     expect(stepParams(plain.out, 'train')).toMatchObject({ persistent: true, readout: 'input' });
+    // A text parameter takes what was typed as text, even when it reads as JSON (a number, true).
+    const text = await cli('plan', eqprop(), '--set', 'eval.metric=2024', '--set', 'train.valid_metric=true');
+    expect(text.code, text.err).toBe(0);
+    expect(stepParams(text.out, 'eval')).toMatchObject({ metric: '2024' });
+    expect(stepParams(text.out, 'train')).toMatchObject({ valid_metric: 'true' });
   });
 
   it('a value the parameter does not accept is the usual one-line diagnostic naming the node', async () => {

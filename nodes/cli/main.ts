@@ -105,7 +105,9 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
     const kind = registry.get(node.kind);
     if (kind && !Object.hasOwn(kind.params, name))
       throw new Exit(1, `${as}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
-    node.params[name] = setValue(set) as JsonValue;
+    const value = setValue(set);
+    // A text parameter takes the text as typed, even when it reads as JSON (--set eval.metric=2024).
+    node.params[name] = (kind?.params[name]?.type === 'string' && typeof value !== 'string' ? set.slice(set.indexOf('=') + 1) : value) as JsonValue;
   }
   return { ...doc, nodes };
 }
