@@ -376,6 +376,8 @@ describe('plasticity sweep', () => {
       'cos[-1]': 0.8,
       'curve[-1]': 7,
     });
+    // Scalars first, whatever order they were recorded in; a one-value series (one epoch) only as [-1].
+    expect(Object.keys(scalarMetrics({ train_error: [0.2], test_error: 0.1, cos: [0.9, 0.8] }))).toEqual(['test_error', 'train_error[-1]', 'cos[0]', 'cos[1]', 'cos[-1]']);
   });
 
   it('runs every seed for every value, two at a time, and summarises each metric over the seeds', async () => {

@@ -28,16 +28,16 @@ export function stats(xs: readonly number[]): Stat {
 }
 
 /**
- * The numbers a sweep compares: every scalar metric; of every array its last value as name[-1] (a series over
- * epochs ends there, whatever the number of epochs); and of a short array (at most 6 values, e.g. one per
- * layer) also each value as name[i].
+ * The numbers a sweep compares: every scalar metric first (the figures a graph is about, such as test_error);
+ * then of every array its last value as name[-1] (a series over epochs ends there, whatever the number of
+ * epochs), and of a short array (2 to 6 values, e.g. one per layer) also each value as name[i].
  */
 export function scalarMetrics(metrics: Record<string, unknown>): Record<string, number> {
   const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number') out[k] = v;
   for (const [k, v] of Object.entries(metrics)) {
-    if (typeof v === 'number') out[k] = v;
-    else if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
-      if (v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
+    if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
+      if (v.length > 1 && v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
       out[`${k}[-1]`] = v[v.length - 1];
     }
   }
