@@ -313,6 +313,9 @@ describe('plasticity run', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/^metric energy_trace_max_rise = 0 {3}\(paper: 0, Bengio et al\. 2017; energy never rises\)$/m);
     expect(r.err).toMatch(/^metric backprop_cosine = \[[^\]]+\]$/m);
+    // Every number printed to four significant digits (summary.json keeps every digit).
+    for (const line of r.err.split('\n').filter((l) => l.startsWith('metric ')))
+      for (const n of line.replace(/\(paper.*$/, '').match(/-?\d+\.\d+(e-?\d+)?/g) ?? []) expect(n.replace(/^-/, '').replace(/^0\.0*/, '').replace(/e.*$/, '').replace('.', '').length, n).toBeLessThanOrEqual(4);
   });
 
   it('a missing data folder: exit 1 with a one-line error naming the data node', async () => {

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
+import { fmtMetric } from '../core/format.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
@@ -444,6 +445,8 @@ async function runWithProgress(
   });
   let barOn = false;
   let lastLine = 0;
+  /** Metrics whose published figure was printed with its note already. */
+  const noted = new Set<string>();
   const onEvent = (e: RunEvent): void => {
     jsonl.write(eventJsonLine(e));
     switch (e.type) {
@@ -477,7 +480,13 @@ async function runWithProgress(
       }
       case 'metric':
         if (barOn) bar.stop(), (barOn = false);
-        io.err(`metric ${e.name} = ${Array.isArray(e.value) ? `[${e.value.map((v) => v.toFixed(3)).join(', ')}]` : e.value}${paperNote(references?.[e.name])}\n`);
+        {
+          // Four significant digits here (summary.json keeps every digit); the paper's note once per reference.
+          const ref = references?.[e.name];
+          const shown = ref && (!Array.isArray(e.value) || e.value.length > 0) ? (noted.has(e.name) ? `   (paper: ${ref.value})` : paperNote(ref)) : '';
+          if (shown) noted.add(e.name);
+          io.err(`metric ${e.name} = ${Array.isArray(e.value) ? `[${e.value.map(fmtMetric).join(', ')}]` : fmtMetric(e.value)}${shown}\n`);
+        }
         break;
       case 'image':
         io.err(`wrote ${join(outDir, e.file)}\n`);
