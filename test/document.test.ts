@@ -220,6 +220,12 @@ describe('documents that cannot be loaded', () => {
     }
   });
 
+  it('a file that starts with a byte-order mark (as some Windows editors save) reads like one without', () => {
+    const text = saveGraph(emptyGraph('bom'));
+    const r = parseGraphText(`\uFEFF${text}`);
+    expect(r.ok && r.doc.name).toBe('bom');
+  });
+
   const notGraph: [string, unknown, RegExp][] = [
     ['an array', [], /not a graph document \(expected a JSON object\)/],
     ['a number', 42, /not a graph document/],

@@ -152,7 +152,8 @@ export function loadGraph(input: unknown): LoadResult {
 export function parseGraphText(text: string): LoadResult {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     return fail(`the file is not valid JSON (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')})`);
   }
