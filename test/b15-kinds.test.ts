@@ -1242,6 +1242,16 @@ describe('train.local op', () => {
     expect(variableNames()).toEqual(vars);
     m.dispose();
   });
+
+  it('a run stopped after some minibatches still reports how fast it trained', async () => {
+    const m = model221();
+    const ctx = fakeCtx(tf, { node: 'train', stopAfter: 3 });
+    const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp() }, params).catch((x) => x);
+    expect(e).toBeInstanceOf(StopRequested);
+    expect(ctx.throughput).toHaveLength(1);
+    expect(ctx.throughput[0]).toBeGreaterThan(0);
+    m.dispose();
+  });
 });
 
 describe('model.save / model.load', () => {

@@ -5,6 +5,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
 import { fakeCtx } from './support/fake-ctx.ts';
 import type { Tf } from '../nodes/runtime/op.ts';
+import { StopRequested } from '../nodes/runtime/op.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
 import { compileGraph, emptyGraph, type GraphDocument } from '../nodes/core/index.ts';
@@ -248,6 +249,20 @@ describe('ebm.eqprop_train', () => {
     // The end-of-epoch report agrees with the last live one.
     expect(ctx.progressEvents.at(-1)!.metrics!.train_cost).toBeCloseTo(batches[1].metrics!.train_cost, 12);
     (out.network as EbmNetwork).dispose();
+    net.dispose();
+  });
+
+  it('a run stopped mid-training still reports how fast it trained, and frees its copy of the network', async () => {
+    const four: EbmDataset = { ...oneExample, images: new Float32Array([1, 1, 1, 1]), labels: new Uint8Array([0, 0, 0, 0]), n: 4 };
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const ctx = fakeCtx(tf, { stopAfter: 2 });
+    const net = tinyNet();
+    const before = tf.memory().numTensors;
+    const e = await ebmOps['ebm.eqprop_train'](ctx, { network: net, data: four, free, nudged, rule }, { epochs: 1, batch_size: 1, persistent: false, shuffle: false, valid_steps: 10 }).catch((x) => x);
+    expect(e).toBeInstanceOf(StopRequested);
+    expect(ctx.throughput).toHaveLength(1);
+    expect(ctx.throughput[0]).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
     net.dispose();
   });
 

@@ -188,8 +188,9 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
     throw e;
   } finally {
     trainer.dispose();
+    // A run stopped mid-training still says how fast it trained.
+    if (done > 0) ctx.reportTrainThroughput((done * bs) / ((performance.now() - t0) / 1000));
   }
-  if (done > 0) ctx.reportTrainThroughput((done * bs) / ((performance.now() - t0) / 1000));
   return { model };
 };
 

@@ -123,6 +123,8 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const nFields = Math.min(P<number | undefined>(params, 'fields') ?? 0, net0.sizes[1]);
   const initialW0 = nFields > 0 ? net0.read().W[0] : undefined;
   const trainErrors: number[] = [];
+  /** Examples per second so far: what a run stopped mid-training reports. */
+  let lastRate = 0;
   const validSeries = valid
     ? [
         ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n), steps: free.steps }] : []),
@@ -150,6 +152,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         if (now - lastReport < 250 && batch < batches) return;
         lastReport = now;
         const rate = done / ((now - t0) / 1000);
+        lastRate = rate;
         const total = epochs * data.n;
         // The epoch's training error so far, drawn live between the end-of-epoch points (once it averages enough examples to mean something).
         const live = soFar.examples >= Math.min(LIVE_MIN_EXAMPLES, data.n) ? { metrics: { train_error: soFar.error, train_cost: soFar.cost } } : {};
@@ -188,6 +191,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
+    if (lastRate > 0) ctx.reportTrainThroughput(lastRate);
     net.dispose();
     throw e;
   }
