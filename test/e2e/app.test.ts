@@ -196,6 +196,15 @@ d('desktop app in the browser (e2e)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => pseudo.count()).toBe(0);
     expect(await connections(page).count()).toBe(1);
+    // A wire is deleted by dragging its input end off the input into empty canvas; undo puts it back.
+    const end = (await socket(page, 'decoder1', 'input', 'from').boundingBox())!;
+    await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(end.x - 60, end.y + 200, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => connections(page).count()).toBe(0);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => connections(page).count()).toBe(1);
 
     // Undo removes the wire, redo puts it back.
     await page.click('[data-testid="undo"]');
@@ -910,6 +919,9 @@ d('desktop app in the browser (e2e)', () => {
     ];
     for (const [kind, x, y] of drops) await dragFromPalette(page, kind, x, y);
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
+    // Each card's footer sums up its parameters: no empty entry (MNIST's empty data folder), lists too.
+    expect(await node(page, 'mnist1').locator('.footer').textContent()).toMatch(/^validCount 10000 · /);
+    expect(await node(page, 'eqprop_rule1').locator('.footer').textContent()).toContain('lrs 0.1, 0.05');
     // Step 3: the wires.
     const wires: [string, string, string, string][] = [
       ['mnist1', 'train', 'network1', 'data'],

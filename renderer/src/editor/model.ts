@@ -89,7 +89,9 @@ export function paramSummary(node: LabNode): string {
   for (const [name, spec] of Object.entries(node.def.params as Record<string, ParamSpec>)) {
     const v = name in node.params ? node.params[name] : spec.default;
     if (typeof v === 'number') parts.push(`${name} ${fmt(v)}`);
-    else if (typeof v === 'string' && v.length <= 12) parts.push(v);
+    // A choice reads by its value alone ("nudge"); any other text with its name (a number field holding "abc").
+    else if (typeof v === 'string' && v !== '' && v.length <= 12) parts.push(spec.type === 'choice' ? v : `${name} ${v}`);
+    else if (Array.isArray(v) && v.length > 0 && v.length <= 4 && v.every((x) => typeof x === 'number')) parts.push(`${name} ${v.map(fmt).join(', ')}`);
     if (parts.length >= 3) break;
   }
   return parts.join(' · ');
