@@ -228,6 +228,9 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 0');
     await page.click('[data-testid="redo"]');
     await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
+    // Saved with its problems (nothing is lost), and told so.
+    await saveAs(page, 'with-problems.json');
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toMatch(/^Saved with-problems\.json, with \d+ problems?: it will not run until/);
     await page.close();
   });
 
@@ -510,8 +513,9 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
     expect(asked).toBe(1);
     expect(await page.locator('[data-testid="node"]').count()).toBe(0);
-    // An empty canvas says what to do first.
+    // An empty canvas says what to do first, and does not claim to compile.
     expect(await page.locator('[data-testid="empty-hint"]').textContent()).toContain('Examples');
+    expect(await page.locator('[data-testid="diag-summary"]').textContent()).not.toContain('compiles');
     await page.click('[data-testid="recovery"] >> text=Recover');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
     expect(await node(page, 'encoder1').count()).toBe(1);
