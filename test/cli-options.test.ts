@@ -230,3 +230,26 @@ describe('--version (finding 21)', () => {
     }
   });
 });
+
+describe('an --out folder that holds an earlier run', () => {
+  it('loses that run\'s pictures and report (so they do not pass for the new run\'s), keeps its note apart and any other file', async () => {
+    const out = join(tmp, 'reused');
+    const first = await cli('run', curve, '--out', out, '--quiet');
+    expect(first.code, first.err).toBe(0);
+    expect(readdirSync(out)).toContain('stdp_curve.png');
+    writeFileSync(join(out, 'note.md'), 'the first run\n');
+    writeFileSync(join(out, 'report.html'), '<p>the first run</p>');
+    writeFileSync(join(out, 'kept.network.json'), '{}');
+    // The same folder, another graph with other pictures (stdp-rate-vs-spike draws no stdp_curve.png).
+    const second = await cli('run', stdp, ...smallStdp, '--out', out, '--quiet');
+    expect(second.code, second.err).toBe(0);
+    expect(second.err).toContain('held an earlier run; its pictures and report were removed, its note kept as note-of-an-earlier-run.md');
+    const files = readdirSync(out);
+    expect(files).not.toContain('stdp_curve.png');
+    expect(files).not.toContain('report.html');
+    expect(files).not.toContain('note.md');
+    expect(readFileSync(join(out, 'note-of-an-earlier-run.md'), 'utf8')).toBe('the first run\n');
+    expect(files).toContain('kept.network.json');
+    expect(files).toContain('stdp_scatter.png');
+  });
+});
