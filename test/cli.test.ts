@@ -500,6 +500,15 @@ describe('plasticity diff', () => {
     const json = JSON.parse((await cli('runs', join(tmp, 'diff-runs'), '--json')).out);
     expect(json.map((r: { id: string; note: string }) => [r.id, r.note])).toEqual([['b', ''], ['a', 'seed 3\nsecond line']]);
     expect((await cli('runs', join(tmp, 'nope'))).code).toBe(2);
+    // A folder whose summary.json cannot be read is not listed, and said so; one without any is not a run yet.
+    mkdirSync(join(tmp, 'diff-runs', 'broken'));
+    writeFileSync(join(tmp, 'diff-runs', 'broken', 'summary.json'), '{"graph": ');
+    mkdirSync(join(tmp, 'diff-runs', 'going'));
+    const withBroken = await cli('runs', join(tmp, 'diff-runs'));
+    expect(lines(withBroken.out)).toHaveLength(3);
+    expect(withBroken.err).toBe(`warning: ${join(tmp, 'diff-runs', 'broken')}: its summary.json cannot be read, so it is not listed\n`);
+    rmSync(join(tmp, 'diff-runs', 'broken'), { recursive: true });
+    rmSync(join(tmp, 'diff-runs', 'going'), { recursive: true });
   });
 
   it('plasticity report: a run folder as one HTML page, in the folder or where --out says; not a run folder: exit 2', async () => {

@@ -367,10 +367,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const { listPastRuns } = await import('../server/past-runs.ts');
       const { formatRuns } = await import('./tables.ts');
       if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
-      const list = await listPastRuns(resolve(dir), 10_000);
+      const unreadable: string[] = [];
+      const list = await listPastRuns(resolve(dir), 10_000, unreadable);
       if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length) io.out(formatRuns(list));
       else io.err(`no run folders with a summary.json in ${dir}\n`);
+      for (const id of unreadable.sort()) io.err(`warning: ${join(dir, id)}: its summary.json cannot be read, so it is not listed\n`);
     });
 
   program

@@ -68,9 +68,10 @@ async function readSummary(dir: string): Promise<RunSummary | null> {
 
 /**
  * The run folders under `runsDir` that hold a readable summary.json, and the runs of a sweep folder (one with a
- * sweep.json) as sweep/run; newest first (at most `max`).
+ * sweep.json) as sweep/run; newest first (at most `max`). The folders whose summary.json is there but cannot be
+ * read are added to `unreadable`, when given (a folder without one, say a run still going, is not a run yet).
  */
-export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunEntry[]> {
+export async function listPastRuns(runsDir: string, max = 200, unreadable?: string[]): Promise<PastRunEntry[]> {
   const names: string[] = [];
   for (const name of await subfolders(runsDir)) {
     if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
@@ -81,7 +82,10 @@ export async function listPastRuns(runsDir: string, max = 200): Promise<PastRunE
     names.map(async (id): Promise<PastRunEntry | null> => {
       const dir = join(runsDir, id);
       const s = await readSummary(dir);
-      if (!s) return null;
+      if (!s) {
+        if (unreadable && (await exists(join(dir, 'summary.json')))) unreadable.push(id);
+        return null;
+      }
       // When it ended, as the run recorded it (a copied folder keeps it); older summaries: the file's time.
       const endedAt = s.finished_at ? Date.parse(s.finished_at) : (await stat(join(dir, 'summary.json'))).mtimeMs;
       const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
