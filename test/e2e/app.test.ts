@@ -1038,6 +1038,8 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="past-runs"]');
     const rows = page.locator('[data-testid="past-run"]').filter({ hasText: 'ebm-early-inference' });
     await expect.poll(() => page.locator('[data-testid="past-run"][data-id^="cli-seeds/"]').count()).toBe(2);
+    // Each run of the sweep says which it is.
+    expect((await page.locator('[data-testid="past-run"][data-id^="cli-seeds/"] [data-testid="past-run-variant"]').allTextContents()).sort()).toEqual(['seed1', 'seed2']);
     // Sweep report: the sweep as one HTML page, both seeds' runs in it.
     const [sweepPage] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="past-run"][data-id^="cli-seeds/"] [data-testid="sweep-report"]').first().click()]);
     expect(sweepPage.suggestedFilename()).toBe('cli-seeds-report.html');
