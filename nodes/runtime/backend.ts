@@ -142,6 +142,10 @@ async function tryCpu(): Promise<Attempt> {
   try {
     if (!(await tf.setBackend('cpu'))) return { ok: false, reason: `the cpu backend failed to initialize` };
     await tf.ready();
+    // tfjs prints a banner about the native backend into the middle of the first op's output; the engine's own
+    // start line already says which backend runs and why (the README says how to install the native one).
+    const cpu = tf.backend() as { firstUse?: boolean };
+    if ('firstUse' in cpu) cpu.firstUse = false;
   } catch (err) {
     return { ok: false, reason: `the cpu backend failed to initialize (${firstLine(err)})`, error: err };
   }
