@@ -42,6 +42,11 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
     if (max !== undefined && v > max) return `must be at most ${max}, got ${v}`;
     return null;
   };
+  // A number too large for a float ("1e309", as typed in a field) is out of range, not "not a number".
+  if ((spec.type === 'int' || spec.type === 'float') && typeof value === 'string' && /^\s*[-+]?(\d|\.\d)/.test(value) && Math.abs(Number(value)) === Infinity) {
+    const r = range(Number(value), spec.min, spec.max);
+    return { problem: 'range', message: r ? r.replace(/got -?Infinity$/, `got ${value.trim()}`) : `is too large a number, got ${value.trim()}` };
+  }
   switch (spec.type) {
     case 'int': {
       if (typeof value !== 'number' || !Number.isInteger(value)) return { problem: 'type', message: `must be a whole number, got ${show(value)}` };
