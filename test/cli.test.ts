@@ -425,13 +425,14 @@ describe('plasticity sweep', () => {
   it('values that read the same as folder names get folders of their own; an old summary is not taken for a new run', async () => {
     const out = join(tmp, 'sweep-names');
     // A summary.json left in the first run's folder by an earlier sweep.
-    mkdirSync(join(out, 'x_label=a_b'), { recursive: true });
-    writeFileSync(join(out, 'x_label=a_b', 'summary.json'), JSON.stringify({ status: 'done', wall_seconds: 1, metrics: { stale: 1 } }));
-    // Text values are named without their quotes: "a b" and "a_b" both read a_b.
-    const r = await cli('sweep', stdp, ...small, '--vary', 'scatter.x_label=["a b", "a_b"]', '--out', out);
+    mkdirSync(join(out, 'x_label=a-b'), { recursive: true });
+    writeFileSync(join(out, 'x_label=a-b', 'summary.json'), JSON.stringify({ status: 'done', wall_seconds: 1, metrics: { stale: 1 } }));
+    // Text values are named without their quotes, their unsafe characters as "-": "a b" and "a-b" both read a-b
+    // ("_" only separates the parameters and the seed).
+    const r = await cli('sweep', stdp, ...small, '--vary', 'scatter.x_label=["a b", "a-b"]', '--out', out);
     expect(r.code, r.err).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
-    expect(doc.runs.map((x: { label: string }) => x.label)).toEqual(['x_label=a_b', 'x_label=a_b-2']);
+    expect(doc.runs.map((x: { label: string }) => x.label)).toEqual(['x_label=a-b', 'x_label=a-b-2']);
     for (const run of doc.runs) expect(run.metrics.stale).toBeUndefined();
   }, 60_000);
 

@@ -93,7 +93,14 @@ const bare = (s: string): string => {
 };
 
 const labelOf = (set: readonly string[], seed: number | null): string => {
-  const parts = set.map((s) => bare(s).replace(/^[^.]+\./, '').replace(/[^\w.=+-]+/g, '_'));
+  // param=value, the value's unsafe characters as "-" and none at its ends ([500, 500] → 500-500, "/data/mnist" →
+  // data-mnist), so "_" only ever separates the parameters and the seed.
+  const parts = set.map((s) => {
+    const b = bare(s).replace(/^[^.]+\./, '');
+    const i = b.indexOf('=');
+    const value = b.slice(i + 1).replace(/[^\w.+-]+/g, '-').replace(/^-+|-+$/g, '');
+    return `${b.slice(0, i).replace(/[^\w.+-]+/g, '-')}=${value}`;
+  });
   if (seed !== null) parts.push(`seed${seed}`);
   return parts.join('_') || 'run';
 };
