@@ -166,7 +166,16 @@ describe('learning rules (one minibatch by hand)', () => {
     trainOnOne(net2, settings(up));
     // bottom-up only, doubled: 0.2·2·0.5·0.375 = 0.075
     expect(net2.read().W[1][0]).toBeCloseTo(0.575, 6);
+    // The input weights have only a bottom-up term (the clamped input's rate never changes): as with "both", not doubled.
+    expect(net2.read().W[0][0]).toBeCloseTo(0.525, 6);
     net2.dispose();
+    const down = (await run('ebm.stdp_rule', {}, { lrs: lr, direction: 'top_down' })).rule as RuleSpec;
+    const net3 = tinyNet();
+    trainOnOne(net3, settings(down));
+    // top-down only, doubled: 0.2·2·0.125·0.25 = 0.0125 on W1; no input unit is postsynaptic, so W0 stays.
+    expect(net3.read().W[1][0]).toBeCloseTo(0.5125, 6);
+    expect(net3.read().W[0][0]).toBe(0.5);
+    net3.dispose();
   });
 });
 

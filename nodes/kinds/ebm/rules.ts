@@ -31,7 +31,7 @@ export const stdpRuleKind = defineKind({
   title: 'STDP-compatible rule',
   category: 'energy',
   doc:
-    'ΔW_ij ∝ ρ(s_i)·dρ(s_j)/dt: presynaptic rate times the rate of change of the postsynaptic rate, accumulated step by step over the nudged phase, (α/β)Σ_t ρ(s_i(t))[ρ(s_j(t+1)) − ρ(s_j(t))], averaged over the minibatch. "both" applies it to both directions of each tied synapse, which sums to the Equilibrium Propagation update minus the second-order term Σ_t Δρ_iΔρ_j; "bottom_up" or "top_down" uses one direction only (doubled, to keep the scale).',
+    'ΔW_ij ∝ ρ(s_i)·dρ(s_j)/dt: presynaptic rate times the rate of change of the postsynaptic rate, accumulated step by step over the nudged phase, (α/β)Σ_t ρ(s_i(t))[ρ(s_j(t+1)) − ρ(s_j(t))], averaged over the minibatch. "both" applies it to both directions of each tied synapse, which sums to the Equilibrium Propagation update minus the second-order term Σ_t Δρ_iΔρ_j; "bottom_up" or "top_down" uses one direction only (doubled, to keep the scale), except for the input weights: the clamped input\'s rate never changes, so they have only a bottom-up term, which "both" and "bottom_up" apply as it is and "top_down" leaves out (the input weights do not learn). The biases learn from their unit\'s rate change, (α/β)[ρ(s_j(end)) − ρ(s_j(start))].',
   equation: 'Bengio et al. 2017, Eq. 3.18; Bengio et al. 2015, Eq. 1',
   inputs: {},
   outputs: { rule: port('rule', { doc: 'The learning rule, for a trainer.' }) },

@@ -246,7 +246,17 @@ function applyStdp(
     const updates: [TF.Variable, TF.Tensor][] = [];
     for (let l = 0; l < nW; l++) {
       const k = rule.lrs[l] / (opts.beta * B);
-      const dW = rule.direction === 'both' ? tf.add(up[l], down[l]) : tf.mul(rule.direction === 'bottom_up' ? up[l] : down[l], 2);
+      // One direction is doubled to keep the scale of both. The input layer is clamped, so its rate never changes and
+      // the input weights have no top-down term: there "both" is the bottom-up term alone, "bottom_up" takes it as
+      // it is (nothing to make up for), and "top_down" leaves them as they are (no input unit is postsynaptic).
+      const dW =
+        rule.direction === 'both'
+          ? tf.add(up[l], down[l])
+          : l === 0
+            ? rule.direction === 'bottom_up'
+              ? up[0]
+              : down[0]
+            : tf.mul(rule.direction === 'bottom_up' ? up[l] : down[l], 2);
       updates.push([net.W[l], tf.add(net.W[l], tf.mul(dW, k))]);
       updates.push([net.b[l], tf.add(net.b[l], tf.mul(tf.sum(dr[l], 0), k))]);
     }
