@@ -120,6 +120,44 @@ describe('ebm.langevin and ebm.nudge', () => {
   });
 });
 
+describe('clipped steps are projected gradient steps on E: downhill while ε(1 + ‖W‖) ≤ 2', () => {
+  // x − h − y with W0 = 0 and b = (2, 2): E = ½h² + ½y² − w·h·y − 2h − 2y in the box. With ε = 0.5 the bound is
+  // |w| ≤ 3. At w = −4 the synchronous step overshoots: from h = y = 0.45 (E = 0.2025 + 0.81 − 1.8 = −0.7875) both
+  // go to 0.45 + 0.5(−0.45 − 4·0.45 + 2) = 0.325, where E = 0.105625 + 0.4225 − 1.3 = −0.771875: higher.
+  const energies = (w: number, h0: number, steps: number): number[] => {
+    const net = makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', [tf.tensor2d([[0]]), tf.tensor2d([[w]])], [tf.tensor1d([2]), tf.tensor1d([2])]);
+    const clamp = clampInput(tf, net, tf.tensor2d([[0]]));
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 1, form: 'clipped' };
+    let s = [tf.tensor2d([[h0]]), tf.tensor2d([[h0]])];
+    const out: number[] = [];
+    for (let t = 0; t <= steps; t++) {
+      const e = energy(tf, net, clamp, s);
+      out.push(e.dataSync()[0]);
+      e.dispose();
+      if (t < steps) {
+        const next = step(tf, net, clamp, dyn, s);
+        s.forEach((x) => x.dispose());
+        s = next;
+      }
+    }
+    s.forEach((x) => x.dispose());
+    clamp.rx.dispose();
+    net.dispose();
+    return out;
+  };
+  it('beyond the bound the energy can rise (w = −4, by hand); within it (w = −3 and 3) it does not', () => {
+    const strong = energies(-4, 0.45, 3);
+    expect(strong[0]).toBeCloseTo(-0.7875, 6);
+    expect(strong[1]).toBeCloseTo(-0.771875, 6);
+    expect(strong[1]).toBeGreaterThan(strong[0]);
+    for (const w of [-3, 3])
+      for (const h0 of [0, 0.45, 1]) {
+        const e = energies(w, h0, 20);
+        for (let t = 1; t < e.length; t++) expect(e[t], `w ${w}, from ${h0}, step ${t}`).toBeLessThanOrEqual(e[t - 1] + 1e-6);
+      }
+  });
+});
+
 describe('learning rules (one minibatch by hand)', () => {
   const settings = (rule: RuleSpec) => ({ free, nudged, rule, readout: 'input' as const, random: () => 0.9, nextSeed: () => 1 });
   const lr = [0.1, 0.1];

@@ -8,7 +8,7 @@ export const langevinKind = defineKind({
   title: 'Langevin dynamics',
   category: 'energy',
   doc:
-    'Leaky-integrator dynamics of the free units, which is Langevin MCMC on the energy: s ← s + ε(ρ\'(s)(Σ_j W_ij ρ(s_j) + b_i) − s) + σ√ε·N(0,1), all layers at once, visible units clamped. σ = 0 is deterministic relaxation down the energy. Form "clipped" keeps states in [0,1] (projected steps, as in Scellier & Bengio\'s code; with ε = 0.5 a damped fixed-point iteration that does not raise the energy); "leaky" is the unbounded integrator of the paper (with the hard sigmoid a unit saturated above 1 oscillates around 1, so the energy can rise there).',
+    'Leaky-integrator dynamics of the free units, which is Langevin MCMC on the energy: s ← s + ε(ρ\'(s)(Σ_j W_ij ρ(s_j) + b_i) − s) + σ√ε·N(0,1), all layers at once, visible units clamped. σ = 0 is deterministic relaxation down the energy. Form "clipped" keeps states in [0,1] (projected steps, as in Scellier & Bengio\'s code; with the hard sigmoid a projected gradient step on E, which does not raise it while ε(1 + ‖W‖) ≤ 2, ‖W‖ the largest singular value of the weights between free layers: ‖W‖ ≤ 3 at ε = 0.5); "leaky" is the unbounded integrator of the paper (with the hard sigmoid a unit saturated above 1 oscillates around 1, so the energy can rise there).',
   equation: 'Bengio et al. 2017, Eqs. 2.1 and 2.3-2.9',
   inputs: {},
   outputs: {

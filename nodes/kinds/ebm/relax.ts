@@ -9,7 +9,7 @@ export const relaxKind = defineKind({
   title: 'Relax and trace energy',
   category: 'energy',
   doc:
-    'Clamps the first examples, runs the dynamics from zero states and records the mean energy E(s) after each step (and F = E + βC when the dynamics are nudged) as a series, plus <name>_max_rise, the largest increase from one step to the next (with σ = 0 and the clipped form it stays at 0 up to rounding: inference goes down the energy).',
+    'Clamps the first examples, runs the dynamics from zero states and records the mean energy E(s) after each step (and F = E + βC when the dynamics are nudged) as a series, plus <name>_max_rise, the largest increase from one step to the next (with σ = 0, the clipped form and weights within the bound given under Langevin dynamics it stays at 0 up to rounding: inference goes down the energy).',
   equation: 'Bengio et al. 2017, Sec. 2.2-2.3 (leaky integration as Langevin MCMC on E)',
   inputs: {
     network: port('network'),
