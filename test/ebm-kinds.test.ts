@@ -410,6 +410,19 @@ describe('ebm.early_inference_probe', () => {
     net.dispose();
   });
 
+  it('a 1-3-2 network with two outputs off their targets by different amounts: Δh along backprop\'s gradient', async () => {
+    // With one output unit any Δh is along W1's one column; with two, the mix of the columns is set by each output's
+    // error and ρ', so a wrong sign, gain or matrix layout would turn Δh away from backprop's ∂C/∂h.
+    const net = makeNetwork(tf, [1, 3, 2], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4, 0.2]]), tf.tensor2d([[0.5, -0.3], [0.2, 0.4], [-0.1, 0.3]])], [tf.tensor1d([0, 0.1, 0.2]), tf.tensor1d([0.1, 0.05])]);
+    const twoClasses: EbmDataset = { ...oneExample, classes: 2, labels: new Uint8Array([0]) };
+    const metrics: Record<string, unknown> = {};
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const nd: DynamicsSpec = { ...dyn, steps: 2, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
+    const out = await run('ebm.early_inference_probe', { network: net, data: twoClasses, free: dyn, nudged: nd }, { examples: 1, settle_steps: 2000, tolerance: 1e-7, metric: 'cos' }, metrics);
+    expect((out.cosine as number[])[0]).toBeGreaterThan(0.999);
+    net.dispose();
+  });
+
   it('says so when no error reaches the hidden layer (the output saturated at its target)', async () => {
     // W0 = 2, W1 = 3, x = 1: h = clip(2 + 3y) = 1 and y = clip(3h) = 1, the target; ρ'(y) = 0 and the nudge β(1 − y) = 0.
     const net = makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', [tf.tensor2d([[2]]), tf.tensor2d([[3]])], [tf.tensor1d([0]), tf.tensor1d([0])]);
