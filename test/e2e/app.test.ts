@@ -310,6 +310,26 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => minimap.isVisible()).toBe(true);
     await page.click('[data-testid="minimap-toggle"]');
     await expect.poll(() => minimap.isVisible()).toBe(false);
+    // With it hidden the canvas still works: a click selects, a drag moves, and a drag with every node selected
+    // moves them all by as much (a hidden minimap used to stop the area's later pipes: selection, scopes).
+    await select(page, 'gaussian1');
+    const all = async () => page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [Math.round(r.x), Math.round(r.y)]));
+    await page.keyboard.press('Control+a');
+    const start = await all();
+    const grip = (await node(page, 'gaussian1').locator('.header').boundingBox())!;
+    await page.mouse.move(grip.x + 20, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + 80, grip.y + grip.height / 2 + 40, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    const moved = await all();
+    const moves = moved.map(([x, y], i) => `${x - start[i][0]},${y - start[i][1]}`);
+    expect(new Set(moves).size, `moves ${moves.join(' ')}`).toBe(1);
+    expect(moves[0]).not.toBe('0,0');
+    await page.click('[data-testid="undo"]');
+    await expect.poll(all).toEqual(start);
+    // A click (no drag) on one node of the group selects it alone.
+    await select(page, 'noise');
     await page.click('[data-testid="minimap-toggle"]');
     await expect.poll(() => minimap.isVisible()).toBe(true);
     // The shown minimap draws one mini node per node.

@@ -147,26 +147,30 @@ export class LabEditor {
 
     // The minimap re-measures every node on every node move (forced layouts): it would cost more
     // than the drag itself with 200 nodes. Hidden, it hears nothing; shown, node moves reach it at
-    // most every 120 ms plus a trailing one. Added before area.use(minimap) so it runs first.
+    // most every 120 ms plus a trailing one. It is not area.use()d: a scope used that way hands its own
+    // pipeline's result back to the area's, so holding a signal back from the minimap would stop it for
+    // every later area pipe too (selection, scopes, arrange): a hidden minimap froze the canvas, and
+    // throttled moves left the other selected nodes behind.
     let lastMini = 0;
     let trailing = 0;
-    minimap.addPipe((ctx) => {
-      if (!this.minimapOn) return undefined;
+    // The minimap scope accepts area signals; its generic signature is narrower than that.
+    const toMinimap = (ctx: unknown): void => void (minimap.signal.emit as (s: unknown) => Promise<unknown>)(ctx);
+    const forwardToMinimap = (ctx: { type: string }): void => {
+      if (!this.minimapOn) return;
       if (ctx.type === 'nodetranslated') {
         const now = performance.now();
         if (now - lastMini < 120) {
           clearTimeout(trailing);
           trailing = window.setTimeout(() => {
             lastMini = performance.now();
-            // The minimap scope accepts area signals; its generic signature is narrower than that.
-            void (minimap.emit as (s: unknown) => Promise<unknown>)(ctx);
+            if (this.minimapOn) toMinimap(ctx);
           }, 130);
-          return undefined;
+          return;
         }
         lastMini = now;
       }
-      return ctx;
-    });
+      toMinimap(ctx);
+    };
 
     this.history.addPreset(HistoryPresets.classic.setup());
     scopes.addPreset(ScopesPresets.classic.setup());
@@ -186,10 +190,35 @@ export class LabEditor {
     this.area.use(render);
     this.area.use(scopes);
     this.area.use(this.history as any);
-    this.area.use(minimap);
+    minimap.setParent(this.area as any);
+    this.area.addPipe((ctx) => {
+      forwardToMinimap(ctx as { type: string });
+      return ctx;
+    });
     this.area.use(this.arrange);
 
-    AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+    // A press on a node that is already selected keeps the others selected, so a drag moves the whole group; a
+    // click there without a drag then selects that node alone. (Rete's default dropped the group at the press.)
+    const ctrl = AreaExtensions.accumulateOnCtrl();
+    let pressedInGroup: string | null = null;
+    let groupDragged = false;
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'nodepicked') {
+        pressedInGroup = !ctrl.active() && this.selector.isSelected({ id: ctx.data.id, label: 'node' }) ? ctx.data.id : null;
+        groupDragged = false;
+      }
+      if (ctx.type === 'nodetranslated' && ctx.data.id === pressedInGroup) groupDragged = true;
+      return ctx;
+    });
+    AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: { active: () => ctrl.active() || pressedInGroup !== null } });
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'pointerup' && pressedInGroup !== null) {
+        const id = pressedInGroup;
+        pressedInGroup = null;
+        if (!groupDragged && this.selector.entities.size > 1) return this.select([id]).then(() => ctx);
+      }
+      return ctx;
+    });
     AreaExtensions.simpleNodesOrder(this.area);
     AreaExtensions.restrictor(this.area, { scaling: { min: 0.1, max: 2 } });
     // Three layers: loop scopes at the back, wires above them (so the wires inside a loop body show), nodes
