@@ -390,6 +390,26 @@ d('desktop app in the browser (e2e)', () => {
     const arranged = await saveAndRead(page, 'scope-arranged.json');
     expect(arranged.nodes.find((n) => n.id === 'noise')?.parent).toBe('train');
     expect(arranged.wires).toEqual(saved.wires);
+
+    // A scope copied alone takes its body along (3 nodes), and the pasted scope is fitted around the pasted body.
+    await select(page, 'train');
+    const count = await page.locator('[data-testid="node"]').count();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count + 4);
+    const pasted = await saveAndRead(page, 'scope-pasted.json');
+    const copyOfScope = pasted.nodes.find((n) => n.kind === 'train.local' && n.id !== 'train')!;
+    const body = pasted.nodes.filter((n) => n.parent === copyOfScope.id);
+    expect(body.map((n) => n.kind).sort()).toEqual(['corrupt.gaussian', 'corrupt.spike', 'infer.iterative']);
+    for (const n of body) await expect.poll(async () => inside((await node(page, n.id).boundingBox())!, (await node(page, copyOfScope.id).boundingBox())!), n.id).toBe(true);
+    // Cut and paste keeps the body too (it was lost).
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
+    await select(page, 'train');
+    await page.keyboard.press('Control+x');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count - 4);
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
     await page.close();
   }, 120_000);
 

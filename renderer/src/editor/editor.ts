@@ -676,6 +676,15 @@ export class LabEditor {
     const doc = this.toDocument();
     const ids = new Set(this.selected().map((n) => n.id));
     if (!ids.size) return null;
+    // A scope takes its body with it (as Delete does), nested scopes theirs.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const n of doc.nodes) {
+        if (!n.parent || !ids.has(n.parent) || ids.has(n.id)) continue;
+        ids.add(n.id);
+        grew = true;
+      }
+    }
     this.clip = {
       nodes: doc.nodes.filter((n) => ids.has(n.id)),
       wires: doc.wires.filter((w) => ids.has(w.from.node) && ids.has(w.to.node)),
@@ -700,12 +709,18 @@ export class LabEditor {
       if (n.label) node.docLabel = n.label;
       added.push(node.id);
     }
+    const scopes = new Set<string>();
     for (const n of clip.nodes) {
       const id = rename.get(n.id);
       const parent = n.parent ? rename.get(n.parent) : undefined;
       const child = id ? this.editor.getNode(id) : undefined;
-      if (child && parent) child.parent = parent;
+      if (child && parent) {
+        child.parent = parent;
+        scopes.add(parent);
+      }
     }
+    // Each pasted scope fitted around its pasted body (it was added at its kind's size).
+    for (const id of scopes) await this.scopes.emit({ type: 'scopeupdated', data: { id } });
     for (const w of clip.wires) {
       const a = rename.get(w.from.node);
       const b = rename.get(w.to.node);
