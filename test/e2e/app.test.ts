@@ -408,6 +408,13 @@ d('desktop app in the browser (e2e)', () => {
     await select(page, 'train');
     await page.keyboard.press('Control+x');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count - 4);
+    // Undo of the cut brings the scope back around its body (it came back at its kind's size, under the body).
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
+    for (const id of ['infer', 'noise', 'spike1'])
+      await expect.poll(async () => inside((await node(page, id).boundingBox())!, (await node(page, 'train').boundingBox())!), id).toBe(true);
+    await page.click('[data-testid="redo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count - 4);
     await page.keyboard.press('Control+v');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
     await page.close();

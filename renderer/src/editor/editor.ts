@@ -754,14 +754,39 @@ export class LabEditor {
 
   async undo(): Promise<void> {
     await this.history.undo();
+    await this.refitScopes();
     this.cb.onChange('structure');
     this.scheduleSelection(true);
   }
 
   async redo(): Promise<void> {
     await this.history.redo();
+    await this.refitScopes();
     this.cb.onChange('structure');
     this.scheduleSelection(true);
+  }
+
+  /**
+   * Fits every scope that has a body around it, innermost first. A scope brought back by undo (of a delete, say)
+   * comes back at its kind's size, under its own body, until something refits it.
+   */
+  private async refitScopes(): Promise<void> {
+    const nodes = this.editor.getNodes();
+    const depth = (id: string | undefined): number => {
+      let d = 0;
+      for (let p = id; p; p = this.editor.getNode(p)?.parent) d++;
+      return d;
+    };
+    const withBody = nodes.filter((s) => s.isScope && nodes.some((n) => n.parent === s.id)).sort((a, b) => depth(b.id) - depth(a.id));
+    // Not recorded: a refit follows from the body, and a new step here would drop the redo steps. (The history
+    // plugin records nothing while its `active` flag is up, as during its own undo and redo.)
+    const inner = (this.history as unknown as { history: { active: boolean } }).history;
+    inner.active = true;
+    try {
+      for (const s of withBody) await this.scopes.emit({ type: 'scopeupdated', data: { id: s.id } });
+    } finally {
+      inner.active = false;
+    }
   }
 
   /**
