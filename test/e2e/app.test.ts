@@ -215,6 +215,11 @@ d('desktop app in the browser (e2e)', () => {
 
     // Editing a param: out of range makes a diagnostic appear on the node; a good value clears it.
     await select(page, 'encoder1');
+    // Delete with a button of the inspector focused is not for the canvas: the node stays.
+    await page.locator('[data-testid="sweep-units"]').focus();
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Backspace');
+    expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     await page.fill('[data-testid="param-units"]', '0');
     await page.press('[data-testid="param-units"]', 'Enter');
     await expect.poll(async () => (await problemsFor(page, 'encoder1')).join(' ')).toContain('units must be at least 1');
