@@ -474,6 +474,10 @@ d('desktop app in the browser (e2e)', () => {
     expect(await found('scellier & bengio 2016, eq. 10')).toEqual(['ebm.eqprop_rule']);
     expect(await found('nudge')).toContain('ebm.nudge');
     expect((await found('')).length).toBe(createRegistry().all().length);
+    // Enter in the search adds the first kind found.
+    await found('scellier & bengio 2016, eq. 10');
+    await page.press('[data-testid="palette-search"]', 'Enter');
+    await expect.poll(() => page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').count()).toBe(1);
     await page.close();
   }, 60_000);
 
