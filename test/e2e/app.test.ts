@@ -289,10 +289,10 @@ d('desktop app in the browser (e2e)', () => {
     await page.keyboard.press('Control+c');
     await page.keyboard.press('Control+v');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
-    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('gaussian1');
-    expect(await node(page, 'gaussian1').getAttribute('data-kind')).toBe('corrupt.gaussian');
-    expect(await node(page, 'gaussian1').locator('.footer').textContent()).toContain('sigma 0.25');
-    const [a, b] = [(await node(page, 'noise').boundingBox())!, (await node(page, 'gaussian1').boundingBox())!];
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('corrupt_gaussian1');
+    expect(await node(page, 'corrupt_gaussian1').getAttribute('data-kind')).toBe('corrupt.gaussian');
+    expect(await node(page, 'corrupt_gaussian1').locator('.footer').textContent()).toContain('sigma 0.25');
+    const [a, b] = [(await node(page, 'noise').boundingBox())!, (await node(page, 'corrupt_gaussian1').boundingBox())!];
     expect(b.x).toBeGreaterThan(a.x);
     expect(b.y).toBeGreaterThan(a.y);
     // Paste again: another copy, further along.
@@ -317,11 +317,11 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => minimap.isVisible()).toBe(false);
     // With it hidden the canvas still works: a click selects, a drag moves, and a drag with every node selected
     // moves them all by as much (a hidden minimap used to stop the area's later pipes: selection, scopes).
-    await select(page, 'gaussian1');
+    await select(page, 'corrupt_gaussian1');
     const all = async () => page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [Math.round(r.x), Math.round(r.y)]));
     await page.keyboard.press('Control+a');
     const start = await all();
-    const grip = (await node(page, 'gaussian1').locator('.header').boundingBox())!;
+    const grip = (await node(page, 'corrupt_gaussian1').locator('.header').boundingBox())!;
     await page.mouse.move(grip.x + 20, grip.y + grip.height / 2);
     await page.mouse.down();
     await page.mouse.move(grip.x + 80, grip.y + grip.height / 2 + 40, { steps: 12 });
@@ -379,7 +379,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(saved.nodes.find((n) => n.id === 'spike1')?.parent).toBe('train');
     expect(saved.nodes.find((n) => n.id === 'noise')?.parent).toBe('train');
     expect(saved.nodes.find((n) => n.id === 'infer')?.parent).toBe('train');
-    expect(saved.nodes.find((n) => n.id === 'gaussian1')?.parent).toBeUndefined();
+    expect(saved.nodes.find((n) => n.id === 'corrupt_gaussian1')?.parent).toBeUndefined();
     expect(saved.wires).toHaveLength(2);
 
     // Auto-arrange: every node moves to a layered layout where no two cards overlap, except the
@@ -478,6 +478,11 @@ d('desktop app in the browser (e2e)', () => {
     await found('scellier & bengio 2016, eq. 10');
     await page.press('[data-testid="palette-search"]', 'Enter');
     await expect.poll(() => page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').count()).toBe(1);
+    // Added again at the same place, the second card goes under the first, not on it.
+    await page.press('[data-testid="palette-search"]', 'Enter');
+    await expect.poll(() => page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').count()).toBe(2);
+    const [first, second] = await page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })));
+    expect(overlaps(first, second)).toBe(false);
     await page.close();
   }, 60_000);
 

@@ -516,7 +516,10 @@ export class LabEditor {
   // ---- nodes ----------------------------------------------------------------------------------------
 
   freshId(kind: string): string {
-    const stem = (kind.split('.').pop() ?? 'node').replace(/[^\w]/g, '').toLowerCase() || 'node';
+    const last = (k: string): string => k.split('.').pop() ?? k;
+    // The kind's last part (nudge1), or all of it where two kinds share that part (prior_gaussian1, corrupt_gaussian1).
+    const shared = this.registry.all().some((k) => k.kind !== kind && last(k.kind) === last(kind));
+    const stem = (shared ? kind.replace(/\./g, '_') : last(kind)).replace(/[^\w]/g, '').toLowerCase() || 'node';
     for (let i = 1; ; i++) if (!this.editor.getNode(`${stem}${i}`)) return `${stem}${i}`;
   }
 
@@ -525,7 +528,7 @@ export class LabEditor {
     if (!def) return null;
     const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
     await this.editor.addNode(node);
-    const pos = at ?? this.viewCenter();
+    const pos = at ?? this.freeSpot(this.viewCenter(), node);
     await this.area.translate(node.id, pos);
     await this.select([node.id]);
     return node;
@@ -535,7 +538,8 @@ export class LabEditor {
   async addNodeAtClient(kind: string, clientX: number, clientY: number): Promise<LabNode | null> {
     this.area.area.setPointerFrom({ clientX, clientY } as PointerEvent);
     const p = this.area.area.pointer;
-    const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 });
+    const def = this.registry.get(kind);
+    const node = await this.addNode(kind, def ? this.freeSpot({ x: p.x - 40, y: p.y - 16 }, new LabNode('', def, {})) : { x: p.x - 40, y: p.y - 16 });
     // Dropped onto a loop scope: it joins the scope's body.
     const scope = node && !node.isScope ? this.scopeAt(p.x, p.y, new Set([node.id])) : undefined;
     if (node && scope) {
@@ -544,6 +548,23 @@ export class LabEditor {
       this.checkParents();
     }
     return node;
+  }
+
+  /**
+   * `pos`, or below it where a card of `node`'s size covers no other card: a second node dropped on the same
+   * place (into a scope, or added at the centre twice) lands under the first, not on it. Scopes do not count.
+   */
+  private freeSpot(pos: { x: number; y: number }, node: LabNode): { x: number; y: number } {
+    const at = { ...pos };
+    for (let tries = 0; tries < 50; tries++) {
+      const hit = this.editor.getNodes().find((n) => {
+        const v = n.isScope || n.id === node.id ? undefined : this.area.nodeViews.get(n.id);
+        return v !== undefined && at.x < v.position.x + n.width + 8 && v.position.x < at.x + node.width + 8 && at.y < v.position.y + n.height + 8 && v.position.y < at.y + node.height + 8;
+      });
+      if (!hit) break;
+      at.y = this.area.nodeViews.get(hit.id)!.position.y + hit.height + 16;
+    }
+    return at;
   }
 
   viewCenter(): { x: number; y: number } {
