@@ -406,7 +406,7 @@ d('desktop app in the browser (e2e)', () => {
     const copyOfScope = pasted.nodes.find((n) => n.kind === 'train.local' && n.id !== 'train')!;
     const body = pasted.nodes.filter((n) => n.parent === copyOfScope.id);
     expect(body.map((n) => n.kind).sort()).toEqual(['corrupt.gaussian', 'corrupt.spike', 'infer.iterative']);
-    for (const n of body) await expect.poll(async () => inside((await node(page, n.id).boundingBox())!, (await node(page, copyOfScope.id).boundingBox())!), n.id).toBe(true);
+    for (const n of body) await expect.poll(async () => inside((await node(page, n.id).boundingBox())!, (await node(page, copyOfScope.id).boundingBox())!), { message: n.id }).toBe(true);
     // Cut and paste keeps the body too (it was lost).
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
@@ -417,7 +417,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
     for (const id of ['infer', 'noise', 'spike1'])
-      await expect.poll(async () => inside((await node(page, id).boundingBox())!, (await node(page, 'train').boundingBox())!), id).toBe(true);
+      await expect.poll(async () => inside((await node(page, id).boundingBox())!, (await node(page, 'train').boundingBox())!), { message: id }).toBe(true);
     await page.click('[data-testid="redo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count - 4);
     await page.keyboard.press('Control+v');

@@ -74,7 +74,7 @@ export const trainKind = defineKind({
     ok = checkNudged(ctx, nudged, true, 'nudged') && ok;
     const lrs = nums(rule.info, 'lrs') ?? [];
     if (sizes.length && lrs.length !== sizes.length - 1) {
-      ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matrices; give one per matrix`, 'rule');
+      ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matri${sizes.length === 2 ? 'x' : 'ces'}; give one per matrix`, 'rule');
       ok = false;
     }
     if (rule.info.centered === true && nudged.info.clamp === true) {

@@ -109,7 +109,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const r = inputs.rule as RuleSpec;
   const valid = inputs.valid !== undefined ? asDataset(inputs.valid, ctx.step.node, 'valid') : undefined;
   if (r.lrs.length !== net0.W.length)
-    throw new UserError(`the rule has ${r.lrs.length} learning rates but the network has ${net0.W.length} weight matrices`, ctx.step.node);
+    throw new UserError(`the rule has ${r.lrs.length} learning rate${r.lrs.length === 1 ? '' : 's'} but the network has ${net0.W.length} weight matri${net0.W.length === 1 ? 'x' : 'ces'}`, ctx.step.node);
   const epochs = ctx.options.epochs ?? P<number>(params, 'epochs');
   const batchSize = P<number>(params, 'batch_size');
   const net = net0.clone();
