@@ -98,7 +98,8 @@ const labelOf = (set: readonly string[], seed: number | null): string => {
   const parts = set.map((s) => {
     const b = bare(s).replace(/^[^.]+\./, '');
     const i = b.indexOf('=');
-    const value = b.slice(i + 1).replace(/[^\w.+-]+/g, '-').replace(/^-+|-+$/g, '');
+    // (Only the dashes that stand for other characters are dropped at the ends: -0.5 keeps its sign.)
+    const value = b.slice(i + 1).trim().replace(/^[^\w.+-]+|[^\w.+-]+$/g, '').replace(/[^\w.+-]+/g, '-');
     return `${b.slice(0, i).replace(/[^\w.+-]+/g, '-')}=${value}`;
   });
   if (seed !== null) parts.push(`seed${seed}`);
