@@ -368,6 +368,18 @@ d('desktop app in the browser (e2e)', () => {
     await page.mouse.up();
     const after = (await node(page, 'noise').boundingBox())!;
     expect(after.x - before.x).toBeGreaterThan(40);
+    // Undo puts the scope and its body back; redo moves them again, the body once (it moved twice: the history
+    // kept the body's own moves beside the scope's, whose redo takes the body along).
+    const at = async (id: string): Promise<number[]> => {
+      const r = (await node(page, id).boundingBox())!;
+      return [Math.round(r.x), Math.round(r.y)];
+    };
+    const places = { train: await at('train'), noise: await at('noise'), infer: await at('infer') };
+    await page.waitForTimeout(1600);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => at('noise')).toEqual([Math.round(before.x), Math.round(before.y)]);
+    await page.click('[data-testid="redo"]');
+    await expect.poll(async () => ({ train: await at('train'), noise: await at('noise'), infer: await at('infer') })).toEqual(places);
     // A node dragged from the palette straight onto the scope joins its body too.
     const canvasBox = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     const scopeNow = (await node(page, 'train').boundingBox())!;

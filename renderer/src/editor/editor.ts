@@ -274,6 +274,12 @@ export class LabEditor {
     // loop scope also puts the dropped nodes into its body.
     // (Synchronous for every other signal: this pipe sees every pointer move.)
     this.area.addPipe((ctx) => (ctx.type === 'nodedragged' && !this.loading ? this.afterDrop().then(() => ctx) : ctx));
+    let pickedAt = 0;
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'nodepicked') pickedAt = Date.now();
+      if (ctx.type === 'nodedragged') this.dropFollowerMoves(pickedAt);
+      return ctx;
+    });
 
   }
 
@@ -785,6 +791,29 @@ export class LabEditor {
     await this.refitScopes();
     this.cb.onChange('structure');
     this.scheduleSelection(true);
+  }
+
+  /**
+   * After a drag: the history plugin recorded a move for every node that moved, also for the body of a dragged scope
+   * (which the scopes plugin moves along), and recorded those first. Undo was right, but redo then put the body at
+   * its new place and the scope's redo moved it along once more. Undo and redo of a scope's move take along the
+   * body nodes that are not selected (the selected ones move by themselves), so their moves of this drag are
+   * dropped from the history.
+   */
+  private dropFollowerMoves(since: number): void {
+    type Move = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
+    const produced = (this.history as unknown as { history: { produced: Move[] } }).history.produced;
+    const isMove = (m: Move): boolean => typeof m.action.nodeId === 'string' && 'prev' in m.action && 'new' in m.action;
+    // This drag's moves: the trailing node moves made since the press, up to a separated step.
+    let start = produced.length;
+    while (start > 0 && isMove(produced[start - 1]) && produced[start - 1].time >= since && (start === produced.length || !produced[start - 1].separated)) start--;
+    const moved = new Set(produced.slice(start).map((m) => m.action.nodeId!));
+    const follower = (id: string): boolean => {
+      if (this.editor.getNode(id)?.selected) return false;
+      for (let p = this.editor.getNode(id)?.parent; p; p = this.editor.getNode(p)?.parent) if (moved.has(p)) return true;
+      return false;
+    };
+    for (let i = produced.length - 1; i >= start; i--) if (follower(produced[i].action.nodeId!)) produced.splice(i, 1);
   }
 
   /**
