@@ -6,7 +6,7 @@
 import { type Diagnostic, type DiagnosticCode, hasErrors } from './diagnostics.ts';
 import type { GraphDocument, GraphNode } from './document.ts';
 import type { JsonObject, JsonValue } from './json.ts';
-import type { AnyNodeKind, InputMetas, ValueMeta } from './kind.ts';
+import { type AnyNodeKind, type InputMetas, RecordedNames, type ValueMeta } from './kind.ts';
 import { checkParam, type ParamSpec } from './params.ts';
 import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
 import { canConnect } from './ports.ts';
@@ -213,14 +213,13 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
   }
 
   // 6b. what the nodes record: two writing the same metric or picture name would overwrite each other.
-  const writers = new Map<string, string>();
+  const writers = new RecordedNames();
   for (const id of order.order) {
     if (failed.has(id)) continue;
     const p = prepared.get(id)!;
     for (const r of p.kind.records?.(p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []) {
-      const first = writers.get(`${r.what}:${r.name}`);
-      if (first === undefined) writers.set(`${r.what}:${r.name}`, id);
-      else if (first !== id) err('invalid_graph', `the ${r.what} "${r.name}" is also recorded by ${first}; give one of them another name`, id, r.param);
+      const first = writers.claim(r.what, r.name, id);
+      if (first) err('invalid_graph', `the ${r.what} "${r.name}" is also recorded by ${first}; give one of them another name`, id, r.param);
     }
   }
 

@@ -55,6 +55,21 @@ export interface Recorded {
   param?: string;
 }
 
+/**
+ * Which node records each metric and picture name: the compiler checks the names kinds declare, the engine the
+ * names ops record (two nodes writing one name would overwrite each other).
+ */
+export class RecordedNames {
+  private readonly first = new Map<string, string>();
+  /** Notes that `node` records the `what` `name`; returns the other node that records it too, if there is one. */
+  claim(what: Recorded['what'], name: string, node: string): string | undefined {
+    const key = `${what}:${name}`;
+    const first = this.first.get(key);
+    if (first === undefined) this.first.set(key, node);
+    return first !== undefined && first !== node ? first : undefined;
+  }
+}
+
 /** A metric the node records (named by `param`, if a parameter names it). */
 export const metricRecord = (name: string, param?: string): Recorded => ({ what: 'metric', name, ...(param ? { param } : {}) });
 /** A picture NAME.png the node records. */

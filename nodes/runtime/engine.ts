@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import { flattenSteps } from '../core/plan.ts';
 import { hash } from '../core/compiler.ts';
+import { RecordedNames } from '../core/kind.ts';
 import { initBackend } from './backend.ts';
 import type { RunEvent, RunEventListener, RunSummary } from './events.ts';
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
@@ -69,11 +70,10 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
 
   let currentNode: string | undefined;
   // Which node recorded each metric and picture: a second node writing the same name would overwrite it unseen.
-  const writers = new Map<string, string>();
+  const writers = new RecordedNames();
   const claim = (what: 'metric' | 'picture', name: string, node: string): void => {
-    const first = writers.get(`${what}:${name}`);
-    if (first !== undefined && first !== node) throw new UserError(`the ${what} "${name}" is already recorded by ${first}; give one of them another name`, node);
-    writers.set(`${what}:${name}`, node);
+    const first = writers.claim(what, name, node);
+    if (first) throw new UserError(`the ${what} "${name}" is already recorded by ${first}; give one of them another name`, node);
   };
   try {
     const be = await initBackend(req.backend ?? 'auto');
