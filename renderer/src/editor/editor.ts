@@ -64,6 +64,8 @@ class ValueAction<T> implements HistoryAction {
 }
 
 type ParentMap = Map<string, string | undefined>;
+/** One step in the history plugin's record; a node move has the node's id and its place before and after. */
+type HistoryRecord = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
 
 export class LabEditor {
   readonly editor = new NodeEditor<Schemes>();
@@ -490,12 +492,12 @@ export class LabEditor {
     return { name, description, seed, quick };
   }
 
-  /** Sets some of the graph's own fields (one undo step); a field set to undefined is removed (description, quick). */
   /** Names the graph without an undo step (Save As gives an untitled graph its file's name). */
   setName(name: string): void {
     this.base = { ...this.base, name };
   }
 
+  /** Sets some of the graph's own fields (one undo step); a field set to undefined is removed (description, quick). */
   setDocumentFields(fields: Partial<GraphFields>): void {
     const before = this.documentFields();
     const apply = (f: GraphFields | Partial<GraphFields>): void => {
@@ -529,12 +531,13 @@ export class LabEditor {
     for (let i = 1; ; i++) if (!this.editor.getNode(`${stem}${i}`)) return `${stem}${i}`;
   }
 
-  async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string): Promise<LabNode | null> {
+  /** Adds a node at `at`, or at the centre of the view; placed by the user (`clear`, the default at the centre), it goes under any card already there. */
+  async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string, clear = at === undefined): Promise<LabNode | null> {
     const def = this.registry.get(kind);
     if (!def) return null;
     const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
     await this.editor.addNode(node);
-    const pos = at ?? this.freeSpot(this.viewCenter(), node);
+    const pos = clear ? this.freeSpot(at ?? this.viewCenter(), node) : (at ?? this.viewCenter());
     await this.area.translate(node.id, pos);
     await this.select([node.id]);
     return node;
@@ -544,8 +547,7 @@ export class LabEditor {
   async addNodeAtClient(kind: string, clientX: number, clientY: number): Promise<LabNode | null> {
     this.area.area.setPointerFrom({ clientX, clientY } as PointerEvent);
     const p = this.area.area.pointer;
-    const def = this.registry.get(kind);
-    const node = await this.addNode(kind, def ? this.freeSpot({ x: p.x - 40, y: p.y - 16 }, new LabNode('', def, {})) : { x: p.x - 40, y: p.y - 16 });
+    const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 }, undefined, undefined, true);
     // Dropped onto a loop scope: it joins the scope's body.
     const scope = node && !node.isScope ? this.scopeAt(p.x, p.y, new Set([node.id])) : undefined;
     if (node && scope) {
@@ -688,30 +690,33 @@ export class LabEditor {
     await AreaExtensions.zoomAt(this.area, [node], { scale: 0.9 });
   }
 
+  /** The nodes `ids` and the bodies of the scopes among them, nested scopes' too: a scope goes (or is copied) with its body. */
+  private withBodies(ids: string[]): Set<string> {
+    const out = new Set(ids);
+    for (const n of this.editor.getNodes()) if (this.ancestors(n.id).some((a) => out.has(a))) out.add(n.id);
+    return out;
+  }
+
+  /** The scopes around node `id`, innermost first. */
+  private ancestors(id: string): string[] {
+    const out: string[] = [];
+    for (let p = this.editor.getNode(id)?.parent; p; p = this.editor.getNode(p)?.parent) out.push(p);
+    return out;
+  }
+
   async deleteSelected(): Promise<void> {
-    const ids = new Set(this.selected().map((n) => n.id));
+    const ids = this.withBodies(this.selected().map((n) => n.id));
     if (!ids.size) return;
-    // A scope takes its body with it.
-    for (const n of this.editor.getNodes()) if (n.parent && ids.has(n.parent)) ids.add(n.id);
     for (const c of this.editor.getConnections()) if (ids.has(c.source) || ids.has(c.target)) await this.editor.removeConnection(c.id);
-    // Children before their scope.
-    const list = [...ids].sort((a, b) => Number(Boolean(this.editor.getNode(b)?.parent)) - Number(Boolean(this.editor.getNode(a)?.parent)));
+    // Children before their scope (innermost first).
+    const list = [...ids].sort((a, b) => this.ancestors(b).length - this.ancestors(a).length);
     for (const id of list) if (this.editor.getNode(id)) await this.editor.removeNode(id);
   }
 
   copy(): Clip | null {
     const doc = this.toDocument();
-    const ids = new Set(this.selected().map((n) => n.id));
+    const ids = this.withBodies(this.selected().map((n) => n.id));
     if (!ids.size) return null;
-    // A scope takes its body with it (as Delete does), nested scopes theirs.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const n of doc.nodes) {
-        if (!n.parent || !ids.has(n.parent) || ids.has(n.id)) continue;
-        ids.add(n.id);
-        grew = true;
-      }
-    }
     this.clip = {
       nodes: doc.nodes.filter((n) => ids.has(n.id)),
       wires: doc.wires.filter((w) => ids.has(w.from.node) && ids.has(w.to.node)),
@@ -793,6 +798,11 @@ export class LabEditor {
     this.scheduleSelection(true);
   }
 
+  /** The history plugin's own record (its classic preset's steps, and the flag it raises while it undoes or redoes). */
+  private historyRecords(): { produced: HistoryRecord[]; active: boolean } {
+    return (this.history as unknown as { history: { produced: HistoryRecord[]; active: boolean } }).history;
+  }
+
   /**
    * After a drag: the history plugin recorded a move for every node that moved, also for the body of a dragged scope
    * (which the scopes plugin moves along), and recorded those first. Undo was right, but redo then put the body at
@@ -801,18 +811,13 @@ export class LabEditor {
    * dropped from the history.
    */
   private dropFollowerMoves(since: number): void {
-    type Move = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
-    const produced = (this.history as unknown as { history: { produced: Move[] } }).history.produced;
-    const isMove = (m: Move): boolean => typeof m.action.nodeId === 'string' && 'prev' in m.action && 'new' in m.action;
+    const produced = this.historyRecords().produced;
+    const isMove = (m: HistoryRecord): boolean => typeof m.action.nodeId === 'string' && 'prev' in m.action && 'new' in m.action;
     // This drag's moves: the trailing node moves made since the press, up to a separated step.
     let start = produced.length;
     while (start > 0 && isMove(produced[start - 1]) && produced[start - 1].time >= since && (start === produced.length || !produced[start - 1].separated)) start--;
     const moved = new Set(produced.slice(start).map((m) => m.action.nodeId!));
-    const follower = (id: string): boolean => {
-      if (this.editor.getNode(id)?.selected) return false;
-      for (let p = this.editor.getNode(id)?.parent; p; p = this.editor.getNode(p)?.parent) if (moved.has(p)) return true;
-      return false;
-    };
+    const follower = (id: string): boolean => !this.editor.getNode(id)?.selected && this.ancestors(id).some((p) => moved.has(p));
     for (let i = produced.length - 1; i >= start; i--) if (follower(produced[i].action.nodeId!)) produced.splice(i, 1);
   }
 
@@ -822,15 +827,11 @@ export class LabEditor {
    */
   private async refitScopes(): Promise<void> {
     const nodes = this.editor.getNodes();
-    const depth = (id: string | undefined): number => {
-      let d = 0;
-      for (let p = id; p; p = this.editor.getNode(p)?.parent) d++;
-      return d;
-    };
+    const depth = (id: string): number => this.ancestors(id).length;
     const withBody = nodes.filter((s) => s.isScope && nodes.some((n) => n.parent === s.id)).sort((a, b) => depth(b.id) - depth(a.id));
     // Not recorded: a refit follows from the body, and a new step here would drop the redo steps. (The history
     // plugin records nothing while its `active` flag is up, as during its own undo and redo.)
-    const inner = (this.history as unknown as { history: { active: boolean } }).history;
+    const inner = this.historyRecords();
     inner.active = true;
     try {
       for (const s of withBody) await this.scopes.emit({ type: 'scopeupdated', data: { id: s.id } });
