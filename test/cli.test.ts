@@ -426,7 +426,9 @@ describe('plasticity sweep', () => {
     const out = join(tmp, 'sweep-names');
     // A summary.json left in the first run's folder by an earlier sweep.
     mkdirSync(join(out, 'x_label=a-b'), { recursive: true });
-    writeFileSync(join(out, 'x_label=a-b', 'summary.json'), JSON.stringify({ status: 'done', wall_seconds: 1, metrics: { stale: 1 } }));
+    writeFileSync(join(out, 'x_label=a-b', 'summary.json'), JSON.stringify({ status: 'done', wall_seconds: 1, metrics: { stale: 1 }, images: ['old-plot.png'] }));
+    writeFileSync(join(out, 'x_label=a-b', 'old-plot.png'), 'an earlier run\'s picture');
+    writeFileSync(join(out, 'x_label=a-b', 'note.md'), 'my words');
     // Text values are named without their quotes, their unsafe characters as "-": "a b" and "a-b" both read a-b
     // ("_" only separates the parameters and the seed).
     const r = await cli('sweep', stdp, ...small, '--vary', 'scatter.x_label=["a b", "a-b"]', '--out', out);
@@ -434,6 +436,11 @@ describe('plasticity sweep', () => {
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
     expect(doc.runs.map((x: { label: string }) => x.label)).toEqual(['x_label=a-b', 'x_label=a-b-2']);
     for (const run of doc.runs) expect(run.metrics.stale).toBeUndefined();
+    // The earlier run's picture went, as `plasticity run` clears a reused folder; its note was kept aside; run.log says so.
+    const first = join(out, 'x_label=a-b');
+    expect(existsSync(join(first, 'old-plot.png'))).toBe(false);
+    expect(readFileSync(join(first, 'note-of-an-earlier-run.md'), 'utf8')).toBe('my words');
+    expect(readFileSync(join(first, 'run.log'), 'utf8')).toMatch(/^note: .*x_label=a-b held an earlier run; its pictures and report were removed, its note kept as note-of-an-earlier-run\.md\n/);
   }, 60_000);
 
   it('a typo in a varied parameter stops the sweep before any run', async () => {

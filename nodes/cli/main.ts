@@ -18,6 +18,7 @@ import { type GraphDocument, parseGraphText, quickLimits, type Reference } from 
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
+import { clearEarlierRun } from './earlier-run.ts';
 import { setValue } from './sweep-file.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
@@ -196,28 +197,6 @@ async function notWritable(file: string): Promise<string | null> {
   return at.path === dirname(abs) ? null : 'its folder does not exist';
 }
 
-/**
- * A folder that holds an earlier run (runs/latest, or --out given twice): the pictures that run wrote and its report
- * go, so they do not pass for this run's. Other files (saved networks a graph may read back) stay; the summary,
- * events and graph are written anew.
- */
-async function clearEarlierRun(dir: string, io: Io): Promise<void> {
-  let earlier: { images?: unknown };
-  try {
-    earlier = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as { images?: unknown };
-  } catch {
-    return;
-  }
-  const pictures = Array.isArray(earlier.images) ? earlier.images.filter((f): f is string => typeof f === 'string' && /^[^/\\]+\.png$/.test(f)) : [];
-  await Promise.all([...pictures, 'report.html', 'summary.json'].map((f) => rm(join(dir, f), { force: true })));
-  // A note is the user's words: kept, but no longer read as this run's.
-  const kept = await rename(join(dir, 'note.md'), join(dir, 'note-of-an-earlier-run.md')).then(
-    () => true,
-    () => false,
-  );
-  io.err(`note: ${dir} held an earlier run; its pictures and report were removed${kept ? ', its note kept as note-of-an-earlier-run.md' : ''}\n`);
-}
-
 /** The program's version, from package.json. */
 const version = (): string => {
   try {
@@ -303,7 +282,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
       const outDir = await makeOutDir('--out', o.out);
-      await clearEarlierRun(outDir, io);
+      await clearEarlierRun(outDir, io.err);
       // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
       await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
       const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };

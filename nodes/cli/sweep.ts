@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
 import { scalarMetrics, seedStats, type SeedStat } from '../core/stats.ts';
+import { clearEarlierRun } from './earlier-run.ts';
 import { setValue, type SweepFile, type SweepGroup, type SweepRun } from './sweep-file.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
@@ -149,12 +150,15 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   const runOne = async (job: (typeof jobs)[number]): Promise<void> => {
     const dir = join(out, job.label);
     await mkdir(dir, { recursive: true });
-    // A summary left by an earlier sweep into the same folder must not pass for this run's.
+    const log = createWriteStream(join(dir, 'run.log'));
+    // An earlier sweep's run in the same folder: its pictures, report and note go as `plasticity run` clears them
+    // (said in run.log), and its summary even when unreadable, so it cannot pass for this run's if this one fails
+    // before writing its own.
+    await clearEarlierRun(dir, (text) => log.write(text));
     await rm(join(dir, 'summary.json'), { force: true });
     // Not --quiet: without a terminal the run prints a progress line every 10 s, so run.log can be followed.
     const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
     if (job.seed !== null) args.push('--seed', String(job.seed));
-    const log = createWriteStream(join(dir, 'run.log'));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
