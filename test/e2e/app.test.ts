@@ -486,6 +486,10 @@ d('desktop app in the browser (e2e)', () => {
     expect(await found('scellier & bengio 2016, eq. 10')).toEqual(['ebm.eqprop_rule']);
     expect(await found('nudge')).toContain('ebm.nudge');
     expect((await found('')).length).toBe(createRegistry().all().length);
+    // Every category title stays on one line (the longest wrapped under its swatch).
+    const heights = await page.locator('.palette .group').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(heights.length).toBeGreaterThan(5);
+    expect(Math.max(...heights) - Math.min(...heights)).toBeLessThan(1);
     // Enter in the search adds the first kind found.
     await found('scellier & bengio 2016, eq. 10');
     await page.press('[data-testid="palette-search"]', 'Enter');
