@@ -1164,6 +1164,24 @@ d('desktop app in the browser (e2e)', () => {
       expect(Math.round(bar.height / 40), `toolbar lines at ${width}`).toBe(rows);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     }
+    // Resizing keeps the view's centre: the graph's middle stays where it was relative to the canvas's middle
+    // (without that it kept its distance from the top-left corner and went out at the right).
+    const middles = async (): Promise<{ dx: number; dy: number }> => {
+      const c = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+      const boxes = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, r: r.right, t: r.top, b: r.bottom })));
+      const gx = (Math.min(...boxes.map((b) => b.l)) + Math.max(...boxes.map((b) => b.r))) / 2;
+      const gy = (Math.min(...boxes.map((b) => b.t)) + Math.max(...boxes.map((b) => b.b))) / 2;
+      return { dx: gx - (c.x + c.width / 2), dy: gy - (c.y + c.height / 2) };
+    };
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(300);
+    const before = await middles();
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await page.waitForTimeout(300);
+    const after = await middles();
+    expect(Math.abs(after.dx - before.dx)).toBeLessThan(2);
+    expect(Math.abs(after.dy - before.dy)).toBeLessThan(2);
     await page.close();
   });
 

@@ -87,6 +87,7 @@ export class LabEditor {
   /** Every node's loop scope, as of the last check: a change is a structural edit (it recompiles) and an undo step. */
   private lastParents: ParentMap = new Map();
   private applyingParents = false;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(
     readonly container: HTMLElement,
@@ -94,6 +95,19 @@ export class LabEditor {
     private readonly cb: EditorCallbacks,
   ) {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
+    // The canvas resized (the window, or a panel beside it): the point at its centre stays at the centre, so
+    // shrinking the window does not push the graph out at the right and bottom. A hidden canvas (size 0) is
+    // left alone.
+    let size = { w: container.clientWidth, h: container.clientHeight };
+    this.resizeObserver = new ResizeObserver(() => {
+      const now = { w: container.clientWidth, h: container.clientHeight };
+      if (size.w && size.h && now.w && now.h && (now.w !== size.w || now.h !== size.h)) {
+        const { x, y } = this.area.area.transform;
+        void this.area.area.translate(x + (now.w - size.w) / 2, y + (now.h - size.h) / 2);
+      }
+      size = now;
+    });
+    this.resizeObserver.observe(container);
     const connection = this.connection;
     connection.addPipe((ctx) => {
       if (ctx.type === 'connectionpick') this.drawingWire = true;
@@ -881,6 +895,7 @@ export class LabEditor {
   }
 
   destroy(): void {
+    this.resizeObserver.disconnect();
     this.area.destroy();
   }
 }
