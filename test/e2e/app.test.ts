@@ -227,6 +227,28 @@ d('desktop app in the browser (e2e)', () => {
     await page.press('[data-testid="param-units"]', 'Enter');
     await expect.poll(async () => (await problemsFor(page, 'encoder1')).join(' ')).not.toContain('units');
     await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
+    // In the field (problemsFor took the focus to the Problems tab): Ctrl+Z undoes typing not yet set, and then, with
+    // nothing uncommitted, the graph's change (the field shows the value restored); Ctrl+Y sets it again.
+    const units = page.locator('[data-testid="param-units"]');
+    await units.focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('5');
+    await expect.poll(() => units.inputValue()).toBe('645');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => units.inputValue()).toBe('64');
+    expect(await node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 0');
+    await expect.poll(() => units.inputValue()).toBe('0');
+    // Typing in the restored value is the text's to undo again, then Ctrl+Y redoes the graph's change.
+    await page.keyboard.press('End');
+    await page.keyboard.type('7');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => units.inputValue()).toBe('0');
+    expect(await node(page, 'encoder1').locator('.footer').textContent()).toContain('units 0');
+    await page.keyboard.press('Control+y');
+    await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
+    await expect.poll(() => units.inputValue()).toBe('64');
     // Undo the param edit: back to 0 and its diagnostic.
     await page.locator('[data-testid="canvas"]').click({ position: { x: 900, y: 500 } });
     await page.click('[data-testid="undo"]');
