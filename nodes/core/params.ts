@@ -54,6 +54,9 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
       return r ? { problem: 'range', message: r } : null;
     }
     case 'float': {
+      // "0,5" typed with a decimal comma: say which number was meant.
+      if (typeof value === 'string' && /^\s*[-+]?\d*,\d+\s*$/.test(value))
+        return { problem: 'type', message: `must be a number written with a decimal point (${value.trim().replace(',', '.')}), got ${show(value)}` };
       if (typeof value !== 'number' || !Number.isFinite(value)) return { problem: 'type', message: `must be a number, got ${show(value)}` };
       const r = range(value, spec.min, spec.max);
       return r ? { problem: 'range', message: r } : null;
