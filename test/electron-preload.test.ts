@@ -8,7 +8,12 @@ const h = vi.hoisted(() => ({
 }));
 
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (k: string, v: unknown) => h.exposed.set(k, v) },
+  // As Electron's contextBridge does: a function called from the page gets copies of its arguments, and a Proxy
+  // (a Svelte $state object) cannot be copied.
+  contextBridge: {
+    exposeInMainWorld: (k: string, v: Record<string, (...a: unknown[]) => unknown>) =>
+      h.exposed.set(k, Object.fromEntries(Object.entries(v).map(([name, f]) => [name, (...a: unknown[]) => f(...a.map((x) => (typeof x === 'function' ? x : structuredClone(x))))]))),
+  },
   ipcRenderer: {
     invoke: async (...args: unknown[]) => {
       h.invoke.push(args);
@@ -23,6 +28,7 @@ vi.mock('electron', () => ({
 import { CALL_CHANNEL, EVENT_CHANNEL, EVENT_NAMES, METHOD_NAMES } from '../electron/common/names.ts';
 import { ipcTransport } from '../electron/preload/index.ts';
 import type { LabClient } from '../electron/common/contract.ts';
+import { withPlainRequests } from '../electron/common/client.ts';
 
 describe('preload', () => {
   it('exposes one object, window.plasticity, with exactly the contract methods and events', () => {
@@ -39,6 +45,19 @@ describe('preload', () => {
     await expect(api.getInfo({})).resolves.toEqual({ version: 'x' });
     expect(h.invoke.at(-1)).toEqual([CALL_CHANNEL, 'getInfo', {}]);
     await expect(api.stopRun({ runId: 'r' })).rejects.toThrow('stopRun: nope');
+  });
+
+  it('takes the page\'s reactive objects once the page has made them plain (withPlainRequests)', async () => {
+    const api = h.exposed.get('plasticity') as LabClient;
+    // A graph as Svelte state holds it: a Proxy, which the bridge cannot copy.
+    const doc = new Proxy({ format: 'plasticity-graph', version: 1, name: 'g', seed: 3, nodes: [], wires: [] }, {});
+    const request = { doc, options: {}, backend: 'auto' } as unknown as Parameters<LabClient['startRun']>[0];
+    expect(() => api.startRun(request)).toThrow(/could not be cloned/);
+    await expect(withPlainRequests(api).startRun(request)).rejects.toThrow(/startRun: nope/);
+    expect(h.invoke.at(-1)).toEqual([CALL_CHANNEL, 'startRun', { doc: { format: 'plasticity-graph', version: 1, name: 'g', seed: 3, nodes: [], wires: [] }, options: {}, backend: 'auto' }]);
+    // Events pass through as they are.
+    expect(typeof api.onRunEvent).toBe('function');
+    expect(withPlainRequests(api).onRunEvent).toBe(api.onRunEvent);
   });
 
   it('refuses unknown methods before they reach IPC', async () => {

@@ -57,3 +57,19 @@ export function createClient(transport: Transport): LabClient {
   }
   return client as unknown as LabClient;
 }
+
+/**
+ * The preload's client as the page should call it: every request copied to plain JSON first. Electron's
+ * contextBridge copies arguments across worlds and refuses a Proxy ("An object could not be cloned"), and a
+ * Svelte `$state` object (a run's graph, say) is one. The WebSocket transport sends JSON anyway, so the two modes
+ * then see the same requests.
+ */
+export function withPlainRequests(client: LabClient): LabClient {
+  const plain: Record<string, unknown> = {};
+  for (const e of EVENT_NAMES) plain[e] = client[e];
+  for (const m of METHOD_NAMES) {
+    const call = client[m] as (request: unknown) => Promise<unknown>;
+    plain[m] = (request: unknown) => call(request === undefined ? request : JSON.parse(JSON.stringify(request)));
+  }
+  return plain as unknown as LabClient;
+}

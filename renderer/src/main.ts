@@ -1,6 +1,6 @@
 import { mount } from 'svelte';
 import App from './components/App.svelte';
-import { createClient } from '../../electron/common/client.ts';
+import { createClient, withPlainRequests } from '../../electron/common/client.ts';
 import type { LabClient } from '../../electron/common/contract.ts';
 import { wsTransport } from './lib/ws-transport';
 import './app.css';
@@ -13,7 +13,7 @@ declare global {
 }
 
 function connect(): LabClient {
-  if (window.plasticity) return window.plasticity;
+  if (window.plasticity) return withPlainRequests(window.plasticity);
   const params = new URLSearchParams(location.search);
   const token = params.get('token') ?? '';
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
