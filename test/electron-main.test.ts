@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as electron from 'electron';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,8 @@ const h = vi.hoisted(() => {
     windows: [] as any[],
     menuTemplate: null as any,
     userData: '',
+    appHandlers: new Map<string, Handler>(),
+    quits: 0,
   };
   class FakeWebContents {
     handlers = new Map<string, Handler[]>();
@@ -119,8 +121,8 @@ vi.mock('electron', () => ({
     isPackaged: false,
     requestSingleInstanceLock: () => true,
     whenReady: () => Promise.resolve(),
-    on: () => undefined,
-    quit: () => undefined,
+    on: (ev: string, f: Handler) => h.state.appHandlers.set(ev, f),
+    quit: () => void h.state.quits++,
   },
   BrowserWindow: h.FakeBrowserWindow,
   Menu: {
@@ -145,16 +147,18 @@ vi.mock('electron', () => ({
 import { CALL_CHANNEL, EVENT_CHANNEL, METHOD_NAMES } from '../electron/common/names.ts';
 import { secureWebPreferences, windowOptions } from '../electron/main/window.ts';
 import { startApp } from '../electron/main/app.ts';
-import type { EngineChannel, ToEngine } from '../nodes/server/engine-protocol.ts';
+import type { EngineChannel, FromEngine, ToEngine } from '../nodes/server/engine-protocol.ts';
 
 const rendererIndex = '/opt/plasticity/dist/renderer/index.html';
 const appUrl = 'file:///opt/plasticity/dist/renderer/index.html';
 const trusted = { senderFrame: { url: appUrl, parent: null } };
 
 const posted: ToEngine[] = [];
+/** The latest engine's messages to the host. */
+let fromEngine: (m: FromEngine) => void = () => undefined;
 const fakeEngine = (): EngineChannel => ({
   post: (m) => posted.push(m),
-  onMessage: () => undefined,
+  onMessage: (cb) => (fromEngine = cb),
   onExit: () => undefined,
   kill: () => undefined,
 });
@@ -361,3 +365,45 @@ describe('closing with unsaved changes', () => {
     expect(win().closed).toBe(1);
   });
 });
+
+describe('closing during a run', () => {
+  const prompt = vi.mocked(electron.dialog.showMessageBoxSync);
+  const doc = { format: 'plasticity-graph', version: 1, name: 'closing', seed: 7, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
+
+  it('asks first; Cancel keeps the window and the run', async () => {
+    await call('setTitle', { title: 'closing — Plasticity Lab', dirty: false });
+    win().closed = 0;
+    prompt.mockReset();
+    const started = await call('startRun', { doc });
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    prompt.mockReturnValueOnce(1);
+    win().close();
+    expect(prompt.mock.calls[0][1]).toMatchObject({ message: 'A run is going.' });
+    expect(win().closed).toBe(0);
+    expect(handle.host.running).toBe(started.value.runId);
+  });
+
+  it('"Stop the run and close" ends the run with what it recorded; the app quits once summary.json is written', async () => {
+    const runId = handle.host.running!;
+    fromEngine({ type: 'event', runId, event: { type: 'start', time: 1, graph: 'closing', backend: 'cpu', backendNote: '', steps: 1, seed: 7 } });
+    fromEngine({ type: 'event', runId, event: { type: 'metric', time: 2, node: 'eval', name: 'test_error', value: 0.125 } });
+    prompt.mockReset();
+    prompt.mockReturnValueOnce(0);
+    win().close();
+    expect(win().closed).toBe(1);
+    // Electron then emits 'closed' on the window and 'window-all-closed' on the app.
+    for (const f of win().events.get('closed') ?? []) f();
+    const quitsBefore = h.state.quits;
+    h.state.appHandlers.get('window-all-closed')!();
+    expect(h.state.quits).toBe(quitsBefore);
+    await vi.waitFor(() => expect(h.state.quits).toBe(quitsBefore + 1));
+    const folder = readdirSync(join(h.state.userData, 'runs')).find((f) => f.endsWith('-closing'))!;
+    const summary = JSON.parse(readFileSync(join(h.state.userData, 'runs', folder, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ status: 'stopped', seed: 7, metrics: { test_error: 0.125 } });
+    // Nothing left to write: will-quit lets the process end.
+    const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    h.state.appHandlers.get('will-quit')!(e);
+    expect(e.defaultPrevented).toBe(false);
+  });
+});
+

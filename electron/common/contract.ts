@@ -26,7 +26,13 @@ export const backendSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wa
 
 const fileEntry = z.object({ path, name, modified: z.number() });
 
-const jsonNumberRecord = z.record(z.string(), z.number());
+/**
+ * A measured number, non-finite ones too (a loss that diverged, a log-likelihood of -Infinity, a correlation of
+ * constant values): JSON (summary.json, metrics.jsonl, the WebSocket) writes those as null, read back as NaN.
+ */
+const measured = z.union([z.custom<number>((v) => typeof v === 'number', 'expected a number'), z.null().transform(() => Number.NaN)]);
+const measuredValue = z.union([measured, z.array(measured)]);
+const jsonNumberRecord = z.record(z.string(), measured);
 export const runEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start'), time: z.number(), graph: z.string(), backend: z.string(), backendNote: z.string(), steps: z.number(), seed: z.number() }),
   z.object({ type: z.literal('step'), time: z.number(), node: z.string(), kind: z.string(), title: z.string(), index: z.number(), total: z.number() }),
@@ -40,11 +46,11 @@ export const runEventSchema = z.discriminatedUnion('type', [
     batch: z.number().optional(),
     batches: z.number().optional(),
     fraction: z.number().optional(),
-    examplesPerSecond: z.number().optional(),
-    etaSeconds: z.number().optional(),
+    examplesPerSecond: measured.optional(),
+    etaSeconds: measured.optional(),
     metrics: jsonNumberRecord.optional(),
   }),
-  z.object({ type: z.literal('metric'), time: z.number(), node: z.string(), name: z.string(), value: z.union([z.number(), z.array(z.number())]) }),
+  z.object({ type: z.literal('metric'), time: z.number(), node: z.string(), name: z.string(), value: measuredValue }),
   z.object({ type: z.literal('image'), time: z.number(), node: z.string(), name: z.string(), file: z.string(), width: z.number(), height: z.number(), pngBase64: z.string() }),
   z.object({ type: z.literal('log'), time: z.number(), level: z.enum(['info', 'warn']), node: z.string().optional(), message: z.string() }),
   z.object({
@@ -67,7 +73,7 @@ export const runSummarySchema = z.object({
   started_at: z.iso.datetime().optional(),
   finished_at: z.iso.datetime().optional(),
   train_examples_per_second: z.number().nullable(),
-  metrics: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+  metrics: z.record(z.string(), measuredValue),
   images: z.array(z.string()),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
 });

@@ -1,6 +1,6 @@
 /**
  * Wires the Electron app: one window, the menu, IPC, the engine host (a utilityProcess), the
- * title with the unsaved marker, and a prompt before closing with unsaved changes.
+ * title with the unsaved marker, and prompts before closing during a run or with unsaved changes.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -97,7 +97,22 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
         forceClose = false;
         return;
       }
-      if (!dirty || !win) return;
+      if (!win) return;
+      if (host.running) {
+        const stop = dialog.showMessageBoxSync(win, {
+          type: 'warning',
+          buttons: ['Stop the run and close', 'Cancel'],
+          defaultId: 1,
+          cancelId: 1,
+          message: 'A run is going.',
+          detail: 'Closing stops it; what it has recorded so far stays in its run folder (History → Past runs).',
+        });
+        if (stop === 1) {
+          e.preventDefault();
+          return;
+        }
+      }
+      if (!dirty) return;
       const choice = dialog.showMessageBoxSync(win, {
         type: 'warning',
         buttons: ['Save…', 'Discard', 'Cancel'],
@@ -117,7 +132,8 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
       // Discard: this close goes ahead.
     });
     win.on('closed', () => {
-      host.dispose();
+      // The run is stopped with what it recorded; quitting waits for its summary.json (will-quit below).
+      void host.dispose();
       win = null;
     });
   };
@@ -140,7 +156,13 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
       });
     });
     app.on('window-all-closed', () => {
-      if (process.platform !== 'darwin') app.quit();
+      if (process.platform !== 'darwin') void host.dispose().then(() => app.quit());
+    });
+    // Cmd+Q, or the last window's run: the process ends only once every run folder has its summary.json.
+    app.on('will-quit', (e) => {
+      if (!host.writing) return;
+      e.preventDefault();
+      void host.dispose().then(() => app.quit());
     });
     app.on('web-contents-created', (_e, wc) => {
       wc.setWindowOpenHandler(() => ({ action: 'deny' }));

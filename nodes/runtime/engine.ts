@@ -11,7 +11,7 @@ import { flattenSteps } from '../core/plan.ts';
 import { hash } from '../core/compiler.ts';
 import { RecordedNames } from '../core/kind.ts';
 import { initBackend } from './backend.ts';
-import type { RunEvent, RunEventListener, RunSummary } from './events.ts';
+import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
 import { allOps } from './ops/index.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
@@ -65,7 +65,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     train_examples_per_second: throughput,
     metrics,
     images,
-    options: Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v ?? null])),
+    options: summaryOptions(options),
   });
 
   let currentNode: string | undefined;

@@ -45,3 +45,8 @@ export interface RunSummary {
   /** The run options as given (set: the CLI's --set arguments). */
   options: Record<string, string | number | boolean | null | string[]>;
 }
+
+/** The run options as summary.json records them: every option given, an unset one as null. */
+export function summaryOptions(options: object): RunSummary['options'] {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, (v ?? null) as RunSummary['options'][string]]));
+}

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
-import type { RunEvent, RunSummary } from '../runtime/events.ts';
+import { type RunEvent, type RunSummary, summaryOptions } from '../runtime/events.ts';
 import type { RunOptions } from '../runtime/op.ts';
 import type { Backend, EngineChannel, FromEngine, SpawnEngine } from './engine-protocol.ts';
 
@@ -33,11 +33,18 @@ interface ActiveRun {
   jsonl?: WriteStream;
   ended: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
+  /** What the run has said so far, for a summary the host writes itself (hard stop, window closed, engine gone). */
+  seed: number;
+  metrics: RunSummary['metrics'];
+  images: string[];
+  options: RunOptions;
 }
 
 export class RunHost {
   private active: ActiveRun | null = null;
   private counter = 0;
+  /** summary.json files being written: quitting waits for them (dispose). */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly spawn: SpawnEngine,
@@ -73,15 +80,27 @@ export class RunHost {
     const channel = this.spawn();
     const startedAt = Date.now();
     const outDir = this.runFolder(req.doc.name, startedAt);
-    const run: ActiveRun = { runId, channel, graph: req.doc.name, backend: 'starting', startedAt, ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}), ended: false };
+    // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
+    const options: RunOptions = outDir && this.runsDir ? { ...req.options, outDir, baseDir: dirname(this.runsDir) } : req.options;
+    const run: ActiveRun = {
+      runId,
+      channel,
+      graph: req.doc.name,
+      backend: 'starting',
+      startedAt,
+      ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}),
+      ended: false,
+      seed: req.doc.seed,
+      metrics: {},
+      images: [],
+      options,
+    };
     if (outDir) writeGraphJson(outDir, req.doc).catch((e: Error) => console.error(`could not write ${join(outDir, 'graph.json')}: ${e.message}`));
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
     channel.onExit((code) => {
       if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})`);
     });
-    // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
-    const options: RunOptions = outDir && this.runsDir ? { ...req.options, outDir, baseDir: dirname(this.runsDir) } : req.options;
     channel.post({ type: 'run', runId, plan: compiled.plan, options, backend: req.backend });
     return { runId, ...(outDir && this.runsDir ? { folder: basename(outDir) } : {}) };
   }
@@ -96,15 +115,29 @@ export class RunHost {
     return true;
   }
 
-  /** Ends everything (window closing, server shutting down). */
-  dispose(): void {
+  /** Whether a summary.json is still being written. */
+  get writing(): boolean {
+    return this.writes.size > 0;
+  }
+
+  /**
+   * Ends everything (window closing, server shutting down): a run going is stopped with what it recorded so far.
+   * Resolves once every summary.json is written, so the process can quit without losing one.
+   */
+  async dispose(): Promise<void> {
     if (this.active && !this.active.ended) this.finish(this.active, 'stopped');
+    while (this.writes.size) await Promise.all([...this.writes]);
   }
 
   private onMessage(run: ActiveRun, msg: FromEngine): void {
     if (run.ended || msg.runId !== run.runId) return;
     if (msg.type === 'event') {
-      if (msg.event.type === 'start') run.backend = msg.event.backend;
+      if (msg.event.type === 'start') {
+        run.backend = msg.event.backend;
+        run.seed = msg.event.seed;
+      }
+      if (msg.event.type === 'metric') run.metrics[msg.event.name] = msg.event.value;
+      if (msg.event.type === 'image' && !run.images.includes(msg.event.file)) run.images.push(msg.event.file);
       if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
       this.relay(run, msg.event);
       if (msg.event.type === 'start' && run.outDir)
@@ -118,7 +151,12 @@ export class RunHost {
 
   private relay(run: ActiveRun, event: RunEvent): void {
     run.jsonl?.write(eventJsonLine(event));
-    this.sink.event(run.runId, event);
+    // The window may be gone, or refuse the event: the run goes on, and its files are written all the same.
+    try {
+      this.sink.event(run.runId, event);
+    } catch (e) {
+      console.error(`could not pass on a ${event.type} event of ${run.runId}: ${(e as Error).message}`);
+    }
   }
 
   private finish(run: ActiveRun, status: RunSummary['status'], error?: string, summary?: RunSummary): void {
@@ -130,25 +168,36 @@ export class RunHost {
       status,
       ...(error ? { error } : {}),
       backend: run.backend,
-      seed: 0,
+      seed: run.seed,
       wall_seconds: wallSeconds,
       started_at: new Date(run.startedAt).toISOString(),
       finished_at: new Date().toISOString(),
       train_examples_per_second: null,
-      metrics: {},
-      images: [],
-      options: {},
+      metrics: run.metrics,
+      images: run.images,
+      options: summaryOptions(run.options),
     };
-    this.relay(run, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
-    this.sink.finished(run.runId, s);
+    if (this.active === run) this.active = null;
+    run.channel.kill();
     // summary.json last, once metrics.jsonl is complete: a folder with a summary is a finished run.
     const outDir = run.outDir;
-    const summarize = (): void => void (outDir && writeSummary(outDir, s));
-    // ('close' comes after the last write, or after a write error: the summary is written either way.)
-    if (run.jsonl) run.jsonl.once('close', summarize).end();
-    else summarize();
-    run.channel.kill();
-    if (this.active === run) this.active = null;
+    if (outDir) {
+      const written = new Promise<void>((resolve) => {
+        const summarize = (): void => void writeSummary(outDir, s).then(resolve);
+        // ('close' comes after the last write, or after a write error: the summary is written either way.)
+        if (run.jsonl && !run.jsonl.closed) run.jsonl.once('close', summarize);
+        else summarize();
+      });
+      this.writes.add(written);
+      void written.then(() => this.writes.delete(written));
+    }
+    this.relay(run, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
+    run.jsonl?.end();
+    try {
+      this.sink.finished(run.runId, s);
+    } catch (e) {
+      console.error(`could not pass on the end of ${run.runId}: ${(e as Error).message}`);
+    }
   }
 }
 

@@ -187,7 +187,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     port,
     token,
     async close() {
-      runs.dispose();
+      await runs.dispose();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -1,9 +1,11 @@
 /**
  * The WebSocket transport for browser mode: frames defined in electron/common/dispatch.ts.
- * Reconnects after a drop; calls made while disconnected wait for the connection.
+ * Reconnects after a drop; calls made while disconnected wait for the connection. Results and events are read
+ * through the contract's schemas, as Electron's IPC would deliver them: JSON's null for a non-finite number
+ * (a diverged loss) becomes NaN again.
  */
 import type { Transport } from '../../../electron/common/client.ts';
-import type { CallResult } from '../../../electron/common/contract.ts';
+import { type CallResult, events, methods } from '../../../electron/common/contract.ts';
 import { isEventName, type EventName } from '../../../electron/common/names.ts';
 
 export function wsTransport(url: string, onStatus?: (connected: boolean) => void): Transport {
@@ -35,7 +37,9 @@ export function wsTransport(url: string, onStatus?: (connected: boolean) => void
             pending.delete(frame.id);
             done?.(frame.ok ? { ok: true, value: frame.value } : { ok: false, error: (frame.error ?? { code: 'failed', message: 'unknown error' }) as never });
           } else if (frame.t === 'event' && isEventName(frame.name)) {
-            for (const l of listeners) l(frame.name, frame.payload);
+            const read = events[frame.name].safeParse(frame.payload);
+            if (!read.success) return console.error(`server: a ${frame.name} event that does not fit the contract`);
+            for (const l of listeners) l(frame.name, read.data);
           } else if (frame.t === 'error') {
             console.error('server:', frame.message);
           }
@@ -62,10 +66,13 @@ export function wsTransport(url: string, onStatus?: (connected: boolean) => void
     async call(method, request) {
       const sock = ws ?? (await connect());
       const id = nextId++;
-      return new Promise<CallResult>((resolve) => {
+      const r = await new Promise<CallResult>((resolve) => {
         pending.set(id, resolve);
         sock.send(JSON.stringify({ t: 'call', id, method, request }));
       });
+      if (!r.ok) return r;
+      const read = methods[method].res.safeParse(r.value);
+      return read.success ? { ok: true, value: read.data } : { ok: false, error: { code: 'failed', message: `${method}: the server's answer does not fit the contract` } };
     },
     listen(listener) {
       listeners.add(listener);

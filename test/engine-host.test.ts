@@ -1,0 +1,115 @@
+/**
+ * RunHost (the app's run manager, in Electron's main process and the browser mode's server) with a fake engine:
+ * non-finite numbers get through to the window and into summary.json; a window that refuses an event does not stop
+ * the run's files; a run ended by the host itself (window closed, hard stop) keeps its seed, metrics and pictures,
+ * and dispose() resolves only once summary.json is written.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkEvent } from '../electron/common/dispatch.ts';
+import type { GraphDocument } from '../nodes/core/index.ts';
+import { listPastRuns, readPastRun } from '../nodes/server/past-runs.ts';
+import { RunHost, type RunHostEvents } from '../nodes/server/engine-host.ts';
+import type { EngineChannel, FromEngine } from '../nodes/server/engine-protocol.ts';
+import type { RunEvent, RunSummary } from '../nodes/runtime/events.ts';
+
+const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fake', seed: 7, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
+
+function fakeEngine() {
+  let send: (m: FromEngine) => void = () => undefined;
+  const e = {
+    killed: 0,
+    channel: {
+      post: () => undefined,
+      onMessage: (cb) => (send = cb),
+      onExit: () => undefined,
+      kill: () => void e.killed++,
+    } as EngineChannel,
+    send: (m: FromEngine) => send(m),
+  };
+  return e;
+}
+
+/** The window as Electron's main process feeds it: every event and summary checked against the contract first. */
+function checkingSink(refuse = false) {
+  const got = { events: [] as RunEvent[], finished: [] as RunSummary[] };
+  const sink: RunHostEvents = {
+    event: (runId, event) => {
+      if (refuse) throw new Error('the window is gone');
+      got.events.push(checkEvent('onRunEvent', { runId, event }).event as RunEvent);
+    },
+    finished: (runId, summary) => void got.finished.push(checkEvent('onRunFinished', { runId, summary }).summary as RunSummary),
+  };
+  return { got, sink };
+}
+
+const start = (runId: string, seed = 7): FromEngine => ({ type: 'event', runId, event: { type: 'start', time: 1, graph: 'fake', backend: 'cpu', backendNote: '', steps: 1, seed } });
+const summaryFile = (runsDir: string): Record<string, unknown> => {
+  const [folder] = readdirSync(runsDir);
+  return JSON.parse(readFileSync(join(runsDir, folder, 'summary.json'), 'utf8'));
+};
+
+describe('RunHost', () => {
+  it('passes a diverged loss and a log-likelihood of -Infinity to the window, kills the engine and writes summary.json', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const { got, sink } = checkingSink();
+    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
+    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    engine.send(start(runId));
+    engine.send({ type: 'event', runId, event: { type: 'progress', time: 2, node: 'train', phase: 'train', metrics: { loss: Number.NaN } } });
+    const summary: RunSummary = {
+      graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null,
+      metrics: { loss: Number.NaN, parzen_ll: Number.NEGATIVE_INFINITY, curve: [1, Number.NaN] }, images: [], options: {},
+    };
+    engine.send({ type: 'done', runId, summary });
+    await host.dispose();
+    expect(got.events.map((e) => e.type)).toEqual(['start', 'log', 'progress', 'end']);
+    expect((got.events[2] as { metrics: Record<string, number> }).metrics.loss).toBeNaN();
+    expect(got.finished[0].metrics).toEqual({ loss: Number.NaN, parzen_ll: Number.NEGATIVE_INFINITY, curve: [1, Number.NaN] });
+    expect(engine.killed).toBe(1);
+    expect(host.running).toBeNull();
+    // JSON writes them as null; the run is still listed among past runs and reads back with NaN.
+    expect(summaryFile(runsDir).metrics).toEqual({ loss: null, parzen_ll: null, curve: [1, null] });
+    const listed = await listPastRuns(runsDir);
+    expect(listed).toHaveLength(1);
+    const back = await readPastRun(runsDir, listed[0].id);
+    expect(back.summary.metrics.loss).toBeNaN();
+    expect(back.events.find((e) => e.type === 'progress')).toMatchObject({ metrics: { loss: Number.NaN } });
+  });
+
+  it('a window that refuses events does not stop the run from ending and writing its files', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const { sink } = checkingSink(true);
+    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
+    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    engine.send(start(runId));
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: { e: 0.5 }, images: [], options: {} } });
+    await host.dispose();
+    expect(engine.killed).toBe(1);
+    expect(summaryFile(runsDir)).toMatchObject({ status: 'done', metrics: { e: 0.5 } });
+  });
+
+  it('a run ended by the host (the window closed) keeps its seed, metrics and pictures, and dispose waits for summary.json', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const { got, sink } = checkingSink();
+    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
+    const { runId, folder } = host.start({ doc, options: { trainLimit: 100 }, backend: 'auto' });
+    engine.send(start(runId, 3));
+    engine.send({ type: 'event', runId, event: { type: 'metric', time: 3, node: 'eval', name: 'test_error', value: 0.25 } });
+    engine.send({ type: 'event', runId, event: { type: 'image', time: 4, node: 'plot', name: 'curve', file: 'curve.png', width: 1, height: 1, pngBase64: '' } });
+    const disposed = host.dispose();
+    expect(host.writing).toBe(true);
+    await disposed;
+    expect(host.writing).toBe(false);
+    expect(existsSync(join(runsDir, folder!, 'summary.json'))).toBe(true);
+    const s = summaryFile(runsDir);
+    expect(s).toMatchObject({ status: 'stopped', seed: 3, metrics: { test_error: 0.25 }, images: ['curve.png'], options: { trainLimit: 100 } });
+    expect(got.finished[0]).toMatchObject({ status: 'stopped', seed: 3, metrics: { test_error: 0.25 } });
+    expect(engine.killed).toBe(1);
+  });
+});
