@@ -95,7 +95,7 @@ describe('a graph\'s problems are errors on stderr for run, sweep and plan (find
 });
 
 describe('output paths that are files or folders (finding 8)', () => {
-  it('run and sweep --out a file, or under a file: one line naming --out and the path, exit 2', async () => {
+  it('run and sweep --out a file, or under a file: one line naming --out and the path, then where the options are, exit 2', async () => {
     const f = join(tmp, 'afile');
     writeFileSync(f, 'x');
     const cases: [string[], string][] = [
@@ -106,7 +106,7 @@ describe('output paths that are files or folders (finding 8)', () => {
     for (const [argv, line] of cases) {
       const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
-      expect(r.err).toBe(`${line}\n`);
+      expect(r.err).toBe(`${line}\n(plasticity ${argv[0]} --help for the options)\n`);
       expect(r.err).not.toMatch(/EEXIST|ENOTDIR|errno/);
     }
   });
@@ -118,15 +118,15 @@ describe('output paths that are files or folders (finding 8)', () => {
     mkdirSync(folder);
     const r = await cli('report', run, '--out', folder);
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`error: --out ${folder}: is a folder, not a file\n`);
+    expect(r.err).toBe(`error: --out ${folder}: is a folder, not a file\n(plasticity report --help for the options)\n`);
     const f = join(tmp, 'afile2');
     writeFileSync(f, 'x');
     const under = await cli('report', run, '--out', join(f, 'r.html'));
     expect(under.code).toBe(2);
-    expect(under.err).toBe(`error: --out ${join(f, 'r.html')}: ${f} is a file, not a folder\n`);
+    expect(under.err).toBe(`error: --out ${join(f, 'r.html')}: ${f} is a file, not a folder\n(plasticity report --help for the options)\n`);
     const nowhere = await cli('report', run, '--out', join(tmp, 'no-such-folder', 'r.html'));
     expect(nowhere.code).toBe(2);
-    expect(nowhere.err).toBe(`error: --out ${join(tmp, 'no-such-folder', 'r.html')}: its folder does not exist\n`);
+    expect(nowhere.err).toBe(`error: --out ${join(tmp, 'no-such-folder', 'r.html')}: its folder does not exist\n(plasticity report --help for the options)\n`);
     for (const x of [r, under, nowhere]) expect(x.err).not.toMatch(/EISDIR|ENOTDIR|ENOENT|\.tmp/);
   });
 });
@@ -138,6 +138,10 @@ describe('usage errors (finding 10)', () => {
       [['run', eqprop, '--backend', 'bogus'], "error: option '--backend <name>' argument 'bogus' is invalid. Allowed choices are auto, tensorflow-gpu, tensorflow, wasm, cpu."],
       [['run', eqprop, '--bogus'], "error: unknown option '--bogus'"],
       [['sweep'], "error: missing required argument 'graph'"],
+      // The program's own checks of option values read the same.
+      [['sweep', eqprop, '--seeds', '5-1'], 'error: --seeds 5-1: the range 5-1 runs backwards'],
+      [['diff', eqprop], 'error: diff needs at least two graphs or run folders'],
+      [['validate', eqprop, '--set', 'nudge.beta'], 'error: --set nudge.beta: expected node.param=value, e.g. --set train.epochs=5'],
     ];
     for (const [argv, first] of cases) {
       const r = await cli(...argv);
@@ -215,7 +219,7 @@ describe('--vary (findings 18 and 21)', () => {
     expect(() => parseVary('nudge.mode=["a", "a"]')).toThrow('value "a" is there twice');
     const r = await cli('sweep', eqprop, '--vary', 'nudge.beta=[0.5, 0.5]', '--out', join(tmp, 'vary-twice'));
     expect(r.code).toBe(2);
-    expect(r.err).toBe('error: --vary nudge.beta=[0.5, 0.5]: value 0.5 is there twice\n');
+    expect(r.err).toBe('error: --vary nudge.beta=[0.5, 0.5]: value 0.5 is there twice\n(plasticity sweep --help for the options)\n');
     expect(readdirSync(tmp)).not.toContain('vary-twice');
   });
 });

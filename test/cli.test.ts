@@ -249,7 +249,7 @@ describe('--set node.param=value', () => {
     expect(param.err).toMatch(/^error: --set train\.epoch=3: .* \(train\) has no parameter epoch \(parameters: epochs, /);
     const bad = await cli('plan', eqprop(), '--set', 'train.epochs');
     expect(bad.code).toBe(2);
-    expect(bad.err).toBe('error: --set train.epochs: expected node.param=value, e.g. --set train.epochs=5\n');
+    expect(bad.err).toBe('error: --set train.epochs: expected node.param=value, e.g. --set train.epochs=5\n(plasticity plan --help for the options)\n');
     for (const r of [node, param, bad]) {
       expect(r.out).toBe('');
       expectNoStack(r);
@@ -543,7 +543,7 @@ describe('plasticity diff', () => {
     expect((await cli('report', join(tmp, 'nope'))).code).toBe(2);
     const nowhere = await cli('report', a, '--out', join(tmp, 'no-such-folder', 'r.html'));
     expect(nowhere.code).toBe(2);
-    expect(nowhere.err).toMatch(/^error: --out .*r\.html: its folder does not exist\n$/);
+    expect(nowhere.err).toMatch(/^error: --out .*r\.html: its folder does not exist\n\(plasticity report --help for the options\)\n$/);
     expectNoStack(notRun);
   });
 

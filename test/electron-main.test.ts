@@ -378,7 +378,7 @@ describe('closing during a run', () => {
     expect(started.ok, JSON.stringify(started)).toBe(true);
     prompt.mockReturnValueOnce(1);
     win().close();
-    expect(prompt.mock.calls[0][1]).toMatchObject({ message: 'A run is going.' });
+    expect((prompt.mock.calls[0] as unknown[])[1]).toMatchObject({ message: 'A run is going.' });
     expect(win().closed).toBe(0);
     expect(handle.host.running).toBe(started.value.runId);
   });

@@ -27,7 +27,12 @@ import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/save
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
-  constructor(readonly code: number, message = '') {
+  /** usage: a bad option value, followed (as Commander's own usage errors) by where the options are. */
+  constructor(
+    readonly code: number,
+    message = '',
+    readonly usage = false,
+  ) {
     super(message);
   }
 }
@@ -100,7 +105,7 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
     const set = typeof entry === 'string' ? entry : entry.set;
     const as = typeof entry === 'string' ? `--set ${entry}` : entry.as;
     const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(set);
-    if (!m) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`);
+    if (!m) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`, true);
     const [, id, name] = m;
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Exit(1, `${as}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
@@ -179,7 +184,7 @@ async function nearestExisting(path: string): Promise<{ path: string; folder: bo
 async function makeOutDir(flag: string, dir: string): Promise<string> {
   const abs = resolve(dir);
   const at = await nearestExisting(abs);
-  if (!at.folder) throw new Exit(2, at.path === abs ? `${flag} ${dir}: is a file, not a folder` : `${flag} ${dir}: ${at.path} is a file, not a folder`);
+  if (!at.folder) throw new Exit(2, at.path === abs ? `${flag} ${dir}: is a file, not a folder` : `${flag} ${dir}: ${at.path} is a file, not a folder`, true);
   try {
     await mkdir(abs, { recursive: true });
   } catch (e) {
@@ -221,7 +226,7 @@ function addRunFlags(cmd: Command, note = ''): Command {
   return cmd
     .option('--quick', `the graph's Quick run limits, as the app's Quick run (the graph's "quick", else 1 epoch and 200 examples; --epochs and the --*-limit options override them)${note}`)
     .option('--data-dir <dir>', `folder with the MNIST IDX files (default: the embedded 10,000-digit subset)${note}`)
-    .option('--epochs <n>', `override the epochs of every training node${note}`, positiveInt)
+    .option('--epochs <n>', `override the epochs of every training node (0: no training, the evaluators see the untrained network)${note}`, positiveInt)
     .option('--train-limit <n>', `use at most N training examples (0: no limit, also under --quick)${note}`, positiveInt)
     .option('--test-limit <n>', `use at most N test examples in evaluators (0: no limit)${note}`, positiveInt)
     .option('--sample-limit <n>', `generate at most N samples (0: no limit)${note}`, positiveInt)
@@ -278,7 +283,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--seed <n>', 'override the graph\'s seed', positiveInt)
     .option('--set <node.param=value>', setHelp, collect, [])
     .option('--out <dir>', 'output folder', 'runs/latest')
-    .option('--quiet', 'no progress bar')
+    .option('--quiet', 'no progress bar and no step lines')
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
       const outDir = await makeOutDir('--out', o.out);
@@ -332,7 +337,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         io.err(`wrote ${join(resolve(o.out), 'sweep.json')}\n`);
         if (r.code) throw new Exit(r.code, r.code === 1 ? 'some runs failed (their errors are in sweep.json and each run.log)' : '');
       } catch (e) {
-        if (e instanceof SweepError) throw new Exit(e.code, e.message);
+        if (e instanceof SweepError) throw new Exit(e.code, e.message, e.code === 2);
         throw e;
       }
     });
@@ -371,7 +376,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       // Named as the user gave it: "--out PATH: …", or the file in the folder.
       const named = o.out !== undefined ? `--out ${out}` : `cannot write ${out}`;
       const why = await notWritable(out);
-      if (why) throw new Exit(2, `${named}: ${why}`);
+      if (why) throw new Exit(2, `${named}: ${why}`, o.out !== undefined);
       try {
         await writeFileAtomic(out, html);
       } catch (e) {
@@ -386,7 +391,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .argument('<graphs-or-runs...>', 'two or more graph documents (.json) or run folders')
     .option('--json', 'print the differences as JSON')
     .action(async (paths: string[], o: { json?: boolean }) => {
-      if (paths.length < 2) throw new Exit(2, 'diff needs at least two graphs or run folders');
+      if (paths.length < 2) throw new Exit(2, 'diff needs at least two graphs or run folders', true);
       const { differences } = await import('../core/diff.ts');
       const { formatDiff } = await import('./tables.ts');
       // A graph with problems is trouble here (exit 2), not a difference (exit 1); its problems go to stderr.
@@ -404,13 +409,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (rows.length) throw new Exit(1);
     });
 
-  for (const cmd of program.commands) cmd.showHelpAfterError(`(plasticity ${cmd.name()} --help for the options)`);
+  const optionsHint = (name: string): string => `(plasticity ${name} --help for the options)`;
+  for (const cmd of program.commands) cmd.showHelpAfterError(optionsHint(cmd.name()));
+  let command = '';
+  program.hook('preAction', (_program, action) => {
+    command = action.name();
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof Exit) {
       if (e.message) io.err(`error: ${e.message}\n`);
+      if (e.usage && command) io.err(`${optionsHint(command)}\n`);
       return e.code;
     }
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

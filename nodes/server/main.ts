@@ -1,5 +1,5 @@
 /**
- * `npm run serve [-- --port N] [-- --workspace DIR]`: browser mode. Builds the renderer when its
+ * `npm run serve [-- [--port N] [--workspace DIR]]`: browser mode. Builds the renderer when its
  * build is missing or older than its sources, starts the server on 127.0.0.1 and prints the URL
  * to open (it carries the access token).
  */
