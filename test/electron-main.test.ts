@@ -206,7 +206,14 @@ describe('window', () => {
     expect(req).toHaveBeenCalledWith({ cancel: true });
     const local = vi.fn();
     wc.session.before!({ url: appUrl }, local);
-    expect(local).toHaveBeenCalledWith({ cancel: false });
+    wc.session.before!({ url: 'file:///opt/plasticity/dist/renderer/assets/index-x1.js' }, local);
+    expect(local.mock.calls).toEqual([[{ cancel: false }], [{ cancel: false }]]);
+    // Other local files do not load (a page's fetch of one included), nor does a way out of the folder.
+    for (const url of ['file:///etc/passwd', 'file:///opt/plasticity/dist/renderer/../electron/main.cjs', 'file:///opt/plasticity/dist/renderer-other/x.js']) {
+      const other = vi.fn();
+      wc.session.before!({ url: new URL(url).href }, other);
+      expect(other, url).toHaveBeenCalledWith({ cancel: true });
+    }
   });
 });
 
@@ -404,6 +411,25 @@ describe('closing during a run', () => {
     const e = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
     h.state.appHandlers.get('will-quit')!(e);
     expect(e.defaultPrevented).toBe(false);
+  });
+});
+
+describe('packaging (build/electron-builder.yml)', () => {
+  const yml = readFileSync(join(__dirname, '..', 'build', 'electron-builder.yml'), 'utf8');
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+
+  it('builds a .deb only when package.json has what electron-builder requires for one (homepage, author email)', () => {
+    const linuxTargets = /^linux:\n(?:\s+#.*\n)*\s+target: \[([^\]]*)\]/m.exec(yml)?.[1].split(',').map((t) => t.trim());
+    expect(linuxTargets).toContain('AppImage');
+    if (linuxTargets?.includes('deb')) {
+      expect(pkg.homepage ?? pkg.repository).toBeTruthy();
+      expect(pkg.author?.email).toBeTruthy();
+    }
+  });
+
+  it('flips the fuses that would turn the packaged app into a plain Node, and loads code only from app.asar', () => {
+    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'onlyLoadAppFromAsar: true'])
+      expect(yml).toMatch(new RegExp(`^electronFuses:\\n(?:  .*\\n)*  ${line}$`, 'm'));
   });
 });
 

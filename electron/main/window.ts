@@ -59,15 +59,18 @@ export function hardenWebContents(wc: WebContents, appUrl: string): void {
   wc.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function hardenSession(session: Session): void {
+/** `appUrl`: the renderer's index.html; of file:// URLs only those in its folder load. */
+export function hardenSession(session: Session, appUrl: string): void {
+  const rendererDir = new URL('./', appUrl).href;
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  // No remote content: only the app's own files load.
+  // No remote content, and no other local file (a page's fetch('file:///…') would otherwise read any file the
+  // user can): only the renderer's own files load.
   session.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith('file://') || details.url.startsWith('devtools://') || details.url.startsWith('data:');
+    const ok = details.url.startsWith(rendererDir) || details.url.startsWith('devtools://') || details.url.startsWith('data:');
     callback({ cancel: !ok });
   });
 }
@@ -82,7 +85,7 @@ export interface WindowDeps {
 export function createMainWindow(deps: WindowDeps): BrowserWindowT {
   const win = new deps.BrowserWindow(windowOptions(deps.preload));
   hardenWebContents(win.webContents, deps.appUrl);
-  hardenSession(win.webContents.session);
+  hardenSession(win.webContents.session, deps.appUrl);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(deps.appUrl);
   return win;
