@@ -147,6 +147,8 @@ vi.mock('electron', () => ({
 import { CALL_CHANNEL, EVENT_CHANNEL, METHOD_NAMES } from '../electron/common/names.ts';
 import { secureWebPreferences, windowOptions } from '../electron/main/window.ts';
 import { startApp } from '../electron/main/app.ts';
+import { utilityEngineSpawner } from '../electron/main/engine-process.ts';
+import { EventEmitter } from 'node:events';
 import type { EngineChannel, FromEngine, ToEngine } from '../nodes/server/engine-protocol.ts';
 
 const rendererIndex = '/opt/plasticity/dist/renderer/index.html';
@@ -430,6 +432,24 @@ describe('packaging (build/electron-builder.yml)', () => {
   it('flips the fuses that would turn the packaged app into a plain Node, and loads code only from app.asar', () => {
     for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'onlyLoadAppFromAsar: true'])
       expect(yml).toMatch(new RegExp(`^electronFuses:\\n(?:  .*\\n)*  ${line}$`, 'm'));
+  });
+});
+
+describe('the engine process', () => {
+  it('a fatal error of the utilityProcess is logged, not thrown in the main process; the exit then ends the run', () => {
+    const child = Object.assign(new EventEmitter(), { postMessage: vi.fn(), kill: vi.fn() });
+    const spawn = utilityEngineSpawner({ fork: () => child as unknown as electron.UtilityProcess, entry: '/x/engine.cjs' });
+    const channel = spawn();
+    const exits: number[] = [];
+    channel.onExit((code) => exits.push(code));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() => child.emit('error', 'FatalError', 'v8::OOM', '{}')).not.toThrow();
+    expect(logged).toHaveBeenCalledWith('the engine process failed: FatalError at v8::OOM');
+    logged.mockRestore();
+    child.emit('exit', 134);
+    expect(exits).toEqual([134]);
+    channel.kill();
+    expect(child.kill).not.toHaveBeenCalled();
   });
 });
 

@@ -15,6 +15,9 @@ export function utilityEngineSpawner(d: UtilityDeps): () => EngineChannel {
     child.on('exit', () => {
       alive = false;
     });
+    // A fatal V8 error (out of memory on a large network, say): logged here; the exit that follows ends the run
+    // with an error. Without a listener the 'error' event would throw in the main process.
+    child.on('error', (type, location) => console.error(`the engine process failed: ${type} at ${location}`));
     return {
       post: (msg) => child.postMessage(msg),
       onMessage: (cb) => child.on('message', (m: FromEngine) => cb(m)),
