@@ -51,6 +51,15 @@ const h = vi.hoisted(() => {
     setWindowOpenHandler(f: Handler) {
       this.openHandler = f;
     }
+    /** Native editing commands done on the page (Edit menu in a text field). */
+    edits: string[] = [];
+    undo() { this.edits.push('undo'); }
+    redo() { this.edits.push('redo'); }
+    cut() { this.edits.push('cut'); }
+    copy() { this.edits.push('copy'); }
+    paste() { this.edits.push('paste'); }
+    selectAll() { this.edits.push('selectAll'); }
+    delete() { this.edits.push('delete'); }
     on(ev: string, f: Handler) {
       this.handlers.set(ev, [...(this.handlers.get(ev) ?? []), f]);
     }
@@ -308,6 +317,11 @@ describe('menu', () => {
     expect(file).toEqual(expect.arrayContaining(['New', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Import…', 'Export Graph Config…', 'Examples']));
     const edit = t.find((m) => m.label === 'Edit')!.submenu;
     expect(edit.find((i) => i.label === 'Undo')?.accelerator).toBe('CmdOrCtrl+Z');
+    // Keys without a modifier are shown but left to the page, which knows when a text field has the focus.
+    const view = t.find((m) => m.label === 'View')!.submenu as { label?: string; registerAccelerator?: boolean }[];
+    expect(view.find((i) => i.label === 'Zoom to Fit')?.registerAccelerator).toBe(false);
+    expect((edit as { label?: string; registerAccelerator?: boolean }[]).find((i) => i.label === 'Delete')?.registerAccelerator).toBe(false);
+    expect((edit as { label?: string; registerAccelerator?: boolean }[]).find((i) => i.label === 'Undo')?.registerAccelerator).toBeUndefined();
     const run = t.find((m) => m.label === 'Run')!.submenu;
     run.find((i) => i.label === 'Stop')!.click!();
     expect(win().webContents.sent.at(-1)).toEqual([EVENT_CHANNEL, 'onMenuCommand', { command: 'stop' }]);
@@ -315,6 +329,12 @@ describe('menu', () => {
     expect(examples.length).toBeGreaterThan(0);
     t.find((m) => m.label === 'Help')!.submenu.find((i) => i.label === 'Keyboard and Mouse Shortcuts')!.click!();
     expect(win().webContents.sent.at(-1)).toEqual([EVENT_CHANNEL, 'onMenuCommand', { command: 'shortcuts' }]);
+  });
+
+  it('Edit → Paste in a text field: the page hands it back and the host pastes natively (a page cannot paste by itself)', async () => {
+    for (const action of ['paste', 'cut', 'selectAll', 'delete']) expect(await call('editText', { action })).toEqual({ ok: true, value: {} });
+    expect(win().webContents.edits).toEqual(['paste', 'cut', 'selectAll', 'delete']);
+    expect(await call('editText', { action: 'print' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
   it('lists every method of the contract once', () => {

@@ -154,6 +154,15 @@ export const methods = {
     req: z.object({ saved: z.boolean() }).strict(),
     res: nothing,
   },
+  /**
+   * A text-editing command of the menu (Edit → Paste, say) for the text field that has the focus, done by the
+   * host natively: the page cannot paste by itself (execCommand('paste') is off in Electron). Browser mode
+   * has no menu; there the keys go straight to the field.
+   */
+  editText: {
+    req: z.object({ action: z.enum(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete']) }).strict(),
+    res: nothing,
+  },
   /** Runs of earlier sessions: the folders under the host's runs folder that hold a summary.json, newest first. */
   listRuns: {
     req: nothing,

@@ -18,6 +18,7 @@ export const METHOD_NAMES = [
   'stopRun',
   'setTitle',
   'closeAfterSave',
+  'editText',
   'listRuns',
   'readRun',
   'setRunNote',

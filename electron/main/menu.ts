@@ -13,9 +13,11 @@ export interface MenuDeps {
 }
 
 export function menuTemplate(d: MenuDeps): MenuItemConstructorOptions[] {
+  // A key without Cmd, Ctrl or Alt (Shift+F, Delete) is shown but left to the page, whose handler knows when a text
+  // field has the focus: as a menu accelerator it would take the key from the field (a capital F typed, say).
   const cmd = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
-    ...(accelerator ? { accelerator } : {}),
+    ...(accelerator ? { accelerator, ...(/(Cmd|Ctrl|Alt|Option|Super)/.test(accelerator) ? {} : { registerAccelerator: false }) } : {}),
     click: () => d.send(command),
   });
   const recent: MenuItemConstructorOptions[] = d.recent.length

@@ -102,6 +102,11 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
       d.onCloseAfterSave(saved);
       return {};
     },
+    async editText({ action }) {
+      const wc = d.window()?.webContents;
+      if (wc && !wc.isDestroyed()) wc[action]();
+      return {};
+    },
     ...pastRunMethods(d.host.runsDir),
   };
 }

@@ -103,6 +103,10 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
       // A browser tab is closed by its user; nothing asks to close it after a save.
       return {};
     },
+    async editText() {
+      // No menu in a browser: the keys reach the text field directly.
+      return {};
+    },
     ...pastRunMethods(host.runsDir),
   };
   return { service, host };
