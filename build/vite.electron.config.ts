@@ -26,7 +26,9 @@ export default defineConfig(({ mode }) => ({
       formats: ['cjs'],
       fileName: (_format, name) => `${name}.cjs`,
     },
-    rollupOptions: { external },
+    // import() of tfjs and its backends becomes require(): packages inside app.asar load through Electron's asar-aware
+    // require, where Node's ESM loader has had asar bugs.
+    rollupOptions: { external, output: { dynamicImportInCjs: false } },
   },
   ssr: { noExternal: true },
 }));
