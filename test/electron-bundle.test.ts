@@ -34,7 +34,7 @@ describe('the bundled engine (dist/electron/engine.cjs)', () => {
   it('runs an example in a stand-in utilityProcess, on the wasm backend, to its end', async () => {
     const text = readFileSync(join(root, 'examples', 'ebm-early-inference.json'), 'utf8');
     const parsed = parseGraphText(text);
-    if (!parsed.doc) throw new Error('the example does not parse');
+    if (!parsed.ok) throw new Error('the example does not parse');
     const compiled = compileGraph(parsed.doc, createRegistry());
     if (!compiled.ok) throw new Error('the example does not compile');
     // Electron gives the utilityProcess a process.parentPort with postMessage and 'message' events ({ data }).
