@@ -313,6 +313,9 @@ describe('menu', () => {
     const t = h.state.menuTemplate as { label?: string; submenu: { label?: string; accelerator?: string; click?: () => void; submenu?: unknown }[] }[];
     const labels = t.map((m) => m.label);
     expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Run']));
+    // The Window menu (Minimize, Close); the minimap is not on Cmd+M, macOS's Minimize.
+    expect(t.some((m) => (m as { role?: string }).role === 'windowMenu')).toBe(true);
+    expect(t.find((m) => m.label === 'View')!.submenu.find((i) => i.label === 'Minimap')?.accelerator).toBe('Shift+CmdOrCtrl+M');
     const file = t.find((m) => m.label === 'File')!.submenu.map((i) => i.label);
     expect(file).toEqual(expect.arrayContaining(['New', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Import…', 'Export Graph Config…', 'Examples']));
     const edit = t.find((m) => m.label === 'Edit')!.submenu;
@@ -386,6 +389,28 @@ describe('closing with unsaved changes', () => {
   it('rejects a malformed closeAfterSave', async () => {
     const r = await call('closeAfterSave', { saved: 'yes' });
     expect(r).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('quitting (Cmd+Q) with unsaved changes and "Save…": the app quits after the save, not only the window closes', async () => {
+    h.state.appHandlers.get('before-quit')!();
+    prompt.mockReturnValueOnce(0);
+    win().close();
+    expect(win().closed).toBe(0);
+    const quits = h.state.quits;
+    await call('setTitle', { title: 'a.json — Plasticity Lab', dirty: false });
+    await call('closeAfterSave', { saved: true });
+    expect(win().closed).toBe(1);
+    expect(h.state.quits).toBe(quits + 1);
+    // A quit cancelled at the prompt is over: a later Save… closes the window only.
+    h.state.appHandlers.get('before-quit')!();
+    await call('setTitle', { title: 'a.json • — Plasticity Lab', dirty: true });
+    prompt.mockReturnValueOnce(2);
+    win().close();
+    prompt.mockReturnValueOnce(0);
+    win().close();
+    await call('closeAfterSave', { saved: true });
+    expect(win().closed).toBe(2);
+    expect(h.state.quits).toBe(quits + 1);
   });
 
   it('Discard closes', () => {

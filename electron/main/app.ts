@@ -40,6 +40,8 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
   let forceClose = false;
   /** "Save…" was chosen in the close prompt: the window closes once the renderer reports the save. */
   let closePending = false;
+  /** The close under way is part of quitting (Cmd+Q, File → Quit): after a save it asked for, the app quits. */
+  let quitting = false;
 
   const userData = app.getPath('userData');
   // Each run's pictures, saved weights and summary.json go to a folder of its own under <userData>/runs.
@@ -84,7 +86,9 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
       if (saved && win && !win.isDestroyed()) {
         forceClose = true;
         win.close();
-      }
+        // On macOS the app outlives its windows; a quit that stopped for the save goes on.
+        if (quitting) app.quit();
+      } else quitting = false;
     },
   });
   registerIpc({ ipcMain, service, appUrl, log: (m) => console.warn(m) });
@@ -109,6 +113,7 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
         });
         if (stop === 1) {
           e.preventDefault();
+          quitting = false;
           return;
         }
       }
@@ -121,7 +126,10 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
         message: 'The graph has unsaved changes.',
         detail: 'Save them before closing? (An autosave is kept either way and offered at the next start.)',
       });
-      if (choice === 2) e.preventDefault();
+      if (choice === 2) {
+        e.preventDefault();
+        quitting = false;
+      }
       else if (choice === 0) {
         // Save, then close: the renderer saves (asking for a path if the graph has none) and
         // answers with closeAfterSave; a cancelled or failed save leaves the window open.
@@ -157,6 +165,9 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
     });
     app.on('window-all-closed', () => {
       if (process.platform !== 'darwin') void host.dispose().then(() => app.quit());
+    });
+    app.on('before-quit', () => {
+      quitting = true;
     });
     // Cmd+Q, or the last window's run: the process ends only once every run folder has its summary.json.
     app.on('will-quit', (e) => {

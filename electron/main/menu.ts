@@ -64,7 +64,8 @@ export function menuTemplate(d: MenuDeps): MenuItemConstructorOptions[] {
       submenu: [
         cmd('Zoom to Fit', 'zoomToFit', 'Shift+F'),
         cmd('Arrange', 'arrange', 'Shift+CmdOrCtrl+L'),
-        cmd('Minimap', 'toggleMinimap', 'CmdOrCtrl+M'),
+        // Not Cmd+M, which is Minimize (Window menu) on macOS.
+        cmd('Minimap', 'toggleMinimap', 'Shift+CmdOrCtrl+M'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         { role: 'toggleDevTools' },
@@ -74,6 +75,8 @@ export function menuTemplate(d: MenuDeps): MenuItemConstructorOptions[] {
       label: 'Run',
       submenu: [cmd('Run', 'run', 'CmdOrCtrl+Enter'), cmd('Stop', 'stop', 'CmdOrCtrl+.')],
     },
+    // Minimize and Close (Cmd+M, Cmd+W on macOS; Zoom and Bring All to Front there too).
+    { role: 'windowMenu' },
     {
       label: 'Help',
       submenu: [cmd('Keyboard and Mouse Shortcuts', 'shortcuts')],
