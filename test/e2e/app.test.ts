@@ -714,6 +714,12 @@ d('desktop app in the browser (e2e)', () => {
   it('runs the EqProp example quickly: its per-epoch series share one epoch chart, and no array metric is drawn twice', async () => {
     const page = await openApp(browser.context, server.url);
     await runExample(page, 'eqprop-mnist', 6);
+    // The Log says which backend ran and why (not only the backend pill's tooltip).
+    const backend = await page.locator('[data-testid="run-backend"]').getAttribute('title');
+    await page.getByRole('button', { name: 'Log', exact: true }).click();
+    expect(await page.locator('.log').textContent()).toContain(`backend: ${backend}`);
+    expect(backend).toMatch(/chosen automatically|asked for by name/);
+    await page.click('[data-testid="tab-run"]');
     const charts = page.locator('[data-testid="run-panel"] [data-testid="chart"]');
     const train = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
     expect(await train.getAttribute('data-x-label')).toBe('epoch');

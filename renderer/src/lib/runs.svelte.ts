@@ -99,6 +99,8 @@ export class RunRecord {
         this.status = 'running';
         this.backend = e.backend;
         this.backendNote = e.backendNote;
+        // Which backend and why (a fallback says what it fell back from): in the Log too, not only the pill's tooltip.
+        this.logs = [...this.logs, { time: e.time, level: 'info', message: `backend: ${e.backendNote || e.backend}` }];
         break;
       case 'step':
         this.step = { title: e.title, index: e.index, total: e.total };
