@@ -203,6 +203,13 @@ describe('window', () => {
     const same = { preventDefault: vi.fn() };
     wc.emit('will-navigate', same, appUrl);
     expect(same.preventDefault).not.toHaveBeenCalled();
+    // Nor to another local file, nor by a redirect.
+    const file = { preventDefault: vi.fn() };
+    wc.emit('will-navigate', file, 'file:///etc/passwd');
+    expect(file.preventDefault).toHaveBeenCalled();
+    const redirect = { preventDefault: vi.fn() };
+    wc.emit('will-redirect', redirect, 'file:///tmp/evil.html');
+    expect(redirect.preventDefault).toHaveBeenCalled();
     const wv = { preventDefault: vi.fn() };
     wc.emit('will-attach-webview', wv);
     expect(wv.preventDefault).toHaveBeenCalled();
@@ -247,7 +254,14 @@ describe('IPC', () => {
   });
 
   it('refuses calls from other frames or origins', async () => {
-    for (const event of [{ senderFrame: { url: 'https://evil.example/', parent: null } }, { senderFrame: { url: appUrl, parent: {} } }, { senderFrame: null }]) {
+    for (const event of [
+      { senderFrame: { url: 'https://evil.example/', parent: null } },
+      { senderFrame: { url: appUrl, parent: {} } },
+      { senderFrame: null },
+      // Another local page, even one beside ours, is not the app.
+      { senderFrame: { url: 'file:///tmp/evil.html', parent: null } },
+      { senderFrame: { url: 'file:///opt/plasticity/dist/renderer/other.html', parent: null } },
+    ]) {
       const r = await call('getInfo', {}, event);
       expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
