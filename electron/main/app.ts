@@ -102,35 +102,20 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
         return;
       }
       if (!win) return;
-      if (host.running) {
-        const stop = dialog.showMessageBoxSync(win, {
-          type: 'warning',
-          buttons: ['Stop the run and close', 'Cancel'],
-          defaultId: 1,
-          cancelId: 1,
-          message: 'A run is going.',
-          detail: 'Closing stops it; what it has recorded so far stays in its run folder (History → Past runs).',
-        });
-        if (stop === 1) {
+      const w = win;
+      // A warning whose last button is Cancel; Cancel keeps the window, and a quit that asked stops there.
+      const ask = (message: string, detail: string, buttons: string[], defaultId: number): number => {
+        const choice = dialog.showMessageBoxSync(w, { type: 'warning', buttons, defaultId, cancelId: buttons.length - 1, message, detail });
+        if (choice === buttons.length - 1) {
           e.preventDefault();
           quitting = false;
-          return;
         }
-      }
+        return choice;
+      };
+      if (host.running && ask('A run is going.', 'Closing stops it; what it has recorded so far stays in its run folder (History → Past runs).', ['Stop the run and close', 'Cancel'], 1) === 1) return;
       if (!dirty) return;
-      const choice = dialog.showMessageBoxSync(win, {
-        type: 'warning',
-        buttons: ['Save…', 'Discard', 'Cancel'],
-        defaultId: 0,
-        cancelId: 2,
-        message: 'The graph has unsaved changes.',
-        detail: 'Save them before closing? (An autosave is kept either way and offered at the next start.)',
-      });
-      if (choice === 2) {
-        e.preventDefault();
-        quitting = false;
-      }
-      else if (choice === 0) {
+      const choice = ask('The graph has unsaved changes.', 'Save them before closing? (An autosave is kept either way and offered at the next start.)', ['Save…', 'Discard', 'Cancel'], 0);
+      if (choice === 0) {
         // Save, then close: the renderer saves (asking for a path if the graph has none) and
         // answers with closeAfterSave; a cancelled or failed save leaves the window open.
         e.preventDefault();

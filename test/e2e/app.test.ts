@@ -230,22 +230,22 @@ d('desktop app in the browser (e2e)', () => {
     // In the field (problemsFor took the focus to the Problems tab): Ctrl+Z undoes typing not yet set, and then, with
     // nothing uncommitted, the graph's change (the field shows the value restored); Ctrl+Y sets it again.
     const units = page.locator('[data-testid="param-units"]');
+    /** Types a digit at the end of the field, then Ctrl+Z: the text is back to `value`, and so is the graph. */
+    const typeThenUndo = async (digit: string, value: string): Promise<void> => {
+      await page.keyboard.press('End');
+      await page.keyboard.type(digit);
+      await expect.poll(() => units.inputValue()).toBe(value + digit);
+      await page.keyboard.press('Control+z');
+      await expect.poll(() => units.inputValue()).toBe(value);
+      expect(await node(page, 'encoder1').locator('.footer').textContent()).toContain(`units ${value}`);
+    };
     await units.focus();
-    await page.keyboard.press('End');
-    await page.keyboard.type('5');
-    await expect.poll(() => units.inputValue()).toBe('645');
-    await page.keyboard.press('Control+z');
-    await expect.poll(() => units.inputValue()).toBe('64');
-    expect(await node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
+    await typeThenUndo('5', '64');
     await page.keyboard.press('Control+z');
     await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 0');
     await expect.poll(() => units.inputValue()).toBe('0');
     // Typing in the restored value is the text's to undo again, then Ctrl+Y redoes the graph's change.
-    await page.keyboard.press('End');
-    await page.keyboard.type('7');
-    await page.keyboard.press('Control+z');
-    await expect.poll(() => units.inputValue()).toBe('0');
-    expect(await node(page, 'encoder1').locator('.footer').textContent()).toContain('units 0');
+    await typeThenUndo('7', '0');
     await page.keyboard.press('Control+y');
     await expect.poll(() => node(page, 'encoder1').locator('.footer').textContent()).toContain('units 64');
     await expect.poll(() => units.inputValue()).toBe('64');
