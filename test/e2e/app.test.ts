@@ -1092,14 +1092,17 @@ d('desktop app in the browser (e2e)', () => {
     const r = (await first.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))!;
     // A note on the run, typed in History, goes into its folder.
     await first.click('[data-testid="tab-history"]');
-    await first.fill('[data-testid="run-note"]', 'r above 0.9: rate rule matches STDP');
-    await first.press('[data-testid="run-note"]', 'Enter');
     const runsDir = join(server.workspace, 'runs');
     const noted = async (): Promise<string[]> => {
       const found: string[] = [];
       for (const d of await readdir(runsDir)) if (existsSync(join(runsDir, d, 'note.md'))) found.push(await readFile(join(runsDir, d, 'note.md'), 'utf8'));
       return found;
     };
+    // A note being typed is kept without Enter (a reload would lose it otherwise); Enter sets it at once.
+    await first.fill('[data-testid="run-note"]', 'r above 0.9');
+    await expect.poll(noted).toEqual(['r above 0.9\n']);
+    await first.fill('[data-testid="run-note"]', 'r above 0.9: rate rule matches STDP');
+    await first.press('[data-testid="run-note"]', 'Enter');
     await expect.poll(noted).toEqual(['r above 0.9: rate rule matches STDP\n']);
     await first.close();
     // A new session: nothing in History until a past run is loaded.
@@ -1108,6 +1111,14 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="past-runs"]');
     const row = page.locator('[data-testid="past-run"]').filter({ hasText: 'stdp-rate-vs-spike' }).first();
     await row.waitFor();
+    // On a laptop screen a past run's buttons are in view, not behind a sideways scroll.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const list = (await page.locator('[data-testid="past-list"]').boundingBox())!;
+    for (const id of ['load-past-run', 'past-run-report', 'delete-past-run']) {
+      const b = (await row.locator(`[data-testid="${id}"]`).boundingBox())!;
+      expect(b.x + b.width, id).toBeLessThanOrEqual(list.x + list.width);
+    }
+    await page.setViewportSize({ width: 1600, height: 1000 });
     expect(await row.textContent()).toContain('done');
     expect(await row.textContent()).toContain('r above 0.9: rate rule matches STDP');
     // Report: the run as one HTML page, its note and metrics in it.
