@@ -93,6 +93,19 @@ describe('RunHost', () => {
     expect(summaryFile(runsDir)).toMatchObject({ status: 'done', metrics: { e: 0.5 } });
   });
 
+  it('a run stopped before the engine started says so: backend "not started", not a placeholder', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const { got, sink } = checkingSink();
+    const host = new RunHost(() => engine.channel, sink, 10, runsDir);
+    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    host.stop(runId);
+    await new Promise((r) => setTimeout(r, 50));
+    await host.dispose();
+    expect(got.finished[0]).toMatchObject({ status: 'stopped', backend: 'not started', seed: 7 });
+    expect(summaryFile(runsDir)).toMatchObject({ status: 'stopped', backend: 'not started' });
+  });
+
   it('a run ended by the host (the window closed) keeps its seed, metrics and pictures, and dispose waits for summary.json', async () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
     const engine = fakeEngine();

@@ -40,6 +40,9 @@ interface ActiveRun {
   options: RunOptions;
 }
 
+/** A run's backend until the engine's start event names it. */
+const STARTING = 'starting';
+
 export class RunHost {
   private active: ActiveRun | null = null;
   private counter = 0;
@@ -86,7 +89,7 @@ export class RunHost {
       runId,
       channel,
       graph: req.doc.name,
-      backend: 'starting',
+      backend: STARTING,
       startedAt,
       ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}),
       ended: false,
@@ -167,7 +170,8 @@ export class RunHost {
       graph: run.graph,
       status,
       ...(error ? { error } : {}),
-      backend: run.backend,
+      // Ended before the engine said which backend it took (stopped at once, or the engine failed to start).
+      backend: run.backend === STARTING ? 'not started' : run.backend,
       seed: run.seed,
       wall_seconds: wallSeconds,
       started_at: new Date(run.startedAt).toISOString(),

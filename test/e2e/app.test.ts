@@ -621,10 +621,17 @@ d('desktop app in the browser (e2e)', () => {
     expect(await node(page, 'spike1').count()).toBe(1);
     await expect.poll(() => page.locator('[data-testid="recovery"]').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid="empty-hint"]').count()).toBe(0);
-    // Recovered work is unsaved work until it is saved; saving clears the autosave.
+    // Recovered work is unsaved work until it is saved (its autosave stays); saving clears the autosave.
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('•');
+    expect(await readFile(autosave, 'utf8')).toContain('"spike1"');
     const doc = await saveAndRead(page, 'recovered-work.json');
     expect(doc.nodes.map((n) => n.id).sort()).toEqual(['encoder1', 'spike1']);
+    await expect.poll(() => existsSync(autosave)).toBe(false);
+    // Changes discarded for another graph (the harness answers "Discard them?" with yes) leave no autosave to
+    // be offered at the next start.
+    await dragFromPalette(page, 'corrupt.mask', 400, 420);
+    await expect.poll(() => existsSync(autosave), { timeout: 10_000 }).toBe(true);
+    await openExample(page, 'stdp-curve');
     await expect.poll(() => existsSync(autosave)).toBe(false);
     await page.close();
   }, 60_000);
