@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, logSplits, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -82,3 +82,14 @@ describe('fmtMetric', () => {
     expect(fmtMetric(Number.NaN)).toBe('NaN');
   });
 });
+
+describe('logSplits', () => {
+  it('puts a log axis\'s ticks at the powers of ten inside the range, or at 1-2-5 when fewer than two fit', () => {
+    // Five decades (a Bengio 2015 loss chart): one line per decade, not nine.
+    expect(logSplits(0.002, 150)).toEqual([0.01, 0.1, 1, 10, 100]);
+    expect(logSplits(1e-3, 10)).toEqual([1e-3, 1e-2, 1e-1, 1, 10]);
+    // Within one decade: 1, 2 and 5 times the powers.
+    expect(logSplits(0.03, 0.6)).toEqual([0.05, 0.1, 0.2, 0.5]);
+  });
+});
+

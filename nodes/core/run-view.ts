@@ -110,3 +110,15 @@ export function splitTraces(traces: Record<string, number[]>, series: Record<str
   }
   return { charts, rows };
 }
+
+/**
+ * Ticks and grid lines of a log axis: at the powers of ten in [lo, hi], or at 1, 2 and 5 times them when fewer than
+ * two powers fall inside (uPlot's default puts one at every 1-9 × 10^k, which on a short chart is a grey band).
+ */
+export function logSplits(lo: number, hi: number): number[] {
+  const inside = (v: number): boolean => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
+  const powers: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) powers.push(10 ** e);
+  const decades = powers.filter(inside);
+  return decades.length >= 2 ? decades : powers.flatMap((p) => [p, 2 * p, 5 * p]).filter(inside);
+}
