@@ -702,7 +702,7 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => overlay.count()).toBe(1);
     expect(await overlay.getAttribute('data-lines')).toBe('2');
     expect(await overlay.getAttribute('data-x-label')).toBe('epoch');
-    expect(await overlay.locator('.u-legend .u-series').count()).toBe(2); // one line per run, labelled by its start time and graph
+    expect(await overlay.locator('.u-legend .u-series').count()).toBe(2); // one line per run, labelled by its start time and graph (no series: nothing else sets them apart)
     expect(await overlay.locator('.u-legend').textContent()).toContain('bengio2015-mnist');
     // What differs: only Quick run's limits (the same graph and seed).
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td:first-child').allTextContents()).toEqual(['option epochs', 'option trainLimit', 'option testLimit', 'option sampleLimit']);
@@ -837,6 +837,9 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2', '3']);
     expect(await page.locator('[data-testid="seeds-column"]').textContent()).toBe('mean ± sd over 3 seeds');
     expect(await page.locator('[data-testid="history-variant"]').allTextContents()).toEqual(['3/3 · seed=3', '2/3 · seed=2', '1/3 · seed=1']);
+    // The compared runs' column heads say which seed each is (not only a start time and the graph's name).
+    const heads = await page.locator('[data-testid="compare-metrics"] th').allTextContents();
+    for (const seed of [1, 2, 3]) expect(heads.some((h) => h.endsWith(` seed=${seed}`)), heads.join(' | ')).toBe(true);
     // The mean ± sd of the first cosine, worked out here from the three runs' summary.json files.
     const folders = (await readdir(join(server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
     expect(folders).toHaveLength(3);
