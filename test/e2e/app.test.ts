@@ -837,6 +837,8 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td').allTextContents()).toEqual(['seed', '1', '2', '3']);
     expect(await page.locator('[data-testid="seeds-column"]').textContent()).toBe('mean ± sd over 3 seeds');
     expect(await page.locator('[data-testid="history-variant"]').allTextContents()).toEqual(['3/3 · seed=3', '2/3 · seed=2', '1/3 · seed=1']);
+    // A run's row lists its main result, the probe's cosine per hidden layer (a short array), among its final values.
+    expect(await page.locator('[data-testid="history"] tbody tr').first().textContent()).toMatch(/backprop_cosine\[0\]=0\.9\d+/);
     // The compared runs' column heads say which seed each is (not only a start time and the graph's name).
     const heads = await page.locator('[data-testid="compare-metrics"] th').allTextContents();
     for (const seed of [1, 2, 3]) expect(heads.some((h) => h.endsWith(` seed=${seed}`)), heads.join(' | ')).toBe(true);
