@@ -203,7 +203,8 @@ void _methodsMatch;
 
 export const events = {
   onRunEvent: z.object({ runId: name, event: runEventSchema }),
-  onRunFinished: z.object({ runId: name, summary: runSummarySchema }),
+  /** folder: the run's folder in the host's runs folder (a page that did not start the run learns it here). */
+  onRunFinished: z.object({ runId: name, summary: runSummarySchema, folder: name.optional() }),
   onMenuCommand: z.object({ command: z.enum(MENU_COMMANDS), arg: z.string().max(4096).optional() }),
 } as const satisfies Record<EventName, z.ZodType>;
 

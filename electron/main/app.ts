@@ -49,7 +49,7 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
     spawn ?? utilityEngineSpawner({ fork: (...a) => utilityProcess.fork(...a), entry: join(paths.bundleDir, 'engine.cjs') }),
     {
       event: (runId, event) => sendEvent(win?.webContents ?? null, 'onRunEvent', { runId, event }),
-      finished: (runId, summary) => sendEvent(win?.webContents ?? null, 'onRunFinished', { runId, summary }),
+      finished: (runId, summary, folder) => sendEvent(win?.webContents ?? null, 'onRunFinished', { runId, summary, ...(folder ? { folder } : {}) }),
     },
     1000,
     join(userData, 'runs'),

@@ -19,7 +19,8 @@ import type { Backend, EngineChannel, FromEngine, SpawnEngine } from './engine-p
 
 export interface RunHostEvents {
   event(runId: string, event: RunEvent): void;
-  finished(runId: string, summary: RunSummary): void;
+  /** folder: the run's folder's name in runsDir, when it has one. */
+  finished(runId: string, summary: RunSummary, folder?: string): void;
 }
 
 interface ActiveRun {
@@ -198,7 +199,7 @@ export class RunHost {
     this.relay(run, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
     run.jsonl?.end();
     try {
-      this.sink.finished(run.runId, s);
+      this.sink.finished(run.runId, s, outDir && this.runsDir ? basename(outDir) : undefined);
     } catch (e) {
       console.error(`could not pass on the end of ${run.runId}: ${(e as Error).message}`);
     }

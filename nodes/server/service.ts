@@ -25,7 +25,7 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     o.spawn ?? spawnThreadEngine,
     {
       event: (runId, event) => o.emit('onRunEvent', { runId, event }),
-      finished: (runId, summary) => o.emit('onRunFinished', { runId, summary }),
+      finished: (runId, summary, folder) => o.emit('onRunFinished', { runId, summary, ...(folder ? { folder } : {}) }),
     },
     1000,
     join(o.workspace, 'runs'),

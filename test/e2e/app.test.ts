@@ -683,12 +683,21 @@ d('desktop app in the browser (e2e)', () => {
     await mkdir(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs', 'screenshot-editor.png') });
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('running');
+    // A second page (another tab, or this one reloaded) joins the run going: running, not "starting".
+    const other = await openApp(browser.context, server.url);
+    await expect.poll(() => other.locator('[data-testid="run-status"]').textContent(), { timeout: 20_000 }).toBe('running');
     const t0 = Date.now();
     await page.click('[data-testid="stop"]');
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 5_000, interval: 50 }).toBe('stopped');
     const ms = Date.now() - t0;
     console.log(`e2e: Stop took ${ms} ms to show "stopped"`);
     expect(ms).toBeLessThan(3000);
+    // When it ends, the second page learns its folder and graph: History can take a note on it and open its graph.
+    await expect.poll(() => other.locator('[data-testid="run-status"]').textContent()).toBe('stopped');
+    await other.click('[data-testid="tab-history"]');
+    await expect.poll(() => other.locator('[data-testid="history"] [data-testid="run-note"]').count()).toBe(1);
+    expect(await other.locator('[data-testid="history"] tbody tr').first().textContent()).toContain('bengio2015-mnist');
+    await other.close();
     // A stopped run promises nothing more: no ETA, no examples/s.
     await expect.poll(() => page.locator('[data-testid="progress-text"]').textContent()).not.toMatch(/ETA|ex\/s/);
     await page.click('[data-testid="tab-history"]');

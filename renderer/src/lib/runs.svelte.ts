@@ -33,7 +33,12 @@ export class RunRecord {
   readonly id: string;
   /** The graph's name (filled in from the summary when the run's first event came before startRun answered). */
   graph = $state('');
-  startedAt = Date.now();
+  startedAt = $state(Date.now());
+  /**
+   * Started elsewhere (another tab, or before this page was reloaded) and first seen mid-run: its start, folder
+   * and graph are learnt when it ends.
+   */
+  adopted = false;
   /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
   /** In a series (seeds, a sweep): which run of it this is and what sets it apart, e.g. "2/3 · nudge.beta=1". */
@@ -103,10 +108,12 @@ export class RunRecord {
         this.logs = [...this.logs, { time: e.time, level: 'info', message: `backend: ${e.backendNote || e.backend}` }];
         break;
       case 'step':
+        if (this.status === 'starting') this.status = 'running';
         this.step = { title: e.title, index: e.index, total: e.total };
         this.progress = null;
         break;
       case 'progress': {
+        if (this.status === 'starting') this.status = 'running';
         this.progress = e;
         this.series = addProgress(this.series, e);
         break;
@@ -160,6 +167,15 @@ export class RunStore {
 
   get running(): boolean {
     return this.current?.active ?? false;
+  }
+
+  /** A run this page did not start, seen from one of its events: shown unless a run of this page is going. */
+  adopt(id: string): RunRecord {
+    const r = new RunRecord(id, '');
+    r.adopted = true;
+    this.runs = [...this.runs, r];
+    if (!this.current?.active) this.currentId = id;
+    return r;
   }
 
   begin(id: string, graph: string): RunRecord {
