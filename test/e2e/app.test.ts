@@ -769,7 +769,8 @@ d('desktop app in the browser (e2e)', () => {
     expect(summary).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     // The chart's numbers as CSV: an epoch column, one column per line; at epoch 1 the end-of-epoch values of summary.json.
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-csv"]').click()]);
-    expect(csvDownload.suggestedFilename()).toBe('train.csv');
+    // Named after the run's folder, so downloads of different runs do not collide.
+    expect(csvDownload.suggestedFilename()).toBe(`${folder}-train.csv`);
     const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
     expect(csv[0]).toEqual([
       'epoch',
@@ -790,7 +791,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(Number(last[5])).toBe(summary.metrics.test_error);
     // And as a picture: a PNG wider than the plot.
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
-    expect(pngDownload.suggestedFilename()).toBe('train.png');
+    expect(pngDownload.suggestedFilename()).toBe(`${folder}-train.png`);
     const png = await readFile((await pngDownload.path())!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBeGreaterThan(200);
