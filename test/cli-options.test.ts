@@ -2,6 +2,7 @@
 // problems are printed, output paths that are files or folders, usage errors, the sd of one run, a relative
 // --data-dir, --vary's errors, --version and repeated --vary values. main(argv, io) is called directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -257,3 +258,33 @@ describe('an --out folder that holds an earlier run', () => {
     expect(files).toContain('stdp_scatter.png');
   });
 });
+
+describe('sizes that cannot fit', () => {
+  it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
+    const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: rates: sequences × steps is 100,000,000,000 rate values, more than the 67,108,864 this node allows (they would take 1118 GB)');
+    expect(r.err).not.toMatch(/Invalid typed array length|\n\s+at /);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a long spike-timing simulation within a moment: summary.json says stopped, exit 130', async () => {
+    const out = join(tmp, 'sigint-fig1');
+    // About a minute of trials uninterrupted (the loop never gave Ctrl-C a chance before).
+    const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), 'run', curve, '--set', 'neuron.trials=3000000', '--set', 'neuron.window=1000', '--set', 'neuron.noise=0.01', '--set', 'neuron.slope_sd=0.0001', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // Once the simulation is under way (its first progress report), Ctrl-C.
+    const t0 = Date.now();
+    while (!/simulate/.test(err) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+    const t1 = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(Date.now() - t1, err).toBeLessThan(5_000);
+    expect(code, err).toBe(130);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
+  }, 60_000);
+});
+

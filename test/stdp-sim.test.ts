@@ -53,9 +53,9 @@ describe('rate rule vs nearest-neighbour STDP', () => {
 });
 
 describe('paper 1, Fig. 1: voltage rising or falling around a presynaptic spike', () => {
-  it('ΔW ∝ S_i dV/dt gives positive ΔW for post after pre, negative before, decaying with |ΔT|', () => {
+  it('ΔW ∝ S_i dV/dt gives positive ΔW for post after pre, negative before, decaying with |ΔT|', async () => {
     for (const noise of [0, 0.02]) {
-      const f = neuronFig1({ trials: 40000, window: 20, threshold: 1, range: 1, slopeSd: 0.1, noise, rate: 1, seed: 3 });
+      const f = await neuronFig1({ trials: 40000, window: 20, threshold: 1, range: 1, slopeSd: 0.1, noise, rate: 1, seed: 3 });
       for (let d = 1; d <= 20; d++) {
         expect(f.curve[20 + d]).toBeGreaterThan(0);
         expect(f.curve[20 - d]).toBeLessThan(0);

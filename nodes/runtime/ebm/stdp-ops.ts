@@ -15,7 +15,13 @@ function asSeries(v: unknown, ctx: RunContext, port: string): number[] {
 /** JSON has no NaN: metrics get null-free arrays, so empty bins become 0 where a value is required. */
 const finite = (xs: ArrayLike<number>): number[] => Array.from(xs, (x) => (Number.isFinite(x) ? x : 0));
 
+/** At most this many rate values (sequences × steps): three float arrays of them take 0.8 GB. */
+const MAX_RATE_VALUES = 2 ** 26;
+
 const rateSeqOp: OpImpl = async (ctx, _inputs, params) => {
+  const values = P<number>(params, 'sequences') * P<number>(params, 'steps');
+  if (values > MAX_RATE_VALUES)
+    throw new UserError(`sequences × steps is ${values.toLocaleString('en')} rate values, more than the ${MAX_RATE_VALUES.toLocaleString('en')} this node allows (they would take ${((values * 12) / 2 ** 30).toFixed(0)} GB); use fewer sequences or steps`, ctx.step.node);
   const rates = rateSequences({
     count: P(params, 'sequences'),
     steps: P(params, 'steps'),
@@ -130,17 +136,24 @@ const compareOp: OpImpl = async (ctx, inputs, params) => {
 };
 
 const fig1Op: OpImpl = async (ctx, _inputs, params) => {
-  const res = neuronFig1({
-    trials: P(params, 'trials'),
-    window: P(params, 'window'),
-    threshold: P(params, 'threshold'),
-    range: P(params, 'v_range'),
-    slopeSd: P(params, 'slope_sd'),
-    noise: P(params, 'noise'),
-    rate: P(params, 'rate'),
-    seed: ctx.nextSeed(),
-  });
-  ctx.log(`${res.used} of ${P<number>(params, 'trials')} trials had the post spike within the window`);
+  const trials = P<number>(params, 'trials');
+  const res = await neuronFig1(
+    {
+      trials,
+      window: P(params, 'window'),
+      threshold: P(params, 'threshold'),
+      range: P(params, 'v_range'),
+      slopeSd: P(params, 'slope_sd'),
+      noise: P(params, 'noise'),
+      rate: P(params, 'rate'),
+      seed: ctx.nextSeed(),
+    },
+    async (done) => {
+      ctx.progress({ phase: 'simulate', fraction: done / trials });
+      await ctx.checkStop();
+    },
+  );
+  ctx.log(`${res.used} of ${trials} trials had the post spike within the window`);
   return { curve: Array.from(res.curve) };
 };
 

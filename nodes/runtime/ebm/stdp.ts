@@ -306,8 +306,9 @@ export interface Fig1Result {
  * Paper 1, Fig. 1: at time 0 the presynaptic neuron spikes while V_j is below threshold and moving
  * at a constant rate dV/dt. If V_j rises, the post spike comes ΔT = (θ − V0)/(dV/dt) later; if it
  * falls, V_j was above threshold ΔT earlier (it fired then). ΔW = η S_i dV_j/dt.
+ * `tick` is awaited every 50,000 trials (progress, and a Stop can get in).
  */
-export function neuronFig1(o: Fig1Options): Fig1Result {
+export async function neuronFig1(o: Fig1Options, tick?: (done: number) => Promise<void>): Promise<Fig1Result> {
   const u = makeRng(o.seed);
   const g = makeNormal(u);
   const W = o.window;
@@ -315,6 +316,7 @@ export function neuronFig1(o: Fig1Options): Fig1Result {
   const count = new Float64Array(2 * W + 1);
   let used = 0;
   for (let i = 0; i < o.trials; i++) {
+    if (tick && i > 0 && i % 50_000 === 0) await tick(i);
     const v0 = o.threshold - o.range * u();
     const slope = g() * o.slopeSd;
     let dT: number;
