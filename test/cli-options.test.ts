@@ -259,6 +259,25 @@ describe('an --out folder that holds an earlier run', () => {
   });
 });
 
+describe('output folders that cannot take a run', () => {
+  it('--out "" is a usage error, not the current folder (whose graph.json a run would overwrite)', async () => {
+    const r = await cli('run', curve, '--quiet', '--out', '');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('error: --out: an empty folder name (give a folder, e.g. --out runs/first)\n(plasticity run --help for the options)\n');
+  });
+
+  it('a metrics.jsonl that cannot be written costs the event log, not the run: one warning, summary.json written, no stack', async () => {
+    const out = join(tmp, 'jsonl-folder');
+    mkdirSync(join(out, 'metrics.jsonl'), { recursive: true });
+    const r = await cli('run', curve, '--set', 'neuron.trials=500', '--quiet', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`warning: cannot write ${join(out, 'metrics.jsonl')}: `);
+    expect(r.err.match(/warning: cannot write/g)).toHaveLength(1);
+    expect(r.err).not.toMatch(/\n\s+at |Unhandled/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('done');
+  });
+});
+
 describe('sizes that cannot fit', () => {
   it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
     const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));

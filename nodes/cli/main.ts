@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
@@ -178,10 +178,13 @@ async function nearestExisting(path: string): Promise<{ path: string; folder: bo
 }
 
 /**
- * Creates the output folder `dir` (given as `flag`, e.g. --out); a path that is a file, or lies under one, or
- * cannot be created is one line naming the option and the path (exit 2).
+ * Creates the output folder `dir` (given as `flag`, e.g. --out) and checks that files can be written in it; a path
+ * that is empty, a file, or lies under one, or cannot be created or written is one line naming the option and the
+ * path (exit 2), before anything in the folder (an earlier run's files) is touched.
  */
 async function makeOutDir(flag: string, dir: string): Promise<string> {
+  // An empty name would be the current folder, whose graph.json a run would overwrite.
+  if (!dir.trim()) throw new Exit(2, `${flag}: an empty folder name (give a folder, e.g. ${flag} runs/first)`, true);
   const abs = resolve(dir);
   const at = await nearestExisting(abs);
   if (!at.folder) throw new Exit(2, at.path === abs ? `${flag} ${dir}: is a file, not a folder` : `${flag} ${dir}: ${at.path} is a file, not a folder`, true);
@@ -189,6 +192,13 @@ async function makeOutDir(flag: string, dir: string): Promise<string> {
     await mkdir(abs, { recursive: true });
   } catch (e) {
     throw new Exit(2, `${flag} ${dir}: cannot create the folder: ${errnoWhy(e)}`);
+  }
+  const probe = join(abs, `.plasticity-write-check-${process.pid}`);
+  try {
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new Exit(2, `${flag} ${dir}: cannot write files there: ${errnoWhy(e)}`);
   }
   return abs;
 }
@@ -450,6 +460,12 @@ async function runWithProgress(
   };
   process.once('SIGINT', onSigint);
   const jsonl: WriteStream = createWriteStream(join(outDir, 'metrics.jsonl'));
+  // A metrics.jsonl that cannot be written (a folder of that name, the disk full) costs the event log, not the run.
+  let jsonlFailed = false;
+  jsonl.on('error', (e) => {
+    if (!jsonlFailed) io.err(`warning: cannot write ${join(outDir, 'metrics.jsonl')}: ${errnoWhy(e)}; the run goes on without it\n`);
+    jsonlFailed = true;
+  });
   const tty = !o.quiet && process.stderr.isTTY;
   const bar = new SingleBar({
     stream: process.stderr,
@@ -513,9 +529,13 @@ async function runWithProgress(
   };
   const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
   process.removeListener('SIGINT', onSigint);
-  await new Promise<void>((r) => jsonl.end(r));
-  const summaryPath = await writeSummaryJson(outDir, summary);
-  io.err(`wrote ${summaryPath} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+  await new Promise<void>((r) => (jsonl.closed || jsonl.destroyed ? r() : jsonl.end(r)));
+  try {
+    io.err(`wrote ${await writeSummaryJson(outDir, summary)} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+  } catch (e) {
+    // The run's own outcome still shows, below.
+    io.err(`warning: cannot write ${join(outDir, 'summary.json')}: ${errnoWhy(e)} (the run: ${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+  }
   if (summary.status === 'error') {
     io.err(`error: ${summary.error}\n`);
     return 1;
