@@ -278,6 +278,16 @@ describe('output folders that cannot take a run', () => {
   });
 });
 
+describe('numbers that diverge outside training', () => {
+  it('a NaN measurement ends the run as failed, naming the node that measured it (it ended "done" with parzen_ll NaN)', async () => {
+    const out = join(tmp, 'diverged');
+    const r = await cli('run', example('bengio2015-exact-gradient.json'), '--quick', '--quiet', '--out', out, '--set', 'infer.delta=10', '--set', 'infer.steps=50', '--set', 'f1.activation="relu"', '--set', 'f2.activation="relu"');
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/error: m_ll: parzen_ll is NaN: the numbers diverged before this measurement/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('error');
+  }, 60_000);
+});
+
 describe('sizes that cannot fit', () => {
   it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
     const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));

@@ -174,6 +174,11 @@ function makeContext(
     metric(name, value) {
       sinks.metric(name, value);
       emit({ type: 'metric', time: Date.now(), node: step.node, name, value });
+      // A NaN or infinite measurement means the numbers diverged before it (an inference step too large, say): the
+      // run ends as failed here, naming the node, rather than "done" with a meaningless figure.
+      const bad = (Array.isArray(value) ? value : [value]).find((v) => !Number.isFinite(v));
+      if (bad !== undefined)
+        throw new UserError(`${name} is ${bad}${Array.isArray(value) ? ' in places' : ''}: the numbers diverged before this measurement (NaN or infinite values); try smaller step sizes or learning rates`, step.node);
     },
     image: (name, png, w, h) => sinks.image(name, png, w, h),
     log(message, level = 'info') {
