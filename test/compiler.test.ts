@@ -311,6 +311,11 @@ describe('one diagnostic per mistake', () => {
     expectDiag(r, { code: 'unknown_port', node: 'data', port: 'images', message: /"MNIST" has no output "images" \(it has train, valid, test, x\)/ });
     const r2 = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder' }], [['data.x', 'f1.input'], ['data.x', 'f1.in']]));
     expectDiag(r2, { code: 'unknown_port', node: 'f1', port: 'input', message: /"Encoder f" has no input "input" \(it has in\)/ });
+    // Names every object has are not ports.
+    const r3 = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder' }], [['data.constructor', 'f1.in']]));
+    expectDiag(r3, { code: 'unknown_port', node: 'data', port: 'constructor', message: /"MNIST" has no output "constructor"/ });
+    const r4 = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder' }], [['data.x', 'f1.hasOwnProperty']]));
+    expectDiag(r4, { code: 'unknown_port', node: 'f1', port: 'hasOwnProperty', message: /"Encoder f" has no input "hasOwnProperty"/ });
   });
 
   it('too_many_wires: two wires into a single input', () => {

@@ -97,8 +97,9 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       continue;
     }
     if (!from || !to) continue; // unknown kind, already reported
-    const out = from.kind.outputs[w.from.port];
-    const inp = to.kind.inputs[w.to.port];
+    // Own ports only: "constructor" or "hasOwnProperty" are not ports, though every object has them.
+    const out = Object.hasOwn(from.kind.outputs, w.from.port) ? from.kind.outputs[w.from.port] : undefined;
+    const inp = Object.hasOwn(to.kind.inputs, w.to.port) ? to.kind.inputs[w.to.port] : undefined;
     if (!out) {
       err('unknown_port', `"${from.kind.title}" has no output "${w.from.port}" (it has ${listOr(Object.keys(from.kind.outputs))})`, from.node.id, w.from.port);
       continue;
