@@ -288,6 +288,16 @@ describe('numbers that diverge outside training', () => {
   }, 60_000);
 });
 
+describe('--set numbers as typed', () => {
+  it('reads .5 and 5. as numbers (JSON does not), and a number too large for a float as out of range', async () => {
+    expect((await cli('validate', eqprop, '--set', 'free.epsilon=.5')).code).toBe(0);
+    const big = await cli('validate', eqprop, '--set', 'train.epochs=1e309');
+    expect(big.code).toBe(1);
+    expect(big.out).toContain('train.epochs: parameter epochs must be at most 100000, got Infinity');
+    expect(big.out).not.toContain('got null');
+  });
+});
+
 describe('sizes that cannot fit', () => {
   it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
     const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));

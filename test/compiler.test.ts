@@ -255,6 +255,9 @@ describe('one diagnostic per mistake', () => {
     expect(r3.diagnostics.find((d) => d.code === 'bad_param')).toMatchObject({ node: 'p', port: 'sigmas' });
     const r4 = compile(graph([{ id: 'i', kind: 'infer.iterative', params: { steps: 2.5 } }], []));
     expectDiag(r4, { code: 'bad_param', node: 'i', port: 'steps', message: /whole number, got 2\.5/ });
+    // A number too large for a float given as a number (the CLI's --set reads 1e309 as Infinity): out of range.
+    const r6 = compile(graph([{ id: 'i', kind: 'infer.iterative', params: { steps: Number.POSITIVE_INFINITY } }], []));
+    expectDiag(r6, { code: 'param_out_of_range', node: 'i', port: 'steps', message: /^parameter steps (must be at most \d+|is too large a number), got Infinity$/ });
     // A decimal comma (as the inspector keeps "0,5" typed in a number field): the number meant is named.
     const r5 = compile(graph([{ id: 'm', kind: 'corrupt.mask', params: { fraction: '0,5' } }], []));
     expectDiag(r5, { code: 'bad_param', node: 'm', port: 'fraction', message: /^parameter fraction must be a number written with a decimal point \(0\.5\), got "0,5"$/ });

@@ -38,7 +38,8 @@ export function setValue(set: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    // A number JSON does not write but anyone would type (.5, 5., +2): the number.
+    return /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(text) ? Number(text) : text;
   }
 }
 

@@ -43,9 +43,10 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
     return null;
   };
   // A number too large for a float ("1e309", as typed in a field) is out of range, not "not a number".
-  if ((spec.type === 'int' || spec.type === 'float') && typeof value === 'string' && /^\s*[-+]?(\d|\.\d)/.test(value) && Math.abs(Number(value)) === Infinity) {
+  if ((spec.type === 'int' || spec.type === 'float') && ((typeof value === 'string' && /^\s*[-+]?(\d|\.\d)/.test(value)) || typeof value === 'number') && Math.abs(Number(value)) === Infinity) {
+    const typed = String(value).trim();
     const r = range(Number(value), spec.min, spec.max);
-    return { problem: 'range', message: r ? r.replace(/got -?Infinity$/, `got ${value.trim()}`) : `is too large a number, got ${value.trim()}` };
+    return { problem: 'range', message: r ? r.replace(/got -?Infinity$/, `got ${typed}`) : `is too large a number, got ${typed}` };
   }
   switch (spec.type) {
     case 'int': {
@@ -82,6 +83,8 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
 }
 
 function show(v: unknown): string {
+  // JSON writes these as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
