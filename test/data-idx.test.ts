@@ -172,6 +172,8 @@ describe('parseIdx on malformed input', () => {
       /2x2 images where 28x28 images were expected/,
     );
     expect(dataErrorOf(() => parseIdxLabels(idx([3], [1, 12, 3]), 'lbl', 10))).toMatch(/label 12 at index 1/);
+    // No images at all: said here, not as a shape error in the first layer (or an empty validation set) later.
+    expect(dataErrorOf(() => parseIdxImages(idx([0, 28, 28], []), 'none', { rows: 28, cols: 28 }))).toBe('File none holds no images (its IDX header gives a count of 0).');
   });
 });
 

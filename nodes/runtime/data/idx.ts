@@ -181,6 +181,8 @@ export function parseIdxImages(
     );
   }
   const [count, rows, cols] = dims;
+  // An image file with no images: a split with nothing to train on or test would fail later, far from the cause.
+  if (count === 0) throw new DataError(`File ${fileName} holds no images (its IDX header gives a count of 0).`, fileName);
   if (expectSize && (rows !== expectSize.rows || cols !== expectSize.cols)) {
     throw new DataError(
       `File ${fileName} holds ${rows}x${cols} images where ${expectSize.rows}x${expectSize.cols} images were expected.`,
