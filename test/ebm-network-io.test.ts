@@ -99,6 +99,23 @@ describe('ebm.save and ebm.load', () => {
     net.dispose();
   });
 
+  it('a network read back for other data is refused by the nodes that run it, naming the sizes', async () => {
+    // The 1-1-1 network on 2-value examples of 10 classes.
+    const data = { type: 'dataset', images: new Float32Array([0, 1, 1, 0]), labels: Uint8Array.from([0, 1]), n: 2, inputSize: 2, classes: 10, description: '' };
+    const dynamics = { type: 'ebm.dynamics', epsilon: 0.5, steps: 2, sigma: 0, persistent: false };
+    const err = async (op: 'ebm.evaluate' | 'ebm.relax', input: Record<string, unknown>): Promise<string> =>
+      ebmOps[op](fakeCtx(tf, { node: 'eval' }), input, { steps: 0, batch_size: 2, readout: 'input', metric: 'e', name: 'r' }).then(
+        () => 'no error',
+        (e: unknown) => (e instanceof UserError && e.node === 'eval' ? e.message : String(e)),
+      );
+    const net = smallNet();
+    expect(await err('ebm.evaluate', { network: net, data, dynamics })).toBe('the network on network takes 1 inputs, but the examples on data have 2 values each');
+    const wide = makeNetwork(tf, [2, 1, 1], 'hard_sigmoid', [tf.tensor2d([[0.5], [0.5]]), tf.tensor2d([[-2]])], [tf.tensor1d([0.25]), tf.tensor1d([1])]);
+    expect(await err('ebm.relax', { network: wide, data, dynamics })).toBe('the network on network has 1 output units, but the data on data has 10 classes (one output unit each)');
+    net.dispose();
+    wide.dispose();
+  });
+
   it('compile asks for a path and a plain file name', () => {
     const doc: GraphDocument = {
       ...emptyGraph('t'),

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../core/json.ts';
 import { fieldsPicture, type Picture, weightTilesPicture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
-import { asDataset } from './data.ts';
+import { asDataset, type EbmDataset } from './data.ts';
 import { PersistentStates, type LrSchedule, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
 import {
   type Activation,
@@ -29,6 +29,21 @@ function asNetwork(v: unknown, ctx: RunContext, port: string): EbmNetwork {
   const n = v as Partial<EbmNetwork> | undefined;
   if (!n || n.type !== 'ebm.network') throw new UserError(`input ${port} did not receive an energy-based network`, ctx.step.node);
   return n as EbmNetwork;
+}
+
+/**
+ * The network on `port`, checked against the data it is to run on: as many input units as an example has values,
+ * as many output units as the data has classes (a network saved for other data, read back by Load network).
+ */
+function asNetworkFor(v: unknown, data: EbmDataset, ctx: RunContext, port: string, dataPort = 'data'): EbmNetwork {
+  const net = asNetwork(v, ctx, port);
+  const inputs = net.sizes[0];
+  const outputs = net.sizes[net.sizes.length - 1];
+  if (inputs !== data.inputSize)
+    throw new UserError(`the network on ${port} takes ${inputs} inputs, but the examples on ${dataPort} have ${data.inputSize} values each`, ctx.step.node);
+  if (outputs !== data.classes)
+    throw new UserError(`the network on ${port} has ${outputs} output units, but the data on ${dataPort} has ${data.classes} classes (one output unit each)`, ctx.step.node);
+  return net;
 }
 
 function asDynamics(v: unknown, ctx: RunContext, port: string): DynamicsSpec {
@@ -102,8 +117,8 @@ const LIVE_MIN_EXAMPLES = 1000;
 
 const trainOp: OpImpl = async (ctx, inputs, params) => {
   const tf = ctx.tf;
-  const net0 = asNetwork(inputs.network, ctx, 'network');
   const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const net0 = asNetworkFor(inputs.network, data, ctx, 'network');
   const free = asDynamics(inputs.free, ctx, 'free');
   const nudged = asDynamics(inputs.nudged, ctx, 'nudged');
   const r = inputs.rule as RuleSpec;
@@ -214,8 +229,8 @@ function learningCurvePng(trainError: number[], valid: [string, number[]][]): Bu
 }
 
 const evaluateOp: OpImpl = async (ctx, inputs, params) => {
-  const net = asNetwork(inputs.network, ctx, 'network');
   const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const net = asNetworkFor(inputs.network, data, ctx, 'network');
   const dyn = asDynamics(inputs.dynamics, ctx, 'dynamics');
   const steps = P<number>(params, 'steps') || dyn.steps;
   const readout = P<Readout>(params, 'readout');
@@ -241,8 +256,8 @@ const evaluateOp: OpImpl = async (ctx, inputs, params) => {
 
 const relaxOp: OpImpl = async (ctx, inputs, params) => {
   const tf = ctx.tf;
-  const net = asNetwork(inputs.network, ctx, 'network');
   const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const net = asNetworkFor(inputs.network, data, ctx, 'network');
   const dyn = asDynamics(inputs.dynamics, ctx, 'dynamics');
   const n = Math.min(P<number>(params, 'examples'), data.n);
   const L = net.sizes.length - 1;
@@ -277,8 +292,8 @@ const relaxOp: OpImpl = async (ctx, inputs, params) => {
 
 const probeOp: OpImpl = async (ctx, inputs, params) => {
   const tf = ctx.tf;
-  const net = asNetwork(inputs.network, ctx, 'network');
   const data = asDataset(inputs.data, ctx.step.node, 'data');
+  const net = asNetworkFor(inputs.network, data, ctx, 'network');
   const free = asDynamics(inputs.free, ctx, 'free');
   const nudged = asDynamics(inputs.nudged, ctx, 'nudged');
   const n = Math.min(P<number>(params, 'examples'), data.n);
