@@ -1308,6 +1308,30 @@ describe('model.save / model.load', () => {
     });
   }
 
+  it('load: a file whose architecture is not one (a made-up activation, a size of -5 or "784", a huge layer) is refused saying where', async () => {
+    const m = model221();
+    await bengio2015Ops['model.save'](fakeCtx(tf, { options: { outDir: dir } }), { model: m }, { name: 'arch' });
+    const path = join(dir, 'arch.weights.json');
+    const good = JSON.parse(readFileSync(path, 'utf8'));
+    const cases: [(d: any) => void, RegExp][] = [
+      [(d) => (d.architecture.encoders[0].activation = 'bogus'), /\(architecture\.encoders\.0\.activation: /],
+      [(d) => (d.architecture.sizes[0] = -5), /\(architecture\.sizes\.0: /],
+      [(d) => (d.architecture.encoders[0].inUnits = '784'), /\(architecture\.encoders\.0\.inUnits: /],
+      [(d) => (d.encoders[0].W = 12345), /\(encoders\.0\.W: /],
+      [(d) => (d.architecture.encoders[0].outUnits = 2 ** 30), /at most 268,435,456 weights\)$/],
+    ];
+    for (const [spoil, message] of cases) {
+      const d = structuredClone(good);
+      spoil(d);
+      writeFileSync(path, JSON.stringify(d));
+      const e = await bengio2015Ops['model.load'](fakeCtx(tf, { node: 'load' }), {}, { path }).catch((x) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toMatch(/is not a weights file written by Save weights \(/);
+      expect((e as UserError).message).toMatch(message);
+    }
+    m.dispose();
+  });
+
   it('load: weights of the wrong size are a user error and leave no variable behind', async () => {
     const m = model221();
     await bengio2015Ops['model.save'](fakeCtx(tf, { options: { outDir: dir } }), { model: m }, { name: 'cut' });

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type * as TF from '@tensorflow/tfjs';
+import { z } from 'zod';
 import type { Tf } from '../op.ts';
 import { type ArchitectureSpec, HierarchicalModel } from './model.ts';
 
@@ -24,6 +25,31 @@ interface WeightsDoc {
   decoders: SavedModule[];
 }
 
+/** At most this many weights in a file's architecture (the embedded and full MNIST models have about 0.9 million). */
+const MAX_WEIGHTS = 2 ** 28;
+
+const units = z.number().int().positive();
+const moduleSpec = z.object({
+  node: z.string(),
+  inUnits: units,
+  outUnits: units,
+  activation: z.enum(['softplus', 'sigmoid', 'tanh', 'relu', 'linear']),
+  // Not needed to run a saved model (files written before they were recorded lack them).
+  initGain: z.number().default(1),
+  lr: z.number().nullable().default(null),
+});
+const savedModule = z.object({ node: z.string().optional(), W: z.string(), b: z.string() });
+const WeightsFile = z
+  .object({
+    format: z.literal(WEIGHTS_FORMAT),
+    version: z.literal(1),
+    architecture: z.object({ sizes: z.array(units).min(2), encoders: z.array(moduleSpec), decoders: z.array(moduleSpec) }),
+    encoders: z.array(savedModule),
+    decoders: z.array(savedModule),
+  })
+  .refine((d) => d.encoders.length === d.architecture.encoders.length && d.decoders.length === d.architecture.decoders.length, 'as many saved modules as the architecture lists')
+  .refine((d) => [...d.architecture.encoders, ...d.architecture.decoders].reduce((n, m) => n + m.inUnits * m.outUnits, 0) <= MAX_WEIGHTS, `at most ${MAX_WEIGHTS.toLocaleString('en')} weights`);
+
 /** The JSON text of a weights file for the model. */
 export async function weightsJson(model: HierarchicalModel): Promise<string> {
   const enc = async (t: TF.Tensor): Promise<string> => Buffer.from(((await t.data()) as Float32Array).buffer).toString('base64');
@@ -34,15 +60,19 @@ export async function weightsJson(model: HierarchicalModel): Promise<string> {
 
 /** Reads a weights file into a new model. Errors are plain sentences about the file (no stack needed). */
 export async function readWeights(tf: Tf, path: string, seed: number): Promise<HierarchicalModel> {
-  let doc: Partial<WeightsDoc>;
+  let raw: unknown;
   try {
-    doc = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
     throw new Error(`cannot read weights from ${path}: ${(e as Error).message}`);
   }
-  const a = doc?.architecture;
-  if (!doc || doc.format !== WEIGHTS_FORMAT || !a || !Array.isArray(doc.encoders) || !Array.isArray(doc.decoders) || doc.encoders.length !== a.encoders?.length || doc.decoders.length !== a.decoders?.length)
-    throw new Error(`${path} is not a weights file written by Save weights`);
+  const r = WeightsFile.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new Error(`${path} is not a weights file written by Save weights (${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message})`);
+  }
+  const doc = r.data as WeightsDoc;
+  const a = doc.architecture;
   const model = new HierarchicalModel(tf, a, seed);
   const dec = (s: string): Float32Array => {
     const b = Buffer.from(s, 'base64');
