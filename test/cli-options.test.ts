@@ -298,6 +298,16 @@ describe('--set numbers as typed', () => {
   });
 });
 
+describe('run folders with spaces and other letters', () => {
+  it('plasticity runs lists them (it skipped them without a word)', async () => {
+    const dir = join(tmp, 'listed');
+    expect((await cli('run', curve, '--set', 'neuron.trials=500', '--quiet', '--out', join(dir, 'β run 1'))).code).toBe(0);
+    const r = await cli('runs', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('β run 1');
+  });
+});
+
 describe('sizes that cannot fit', () => {
   it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
     const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));

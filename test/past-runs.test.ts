@@ -201,7 +201,9 @@ describe('runReport (plasticity report, History → Report)', () => {
   it('is served over the contract for a run id, and refused for anything else', async () => {
     const m = pastRunMethods(runs);
     expect((await m.runReport({ id: 'cli-run' })).html).toContain('<h1>stdp-rate-vs-spike</h1>');
-    for (const id of ['..', '../x', 'a/b/c']) expect(methods.runReport.req.safeParse({ id }).success, id).toBe(false);
+    for (const id of ['..', '../x', 'a/b/c', 'a\\..\\b', 'x/..', 'tab\there']) expect(methods.runReport.req.safeParse({ id }).success, id).toBe(false);
+    // Folder names with spaces and other letters are run ids (a run into --out "runs/β sweep").
+    for (const id of ['β sweep', 'my runs/seed 1']) expect(methods.runReport.req.safeParse({ id }).success, id).toBe(true);
     await expect(m.runReport({ id: 'no-summary' })).rejects.toThrow('no-summary has no readable summary.json');
     // a sweep folder gets the sweep's page; this one's sweep.json is empty, which the page says
     await expect(m.runReport({ id: 'my-sweep' })).rejects.toThrow(/sweep\.json is not a sweep's summary \(graph: /);

@@ -79,7 +79,7 @@ export const runSummarySchema = z.object({
 });
 
 /** A run's id: its folder's name in the host's runs folder, or sweep/run (no other path parts). */
-const runId = name.regex(/^(?!\.\.?(?:\/|$))[\w.=+-]+(?:\/(?!\.\.?$)[\w.=+-]+)?$/, 'a run id is a folder name, or sweep/run');
+const runId = name.regex(/^(?!\.\.?(?:\/|$))[^/\\\u0000-\u001f]+(?:\/(?!\.\.?$)[^/\\\u0000-\u001f]+)?$/, 'a run id is a folder name, or sweep/run');
 /** A note on a run: plain text, up to 20,000 characters. */
 const noteText = z.string().max(20_000);
 

@@ -31,8 +31,11 @@ export const NOTE_FILE = 'note.md';
 /** The note as written, without the line break that ends the file. */
 const readNote = (dir: string): Promise<string> => readFile(join(dir, NOTE_FILE), 'utf8').then((t) => t.trimEnd(), () => '');
 
-/** A folder or file name: no path separators, not . or .. (= and + as in the run folders of `plasticity sweep --vary`). */
-const ID = /^(?!\.\.?$)[\w.=+-]+$/;
+/**
+ * A folder or file name: no path separators or control characters, not . or .. (spaces and any other letters are
+ * fine: `--out "runs/β sweep"`). The contract's run id is the same rule.
+ */
+const ID = /^(?!\.\.?$)[^/\\\u0000-\u001f]+$/;
 
 /**
  * A run's id: its folder's name, or sweep/run for a run of a sweep (`plasticity sweep --out` into the runs folder).
