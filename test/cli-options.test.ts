@@ -309,6 +309,12 @@ describe('run folders with spaces and other letters', () => {
 });
 
 describe('sizes that cannot fit', () => {
+  it('a Bengio 2015 model with more weights than memory holds is refused when the graph compiles', async () => {
+    const r = await cli('validate', example('bengio2015-mnist.json'), '--set', 'f1.units=65536', '--set', 'f2.units=65536');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('model.top: 784-65536-65536 has 8,692,695,040 weights in its encoders and decoders (32.4 GiB as float32), more than the 268,435,456 (1 GiB) a model can hold here');
+  });
+
   it('rate sequences too many to hold are refused naming the node, before any allocation', async () => {
     const r = await cli('run', stdp, '--set', 'rates.sequences=1000000', '--set', 'rates.steps=100000', '--quiet', '--out', join(tmp, 'too-big'));
     expect(r.code).toBe(1);

@@ -35,6 +35,9 @@ export type ParamValue<P extends ParamSpec> = P extends ChoiceParam<infer C>
   : P['default'];
 export type ParamValues<PS extends Record<string, ParamSpec>> = { [K in keyof PS]: ParamValue<PS[K]> };
 
+/** The most weights a network or model may have: 1 GiB of float32 (the wasm backend's memory is a few GiB in all). */
+export const MAX_WEIGHTS = 2 ** 28;
+
 /** Checks one value against its spec; returns a sentence for the user or null if it is fine. */
 export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' | 'range'; message: string } | null {
   const range = (v: number, min?: number, max?: number): string | null => {

@@ -1,10 +1,8 @@
 import { defineKind } from '../../core/kind.ts';
-import { choice, float, floats, int } from '../../core/params.ts';
+import { choice, float, floats, int, MAX_WEIGHTS } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
 
-/** The most weights a network may have: 1 GiB of float32 (the wasm backend's memory is a few GiB in all). */
-export const MAX_WEIGHTS = 2 ** 28;
 
 export const networkKind = defineKind({
   kind: 'ebm.network',

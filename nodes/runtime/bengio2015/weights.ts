@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { MAX_WEIGHTS } from '../../core/params.ts';
 import type { Tf } from '../op.ts';
 import { type ArchitectureSpec, HierarchicalModel } from './model.ts';
 
@@ -25,8 +26,6 @@ interface WeightsDoc {
   decoders: SavedModule[];
 }
 
-/** At most this many weights in a file's architecture (the embedded and full MNIST models have about 0.9 million). */
-const MAX_WEIGHTS = 2 ** 28;
 
 const units = z.number().int().positive();
 const moduleSpec = z.object({
