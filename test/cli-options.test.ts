@@ -323,23 +323,37 @@ describe('sizes that cannot fit', () => {
   });
 });
 
-describe('Ctrl-C', () => {
-  it('stops a long spike-timing simulation within a moment: summary.json says stopped, exit 130', async () => {
-    const out = join(tmp, 'sigint-fig1');
-    // About a minute of trials uninterrupted (the loop never gave Ctrl-C a chance before).
+describe('Ctrl-C and kill', () => {
+  /**
+   * A spike-timing simulation of about a minute (its loop never gave a signal a chance before) in a CLI process of its
+   * own, sent `signal` once the simulation is under way (its first progress report).
+   */
+  async function signalled(out: string, signal: NodeJS.Signals): Promise<{ code: number | null; err: string; ms: number }> {
     const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), 'run', curve, '--set', 'neuron.trials=3000000', '--set', 'neuron.window=1000', '--set', 'neuron.noise=0.01', '--set', 'neuron.slope_sd=0.0001', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d) => (err += String(d)));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    // Once the simulation is under way (its first progress report), Ctrl-C.
     const t0 = Date.now();
     while (!/simulate/.test(err) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
     const t1 = Date.now();
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await exited;
-    expect(Date.now() - t1, err).toBeLessThan(5_000);
-    expect(code, err).toBe(130);
+    return { code, err, ms: Date.now() - t1 };
+  }
+
+  it('stops a long spike-timing simulation within a moment: summary.json says stopped, exit 130', async () => {
+    const out = join(tmp, 'sigint-fig1');
+    const r = await signalled(out, 'SIGINT');
+    expect(r.ms, r.err).toBeLessThan(5_000);
+    expect(r.code, r.err).toBe(130);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
+  }, 60_000);
+
+  it('SIGTERM (kill, a scheduler\'s time limit) stops the run as Ctrl-C does: summary.json says stopped', async () => {
+    const out = join(tmp, 'sigterm');
+    const r = await signalled(out, 'SIGTERM');
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toContain('terminated: stopping after the current batch');
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
   }, 60_000);
 });
-

@@ -459,6 +459,12 @@ async function runWithProgress(
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
+  // Terminated (kill, a job scheduler's time limit): stopped as by Ctrl-C, so summary.json is still written.
+  const onSigterm = (): void => {
+    io.err('\nterminated: stopping after the current batch\n');
+    stop.stop();
+  };
+  process.once('SIGTERM', onSigterm);
   const jsonl: WriteStream = createWriteStream(join(outDir, 'metrics.jsonl'));
   // A metrics.jsonl that cannot be written (a folder of that name, the disk full) costs the event log, not the run.
   let jsonlFailed = false;
@@ -529,6 +535,7 @@ async function runWithProgress(
   };
   const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
   process.removeListener('SIGINT', onSigint);
+  process.removeListener('SIGTERM', onSigterm);
   await new Promise<void>((r) => (jsonl.closed || jsonl.destroyed ? r() : jsonl.end(r)));
   try {
     io.err(`wrote ${await writeSummaryJson(outDir, summary)} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
