@@ -23,7 +23,7 @@ import { setValue } from './sweep-file.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
-import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, fileProblem, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
@@ -162,11 +162,7 @@ function setLimit(options: RunOptions, key: 'trainLimit' | 'testLimit' | 'sample
   else options[key] = v;
 }
 
-const errnoWhy = (e: unknown): string => {
-  const code = (e as NodeJS.ErrnoException).code;
-  // Anything else: the system's own words without the paths it names (a temporary file's, say).
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the file system is read-only' : code === 'ENOSPC' ? 'the disk is full' : (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/,.*$/s, '');
-};
+const errnoWhy = fileProblem;
 
 /** The first existing path from `path` upwards, and whether it is a folder. */
 async function nearestExisting(path: string): Promise<{ path: string; folder: boolean }> {

@@ -41,3 +41,18 @@ export async function loadFromPath<T>(ctx: RunContext, path: string, read: (full
     throw new UserError((e as Error).message, ctx.step.node);
   }
 }
+
+/**
+ * Why a file could not be read or written, in a few words without the paths the system message names (the caller
+ * names the file): "no such file", "permission denied", "not JSON (…)", or the system's own words.
+ */
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'ENOSPC') return 'the disk is full';
+  if (e instanceof SyntaxError) return `not JSON (${e.message})`;
+  return (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/,.*$/s, '');
+}

@@ -8,6 +8,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { MAX_WEIGHTS } from '../../core/params.ts';
 import type { Tf } from '../op.ts';
+import { fileProblem } from '../saved-files.ts';
 import { type ArchitectureSpec, HierarchicalModel } from './model.ts';
 
 export const WEIGHTS_FORMAT = 'plasticity-weights';
@@ -63,7 +64,7 @@ export async function readWeights(tf: Tf, path: string, seed: number): Promise<H
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read weights from ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read weights from ${path}: ${fileProblem(e)}`);
   }
   const r = WeightsFile.safeParse(raw);
   if (!r.success) {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Tf } from '../op.ts';
+import { fileProblem } from '../saved-files.ts';
 import { type EbmNetwork, disposeAll, makeNetwork } from './network.ts';
 
 export const NETWORK_FORMAT = 'plasticity-ebm-network';
@@ -39,7 +40,7 @@ export async function readNetwork(tf: Tf, path: string): Promise<EbmNetwork> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read a network from ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read a network from ${path}: ${fileProblem(e)}`);
   }
   const parsed = NetworkFile.safeParse(raw);
   if (!parsed.success) throw new Error(`${path} is not a network file written by Save network (${parsed.error.issues[0].path.join('.') || 'format'}: ${parsed.error.issues[0].message})`);
