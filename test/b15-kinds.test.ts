@@ -950,6 +950,14 @@ describe('eval.reconstruction', () => {
     expect(r.mse as number).toBeCloseTo(0.375, 6);
     m.dispose();
   });
+
+  it('a model for other data (Load weights of a 2-input model, 3-value examples) is refused naming the sizes', async () => {
+    const m = model221();
+    const e = await bengio2015Ops['eval.reconstruction'](fakeCtx(tf, { node: 'recon' }), { model: m, data: dataset([[1, 1, 1]]) }, { count: 1 }).catch((x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toBe('the model takes 2 inputs (x), but the examples on data have 3 values each');
+    m.dispose();
+  });
 });
 
 describe('eval.inpaint', () => {

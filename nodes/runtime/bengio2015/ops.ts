@@ -49,6 +49,14 @@ export interface DatasetValue extends Dataset {
   name: string;
 }
 
+/** The model on `i.model`, checked to take the examples of `data` (a model read back by Load weights may not). */
+function modelFor(i: Record<string, unknown>, data: DatasetValue, ctx: RunContext): HierarchicalModel {
+  const model = i.model as HierarchicalModel;
+  const visible = model.arch.sizes[0];
+  if (visible !== data.dim) throw new UserError(`the model takes ${visible} inputs (x), but the examples on data have ${data.dim} values each`, ctx.step.node);
+  return model;
+}
+
 export class Samples {
   constructor(readonly x: TF.Tensor2D) {}
   dispose(): void {
@@ -111,8 +119,8 @@ export function inferenceFrom(p: JsonObject): InferenceSpec {
 
 const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
   const tf = ctx.tf;
-  const model = (i.model as HierarchicalModel).clone(ctx.nextSeed());
   const data = i.data as DatasetValue;
+  const model = modelFor(i, data, ctx).clone(ctx.nextSeed());
   const corruption: Record<number, CorruptionSpec> = {};
   for (const c of (i.corruption as CorruptionValue[] | undefined) ?? []) corruption[c.layer] = c.spec;
   const epochs = ctx.options.epochs ?? num(p, 'epochs');
@@ -195,8 +203,8 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
 };
 
 const priorOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
-  const model = i.model as HierarchicalModel;
   const data = i.data as DatasetValue;
+  const model = modelFor(i, data, ctx);
   const n = cap(data.n, num(p, 'limit'));
   const inf = (i.inference as InferenceSpec | undefined) ?? null;
   const components = num(p, 'components');
@@ -328,13 +336,13 @@ export async function logpTrace(ctx: RunContext, model: HierarchicalModel, spec:
 const logpOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
   const data = i.data as DatasetValue;
   const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
-  return { trace: await logpTrace(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, data, num(p, 'iterations'), n) };
+  return { trace: await logpTrace(ctx, modelFor(i, data, ctx), i.inference as InferenceSpec, data, num(p, 'iterations'), n) };
 };
 
 const reconOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObject) => {
   const tf = ctx.tf;
-  const model = i.model as HierarchicalModel;
   const data = i.data as DatasetValue;
+  const model = modelFor(i, data, ctx);
   const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
   let sum = 0;
   for (let s = 0; s < n; s += 500) {
@@ -400,7 +408,7 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
   const x = gatherRows(tf, data, null, 0, n);
   let r: Awaited<ReturnType<typeof inpaint>>;
   try {
-    r = await inpaint(ctx, i.model as HierarchicalModel, i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
+    r = await inpaint(ctx, modelFor(i, data, ctx), i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
   } catch (e) {
     x.dispose();
     throw e;
