@@ -340,6 +340,15 @@ describe('one diagnostic per mistake', () => {
     doc.nodes.find((n) => n.id === 'train')!.parent = 'train';
     const r3 = compile(doc);
     expect(r3.diagnostics.find((d) => d.code === 'bad_scope')).toMatchObject({ node: 'train', message: 'cannot be placed inside itself' });
+    // ... and no cycle of wires on top of it.
+    expect(r3.diagnostics.filter((d) => d.node === 'train' && d.code !== 'bad_scope' && /cycle/.test(d.message))).toEqual([]);
+    // Two loop scopes inside each other: a ring of scopes, said as such (it read as a cycle of wires).
+    const ring = compile(graph([{ id: 'a', kind: 'ebm.eqprop_train', parent: 'b' }, { id: 'b', kind: 'ebm.eqprop_train', parent: 'a' }], []));
+    expect(ring.diagnostics.filter((d) => d.code === 'bad_scope').map((d) => `${d.node}: ${d.message}`)).toEqual([
+      'a: is inside a ring of loop scopes (a inside b inside a): one of them must be outside the others',
+      'b: is inside a ring of loop scopes (b inside a inside b): one of them must be outside the others',
+    ]);
+    expect(ring.diagnostics.filter((d) => /cycle of wires/.test(d.message))).toEqual([]);
   });
 
   it('the model without a decoder for h2', () => {

@@ -76,8 +76,25 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       err('bad_scope', `is placed inside "${node.parent}", a ${parent.kind.title}, which is not a loop scope`, node.id);
     } else if (node.parent === node.id) {
       err('bad_scope', 'cannot be placed inside itself', node.id);
+    } else {
+      // Scopes inside each other in a ring (a inside b, b inside a): no scope is outermost.
+      const chain = [node.id];
+      for (let p: string | undefined = node.parent; p !== undefined && prepared.has(p); p = prepared.get(p)!.node.parent) {
+        if (p === node.id) {
+          err('bad_scope', `is inside a ring of loop scopes (${[...chain, p].join(' inside ')}): one of them must be outside the others`, node.id);
+          break;
+        }
+        if (chain.includes(p)) break; // a ring further up, reported on its own nodes
+        chain.push(p);
+      }
     }
   }
+  /** Placed in a loop scope that can hold it: the scope runs after it (bad placements are reported above). */
+  const inScope = (node: GraphNode): boolean => {
+    if (!node.parent || node.parent === node.id || !prepared.get(node.parent)?.kind.scope) return false;
+    for (let p: string | undefined = node.parent, k = 0; p !== undefined && k <= prepared.size; p = prepared.get(p)?.node.parent, k++) if (p === node.id) return false;
+    return true;
+  };
 
   // 3. wires
   const incoming = new Map<string, Map<string, { node: string; port: string }[]>>();
@@ -124,7 +141,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     ports.set(w.to.port, list);
     addEdge(from.node.id, to.node.id);
   }
-  for (const { node } of prepared.values()) if (node.parent && prepared.get(node.parent)?.kind.scope) addEdge(node.id, node.parent);
+  for (const { node } of prepared.values()) if (inScope(node)) addEdge(node.id, node.parent!);
 
   // 4. required inputs
   for (const { node, kind } of prepared.values()) {
