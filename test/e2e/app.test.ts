@@ -592,6 +592,23 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 60_000);
 
+  it('opens a file whose loop scopes cannot be drawn (inside itself, a ring of scopes): the nodes show, outside any scope, and a toast says why', async () => {
+    const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'ring', seed: 1, nodes: [
+      { id: 'a', kind: 'ebm.eqprop_train', params: {}, position: [0, 0], parent: 'b' },
+      { id: 'b', kind: 'ebm.eqprop_train', params: {}, position: [500, 0], parent: 'a' },
+      { id: 'c', kind: 'ebm.eqprop_train', params: {}, position: [1000, 0], parent: 'c' },
+    ], wires: [] };
+    await writeFile(join(server.workspace, 'ring.json'), JSON.stringify(doc));
+    const page = await openApp(browser.context, server.url);
+    // It hung: the canvas never finished loading the file.
+    await openWorkspaceFile(page, 'ring.json');
+    expect(await page.locator('[data-testid="node"]').count()).toBe(3);
+    expect(await page.locator('[data-testid="toast"]').textContent()).toBe(
+      'ring.json: a is in a ring of loop scopes placed inside each other; b is in a ring of loop scopes placed inside each other; c is placed inside itself. Those nodes are outside any loop scope now.',
+    );
+    await page.close();
+  });
+
   it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
     const page = await openApp(browser.context, server.url);
     await dragFromPalette(page, 'layers.encoder', 260, 220);

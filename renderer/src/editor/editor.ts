@@ -441,7 +441,13 @@ export class LabEditor {
 
   // ---- document <-> editor ----------------------------------------------------------------------
 
-  async load(doc: GraphDocument): Promise<void> {
+  /**
+   * Loads a document. Returns what could not be kept as it was: placements in a loop scope that is not one (a
+   * missing node, the node itself, another kind, scopes inside each other in a ring), which the canvas cannot draw;
+   * those nodes are put on the canvas outside any scope.
+   */
+  async load(doc: GraphDocument): Promise<string[]> {
+    const parents = this.drawableParents(doc);
     this.loading = true;
     try {
       this.base = doc;
@@ -459,7 +465,7 @@ export class LabEditor {
         const node = new LabNode(n.id, def, { ...n.params });
         if (n.label !== undefined) node.docLabel = n.label;
         if (n.version !== undefined) node.version = n.version;
-        if (n.parent !== undefined) node.parent = n.parent;
+        if (parents.kept.has(n.id)) node.parent = parents.kept.get(n.id);
         await this.editor.addNode(node);
         await this.area.translate(node.id, { x: n.position[0], y: n.position[1] });
       }
@@ -476,6 +482,32 @@ export class LabEditor {
     }
     this.cb.onChange('load');
     this.scheduleSelection();
+    return parents.dropped;
+  }
+
+  /** The `parent` of each node that names a loop scope it can be drawn inside; the others, said in a sentence each. */
+  private drawableParents(doc: GraphDocument): { kept: Map<string, string>; dropped: string[] } {
+    const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+    const kept = new Map<string, string>();
+    const dropped: string[] = [];
+    for (const n of doc.nodes) {
+      if (n.parent === undefined) continue;
+      const p = byId.get(n.parent);
+      let why: string | null = null;
+      if (!p) why = `is placed inside "${n.parent}", which does not exist`;
+      else if (p.id === n.id) why = 'is placed inside itself';
+      else if (!this.registry.get(p.kind)?.scope) why = `is placed inside "${p.id}", which is not a loop scope`;
+      else {
+        const seen = new Set<string>();
+        for (let q: string | undefined = n.parent; q !== undefined && !seen.has(q); q = byId.get(q)?.parent) {
+          if (q === n.id) why = 'is in a ring of loop scopes placed inside each other';
+          seen.add(q);
+        }
+      }
+      if (why) dropped.push(`${n.id} ${why}`);
+      else kept.set(n.id, n.parent);
+    }
+    return { kept, dropped };
   }
 
   toDocument(): GraphDocument {
