@@ -135,4 +135,29 @@ describe('plotPng: axes that hug the data, and a legend that keeps off the lines
     // It went to the bottom right, over one red point rather than across the line.
     expect(black(330, 250, 460, 286)).toBeGreaterThan(50);
   });
+
+  it('a reference line (dash) is drawn dashed: along it, coloured and blank stretches alternate', () => {
+    const render = (dash: boolean): PNG =>
+      PNG.sync.read(plotPng({ xRange: [0, 1], yRange: [0, 1], series: [], lines: [{ intercept: 0.5, slope: 0, color: [255, 0, 0], dash }] }));
+    // The row through y = 0.5: count red pixels in the middle third of the plot's width.
+    const redRun = (png: PNG): number => {
+      let best = -1;
+      let bestRed = 0;
+      for (let y = 0; y < png.height; y++) {
+        let red = 0;
+        for (let x = Math.round(png.width / 3); x < Math.round((2 * png.width) / 3); x++) {
+          const i = (y * png.width + x) * 4;
+          if (png.data[i] > 200 && png.data[i + 1] < 80) red++;
+        }
+        if (red > bestRed) (bestRed = red), (best = y);
+      }
+      return best >= 0 ? bestRed : 0;
+    };
+    const solid = redRun(render(false));
+    const dashed = redRun(render(true));
+    expect(solid).toBeGreaterThan(100);
+    // Dashes of 4 px every 8 px: about half the pixels.
+    expect(dashed).toBeGreaterThan(solid * 0.35);
+    expect(dashed).toBeLessThan(solid * 0.7);
+  });
 });

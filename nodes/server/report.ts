@@ -46,7 +46,7 @@ export function chart(
     yLog,
     fromZero,
     series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.points ? 'points' : l.x.length > 60 ? 'line' : 'both', radius: l.points ? 2.5 : undefined, label: l.label })),
-    lines: lines.flatMap((l, i) => (references[l.label] ? [{ intercept: references[l.label].value, slope: 0, color: color(i), label: `paper: ${l.label}` }] : [])),
+    lines: lines.flatMap((l, i) => (references[l.label] ? [{ intercept: references[l.label].value, slope: 0, color: color(i), label: `paper: ${l.label}`, dash: true }] : [])),
   });
   return `<figure><img src="${pngData(png)}" width="${size.width}" height="${size.height}" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
 }

@@ -39,7 +39,8 @@ export interface PlotOptions {
   /** Whether the default ranges reach 0 (default true); false hugs the data, to show small differences. */
   fromZero?: boolean;
   /** Straight lines y = a + b x drawn across the plot (e.g. a least-squares fit). */
-  lines?: { intercept: number; slope: number; color: Rgb; label?: string }[];
+  /** Straight lines (a fit; dash: a reference value, such as a paper's figure, drawn dashed as in the app). */
+  lines?: { intercept: number; slope: number; color: Rgb; label?: string; dash?: boolean }[];
   xLabel?: string;
   yLabel?: string;
   /** Ticks on whole numbers only (epochs). */
@@ -154,11 +155,11 @@ export function plotPng(options: PlotOptions): Buffer {
     g.lineTo(bx, by);
     g.stroke();
   };
-  const dashed = (ax: number, ay: number, bx: number, by: number): void => {
+  const dashed = (ax: number, ay: number, bx: number, by: number, color = '#aaaaaa', width = 1): void => {
     const len = Math.hypot(bx - ax, by - ay);
     for (let d = 0; d < len; d += 8) {
       const e = Math.min(len, d + 4);
-      segment(ax + ((bx - ax) * d) / len, ay + ((by - ay) * d) / len, ax + ((bx - ax) * e) / len, ay + ((by - ay) * e) / len, '#aaaaaa');
+      segment(ax + ((bx - ax) * d) / len, ay + ((by - ay) * d) / len, ax + ((bx - ax) * e) / len, ay + ((by - ay) * e) / len, color, width);
     }
   };
 
@@ -191,7 +192,7 @@ export function plotPng(options: PlotOptions): Buffer {
       a = Math.max(a, Math.min(xa, xb));
       b = Math.min(b, Math.max(xa, xb));
     } else if (l.intercept < y0 || l.intercept > y1) continue;
-    if (b > a) segment(px(a), py(l.intercept + l.slope * a), px(b), py(l.intercept + l.slope * b), css(l.color), 1.5);
+    if (b > a) (l.dash ? dashed : segment)(px(a), py(l.intercept + l.slope * a), px(b), py(l.intercept + l.slope * b), css(l.color), 1.5);
   }
 
   for (const s of o.series) {
@@ -230,8 +231,8 @@ export function plotPng(options: PlotOptions): Buffer {
   g.strokeStyle = '#000000';
   g.lineWidth = 1;
   g.strokeRect(left, top, right - left, bottom - top);
-  const legend = [...o.series.map((s) => ({ label: s.label, color: s.color })), ...(o.lines ?? []).map((l) => ({ label: l.label, color: l.color }))].filter(
-    (e): e is { label: string; color: Rgb } => !!e.label,
+  const legend = [...o.series.map((s) => ({ label: s.label, color: s.color, dash: false })), ...(o.lines ?? []).map((l) => ({ label: l.label, color: l.color, dash: !!l.dash }))].filter(
+    (e): e is { label: string; color: Rgb; dash: boolean } => !!e.label,
   );
   g.font = `10pt '${FONT}'`;
   if (legend.length) {
@@ -267,7 +268,7 @@ export function plotPng(options: PlotOptions): Buffer {
     g.fillRect(cx + 1, cy + 1, bw - 2, bh - 2);
     legend.forEach((e, i) => {
       const y = cy + 16 + i * 16;
-      segment(cx + 8, y - 4, cx + 24, y - 4, css(e.color), 2.5);
+      (e.dash ? dashed : segment)(cx + 8, y - 4, cx + 24, y - 4, css(e.color), 2.5);
       g.fillStyle = '#000000';
       g.fillText(e.label, cx + 30, y);
     });
