@@ -937,8 +937,19 @@ d('desktop app in the browser (e2e)', () => {
     await page.fill('[data-testid="sweep-values"]', '0.1, 0.05; 0.05, x');
     await page.click('[data-testid="sweep-run"]');
     expect(await page.locator('[data-testid="sweep-error"]').textContent()).toMatch(/^"0\.05, x" /);
+    // Two values × three seeds: History gives each metric's mean ± sd over the seeds, value by value.
+    await page.selectOption('[data-testid="seeds"]', '3');
+    await select(page, 'nudge');
+    await page.click('[data-testid="sweep-beta"]');
+    await page.fill('[data-testid="sweep-values"]', '1 0.25');
+    await page.click('[data-testid="sweep-run"]');
+    const spread = page.locator('[data-testid="against-spread"]');
+    await expect.poll(() => spread.count(), { timeout: 120_000 }).toBe(1);
+    expect(await spread.locator('th').allTextContents()).toEqual(['mean ± sd', 'nudge.beta=0.25', 'nudge.beta=1']);
+    const cells = await spread.locator('tr').filter({ hasText: /^test_error/ }).first().locator('td').allTextContents();
+    expect(cells.slice(1).every((c) => /^\d[\d.e-]* ± [\d.e-]+ \(3\)$/.test(c)), cells.join(' | ')).toBe(true);
     await page.close();
-  }, 180_000);
+  }, 240_000);
 
   it('a series of seeds stops at a run that fails: the error names the node, and Run is free again', async () => {
     const page = await openApp(browser.context, server.url);
