@@ -308,6 +308,14 @@ describe('run folders with spaces and other letters', () => {
   });
 });
 
+describe('--vary values the parameter does not take', () => {
+  it('the graph\'s problem is followed by the combination of varied values it came from', async () => {
+    const r = await cli('sweep', stdp, '--vary', 'sim.trains=["a", 5]', '--out', join(tmp, 'vary-type'));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: sim.trains: parameter trains must be a whole number, got "a"\n(with sim.trains="a", from --vary)\n');
+  });
+});
+
 describe('sizes that cannot fit', () => {
   it('a Bengio 2015 model with more weights than memory holds is refused when the graph compiles', async () => {
     const r = await cli('validate', example('bengio2015-mnist.json'), '--set', 'f1.units=65536', '--set', 'f2.units=65536');

@@ -327,7 +327,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         const vary = o.vary.map(parseVary);
         // Every combination compiles before any run starts: a typo costs nothing. A varied value's mistake names its --vary.
         for (const combo of combinations(vary))
-          await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors');
+          await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {
+            // The graph's problem with one combination of the varied values: say which.
+            if (e instanceof Exit && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
+            throw e;
+          });
         await makeOutDir('--out', o.out);
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
