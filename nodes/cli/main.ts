@@ -329,7 +329,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         for (const combo of combinations(vary))
           await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {
             // The graph's problem with one combination of the varied values: say which.
-            if (e instanceof Exit && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
+            if (e instanceof Exit && !e.message && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
             throw e;
           });
         await makeOutDir('--out', o.out);
