@@ -14,6 +14,7 @@ import { listPastRuns, readPastRun } from '../nodes/server/past-runs.ts';
 import { RunHost, type RunHostEvents } from '../nodes/server/engine-host.ts';
 import type { EngineChannel, FromEngine } from '../nodes/server/engine-protocol.ts';
 import type { RunEvent, RunSummary } from '../nodes/runtime/events.ts';
+import type { RunOptions } from '../nodes/runtime/op.ts';
 
 const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fake', seed: 7, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
 
@@ -51,13 +52,19 @@ const summaryFile = (runsDir: string): Record<string, unknown> => {
   return JSON.parse(readFileSync(join(runsDir, folder, 'summary.json'), 'utf8'));
 };
 
+/** A RunHost over a fake engine, its runs in a folder of their own, with a run of `doc` started. */
+function started(options: RunOptions = {}, refuse = false, hardStopMs = 1000) {
+  const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+  const engine = fakeEngine();
+  const { got, sink } = checkingSink(refuse);
+  const host = new RunHost(() => engine.channel, sink, hardStopMs, runsDir);
+  const { runId, folder } = host.start({ doc, options, backend: 'auto' });
+  return { runsDir, engine, got, host, runId, folder };
+}
+
 describe('RunHost', () => {
   it('passes a diverged loss and a log-likelihood of -Infinity to the window, kills the engine and writes summary.json', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
-    const engine = fakeEngine();
-    const { got, sink } = checkingSink();
-    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
-    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    const { runsDir, engine, host, got, runId } = started();
     engine.send(start(runId));
     engine.send({ type: 'event', runId, event: { type: 'progress', time: 2, node: 'train', phase: 'train', metrics: { loss: Number.NaN } } });
     const summary: RunSummary = {
@@ -81,11 +88,7 @@ describe('RunHost', () => {
   });
 
   it('a window that refuses events does not stop the run from ending and writing its files', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
-    const engine = fakeEngine();
-    const { sink } = checkingSink(true);
-    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
-    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    const { runsDir, engine, host, runId } = started({}, true);
     engine.send(start(runId));
     engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: { e: 0.5 }, images: [], options: {} } });
     await host.dispose();
@@ -94,11 +97,7 @@ describe('RunHost', () => {
   });
 
   it('a run stopped before the engine started says so: backend "not started", not a placeholder', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
-    const engine = fakeEngine();
-    const { got, sink } = checkingSink();
-    const host = new RunHost(() => engine.channel, sink, 10, runsDir);
-    const { runId } = host.start({ doc, options: {}, backend: 'auto' });
+    const { runsDir, engine, host, got, runId } = started({}, false, 10);
     host.stop(runId);
     await new Promise((r) => setTimeout(r, 50));
     await host.dispose();
@@ -107,11 +106,7 @@ describe('RunHost', () => {
   });
 
   it('a run ended by the host (the window closed) keeps its seed, metrics and pictures, and dispose waits for summary.json', async () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
-    const engine = fakeEngine();
-    const { got, sink } = checkingSink();
-    const host = new RunHost(() => engine.channel, sink, 1000, runsDir);
-    const { runId, folder } = host.start({ doc, options: { trainLimit: 100 }, backend: 'auto' });
+    const { runsDir, engine, host, got, runId, folder } = started({ trainLimit: 100 });
     engine.send(start(runId, 3));
     engine.send({ type: 'event', runId, event: { type: 'metric', time: 3, node: 'eval', name: 'test_error', value: 0.25 } });
     engine.send({ type: 'event', runId, event: { type: 'image', time: 4, node: 'plot', name: 'curve', file: 'curve.png', width: 1, height: 1, pngBase64: '' } });
