@@ -1178,6 +1178,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
     expect(html).toContain('<pre>r above 0.9: rate rule matches STDP</pre>');
     expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${r!.replace('stdp_pearson_r', '')}</td>`);
+    await page.fill('[data-testid="past-filter"]', 'rate rule');
     await row.locator('[data-testid="load-past-run"]').click();
     // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, its pictures.
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
@@ -1187,6 +1188,9 @@ d('desktop app in the browser (e2e)', () => {
     expect((await page.locator('[data-testid="run-image"]').evaluateAll((is) => is.map((i) => i.getAttribute('data-name')))).sort()).toEqual(['rate_rule_curve', 'stdp_scatter', 'stdp_spike_trace']);
     await page.click('[data-testid="tab-history"]');
     await expect.poll(() => page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(1);
+    // Back in History, the list of past runs is still open with its filter, for the next one to load.
+    expect(await page.locator('[data-testid="past-list"]').count()).toBe(1);
+    expect(await page.inputValue('[data-testid="past-filter"]')).toBe('rate rule');
     expect(await page.inputValue('[data-testid="run-note"]')).toBe('r above 0.9: rate rule matches STDP');
     // Its folder kept the graph it ran: open it in the (empty) editor.
     await page.click('[data-testid="open-run-graph"]');

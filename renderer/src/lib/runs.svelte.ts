@@ -3,7 +3,7 @@
  * contract's onRunEvent / onRunFinished events. Charts read `series` (scalars over batches, from
  * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
  */
-import type { EventPayload } from '../../../electron/common/contract.ts';
+import type { EventPayload, Response } from '../../../electron/common/contract.ts';
 import { addProgress, graphOrNull, type Reference, type Series } from '../../../nodes/core/index.ts';
 
 export type { Series };
@@ -158,6 +158,9 @@ export class RunRecord {
 export class RunStore {
   runs = $state<RunRecord[]>([]);
   currentId = $state<string | null>(null);
+  /** History's list of past runs (null: not shown) and its filter: kept while another tab shows. */
+  past = $state<Response<'listRuns'>['runs'] | null>(null);
+  pastFilter = $state('');
   /** Up to MAX_COMPARE runs picked in the history for overlaid charts, in the order they were ticked. */
   compare = $state<string[]>([]);
 
