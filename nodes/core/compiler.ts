@@ -4,7 +4,7 @@
  * so one mistake is reported once, not once per downstream node.
  */
 import { type Diagnostic, type DiagnosticCode, hasErrors } from './diagnostics.ts';
-import type { GraphDocument, GraphNode } from './document.ts';
+import { type GraphDocument, type GraphNode, scopeRing } from './document.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 import { type AnyNodeKind, type InputMetas, RecordedNames, type ValueMeta } from './kind.ts';
 import { checkParam, type ParamSpec } from './params.ts';
@@ -66,7 +66,8 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     prepared.set(node.id, { node, kind, params });
   }
 
-  // 2. scopes
+  // 2. scopes. `placed`: the nodes inside a loop scope that can hold them (the scope runs after them).
+  const placed = new Set<string>();
   for (const { node } of prepared.values()) {
     if (node.parent === undefined) continue;
     const parent = prepared.get(node.parent);
@@ -78,23 +79,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       err('bad_scope', 'cannot be placed inside itself', node.id);
     } else {
       // Scopes inside each other in a ring (a inside b, b inside a): no scope is outermost.
-      const chain = [node.id];
-      for (let p: string | undefined = node.parent; p !== undefined && prepared.has(p); p = prepared.get(p)!.node.parent) {
-        if (p === node.id) {
-          err('bad_scope', `is inside a ring of loop scopes (${[...chain, p].join(' inside ')}): one of them must be outside the others`, node.id);
-          break;
-        }
-        if (chain.includes(p)) break; // a ring further up, reported on its own nodes
-        chain.push(p);
-      }
+      const ring = scopeRing(node.id, (id) => prepared.get(id)?.node.parent);
+      if (ring) err('bad_scope', `is inside a ring of loop scopes (${ring.join(' inside ')}): one of them must be outside the others`, node.id);
+      else placed.add(node.id);
     }
   }
-  /** Placed in a loop scope that can hold it: the scope runs after it (bad placements are reported above). */
-  const inScope = (node: GraphNode): boolean => {
-    if (!node.parent || node.parent === node.id || !prepared.get(node.parent)?.kind.scope) return false;
-    for (let p: string | undefined = node.parent, k = 0; p !== undefined && k <= prepared.size; p = prepared.get(p)?.node.parent, k++) if (p === node.id) return false;
-    return true;
-  };
 
   // 3. wires
   const incoming = new Map<string, Map<string, { node: string; port: string }[]>>();
@@ -141,7 +130,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     ports.set(w.to.port, list);
     addEdge(from.node.id, to.node.id);
   }
-  for (const { node } of prepared.values()) if (inScope(node)) addEdge(node.id, node.parent!);
+  for (const { node } of prepared.values()) if (placed.has(node.id)) addEdge(node.id, node.parent!);
 
   // 4. required inputs
   for (const { node, kind } of prepared.values()) {

@@ -80,6 +80,20 @@ export const graphSchema = z.object({
 
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 
+/**
+ * The ring of loop scopes node `id` is in, following each node's `parent` (a inside b, b inside a): the chain from
+ * `id` back to itself, [a, b, a]; null when the parents lead out (a ring further up is its own nodes' ring).
+ */
+export function scopeRing(id: string, parentOf: (id: string) => string | undefined): string[] | null {
+  const chain = [id];
+  for (let p = parentOf(id); p !== undefined; p = parentOf(p)) {
+    if (p === id) return [...chain, p];
+    if (chain.includes(p)) return null;
+    chain.push(p);
+  }
+  return null;
+}
+
 /** The limits a Quick run of `doc` uses: the graph's own `quick`, the rest DEFAULT_QUICK's. */
 export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimits> {
   return { ...DEFAULT_QUICK, ...doc.quick };

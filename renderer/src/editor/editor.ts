@@ -22,6 +22,7 @@ import {
   type JsonValue,
   type KindRegistry,
   type RunLimits,
+  scopeRing,
   type Wire,
 } from '../../../nodes/core/index.ts';
 import { HEADER, LabConnection, LabNode, portRows, ROW, type Schemes } from './model';
@@ -497,13 +498,7 @@ export class LabEditor {
       if (!p) why = `is placed inside "${n.parent}", which does not exist`;
       else if (p.id === n.id) why = 'is placed inside itself';
       else if (!this.registry.get(p.kind)?.scope) why = `is placed inside "${p.id}", which is not a loop scope`;
-      else {
-        const seen = new Set<string>();
-        for (let q: string | undefined = n.parent; q !== undefined && !seen.has(q); q = byId.get(q)?.parent) {
-          if (q === n.id) why = 'is in a ring of loop scopes placed inside each other';
-          seen.add(q);
-        }
-      }
+      else if (scopeRing(n.id, (id) => byId.get(id)?.parent)) why = 'is in a ring of loop scopes placed inside each other';
       if (why) dropped.push(`${n.id} ${why}`);
       else kept.set(n.id, n.parent);
     }
