@@ -162,8 +162,6 @@ function setLimit(options: RunOptions, key: 'trainLimit' | 'testLimit' | 'sample
   else options[key] = v;
 }
 
-const errnoWhy = fileProblem;
-
 /** The first existing path from `path` upwards, and whether it is a folder. */
 async function nearestExisting(path: string): Promise<{ path: string; folder: boolean }> {
   for (let p = resolve(path); ; p = dirname(p)) {
@@ -187,14 +185,14 @@ async function makeOutDir(flag: string, dir: string): Promise<string> {
   try {
     await mkdir(abs, { recursive: true });
   } catch (e) {
-    throw new Exit(2, `${flag} ${dir}: cannot create the folder: ${errnoWhy(e)}`);
+    throw new Exit(2, `${flag} ${dir}: cannot create the folder: ${fileProblem(e)}`);
   }
   const probe = join(abs, `.plasticity-write-check-${process.pid}`);
   try {
     await writeFile(probe, '');
     await rm(probe, { force: true });
   } catch (e) {
-    throw new Exit(2, `${flag} ${dir}: cannot write files there: ${errnoWhy(e)}`);
+    throw new Exit(2, `${flag} ${dir}: cannot write files there: ${fileProblem(e)}`);
   }
   return abs;
 }
@@ -390,7 +388,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       try {
         await writeFileAtomic(out, html);
       } catch (e) {
-        throw new Exit(2, `${named}: ${errnoWhy(e)}`);
+        throw new Exit(2, `${named}: ${fileProblem(e)}`);
       }
       io.out(`wrote ${out}\n`);
     });
@@ -469,7 +467,7 @@ async function runWithProgress(
   // A metrics.jsonl that cannot be written (a folder of that name, the disk full) costs the event log, not the run.
   let jsonlFailed = false;
   jsonl.on('error', (e) => {
-    if (!jsonlFailed) io.err(`warning: cannot write ${join(outDir, 'metrics.jsonl')}: ${errnoWhy(e)}; the run goes on without it\n`);
+    if (!jsonlFailed) io.err(`warning: cannot write ${join(outDir, 'metrics.jsonl')}: ${fileProblem(e)}; the run goes on without it\n`);
     jsonlFailed = true;
   });
   const tty = !o.quiet && process.stderr.isTTY;
@@ -541,7 +539,7 @@ async function runWithProgress(
     io.err(`wrote ${await writeSummaryJson(outDir, summary)} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
   } catch (e) {
     // The run's own outcome still shows, below.
-    io.err(`warning: cannot write ${join(outDir, 'summary.json')}: ${errnoWhy(e)} (the run: ${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
+    io.err(`warning: cannot write ${join(outDir, 'summary.json')}: ${fileProblem(e)} (the run: ${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
   }
   if (summary.status === 'error') {
     io.err(`error: ${summary.error}\n`);
