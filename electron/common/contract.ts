@@ -78,8 +78,17 @@ export const runSummarySchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
 });
 
-/** A run's id: its folder's name in the host's runs folder, or sweep/run (no other path parts). */
-const runId = name.regex(/^(?!\.\.?(?:\/|$))[^/\\\u0000-\u001f]+(?:\/(?!\.\.?$)[^/\\\u0000-\u001f]+)?$/, 'a run id is a folder name, or sweep/run');
+/**
+ * A folder or file name: no path separators or control characters, not . or .. (spaces and any other letters are
+ * fine: `--out "runs/β sweep"`).
+ */
+export const FOLDER_NAME = /^(?!\.\.?$)[^/\\\u0000-\u001f]+$/;
+/** A run's id: its folder's name in the host's runs folder, or sweep/run for a run of a sweep (no other path parts). */
+export function isRunId(id: string): boolean {
+  const parts = id.split('/');
+  return parts.length <= 2 && parts.every((p) => FOLDER_NAME.test(p));
+}
+const runId = name.refine(isRunId, 'a run id is a folder name, or sweep/run');
 /** A note on a run: plain text, up to 20,000 characters. */
 const noteText = z.string().max(20_000);
 

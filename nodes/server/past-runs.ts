@@ -7,7 +7,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
+import { FOLDER_NAME, isRunId, type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
@@ -31,21 +31,6 @@ export const NOTE_FILE = 'note.md';
 /** The note as written, without the line break that ends the file. */
 const readNote = (dir: string): Promise<string> => readFile(join(dir, NOTE_FILE), 'utf8').then((t) => t.trimEnd(), () => '');
 
-/**
- * A folder or file name: no path separators or control characters, not . or .. (spaces and any other letters are
- * fine: `--out "runs/β sweep"`). The contract's run id is the same rule.
- */
-const ID = /^(?!\.\.?$)[^/\\\u0000-\u001f]+$/;
-
-/**
- * A run's id: its folder's name, or sweep/run for a run of a sweep (`plasticity sweep --out` into the runs folder).
- * The contract's readRun checks the same rule with a regular expression (test/past-runs.test.ts tries both).
- */
-function isRunId(id: string): boolean {
-  const parts = id.split('/');
-  return parts.length <= 2 && parts.every((p) => ID.test(p));
-}
-
 function checkId(id: string): void {
   if (!isRunId(id)) throw new Error(`"${id}" is not the name of a run folder`);
 }
@@ -54,7 +39,7 @@ const exists = (path: string): Promise<boolean> => stat(path).then(() => true, (
 
 async function subfolders(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && ID.test(d.name) && !d.name.startsWith('.')).map((d) => d.name);
+    return (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory() && FOLDER_NAME.test(d.name) && !d.name.startsWith('.')).map((d) => d.name);
   } catch {
     return [];
   }
@@ -136,7 +121,7 @@ export async function readRunFolder(dir: string, id: string): Promise<PastRun> {
     // an app run from before the event log was kept: the summary and pictures only
   }
   const picture = async (file: string): Promise<{ pngBase64: string; width: number; height: number } | null> => {
-    if (!ID.test(file)) return null;
+    if (!FOLDER_NAME.test(file)) return null;
     try {
       const png = await readFile(join(dir, file));
       const size = pngSize(png);
