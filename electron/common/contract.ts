@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { graphSchema, runLimitsSchema } from '../../nodes/core/document.ts';
 import type { RunEvent, RunSummary } from '../../nodes/runtime/events.ts';
-import { EVENT_NAMES, MENU_COMMANDS, METHOD_NAMES, type EventName, type MethodName } from './names.ts';
+import { EVENT_NAMES, MENU_COMMANDS, METHOD_NAMES, TEXT_EDITS, type EventName, type MethodName } from './names.ts';
 
 export * from './names.ts';
 
@@ -169,7 +169,7 @@ export const methods = {
    * has no menu; there the keys go straight to the field.
    */
   editText: {
-    req: z.object({ action: z.enum(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete']) }).strict(),
+    req: z.object({ action: z.enum(TEXT_EDITS) }).strict(),
     res: nothing,
   },
   /** Runs of earlier sessions: the folders under the host's runs folder that hold a summary.json, newest first. */

@@ -71,3 +71,8 @@ export const MENU_COMMANDS = [
   'openRecent',
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** The menu commands that, with a text field focused, are the field's editing (main does them natively: editText). */
+export const TEXT_EDITS = ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete'] as const satisfies readonly MenuCommand[];
+export type TextEdit = (typeof TEXT_EDITS)[number];
+export const isTextEdit = (c: MenuCommand): c is TextEdit => (TEXT_EDITS as readonly string[]).includes(c);
