@@ -110,6 +110,33 @@ describe('browser-mode server', () => {
     ws.close();
   });
 
+  it('keeps an autosave per tab: a reload finds its own, a new tab the newest no open tab holds', async () => {
+    const closed = (ws: WebSocket): Promise<void> => new Promise((r) => (ws.once('close', () => r()), ws.close()));
+    const [wsA, wsB] = [await connect(), await connect()];
+    const [tabA, tabB] = [rpc(wsA), rpc(wsB)];
+    expect(await tabA.call('autosave', { text: 'graph A', slot: 'tab-a' })).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await tabB.call('autosave', { text: 'graph B', slot: 'tab-b' })).toMatchObject({ ok: true });
+    // Two tabs, two files: B's autosave no longer replaces A's.
+    expect(await readFile(join(dir, 'ws', '.autosave', 'tab-a.plasticity.json'), 'utf8')).toBe('graph A');
+    expect((await tabA.call('recoverAutosave', { slot: 'tab-a' })).value).toMatchObject({ text: 'graph A', slot: 'tab-a' });
+    // A new tab is offered nothing while both tabs are open (B's is newer, but B holds it).
+    const tabC = rpc(await connect());
+    expect((await tabC.call('recoverAutosave', { slot: 'tab-c' })).value).toEqual({ text: null, savedAt: null, slot: null });
+    // A's tab is closed (or crashed) with its work unsaved: the next new tab is offered A's, and holds it.
+    await closed(wsA);
+    const tabD = rpc(await connect());
+    await expect.poll(async () => (await tabD.call('recoverAutosave', { slot: 'tab-d' })).value).toMatchObject({ text: 'graph A', slot: 'tab-a' });
+    expect((await rpc(await connect()).call('recoverAutosave', { slot: 'tab-e' })).value.text).toBeNull();
+    // Clearing one slot leaves the other; a bad slot name is refused by the contract.
+    expect(await tabD.call('autosave', { text: null, slot: 'tab-a' })).toMatchObject({ ok: true });
+    expect(existsSync(join(dir, 'ws', '.autosave', 'tab-a.plasticity.json'))).toBe(false);
+    expect(await readFile(join(dir, 'ws', '.autosave', 'tab-b.plasticity.json'), 'utf8')).toBe('graph B');
+    expect(await tabB.call('autosave', { text: 'x', slot: '../escape' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    await tabB.call('autosave', { text: null, slot: 'tab-b' });
+    await closed(wsB);
+  });
+
   it('starts a run in the engine worker, relays its events, and Stop reaches it', async () => {
     const ws = await connect();
     const c = rpc(ws);

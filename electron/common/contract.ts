@@ -18,6 +18,8 @@ const text = z.string().max(50_000_000);
 const name = z.string().min(1).max(500);
 const path = z.string().min(1).max(4096);
 const nothing = z.object({}).strict();
+/** A browser tab's autosave slot: a short id the tab makes up and keeps for its life (sessionStorage). */
+export const autosaveSlot = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a slot is 1-64 letters, digits, _ or -');
 
 export const runOptionsSchema = runLimitsSchema;
 export type RunOptionsMsg = z.infer<typeof runOptionsSchema>;
@@ -134,13 +136,14 @@ export const methods = {
     res: z.object({ path, name }),
   },
   autosave: {
-    /** null clears the autosave (after a save, or on a clean close). */
-    req: z.object({ text: text.nullable() }).strict(),
+    /** null clears the autosave (after a save, or on a clean close). slot: the tab's own autosave (browser mode; Electron keeps one). */
+    req: z.object({ text: text.nullable(), slot: autosaveSlot.optional() }).strict(),
     res: nothing,
   },
   recoverAutosave: {
-    req: nothing,
-    res: z.object({ text: text.nullable(), savedAt: z.number().nullable() }),
+    /** The tab's own autosave, or else the newest one no open tab holds; `slot` says where it lies (null: none, or the host keeps one). */
+    req: z.object({ slot: autosaveSlot.optional() }).strict(),
+    res: z.object({ text: text.nullable(), savedAt: z.number().nullable(), slot: autosaveSlot.nullable() }),
   },
   startRun: {
     req: z.object({ doc: graphSchema, options: runOptionsSchema.default({}), backend: backendSchema.default('auto') }).strict(),

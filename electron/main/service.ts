@@ -86,7 +86,8 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
       return {};
     },
     async recoverAutosave() {
-      return d.autosave.read();
+      // One window, one autosave: slots are browser mode's.
+      return { ...(await d.autosave.read()), slot: null };
     },
     async startRun({ doc, options, backend }) {
       return d.host.start({ doc, options, backend });

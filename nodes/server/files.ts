@@ -1,5 +1,5 @@
 /** File access shared by the hosts: the examples folder, atomic writes, autosave. */
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
@@ -75,6 +75,54 @@ export class Autosave {
     } catch {
       return { text: null, savedAt: null };
     }
+  }
+}
+
+/** What recovery offers: an autosave's text, when it was saved, and the slot it lies in (null when there is none). */
+export interface Recovered {
+  text: string | null;
+  savedAt: number | null;
+  slot: string | null;
+}
+
+/**
+ * Autosaves for browser mode, one file per tab (its slot) in one folder, so tabs editing different graphs do not
+ * overwrite each other's unsaved work. A tab is offered its own autosave (after a reload); a new tab is offered the
+ * newest autosave no open tab holds (a tab closed or crashed, or the last session's), and adopts its slot when it
+ * takes it. The host says which slots open tabs hold (`hold` / `release`, per connection).
+ */
+export class AutosaveSlots {
+  private readonly held = new Map<string, number>();
+  constructor(private readonly dir: string) {}
+  private file(slot: string): string {
+    return join(this.dir, `${slot}.plasticity.json`);
+  }
+  hold(slot: string): void {
+    this.held.set(slot, (this.held.get(slot) ?? 0) + 1);
+  }
+  release(slot: string): void {
+    const n = (this.held.get(slot) ?? 0) - 1;
+    if (n > 0) this.held.set(slot, n);
+    else this.held.delete(slot);
+  }
+  async write(slot: string, text: string | null): Promise<void> {
+    if (text !== null) await mkdir(this.dir, { recursive: true });
+    await new Autosave(this.file(slot)).write(text);
+  }
+  async read(slot: string): Promise<Recovered> {
+    const own = await new Autosave(this.file(slot)).read();
+    if (own.text !== null) return { ...own, slot };
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    let best: { slot: string; mtime: number } | null = null;
+    for (const n of names) {
+      const m = /^(.+)\.plasticity\.json$/.exec(n);
+      if (!m || this.held.has(m[1])) continue;
+      const s = await stat(join(this.dir, n)).catch(() => null);
+      if (s?.isFile() && (!best || s.mtimeMs > best.mtime)) best = { slot: m[1], mtime: s.mtimeMs };
+    }
+    if (!best) return { text: null, savedAt: null, slot: null };
+    const other = await new Autosave(this.file(best.slot)).read();
+    return other.text === null ? { text: null, savedAt: null, slot: null } : { ...other, slot: best.slot };
   }
 }
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, normalize, resolve, sep } from 'node:path';
 import { platform } from 'node:os';
-import type { EventName, EventPayload, LabServiceImpl } from '../../electron/common/contract.ts';
-import { Autosave, listExamples, listJsonFiles, readExample, writeFileAtomic } from './files.ts';
+import { autosaveSlot, type EventName, type EventPayload, type LabServiceImpl } from '../../electron/common/contract.ts';
+import { AutosaveSlots, listExamples, listJsonFiles, readExample, writeFileAtomic } from './files.ts';
 import { RunHost, spawnThreadEngine } from './engine-host.ts';
 import { pastRunMethods } from './past-runs.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
@@ -19,7 +19,16 @@ export interface ServerServiceOptions {
   spawn?: SpawnEngine;
 }
 
-export function createServerService(o: ServerServiceOptions): { service: LabServiceImpl; host: RunHost } {
+/** The autosave of a client that names no slot. */
+const DEFAULT_SLOT = 'default';
+
+/** The slot a call names, for the host to hold while the connection that named it is open. */
+export function slotOf(request: unknown): string | null {
+  const slot = (request as { slot?: unknown } | null)?.slot;
+  return typeof slot === 'string' && autosaveSlot.safeParse(slot).success ? slot : null;
+}
+
+export function createServerService(o: ServerServiceOptions): { service: LabServiceImpl; host: RunHost; autosaves: AutosaveSlots } {
   // Each run's pictures, saved weights and summary.json go to a folder of its own under <workspace>/runs.
   const host = new RunHost(
     o.spawn ?? spawnThreadEngine,
@@ -30,7 +39,7 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     1000,
     join(o.workspace, 'runs'),
   );
-  const autosave = new Autosave(join(o.workspace, '.autosave.plasticity.json'));
+  const autosaves = new AutosaveSlots(join(o.workspace, '.autosave'));
   const recent: string[] = [];
   const touch = (p: string): void => {
     const i = recent.indexOf(p);
@@ -83,12 +92,12 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
       touch(path);
       return { path, name: basename(full) };
     },
-    async autosave({ text }) {
-      await autosave.write(text);
+    async autosave({ text, slot }) {
+      await autosaves.write(slot ?? DEFAULT_SLOT, text);
       return {};
     },
-    async recoverAutosave() {
-      return autosave.read();
+    async recoverAutosave({ slot }) {
+      return autosaves.read(slot ?? DEFAULT_SLOT);
     },
     async startRun({ doc, options, backend }) {
       return host.start({ doc, options, backend });
@@ -109,5 +118,5 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     },
     ...pastRunMethods(host.runsDir),
   };
-  return { service, host };
+  return { service, host, autosaves };
 }

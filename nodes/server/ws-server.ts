@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { checkEvent, createDispatcher, wsClientFrame, type WsServerFrame } from '../../electron/common/dispatch.ts';
 import type { EventName, EventPayload } from '../../electron/common/contract.ts';
-import { createServerService } from './service.ts';
+import { createServerService, slotOf } from './service.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
 
 export interface LabServerOptions {
@@ -61,7 +61,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     const checked = checkEvent(name, payload);
     for (const ws of sockets) send(ws, { t: 'event', name, payload: checked });
   };
-  const { service, host: runs } = createServerService({
+  const { service, host: runs, autosaves } = createServerService({
     workspace: o.workspace,
     examplesDir: o.examplesDir,
     version: o.version ?? '0.0.0',
@@ -154,7 +154,17 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
+      // The autosave slots this tab has named are held while it is open: a new tab is not offered them.
+      const slots = new Set<string>();
+      const hold = (slot: string | null): void => {
+        if (slot === null || slots.has(slot) || ws.readyState !== ws.OPEN) return;
+        slots.add(slot);
+        autosaves.hold(slot);
+      };
+      ws.on('close', () => {
+        sockets.delete(ws);
+        for (const s of slots) autosaves.release(s);
+      });
       ws.on('message', (data, isBinary) => {
         void (async () => {
           let frame: unknown;
@@ -169,7 +179,10 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
             send(ws, { t: 'error', message: 'a message must be {t:"call", id, method, request}' });
             return;
           }
+          hold(slotOf(parsed.data.request));
           const r = await dispatch(parsed.data.method, parsed.data.request);
+          // The autosave offered to this tab is held too, so two new tabs are not offered the same one.
+          if (r.ok) hold(slotOf(r.value));
           send(ws, r.ok ? { t: 'result', id: parsed.data.id, ok: true, value: r.value } : { t: 'result', id: parsed.data.id, ok: false, error: r.error });
         })();
       });

@@ -616,7 +616,7 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('•');
     // The autosave lands 1.5 s after the last edit.
-    const autosave = join(server.workspace, '.autosave.plasticity.json');
+    const autosave = join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
     await expect.poll(async () => (existsSync(autosave) ? await readFile(autosave, 'utf8') : ''), { timeout: 10_000 }).toContain('"spike1"');
     // The "crash": the page goes away without saving. (A reload with unsaved changes asks first;
     // the harness accepts every dialog, so count them.)
@@ -651,6 +651,36 @@ d('desktop app in the browser (e2e)', () => {
     await openExample(page, 'stdp-curve');
     await expect.poll(() => existsSync(autosave)).toBe(false);
     await page.close();
+  }, 60_000);
+
+  it('keeps an autosave per tab: a second tab does not overwrite the first, whose work a new tab recovers after it crashed', async () => {
+    const slotFile = async (page: Page): Promise<string> =>
+      join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
+    const a = await openApp(browser.context, server.url);
+    const b = await openApp(browser.context, server.url);
+    await dragFromPalette(a, 'layers.encoder', 260, 220);
+    await dragFromPalette(b, 'corrupt.mask', 400, 300);
+    const [fileA, fileB] = [await slotFile(a), await slotFile(b)];
+    expect(fileA).not.toBe(fileB);
+    await expect.poll(async () => (existsSync(fileA) ? await readFile(fileA, 'utf8') : ''), { timeout: 10_000 }).toContain('"encoder1"');
+    await expect.poll(async () => (existsSync(fileB) ? await readFile(fileB, 'utf8') : ''), { timeout: 10_000 }).toContain('"mask1"');
+    // Tab A goes away unsaved (a crash: no beforeunload); a new tab is offered A's work, not B's, which B still holds.
+    await a.close({ runBeforeUnload: false });
+    const c = await openApp(browser.context, server.url);
+    await expect.poll(() => c.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
+    await c.click('[data-testid="recovery"] >> text=Recover');
+    await expect.poll(() => c.locator('[data-testid="node"]').count()).toBe(1);
+    expect(await node(c, 'encoder1').count()).toBe(1);
+    // C took over A's slot: its autosaves go on in A's file, and B's is untouched.
+    expect(await slotFile(c)).toBe(fileA);
+    await dragFromPalette(c, 'corrupt.spike', 560, 300);
+    await expect.poll(async () => readFile(fileA, 'utf8'), { timeout: 10_000 }).toContain('"spike1"');
+    expect(await readFile(fileB, 'utf8')).toContain('"mask1"');
+    // Both discard their changes for an example: no autosave is left for the next tab.
+    await openExample(b, 'stdp-curve');
+    await openExample(c, 'stdp-curve');
+    await expect.poll(() => existsSync(fileA) || existsSync(fileB)).toBe(false);
+    await Promise.all([b.close(), c.close()]);
   }, 60_000);
 
   it('runs the Bengio 2015 example with tiny limits (progress moves, a sample image appears), then stops a long run; leaves a screenshot', async () => {
