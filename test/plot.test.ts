@@ -1,7 +1,7 @@
 // The STDP figures' PNG plots (nodes/runtime/ebm/plot.ts): tick numbers, labels, data where the axes put it.
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { niceStep, plotPng, powerLabel, tickLabel } from '../nodes/runtime/ebm/plot.ts';
+import { clipSegment, niceStep, plotPng, powerLabel, tickLabel } from '../nodes/runtime/ebm/plot.ts';
 
 /** Dark pixels (any channel below 100) in the rectangle [x0, x1) × [y0, y1). */
 function dark(png: PNG, x0: number, y0: number, x1: number, y1: number): number {
@@ -108,32 +108,69 @@ describe('plotPng: axes that hug the data, and a legend that keeps off the lines
     expect(Math.max(...hug)).toBeGreaterThan(256);
   });
 
-  it('the legend goes to a corner no line crosses, even where the line has no point inside the corner', () => {
-    // A blue line across the top (its points are outside the x range), red points in both bottom corners.
-    const png = PNG.sync.read(
+  /** Black pixels (text, the frame) in the rectangle [x0, x1) × [y0, y1). */
+  const black = (png: PNG, x0: number, y0: number, x1: number, y1: number): number => {
+    let n = 0;
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        const i = (y * png.width + x) * 4;
+        if (png.data[i] < 80 && png.data[i + 1] < 80 && png.data[i + 2] < 80) n++;
+      }
+    return n;
+  };
+  // A blue line across the top (its points are outside the x range), red points in the bottom corners given.
+  const crossed = (corners: number[]): PNG =>
+    PNG.sync.read(
       plotPng({
         xRange: [0, 1],
         yRange: [0, 1],
         series: [
           { x: [-1, 2], y: [0.97, 0.97], color: blue, mode: 'line', label: 'across the top' },
-          { x: [0.02, 0.98], y: [0.03, 0.03], color: [255, 0, 0], mode: 'points', radius: 3, label: 'corners' },
+          { x: corners, y: corners.map(() => 0.03), color: [255, 0, 0], mode: 'points', radius: 3, label: 'corners' },
         ],
       }),
     );
-    // No legend text (black) in the top right corner, the first choice of a legend with nothing under it: the
-    // line crosses it. (The plot area's top right is at about (466, 30).)
-    const black = (x0: number, y0: number, x1: number, y1: number): number => {
-      let n = 0;
-      for (let y = y0; y < y1; y++)
-        for (let x = x0; x < x1; x++) {
-          const i = (y * png.width + x) * 4;
-          if (png.data[i] < 80 && png.data[i + 1] < 80 && png.data[i + 2] < 80) n++;
-        }
-      return n;
-    };
-    expect(black(330, 34, 460, 70)).toBe(0);
-    // It went to the bottom right, over one red point rather than across the line.
-    expect(black(330, 250, 460, 286)).toBeGreaterThan(50);
+
+  it('the legend goes to a corner no line crosses, even where the line has no point inside the corner', () => {
+    const png = crossed([0.98]);
+    // No legend text in the top corners, the first choices of a legend with nothing under it: the line crosses
+    // them. (The plot area spans about x 40-466, y 12-292.) Nor by the red point at the bottom right.
+    expect(black(png, 330, 16, 460, 52)).toBe(0);
+    expect(black(png, 46, 16, 180, 52)).toBe(0);
+    expect(black(png, 330, 250, 460, 286)).toBe(0);
+    // It went to the bottom left, the one corner with nothing under it.
+    expect(black(png, 46, 250, 180, 286)).toBeGreaterThan(50);
+  });
+
+  it('when every corner has data under it, the legend goes in rows under the plot, which gives up that height', () => {
+    const free = crossed([0.98]);
+    const png = crossed([0.02, 0.98]);
+    // Nothing in the plot's corners but the data; the legend's one row (two entries side by side) sits under the
+    // tick numbers, from the left edge of the plot.
+    expect(black(png, 46, 226, 180, 262)).toBe(0);
+    expect(black(png, 330, 226, 460, 262)).toBe(0);
+    expect(black(png, 60, 296, 200, 318)).toBeGreaterThan(50);
+    // The frame's bottom edge moved up by the legend's row (24 px): a black row across the plot.
+    const frameRow = (p: PNG): number => [...Array(p.height).keys()].reverse().find((y) => black(p, 100, y, 400, y + 1) === 300)!;
+    expect(frameRow(free) - frameRow(png)).toBe(24);
+    // The blue line stops at the frame: clipped, nothing of it left or right of the plot area.
+    const blueAt = (p: PNG, x: number): boolean =>
+      [...Array(p.height).keys()].some((y) => {
+        const i = (y * p.width + x) * 4;
+        return p.data[i] < 60 && p.data[i + 1] < 60 && p.data[i + 2] > 200;
+      });
+    expect(blueAt(png, 240)).toBe(true);
+    expect(blueAt(png, 5)).toBe(false);
+    expect(blueAt(png, 475)).toBe(false);
+  });
+
+  it('clipSegment keeps the part of a segment inside a box', () => {
+    // From (−10, 5) to (30, 25) through the box [0, 0, 20, 20]: x = 0 at t = 1/4 (y = 10), y = 20 at t = 3/4 (x = 20).
+    expect(clipSegment([-10, 5], [30, 25], [0, 0, 20, 20])).toEqual([0, 10, 20, 20]);
+    expect(clipSegment([2, 3], [4, 5], [0, 0, 20, 20])).toEqual([2, 3, 4, 5]);
+    expect(clipSegment([-5, 30], [25, 30], [0, 0, 20, 20])).toBeNull();
+    expect(clipSegment([-5, -1], [1, -5], [0, 0, 20, 20])).toBeNull();
+    expect(clipSegment([10, -10], [10, 30], [0, 0, 20, 20])).toEqual([10, 0, 10, 20]);
   });
 
   it('a reference line (dash) is drawn dashed: along it, coloured and blank stretches alternate', () => {

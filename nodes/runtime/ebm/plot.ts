@@ -2,7 +2,8 @@
  * PNG plots for the STDP figures, drawn with pureimage (a canvas 2D API in plain JS) and the DejaVu
  * Sans font of the dejavu-fonts-ttf package, encoded with pngjs: a framed plot area with numbered
  * ticks, axis labels, the x = 0 and y = 0 axes dashed in gray where they fall inside, straight lines
- * (a fit), any number of line or point series, and a legend when series are labelled.
+ * (a fit), any number of line or point series (clipped to the plot area), and a legend when series are labelled:
+ * in a corner with no data under it, or else in rows under the plot.
  */
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
@@ -94,6 +95,29 @@ function range(vals: number[], fixed?: [number, number], withZero = true): [numb
   return [lo - pad, hi + pad];
 }
 
+/**
+ * The part of the segment a → b inside the box [x0, y0, x1, y1] (Liang–Barsky), as [ax, ay, bx, by]; null when none
+ * of it is inside.
+ */
+export function clipSegment(a: [number, number], b: [number, number], [x0, y0, x1, y1]: [number, number, number, number]): [number, number, number, number] | null {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  let [t0, t1] = [0, 1];
+  // Each edge as p·t ≤ q: left, right, top, bottom.
+  for (const [p, q] of [
+    [-dx, a[0] - x0],
+    [dx, x1 - a[0]],
+    [-dy, a[1] - y0],
+    [dy, y1 - a[1]],
+  ]) {
+    if (p === 0) {
+      if (q < 0) return null;
+    } else if (p < 0) t0 = Math.max(t0, q / p);
+    else t1 = Math.min(t1, q / p);
+    if (t0 > t1) return null;
+  }
+  return [a[0] + t0 * dx, a[1] + t0 * dy, a[0] + t1 * dx, a[1] + t1 * dy];
+}
+
 const css = (c: Rgb): string => `rgb(${c[0]},${c[1]},${c[2]})`;
 
 export function plotPng(options: PlotOptions): Buffer {
@@ -142,10 +166,83 @@ export function plotPng(options: PlotOptions): Buffer {
   const left = Math.ceil(yTickWidth) + 14;
   const right = w - 14;
   const top = o.yLabel ? 30 : 12;
-  const bottom = h - (o.xLabel ? 46 : 28);
+  // The room under the plot for the legend, when no corner of the plot area is free of data (see below).
+  let band = 0;
+  let bottom = h - (o.xLabel ? 46 : 28);
   const px = (x: number): number => left + ((x - x0) / (x1 - x0)) * (right - left);
   const py = (y: number): number => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
   const inside = (x: number, y: number): boolean => x >= left - 0.5 && x <= right + 0.5 && y >= top - 0.5 && y <= bottom + 0.5;
+
+  // The legend: in the corner of the plot area that covers the fewest data points (top right first on a tie); when
+  // every corner covers some, in rows under the plot, which gives up that much of its height (at most a third).
+  const legend = [...o.series.map((s) => ({ label: s.label, color: s.color, dash: false })), ...(o.lines ?? []).map((l) => ({ label: l.label, color: l.color, dash: !!l.dash }))].filter(
+    (e): e is { label: string; color: Rgb; dash: boolean } => !!e.label,
+  );
+  g.font = `10pt '${FONT}'`;
+  let place: [number, number][] | null = null;
+  if (legend.length) {
+    const widths = legend.map((e) => g.measureText(e.label).width);
+    const bw = 38 + Math.max(...widths);
+    const bh = 8 + legend.length * 16;
+    const corners: [number, number][] = [
+      [right - bw, top],
+      [left, top],
+      [right - bw, bottom - bh],
+      [left, bottom - bh],
+    ];
+    // Data under a box: its points and, for lines, points along each segment (two points far apart draw a line
+    // across the box without a point in it).
+    const covered = ([cx, cy]: [number, number]): number => {
+      let n = 0;
+      const at = (X: number, Y: number): void => {
+        if (X >= cx && X <= cx + bw && Y >= cy && Y <= cy + bh) n++;
+      };
+      for (const s of o.series)
+        for (let i = 0; i < s.x.length; i++) {
+          at(px(s.x[i]), py(s.y[i]));
+          if (s.mode === 'points' || i === 0) continue;
+          // A sample every 4 px along the segment.
+          const [X0, Y0, X1, Y1] = [px(s.x[i - 1]), py(s.y[i - 1]), px(s.x[i]), py(s.y[i])];
+          const k = Math.min(1000, Math.ceil(Math.hypot(X1 - X0, Y1 - Y0) / 4));
+          for (let j = 1; j < k; j++) at(X0 + ((X1 - X0) * j) / k, Y0 + ((Y1 - Y0) * j) / k);
+        }
+      return n;
+    };
+    const corner = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
+    // Below the plot: entries side by side, a new row when one would pass the plot's right edge.
+    const rows: [number, number][] = [];
+    let [x, row] = [left, 0];
+    widths.forEach((tw) => {
+      const ew = 30 + tw + 18;
+      if (x > left && x + ew - 18 > right) [x, row] = [left, row + 1];
+      rows.push([x, row]);
+      x += ew;
+    });
+    const need = (row + 1) * 16 + 8;
+    if (covered(corner) === 0 || need > h / 3) place = legend.map((_, i) => [corner[0], corner[1] + i * 16]);
+    else {
+      band = need;
+      bottom -= band;
+      place = rows.map(([ex, r]) => [ex - 8, h - band - 8 + r * 16]);
+    }
+  }
+  /** Each entry at its place: a box's entries on a white ground with the frame's corner, the band's on the page. */
+  const drawLegend = (at: [number, number][]): void => {
+    g.font = `10pt '${FONT}'`;
+    if (!band) {
+      const bw = 38 + Math.max(...legend.map((e) => g.measureText(e.label).width));
+      g.fillStyle = '#ffffff';
+      g.fillRect(at[0][0] + 1, at[0][1] + 1, bw - 2, 8 + legend.length * 16 - 2);
+    }
+    legend.forEach((e, i) => {
+      const [cx, cy] = at[i];
+      const y = cy + 16;
+      (e.dash ? dashed : segment)(cx + 8, y - 4, cx + 24, y - 4, css(e.color), 2.5);
+      g.fillStyle = '#000000';
+      g.fillText(e.label, cx + 30, y);
+    });
+  };
+
 
   const segment = (ax: number, ay: number, bx: number, by: number, color: string, width = 1): void => {
     g.strokeStyle = color;
@@ -179,7 +276,7 @@ export function plotPng(options: PlotOptions): Buffer {
     g.fillText(t, left - 7 - g.measureText(t).width, py(v) + 4);
   }
   g.font = `12pt '${FONT}'`;
-  if (o.xLabel) g.fillText(o.xLabel, (left + right) / 2 - g.measureText(o.xLabel).width / 2, h - 8);
+  if (o.xLabel) g.fillText(o.xLabel, (left + right) / 2 - g.measureText(o.xLabel).width / 2, h - 8 - band);
   if (o.yLabel) g.fillText(o.yLabel, left - Math.min(left - 4, g.measureText(o.yLabel).width / 2), 18);
 
   // fitted lines, clipped to the plot area: the x interval where y stays inside [y0, y1]
@@ -201,16 +298,23 @@ export function plotPng(options: PlotOptions): Buffer {
     if (s.mode !== 'points') {
       g.strokeStyle = color;
       g.lineWidth = 1.5;
-      let open = false;
+      // One path, clipped to the plot area: a line leaving it (data outside a given x or y range) stops at the frame.
       g.beginPath();
+      let prev: [number, number] | null = null;
+      let pen: [number, number] | null = null;
       for (let i = 0; i < s.x.length; i++) {
         if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i])) {
-          open = false;
+          prev = null;
           continue;
         }
-        if (open) g.lineTo(px(s.x[i]), py(s.y[i]));
-        else g.moveTo(px(s.x[i]), py(s.y[i]));
-        open = true;
+        const cur: [number, number] = [px(s.x[i]), py(s.y[i])];
+        const c = prev && clipSegment(prev, cur, [left, top, right, bottom]);
+        if (c) {
+          if (!pen || pen[0] !== c[0] || pen[1] !== c[1]) g.moveTo(c[0], c[1]);
+          g.lineTo(c[2], c[3]);
+          pen = [c[2], c[3]];
+        }
+        prev = cur;
       }
       g.stroke();
     }
@@ -227,52 +331,11 @@ export function plotPng(options: PlotOptions): Buffer {
     }
   }
 
-  // frame on top of the data, then the legend in the top left corner
+  // frame on top of the data, then the legend
   g.strokeStyle = '#000000';
   g.lineWidth = 1;
   g.strokeRect(left, top, right - left, bottom - top);
-  const legend = [...o.series.map((s) => ({ label: s.label, color: s.color, dash: false })), ...(o.lines ?? []).map((l) => ({ label: l.label, color: l.color, dash: !!l.dash }))].filter(
-    (e): e is { label: string; color: Rgb; dash: boolean } => !!e.label,
-  );
-  g.font = `10pt '${FONT}'`;
-  if (legend.length) {
-    // In the corner of the plot area that covers the fewest data points (top right first on a tie).
-    const bw = 38 + Math.max(...legend.map((e) => g.measureText(e.label).width));
-    const bh = 8 + legend.length * 16;
-    const corners: [number, number][] = [
-      [right - bw, top],
-      [left, top],
-      [right - bw, bottom - bh],
-      [left, bottom - bh],
-    ];
-    // Data under a box: its points and, for lines, points along each segment (two points far apart draw a line
-    // across the box without a point in it).
-    const covered = ([cx, cy]: [number, number]): number => {
-      let n = 0;
-      const at = (X: number, Y: number): void => {
-        if (X >= cx && X <= cx + bw && Y >= cy && Y <= cy + bh) n++;
-      };
-      for (const s of o.series)
-        for (let i = 0; i < s.x.length; i++) {
-          at(px(s.x[i]), py(s.y[i]));
-          if (s.mode === 'points' || i === 0) continue;
-          // A sample every 4 px along the segment.
-          const [X0, Y0, X1, Y1] = [px(s.x[i - 1]), py(s.y[i - 1]), px(s.x[i]), py(s.y[i])];
-          const k = Math.min(1000, Math.ceil(Math.hypot(X1 - X0, Y1 - Y0) / 4));
-          for (let j = 1; j < k; j++) at(X0 + ((X1 - X0) * j) / k, Y0 + ((Y1 - Y0) * j) / k);
-        }
-      return n;
-    };
-    const [cx, cy] = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
-    g.fillStyle = '#ffffff';
-    g.fillRect(cx + 1, cy + 1, bw - 2, bh - 2);
-    legend.forEach((e, i) => {
-      const y = cy + 16 + i * 16;
-      (e.dash ? dashed : segment)(cx + 8, y - 4, cx + 24, y - 4, css(e.color), 2.5);
-      g.fillStyle = '#000000';
-      g.fillText(e.label, cx + 30, y);
-    });
-  }
+  if (place) drawLegend(place);
 
   const png = new PNG({ width: w, height: h });
   png.data.set(img.data);
