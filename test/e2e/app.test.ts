@@ -836,12 +836,14 @@ d('desktop app in the browser (e2e)', () => {
     expect(Number(last[3])).toBe(summary.metrics.test_error_stored[0]);
     // After the one epoch, the test digits relaxed from zero score what the final test_error says.
     expect(Number(last[5])).toBe(summary.metrics.test_error);
-    // And as a picture: a PNG wider than the plot.
+    // And as a picture drawn at twice the screen's size (on this 1× screen), title and legend included.
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
     expect(pngDownload.suggestedFilename()).toBe(`${folder}-train.png`);
     const png = await readFile((await pngDownload.path())!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(png.readUInt32BE(16)).toBeGreaterThan(200);
+    const onScreen = await train.locator('canvas').evaluate((c: HTMLCanvasElement) => ({ w: c.width, h: c.height }));
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(2 * onScreen.w);
+    expect(png.readUInt32BE(20)).toBeGreaterThan(2 * onScreen.h);
     if (process.env.E2E_SHOTS) await writeFile(join(process.env.E2E_SHOTS, 'chart-export.png'), png);
     await page.close();
   }, 180_000);

@@ -36,12 +36,14 @@ export function exportName(title: string, ext: string): string {
 
 /**
  * The chart as one picture: its title, the plot (uPlot's canvas, axes included) on the panel's background,
- * and a legend line per series in its colour. Returns a PNG data URL.
+ * and a legend line per series in its colour. `scale`: the plot's pixels per CSS pixel, which the title and legend
+ * follow. Returns a PNG data URL.
  */
-export function chartPng(plot: HTMLCanvasElement, title: string, lines: readonly ChartLine[], background: string, text: string): string {
-  const pad = 8;
-  const titleH = 18;
-  const rowH = 14;
+export function chartPng(plot: HTMLCanvasElement, title: string, lines: readonly ChartLine[], background: string, text: string, scale = 1): string {
+  const px = (n: number): number => Math.round(n * scale);
+  const pad = px(8);
+  const titleH = px(18);
+  const rowH = px(14);
   const out = document.createElement('canvas');
   out.width = plot.width + 2 * pad;
   out.height = titleH + plot.height + lines.length * rowH + 2 * pad;
@@ -49,17 +51,17 @@ export function chartPng(plot: HTMLCanvasElement, title: string, lines: readonly
   g.fillStyle = background;
   g.fillRect(0, 0, out.width, out.height);
   g.fillStyle = text;
-  g.font = '600 12px system-ui, sans-serif';
+  g.font = `600 ${px(12)}px system-ui, sans-serif`;
   g.textBaseline = 'top';
   g.fillText(title, pad, pad);
   g.drawImage(plot, pad, pad + titleH);
-  g.font = '11px system-ui, sans-serif';
+  g.font = `${px(11)}px system-ui, sans-serif`;
   lines.forEach((l, i) => {
-    const y = pad + titleH + plot.height + i * rowH + 3;
+    const y = pad + titleH + plot.height + i * rowH + px(3);
     g.fillStyle = l.color;
-    g.fillRect(pad, y + 4, 14, 3);
+    g.fillRect(pad, y + px(4), px(14), px(3));
     g.fillStyle = text;
-    g.fillText(l.label, pad + 20, y);
+    g.fillText(l.label, pad + px(20), y);
   });
   return out.toDataURL('image/png');
 }
