@@ -135,6 +135,12 @@ describe('browser-mode server', () => {
     expect(await tabB.call('autosave', { text: 'x', slot: '../escape' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     await tabB.call('autosave', { text: null, slot: 'tab-b' });
     await closed(wsB);
+    // The one autosave of earlier versions is not lost: it becomes a slot of its own, offered to a new tab.
+    await writeFile(join(dir, 'ws', '.autosave.plasticity.json'), 'graph of an earlier version');
+    const tabF = rpc(await connect());
+    expect((await tabF.call('recoverAutosave', { slot: 'tab-f' })).value).toMatchObject({ text: 'graph of an earlier version', slot: 'earlier' });
+    expect(existsSync(join(dir, 'ws', '.autosave.plasticity.json'))).toBe(false);
+    await tabF.call('autosave', { text: null, slot: 'earlier' });
   });
 
   it('starts a run in the engine worker, relays its events, and Stop reaches it', async () => {

@@ -1,5 +1,6 @@
 /** File access shared by the hosts: the examples folder, atomic writes, autosave. */
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
@@ -93,7 +94,11 @@ export interface Recovered {
  */
 export class AutosaveSlots {
   private readonly held = new Map<string, number>();
-  constructor(private readonly dir: string) {}
+  /** legacy: where the one autosave of earlier versions lay; it moves into the folder as a slot of its own. */
+  constructor(
+    private readonly dir: string,
+    private readonly legacy?: string,
+  ) {}
   private file(slot: string): string {
     return join(this.dir, `${slot}.plasticity.json`);
   }
@@ -110,6 +115,10 @@ export class AutosaveSlots {
     await new Autosave(this.file(slot)).write(text);
   }
   async read(slot: string): Promise<Recovered> {
+    if (this.legacy && existsSync(this.legacy)) {
+      await mkdir(this.dir, { recursive: true });
+      await rename(this.legacy, this.file('earlier')).catch(() => undefined);
+    }
     const own = await new Autosave(this.file(slot)).read();
     if (own.text !== null) return { ...own, slot };
     const names = await readdir(this.dir).catch(() => [] as string[]);

@@ -39,7 +39,7 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     1000,
     join(o.workspace, 'runs'),
   );
-  const autosaves = new AutosaveSlots(join(o.workspace, '.autosave'));
+  const autosaves = new AutosaveSlots(join(o.workspace, '.autosave'), join(o.workspace, '.autosave.plasticity.json'));
   const recent: string[] = [];
   const touch = (p: string): void => {
     const i = recent.indexOf(p);
