@@ -1289,6 +1289,29 @@ describe('model.save / model.load', () => {
     m.dispose();
   });
 
+  it('the file layout by hand: W row-major [input unit, output unit] as little-endian float32, read and written so', async () => {
+    const f32 = (...v: number[]): string => Buffer.from(new Float32Array(v).buffer).toString('base64');
+    const m = model221({ f: ['linear', 'linear'] });
+    await bengio2015Ops['model.save'](fakeCtx(tf, { node: 'save', options: { outDir: dir } }), { model: m }, { name: 'layout' });
+    const path = join(dir, 'layout.weights.json');
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    // model221's f1 is W = [[1, 0], [1, 2]], b = (0, 1) and f2 (2 → 1) W = [[1], [−1]]: the file holds the rows in turn.
+    expect(doc.encoders[0]).toMatchObject({ node: 'f1', W: f32(1, 0, 1, 2), b: f32(0, 1) });
+    expect(doc.encoders[1]).toMatchObject({ node: 'f2', W: f32(1, -1), b: f32(0.5) });
+    // Written by hand: f1 W = [[1, 2], [3, 4]], b = (0.5, −0.5). x = (1, 0) → x W + b = (1.5, 1.5); x = (0, 1) → (3.5, 3.5).
+    // A transposed read would give (1.5, 2.5) and (2.5, 4.5).
+    doc.encoders[0].W = f32(1, 2, 3, 4);
+    doc.encoders[0].b = f32(0.5, -0.5);
+    writeFileSync(path, JSON.stringify(doc));
+    const { model } = (await bengio2015Ops['model.load'](fakeCtx(tf, { node: 'load' }), {}, { path })) as { model: HierarchicalModel };
+    const y = model.f[0].apply(tf.tensor2d([[1, 0], [0, 1]]));
+    expect(Array.from(y.dataSync())).toEqual([1.5, 1.5, 3.5, 3.5]);
+    // f2 (2 → 1) from h = (1, 1): 1 − 1 + 0.5 = 0.5.
+    expect(model.f[1].apply(tf.tensor2d([[1, 1]])).dataSync()[0]).toBeCloseTo(0.5, 6);
+    model.dispose();
+    m.dispose();
+  });
+
   it('without an output folder, save warns and writes nothing', async () => {
     const m = model221();
     const ctx = fakeCtx(tf);

@@ -13,6 +13,7 @@ import { createRegistry } from '../nodes/kinds/index.ts';
 import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
 import { lrFactor, trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
+import { backpropGradient } from '../nodes/runtime/ebm/probe.ts';
 import type { Picture } from '../nodes/runtime/png.ts';
 import { PNG } from 'pngjs';
 
@@ -118,6 +119,27 @@ describe('ebm.langevin and ebm.nudge', () => {
     expect(sq[1].dataSync()[0]).toBeCloseTo(0.7, 6);
     net.dispose();
   });
+
+  it('Langevin noise: each step adds σ√ε times a standard normal (σ 0.4, ε 0.25: sd 0.2)', async () => {
+    const dyn = (await run('ebm.langevin', {}, { epsilon: 0.25, sigma: 0.4, steps: 1, form: 'leaky' })).dynamics as DynamicsSpec;
+    const net = tinyNet();
+    const clamp = clampInput(tf, net, tf.tensor2d([[1]]));
+    // With the normal draw given as 1.5: h = 0.8 + 0.25(0.6 − 0.8) + 0.2·1.5 = 1.05 (leaky: not clipped),
+    // y = 0.2 + 0.25(0.4 − 0.2) + 0.2·1.5 = 0.55.
+    const given = step(tf, net, clamp, dyn, [tf.tensor2d([[0.8]]), tf.tensor2d([[0.2]])], { noise: (_i, shape) => tf.fill(shape, 1.5) });
+    expect(given[0].dataSync()[0]).toBeCloseTo(1.05, 6);
+    expect(given[1].dataSync()[0]).toBeCloseTo(0.55, 6);
+    // Drawn from a seed over 20,000 copies of the same state: mean 0.75 and sd 0.2 for h.
+    const n = 20_000;
+    const batch = clampInput(tf, net, tf.fill([n, 1], 1) as TF.Tensor2D);
+    const drawn = step(tf, net, batch, dyn, [tf.fill([n, 1], 0.8) as TF.Tensor2D, tf.fill([n, 1], 0.2) as TF.Tensor2D], { seed: () => 7 });
+    const h = drawn[0].dataSync();
+    const mean = h.reduce((a, v) => a + v, 0) / n;
+    const sd = Math.sqrt(h.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+    expect(mean).toBeCloseTo(0.75, 2);
+    expect(Math.abs(sd - 0.2)).toBeLessThan(0.005);
+    net.dispose();
+  });
 });
 
 describe('clipped steps are projected gradient steps on E: downhill while ε(1 + ‖W‖) ≤ 2', () => {
@@ -174,6 +196,18 @@ describe('learning rules (one minibatch by hand)', () => {
     expect(r.free[1].dataSync()[0]).toBeCloseTo(0.25, 6);
     // α/β = 0.2: W0 += 0.2·1·(0.625 − 0.5) = 0.025; W1 += 0.2·(0.625·0.625 − 0.5·0.25) = 0.053125
     expectParams(net, [0.525, 0.553125, 0.025, 0.075]);
+    net.dispose();
+  });
+
+  it('ebm.eqprop_rule with a random sign that comes out negative: β = −0.5 in the nudge and in α/β', async () => {
+    const rule = (await run('ebm.eqprop_rule', {}, { lrs: lr })).rule as RuleSpec;
+    const net = tinyNet();
+    // random() < 0.5 draws the minus sign. s^−β, one step from h = 0.5, y = 0.25: h = 0.5·1 + 0.5·0.25 = 0.625,
+    // y = clip(0.5·0.5 − 0.5·(1 − 0.25)) = clip(−0.125) = 0. α/β = 0.1/(−0.5) = −0.2:
+    // W0 += −0.2·1·(0.625 − 0.5) = −0.025; W1 += −0.2·(0.625·0 − 0.5·0.25) = 0.025;
+    // b_h += −0.2·(0.625 − 0.5) = −0.025; b_y += −0.2·(0 − 0.25) = 0.05.
+    trainOnOne(net, { ...settings(rule), nudged: { ...nudged, nudge: { ...nudged.nudge!, randomSign: true } }, random: () => 0.1 });
+    expectParams(net, [0.475, 0.525, -0.025, 0.05]);
     net.dispose();
   });
 
@@ -420,6 +454,26 @@ describe('ebm.early_inference_probe', () => {
     const nd: DynamicsSpec = { ...dyn, steps: 2, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
     const out = await run('ebm.early_inference_probe', { network: net, data: twoClasses, free: dyn, nudged: nd }, { examples: 1, settle_steps: 2000, tolerance: 1e-7, metric: 'cos' }, metrics);
     expect((out.cosine as number[])[0]).toBeGreaterThan(0.999);
+    net.dispose();
+  });
+
+  it("backprop's gradient by hand: ∂C/∂h = ρ'(h) ⊙ W1·(ρ'(y) ⊙ (y − t)), zero through a saturated unit", () => {
+    const net = makeNetwork(tf, [1, 3, 2], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4, 0.2]]), tf.tensor2d([[0.5, -0.3], [0.2, 0.4], [-0.1, 0.3]])], [tf.tensor1d([0, 0.1, 0.2]), tf.tensor1d([0.1, 0.05])]);
+    const clamp = clampInput(tf, net, tf.tensor2d([[1]]));
+    const t = tf.tensor2d([[1, 0]]);
+    const grad = (h: number[], y: number[], cost: 'half_squared' | 'squared' = 'half_squared'): number[] =>
+      Array.from(backpropGradient(tf, net, clamp, [tf.tensor2d([h]), tf.tensor2d([y])], t, cost, 0).dataSync());
+    // Inside the box (ρ' = 1): y − t = (−0.6, 0.9); W1·(y − t) = (0.5·−0.6 − 0.3·0.9, 0.2·−0.6 + 0.4·0.9, −0.1·−0.6 + 0.3·0.9)
+    // = (−0.57, 0.24, 0.33). The cost without ½ doubles it.
+    const inside = grad([0.5, 0.3, 0.8], [0.4, 0.9]);
+    [-0.57, 0.24, 0.33].forEach((v, i) => expect(inside[i]).toBeCloseTo(v, 6));
+    const doubled = grad([0.5, 0.3, 0.8], [0.4, 0.9], 'squared');
+    [-1.14, 0.48, 0.66].forEach((v, i) => expect(doubled[i]).toBeCloseTo(v, 6));
+    // Output 1 saturated (y = 1.3: ρ' = 0) passes no error; hidden unit 2 saturated (h = 1.2) takes none:
+    // (0.5·−0.6, 0.2·−0.6, 0) = (−0.3, −0.12, 0).
+    const saturated = grad([0.5, 0.3, 1.2], [0.4, 1.3]);
+    [-0.3, -0.12, 0].forEach((v, i) => expect(saturated[i]).toBeCloseTo(v, 6));
+    clamp.dispose();
     net.dispose();
   });
 

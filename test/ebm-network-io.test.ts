@@ -52,6 +52,29 @@ async function loadError(path: string): Promise<UserError> {
 }
 
 describe('ebm.save and ebm.load', () => {
+  it('the file layout by hand: W_l row-major [from unit, to unit] as little-endian float32, read and written so', async () => {
+    // A 2-3-1 network written by hand: W0 = [[1, 2, 3], [4, 5, 6]] (input 0 feeds hidden units 1, 2, 3), W1 = (0.5, −1, 2),
+    // b_h = (0.25, 0, −0.25), b_y = (3). A transposed read would give input 0 the weights (1, 4, 2).
+    const f32 = (...v: number[]): string => Buffer.from(new Float32Array(v).buffer).toString('base64');
+    const file = join(dir, 'by-hand.network.json');
+    const doc = { format: NETWORK_FORMAT, version: 1, sizes: [2, 3, 1], activation: 'hard_sigmoid', W: [f32(1, 2, 3, 4, 5, 6), f32(0.5, -1, 2)], b: [f32(0.25, 0, -0.25), f32(3)] };
+    await writeFile(file, JSON.stringify(doc));
+    const net = await load(file);
+    // x = (1, 0) drives the hidden units with row 0 of W0, x = (0, 1) with row 1; the output's input from h = (1, 1, 0)
+    // is 0.5 − 1 = −0.5.
+    const x = tf.tensor2d([[1, 0], [0, 1]]);
+    const clamp = clampInput(tf, net, x);
+    expect(Array.from(clamp.xW0.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tf.matMul(tf.tensor2d([[1, 1, 0]]), net.W[1]).dataSync()[0]).toBeCloseTo(-0.5, 6);
+    expect(Array.from(net.read().b[0])).toEqual([0.25, 0, -0.25]);
+    // Saving writes the same bytes back: the file round-trips to the letter.
+    await save(net, 'again', dir);
+    const again = JSON.parse(await readFile(join(dir, 'again.network.json'), 'utf8'));
+    expect(again).toEqual(doc);
+    for (const t of [x, clamp]) t.dispose();
+    net.dispose();
+  });
+
   it('round trip: the same sizes, activation, weights and biases, and the energy worked by hand', async () => {
     const net = smallNet();
     await save(net, 'small', dir);

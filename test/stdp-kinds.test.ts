@@ -33,6 +33,32 @@ describe('stdp.rate_sequences', () => {
     expect(Math.max(...r.post)).toBeLessThanOrEqual(1);
   });
 
+  it('the walks by hand: V starts U(0,1) (sd 1/√12), its slope N(0, slope_sd), the slope changes N(0, bend_sd); ρ = clip(V); pre reflects into [0,1]', async () => {
+    const n = 20_000;
+    const T = 3;
+    const out = await run('stdp.rate_sequences', {}, { sequences: n, steps: T, slope_sd: 0.1, bend_sd: 0.02, pre_sd: 0.05 });
+    const r = out.rates as RateSequences;
+    const v = r.postVoltage;
+    const stats = (xs: number[]): [number, number] => {
+      const m = xs.reduce((a, x) => a + x, 0) / xs.length;
+      return [m, Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))];
+    };
+    const seq = [...Array(n).keys()];
+    // Sampling error of an sd over 20,000 draws: about sd/200, so these bounds are 5 of them.
+    const [m0, sd0] = stats(seq.map((s) => v[s * T]));
+    expect(Math.abs(m0 - 0.5)).toBeLessThan(0.01);
+    expect(Math.abs(sd0 - 1 / Math.sqrt(12))).toBeLessThan(0.01);
+    expect(Math.abs(stats(seq.map((s) => v[s * T + 1] - v[s * T]))[1] - 0.1)).toBeLessThan(0.0025);
+    expect(Math.abs(stats(seq.map((s) => v[s * T + 2] - 2 * v[s * T + 1] + v[s * T]))[1] - 0.02)).toBeLessThan(0.0005);
+    // The rate is the voltage clipped to [0,1], value for value.
+    for (let k = 0; k < n * T; k++) expect(r.post[k]).toBe(Math.min(1, Math.max(0, v[k])));
+    // The presynaptic walk: steps of sd 0.05 away from the edges, and every rate within [0,1] (reflected at the edges).
+    const inner = seq.filter((s) => r.pre[s * T] > 0.25 && r.pre[s * T] < 0.75);
+    expect(Math.abs(stats(inner.map((s) => r.pre[s * T + 1] - r.pre[s * T]))[1] - 0.05)).toBeLessThan(0.002);
+    expect(Math.min(...r.pre)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...r.pre)).toBeLessThanOrEqual(1);
+  });
+
   it('a constant slope moves the voltage linearly', async () => {
     const out = await run('stdp.rate_sequences', {}, { sequences: 1, steps: 4, slope_sd: 0.1, bend_sd: 0, pre_sd: 0 });
     const v = (out.rates as RateSequences).postVoltage;
