@@ -133,7 +133,7 @@ describe('ebm.langevin and ebm.nudge', () => {
     const n = 20_000;
     const batch = clampInput(tf, net, tf.fill([n, 1], 1) as TF.Tensor2D);
     const drawn = step(tf, net, batch, dyn, [tf.fill([n, 1], 0.8) as TF.Tensor2D, tf.fill([n, 1], 0.2) as TF.Tensor2D], { seed: () => 7 });
-    const h = drawn[0].dataSync();
+    const h = Array.from(drawn[0].dataSync());
     const mean = h.reduce((a, v) => a + v, 0) / n;
     const sd = Math.sqrt(h.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
     expect(mean).toBeCloseTo(0.75, 2);
