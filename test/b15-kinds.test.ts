@@ -549,6 +549,31 @@ describe('train.local: one LocalTrainer step', () => {
     m.dispose();
   });
 
+  it('corruption goes on the input of each module, not on its target: ~x = 0 (every pixel masked to 0) for f1', () => {
+    const m = setup(0.2);
+    const x = tf.tensor2d([[2, 0], [0, 1]]);
+    const trainer = new LocalTrainer(tf, m, {
+      epochs: 1,
+      batchSize: 2,
+      optimizer: 'sgd',
+      lr: 0.1,
+      warmupBatches: 0,
+      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
+      corruption: { 0: { kind: 'mask', fraction: 1, fill: 'zero' } },
+    });
+    trainer.step(x, 3);
+    // Inference sees the clean x: h1' = [[1.5],[0.375]] as above, so g1 (input h1', target the clean x) moves as above.
+    expectClose(values(m.g[0].W), [1.121875, 0.596875]);
+    // f1 on ||f1(~x) − h1'||² with ~x = 0: f1(0) = b = 0, R = −h1' = [[−1.5],[−0.375]]; dW = (2/B) ~xᵀR = 0;
+    // db = (2/B)(−1.875) = −1.875, so b = 0 + 0.1·1.875 = 0.1875; loss = (2.25 + 0.140625)/2 = 1.1953125.
+    expectClose(values(m.f[0].W), [1, 0.5]);
+    expectClose(values(m.f[0].b), [0.1875]);
+    expect(trainer.takeLosses().f1).toBeCloseTo(1.1953125, 5);
+    trainer.dispose();
+    x.dispose();
+    m.dispose();
+  });
+
   it('during warm-up the targets are the feedforward pass, so an encoder without corruption does not move', () => {
     const m = setup(0.2);
     const x = tf.tensor2d([[2, 0], [0, 1]]);
