@@ -609,6 +609,33 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('a file with a node kind this version does not know is refused, leaving the open graph and its file as they were; a wire to a port that does not exist is left out, said in a toast', async () => {
+    const base = { format: 'plasticity-graph', version: 1, seed: 1 } as const;
+    const mnist = { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] as [number, number] };
+    const net = { id: 'net', kind: 'ebm.network', params: {}, position: [300, 0] as [number, number], label: 'Net' };
+    await writeFile(join(server.workspace, 'kept.json'), JSON.stringify({ ...base, name: 'kept', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'train' }, to: { node: 'net', port: 'data' } }] }));
+    await writeFile(join(server.workspace, 'future.json'), JSON.stringify({ ...base, name: 'future', nodes: [mnist, { id: 'f', kind: 'ebm.future_thing', params: {}, position: [0, 300] }], wires: [] }));
+    await writeFile(join(server.workspace, 'badport.json'), JSON.stringify({ ...base, name: 'badport', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'images' }, to: { node: 'net', port: 'data' } }] }));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'kept.json');
+    await page.click('[data-testid="open"]');
+    await page.click('[data-testid="file-entry"][data-path="future.json"]');
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toBe(
+      'Cannot open future.json: node "f" is of kind "ebm.future_thing", which this version does not know (made by a newer one, or misspelt?). Nothing was changed.',
+    );
+    // Still kept.json, whole, with its wire: a save writes kept.json as it was (the future file is untouched).
+    expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('kept.json');
+    expect(await page.locator('[data-testid="node"]').count()).toBe(2);
+    expect(await connections(page).count()).toBe(1);
+    expect(JSON.parse(await readFile(join(server.workspace, 'future.json'), 'utf8')).nodes).toHaveLength(2);
+    // It threw halfway through the load (the canvas half cleared, the old file name kept for Ctrl+S).
+    await openWorkspaceFile(page, 'badport.json');
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toBe('badport.json: the wire data.images → net.data: "MNIST" has no output "images". That wire is left out.');
+    expect(await page.locator('[data-testid="node"]').count()).toBe(2);
+    expect(await connections(page).count()).toBe(0);
+    await page.close();
+  });
+
   it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
     const page = await openApp(browser.context, server.url);
     await dragFromPalette(page, 'layers.encoder', 260, 220);

@@ -68,6 +68,9 @@ type ParentMap = Map<string, string | undefined>;
 /** One step in the history plugin's record; a node move has the node's id and its place before and after. */
 type HistoryRecord = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
 
+/** A document the editor cannot show without losing part of it (a node kind it does not know); the canvas is left as it was. */
+export class UnreadableGraph extends Error {}
+
 export class LabEditor {
   readonly editor = new NodeEditor<Schemes>();
   readonly area: AreaPlugin<Schemes, AreaExtra>;
@@ -443,12 +446,33 @@ export class LabEditor {
   // ---- document <-> editor ----------------------------------------------------------------------
 
   /**
-   * Loads a document. Returns what could not be kept as it was: placements in a loop scope that is not one (a
-   * missing node, the node itself, another kind, scopes inside each other in a ring), which the canvas cannot draw;
-   * those nodes are put on the canvas outside any scope.
+   * Loads a document. A node of a kind this version does not know cannot be drawn, and leaving it out would lose it
+   * at the next save: such a document is refused (`UnreadableGraph`) before anything on the canvas changes. Returns
+   * what could not be kept as it was, a sentence each: placements in a loop scope that is not one (a missing node,
+   * the node itself, another kind, scopes inside each other in a ring), whose nodes are put on the canvas outside
+   * any scope; and wires from or to a port the node does not have, which are left out.
    */
-  async load(doc: GraphDocument): Promise<string[]> {
+  async load(doc: GraphDocument): Promise<{ outsideScopes: string[]; droppedWires: string[] }> {
+    const unknownKinds = doc.nodes.filter((n) => !this.registry.get(n.kind));
+    if (unknownKinds.length)
+      throw new UnreadableGraph(
+        `${unknownKinds.map((n) => `node "${n.id}" is of kind "${n.kind}"`).join(', ')}, which this version does not know (made by a newer one, or misspelt?)`,
+      );
     const parents = this.drawableParents(doc);
+    const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+    const droppedWires: string[] = [];
+    const wires = doc.wires.filter((w) => {
+      const from = byId.get(w.from.node);
+      const to = byId.get(w.to.node);
+      const name = `the wire ${w.from.node}.${w.from.port} → ${w.to.node}.${w.to.port}`;
+      let why: string | null = null;
+      const [src, dst] = [from && this.registry.get(from.kind)!, to && this.registry.get(to.kind)!];
+      if (!from || !to || !src || !dst) why = `${name} joins a node that does not exist`;
+      else if (!Object.hasOwn(src.outputs, w.from.port)) why = `${name}: "${from.label ?? src.title}" has no output "${w.from.port}"`;
+      else if (!Object.hasOwn(dst.inputs, w.to.port)) why = `${name}: "${to.label ?? dst.title}" has no input "${w.to.port}"`;
+      if (why) droppedWires.push(why);
+      return why === null;
+    });
     this.loading = true;
     try {
       this.base = doc;
@@ -456,25 +480,16 @@ export class LabEditor {
       this.order = [];
       // Scopes first, so children can be placed inside them; the document order is kept for saving.
       const sorted = [...doc.nodes].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)));
-      const unknown: string[] = [];
       for (const n of sorted) {
-        const def = this.registry.get(n.kind);
-        if (!def) {
-          unknown.push(n.id);
-          continue;
-        }
-        const node = new LabNode(n.id, def, { ...n.params });
+        const node = new LabNode(n.id, this.registry.get(n.kind)!, { ...n.params });
         if (n.label !== undefined) node.docLabel = n.label;
         if (n.version !== undefined) node.version = n.version;
         if (parents.kept.has(n.id)) node.parent = parents.kept.get(n.id);
         await this.editor.addNode(node);
         await this.area.translate(node.id, { x: n.position[0], y: n.position[1] });
       }
-      this.order = doc.nodes.map((n) => n.id).filter((id) => !unknown.includes(id));
-      for (const w of doc.wires) {
-        if (!this.editor.getNode(w.from.node) || !this.editor.getNode(w.to.node)) continue;
-        await this.editor.addConnection(this.makeConnection(w.from.node, w.from.port, w.to.node, w.to.port));
-      }
+      this.order = doc.nodes.map((n) => n.id);
+      for (const w of wires) await this.editor.addConnection(this.makeConnection(w.from.node, w.from.port, w.to.node, w.to.port));
       this.history.clear();
       this.lastParents = this.parentMap();
       this.scheduleLoops();
@@ -483,7 +498,7 @@ export class LabEditor {
     }
     this.cb.onChange('load');
     this.scheduleSelection();
-    return parents.dropped;
+    return { outsideScopes: parents.dropped, droppedWires };
   }
 
   /** The `parent` of each node that names a loop scope it can be drawn inside; the others, said in a sentence each. */
