@@ -570,6 +570,54 @@ d('desktop app in the browser (e2e)', () => {
     }
     await page.close();
   }, 120_000);
+  it('undo of loop scopes: a node added from the palette and then dragged into a scope comes out again; a scope deleted with two body nodes comes back where it was', async () => {
+    const doc = scopeGraph();
+    doc.nodes.push({ id: 'noise2', kind: 'corrupt.gaussian', params: {}, position: [480, 300], parent: 'train' });
+    await writeFile(join(server.workspace, 'scope-undo2.json'), saveGraph(doc));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'scope-undo2.json');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    const places = async (): Promise<Record<string, [number, number]>> =>
+      Object.fromEntries((await saveAndRead(page, 'scope-undo2-check.json')).nodes.map((n) => [n.id, n.position]));
+    const before = await places();
+    // Delete the scope (its body goes with it), then undo: every node where it was.
+    await select(page, 'train');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(3);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    expect(await places()).toEqual(before);
+    // Redo deletes them again, and undo once more puts them back as they were.
+    await page.click('[data-testid="redo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(3);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    expect(await places()).toEqual(before);
+    // A body node copied without its scope is pasted into the same scope, beside the original.
+    await select(page, 'noise2');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
+    expect((await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'corrupt_gaussian1')?.parent).toBe('train');
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    // A node from the palette, then dragged onto the scope: it joins; undo takes it out, and the next undo removes it.
+    await dragFromPalette(page, 'corrupt.spike', 700, 520);
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
+    const scope = (await node(page, 'train').boundingBox())!;
+    const header = (await node(page, 'spike1').locator('.header').boundingBox())!;
+    await page.mouse.move(header.x + 30, header.y + header.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(scope.x + scope.width * 0.5, scope.y + scope.height - 20, { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(async () => (await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'spike1')?.parent).toBe('train');
+    await page.click('[data-testid="undo"]');
+    await expect.poll(async () => (await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'spike1')?.parent).toBeUndefined();
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    await page.close();
+  }, 60_000);
+
   it('Arrange with a loop scope selected keeps the scope\'s ports clear of its body, and puts nothing on another card', async () => {
     // A selected scope is not refitted around its body as its nodes move (the scopes plugin leaves
     // that to the drag), so the layout itself must leave room for the scope's header and ports.

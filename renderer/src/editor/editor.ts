@@ -593,10 +593,27 @@ export class LabEditor {
     if (!def) return null;
     const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
     await this.editor.addNode(node);
+    this.lastParents.set(node.id, node.parent);
     const pos = clear ? this.freeSpot(at ?? this.viewCenter(), node) : (at ?? this.viewCenter());
     await this.area.translate(node.id, pos);
     await this.select([node.id]);
     return node;
+  }
+
+  /**
+   * New nodes placed in loop scopes as they are made (dropped onto a scope, pasted with theirs): that is part of
+   * their creation's undo step, not a move of its own. Later moves in or out are steps (`checkParents`).
+   */
+  private async placeNew(placed: [LabNode, string][]): Promise<void> {
+    for (const [node, scope] of placed) {
+      node.parent = scope;
+      this.lastParents.set(node.id, scope);
+    }
+    for (const scope of new Set(placed.map(([, s]) => s))) await this.scopes.emit({ type: 'scopeupdated', data: { id: scope } });
+    if (placed.length) {
+      this.scheduleLoops();
+      this.cb.onChange('structure');
+    }
   }
 
   /** Adds a node where a palette item was dropped (client coordinates). */
@@ -606,11 +623,7 @@ export class LabEditor {
     const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 }, undefined, undefined, true);
     // Dropped onto a loop scope: it joins the scope's body.
     const scope = node && !node.isScope ? this.scopeAt(p.x, p.y, new Set([node.id])) : undefined;
-    if (node && scope) {
-      node.parent = scope.id;
-      await this.scopes.emit({ type: 'scopeupdated', data: { id: scope.id } });
-      this.checkParents();
-    }
+    if (node && scope) await this.placeNew([[node, scope.id]]);
     return node;
   }
 
@@ -760,13 +773,49 @@ export class LabEditor {
     return out;
   }
 
+  /**
+   * Deletes the selected nodes, a scope's body with it, and their wires: one undo step of our own. (The history
+   * plugin's own steps put the nodes back one by one, and the scopes plugin refitted the scope around each body node
+   * as it came back, which moved the ones already back: a scope with two body nodes returned shifted.)
+   */
   async deleteSelected(): Promise<void> {
     const ids = this.withBodies(this.selected().map((n) => n.id));
     if (!ids.size) return;
-    for (const c of this.editor.getConnections()) if (ids.has(c.source) || ids.has(c.target)) await this.editor.removeConnection(c.id);
+    const wires = this.editor.getConnections().filter((c) => ids.has(c.source) || ids.has(c.target));
     // Children before their scope (innermost first).
-    const list = [...ids].sort((a, b) => this.ancestors(b).length - this.ancestors(a).length);
-    for (const id of list) if (this.editor.getNode(id)) await this.editor.removeNode(id);
+    const nodes = [...ids]
+      .sort((a, b) => this.ancestors(b).length - this.ancestors(a).length)
+      .map((id) => ({ node: this.editor.getNode(id)!, at: { ...this.area.nodeViews.get(id)!.position } }));
+    const remove = async (): Promise<void> => {
+      for (const c of wires) if (this.editor.getConnection(c.id)) await this.editor.removeConnection(c.id);
+      for (const { node } of nodes) if (this.editor.getNode(node.id)) await this.editor.removeNode(node.id);
+    };
+    const restore = async (): Promise<void> => {
+      for (const { node, at } of [...nodes].reverse()) {
+        await this.editor.addNode(node);
+        await this.area.translate(node.id, at);
+      }
+      // Each node where it was, now that its scope's whole body is back (undo then refits the scopes around them).
+      for (const { node, at } of nodes) await this.area.translate(node.id, at);
+      for (const c of wires) await this.editor.addConnection(c);
+    };
+    this.history.separate();
+    await this.unrecorded(remove);
+    this.history.add(new ValueAction(async (present: boolean) => this.unrecorded(present ? restore : remove), true, false));
+    this.history.separate();
+    this.checkParents();
+  }
+
+  /** Runs `f` without the history plugin recording its steps (they are one step of our own, or follow from others). */
+  private async unrecorded(f: () => Promise<void>): Promise<void> {
+    const inner = this.historyRecords();
+    const was = inner.active;
+    inner.active = true;
+    try {
+      await f();
+    } finally {
+      inner.active = was;
+    }
   }
 
   copy(): Clip | null {
@@ -797,18 +846,16 @@ export class LabEditor {
       if (n.label) node.docLabel = n.label;
       added.push(node.id);
     }
-    const scopes = new Set<string>();
+    // A pasted body node goes into its pasted scope, or, pasted without it, into the scope it was copied from (if
+    // that is still there): a copy lands beside its original. Each scope is fitted around its body.
+    const placed: [LabNode, string][] = [];
     for (const n of clip.nodes) {
       const id = rename.get(n.id);
-      const parent = n.parent ? rename.get(n.parent) : undefined;
+      const parent = n.parent ? (rename.get(n.parent) ?? (this.editor.getNode(n.parent)?.isScope ? n.parent : undefined)) : undefined;
       const child = id ? this.editor.getNode(id) : undefined;
-      if (child && parent) {
-        child.parent = parent;
-        scopes.add(parent);
-      }
+      if (child && parent) placed.push([child, parent]);
     }
-    // Each pasted scope fitted around its pasted body (it was added at its kind's size).
-    for (const id of scopes) await this.scopes.emit({ type: 'scopeupdated', data: { id } });
+    await this.placeNew(placed);
     for (const w of clip.wires) {
       const a = rename.get(w.from.node);
       const b = rename.get(w.to.node);
@@ -887,13 +934,9 @@ export class LabEditor {
     const withBody = nodes.filter((s) => s.isScope && nodes.some((n) => n.parent === s.id)).sort((a, b) => depth(b.id) - depth(a.id));
     // Not recorded: a refit follows from the body, and a new step here would drop the redo steps. (The history
     // plugin records nothing while its `active` flag is up, as during its own undo and redo.)
-    const inner = this.historyRecords();
-    inner.active = true;
-    try {
+    await this.unrecorded(async () => {
       for (const s of withBody) await this.scopes.emit({ type: 'scopeupdated', data: { id: s.id } });
-    } finally {
-      inner.active = false;
-    }
+    });
   }
 
   /**
