@@ -96,6 +96,16 @@ describe('RunHost', () => {
     expect(summaryFile(runsDir)).toMatchObject({ status: 'done', metrics: { e: 0.5 } });
   });
 
+  it('a failed run names the node it stopped in, so the window can name and select it', async () => {
+    const { engine, host, got, runId } = started();
+    engine.send(start(runId));
+    engine.send({ type: 'event', runId, event: { type: 'end', time: 3, status: 'error', wallSeconds: 1, error: 'cannot read a network from net.json', node: 'load1' } });
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'error', error: 'load1: cannot read a network from net.json', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: {}, images: [], options: {} } });
+    await host.dispose();
+    expect(got.events.at(-1)).toMatchObject({ type: 'end', status: 'error', node: 'load1', error: 'cannot read a network from net.json' });
+    expect(got.finished[0]).toMatchObject({ status: 'error', error: 'load1: cannot read a network from net.json' });
+  });
+
   it('a run stopped before the engine started says so: backend "not started", not a placeholder', async () => {
     const { runsDir, engine, host, got, runId } = started({}, false, 10);
     host.stop(runId);

@@ -39,6 +39,8 @@ interface ActiveRun {
   metrics: RunSummary['metrics'];
   images: string[];
   options: RunOptions;
+  /** The engine's own end event: it names the node a failed run stopped in (the summary's error only starts with its id). */
+  engineEnd?: Extract<RunEvent, { type: 'end' }>;
 }
 
 /** A run's backend until the engine's start event names it. */
@@ -142,7 +144,10 @@ export class RunHost {
       }
       if (msg.event.type === 'metric') run.metrics[msg.event.name] = msg.event.value;
       if (msg.event.type === 'image' && !run.images.includes(msg.event.file)) run.images.push(msg.event.file);
-      if (msg.event.type === 'end') return; // sent with the summary, below, so the two arrive together
+      if (msg.event.type === 'end') {
+        run.engineEnd = msg.event; // sent with the summary, below, so the two arrive together
+        return;
+      }
       this.relay(run, msg.event);
       if (msg.event.type === 'start' && run.outDir)
         this.relay(run, { type: 'log', time: Date.now(), level: 'info', message: `this run's files (graph.json, metrics.jsonl, pictures, saved weights, summary.json): ${run.outDir}` });
@@ -196,7 +201,8 @@ export class RunHost {
       this.writes.add(written);
       void written.then(() => this.writes.delete(written));
     }
-    this.relay(run, { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
+    const end = run.engineEnd?.status === status ? run.engineEnd : undefined;
+    this.relay(run, end ? { ...end, time: Date.now(), wallSeconds: s.wall_seconds } : { type: 'end', time: Date.now(), status, wallSeconds: s.wall_seconds, ...(error ? { error } : {}) });
     run.jsonl?.end();
     try {
       this.sink.finished(run.runId, s, outDir && this.runsDir ? basename(outDir) : undefined);

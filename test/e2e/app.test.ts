@@ -684,6 +684,26 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('a run that fails in a node names it by its label and selects it', async () => {
+    const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fails', seed: 1, nodes: [
+      { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] },
+      { id: 'load1', kind: 'ebm.load', params: { path: 'no-such.network.json' }, position: [0, 250], label: 'Trained net' },
+      { id: 'dyn', kind: 'ebm.langevin', params: {}, position: [0, 400] },
+      { id: 'eval', kind: 'ebm.evaluate', params: {}, position: [350, 100] },
+    ], wires: [
+      { from: { node: 'load1', port: 'network' }, to: { node: 'eval', port: 'network' } },
+      { from: { node: 'data', port: 'test' }, to: { node: 'eval', port: 'data' } },
+      { from: { node: 'dyn', port: 'dynamics' }, to: { node: 'eval', port: 'dynamics' } },
+    ] };
+    await writeFile(join(server.workspace, 'fails.json'), JSON.stringify(doc));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'fails.json');
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent(), { timeout: 60_000 }).toMatch(/^Run failed in Trained net \(load1\): cannot read a network from /);
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('load1');
+    await page.close();
+  }, 90_000);
+
   it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
     const page = await openApp(browser.context, server.url);
     await dragFromPalette(page, 'layers.encoder', 260, 220);
