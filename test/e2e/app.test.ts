@@ -82,6 +82,8 @@ async function saveAs(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="save-as"]');
   await page.fill('[data-testid="file-dialog-name"]', name);
   await page.click('[data-testid="file-save"]');
+  // A file of that name already there is replaced when asked twice.
+  if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
 
@@ -681,6 +683,44 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toBe('badport.json: the wire data.images → net.data: "MNIST" has no output "images". That wire is left out.');
     expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     expect(await connections(page).count()).toBe(0);
+    await page.close();
+  });
+
+  it('the Save dialog (browser mode): replacing a file asks first, a folder or an empty name is refused with a sentence, Escape closes it', async () => {
+    await writeFile(join(server.workspace, 'taken.json'), saveGraph(scopeGraph()));
+    const page = await openApp(browser.context, server.url);
+    await dragFromPalette(page, 'corrupt.spike', 400, 300);
+    const problem = page.locator('[data-testid="file-dialog-problem"]');
+    await page.click('[data-testid="save-as"]');
+    // The name field has the focus: typing replaces the suggested name.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('file-dialog-name');
+    await page.keyboard.type('taken');
+    await page.click('[data-testid="file-save"]');
+    expect(await problem.textContent()).toBe('taken.json already exists. Save again to replace it.');
+    expect(await page.locator('[data-testid="file-save"]').textContent()).toBe('Replace');
+    expect(JSON.parse(await readFile(join(server.workspace, 'taken.json'), 'utf8')).name).toBe('scope test');
+    for (const [name, says] of [
+      ['sub/x', 'A name without folders: the workspace keeps its graphs in one folder.'],
+      ['   ', 'Type a name for the file.'],
+    ]) {
+      await page.fill('[data-testid="file-dialog-name"]', name);
+      await page.click('[data-testid="file-save"]');
+      expect(await problem.textContent()).toBe(says);
+    }
+    // Escape closes it, and the toolbar works again.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="file-dialog"]').count()).toBe(0);
+    // A name written .JSON is the same file, not first.JSON.json; the second Save replaces it.
+    await page.click('[data-testid="save-as"]');
+    await page.fill('[data-testid="file-dialog-name"]', 'TAKEN.JSON');
+    await page.click('[data-testid="file-save"]');
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('TAKEN.json');
+    expect(existsSync(join(server.workspace, 'TAKEN.json'))).toBe(true);
+    await page.click('[data-testid="save-as"]');
+    await page.fill('[data-testid="file-dialog-name"]', 'taken');
+    await page.click('[data-testid="file-save"]');
+    await page.click('[data-testid="file-save"]');
+    await expect.poll(async () => JSON.parse(await readFile(join(server.workspace, 'taken.json'), 'utf8')).nodes.length).toBe(1);
     await page.close();
   });
 
