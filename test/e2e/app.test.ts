@@ -724,6 +724,26 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('blank labels and names: a label of spaces shows the kind\'s title, an empty graph name is refused and shown again; a fraction in an int field is not rounded on the card', async () => {
+    const page = await openApp(browser.context, server.url);
+    await dragFromPalette(page, 'ebm.network', 300, 250);
+    await page.fill('[data-testid="node-label"]', '   ');
+    await page.press('[data-testid="node-label"]', 'Enter');
+    expect(await node(page, 'network1').locator('.title').textContent()).toBe('Energy-based network');
+    expect((await saveAndRead(page, 'blank-label.json')).nodes[0].label).toBeUndefined();
+    await select(page, 'network1');
+    await page.fill('[data-testid="param-hidden"]', '500.5');
+    await page.press('[data-testid="param-hidden"]', 'Enter');
+    await expect.poll(() => node(page, 'network1').locator('.footer').textContent()).toContain('hidden 500.5');
+    // The graph's settings show with nothing selected.
+    await page.click('[data-testid="canvas"]', { position: { x: 30, y: 30 } });
+    await page.fill('[data-testid="graph-name"]', '  ');
+    await page.press('[data-testid="graph-name"]', 'Enter');
+    expect(await page.inputValue('[data-testid="graph-name"]')).toBe('blank-label');
+    expect(await page.locator('[data-testid="graph-error"]').textContent()).toBe('A graph needs a name: runs, their folders and History are named after it.');
+    await page.close();
+  });
+
   it('a run that fails in a node names it by its label and selects it', async () => {
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fails', seed: 1, nodes: [
       { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] },

@@ -676,9 +676,12 @@ export class LabEditor {
     this.history.separate();
   }
 
-  async setLabel(id: string, label: string | undefined): Promise<void> {
+  /** Sets a node's label; one of only spaces (or none) clears it, so the card shows the kind's title. */
+  async setLabel(id: string, text: string | undefined): Promise<void> {
     const node = this.editor.getNode(id);
     if (!node) return;
+    const label = text?.trim() || undefined;
+    if (label === node.docLabel) return;
     const before = node.docLabel;
     const apply = async (v: string | undefined): Promise<void> => {
       const n = this.editor.getNode(id);

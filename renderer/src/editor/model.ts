@@ -97,8 +97,11 @@ export function paramSummary(node: LabNode): string {
   return parts.join(' · ');
 }
 
-function fmt(v: number): string {
+/** A number for the card's summary line: three significant digits, but a fraction never shows as a whole number (500.5, not 501). */
+export function fmt(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(1) : String(+v.toPrecision(3));
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(1);
+  const short = +v.toPrecision(3);
+  return String(Number.isInteger(short) ? +v.toPrecision(6) : short);
 }
