@@ -523,6 +523,19 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').count()).toBe(2);
     const [first, second] = await page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })));
     expect(overlaps(first, second)).toBe(false);
+    // More of them: each lands under the last, and the view follows, so the new card is always on screen.
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    for (let n = 3; n <= 7; n++) {
+      await page.press('[data-testid="palette-search"]', 'Enter');
+      await expect.poll(() => page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').count()).toBe(n);
+      const added = (await page.locator('[data-testid="node"][data-kind="ebm.eqprop_rule"]').last().boundingBox())!;
+      expect(inside(added, canvas), `card ${n} on screen`).toBe(true);
+    }
+    // The search text is selected after Enter: typing starts a new search. Escape clears it.
+    await page.keyboard.type('nudge');
+    expect(await page.inputValue('[data-testid="palette-search"]')).toBe('nudge');
+    await page.keyboard.press('Escape');
+    expect(await page.inputValue('[data-testid="palette-search"]')).toBe('');
     await page.close();
   }, 60_000);
 

@@ -596,8 +596,23 @@ export class LabEditor {
     this.lastParents.set(node.id, node.parent);
     const pos = clear ? this.freeSpot(at ?? this.viewCenter(), node) : (at ?? this.viewCenter());
     await this.area.translate(node.id, pos);
+    if (clear) await this.reveal(node);
     await this.select([node.id]);
     return node;
+  }
+
+  /** Pans the view, if need be, so that `node` is on screen (a card placed under others can land below the view). */
+  private async reveal(node: LabNode): Promise<void> {
+    const view = this.area.nodeViews.get(node.id);
+    if (!view) return;
+    const { x, y, k } = this.area.area.transform;
+    const r = this.container.getBoundingClientRect();
+    const margin = 24;
+    const [left, top] = [view.position.x * k + x, view.position.y * k + y];
+    const [right, bottom] = [left + node.width * k, top + node.height * k];
+    const dx = left < margin ? margin - left : right > r.width - margin ? Math.max(margin - left, r.width - margin - right) : 0;
+    const dy = top < margin ? margin - top : bottom > r.height - margin ? Math.max(margin - top, r.height - margin - bottom) : 0;
+    if (dx || dy) await this.area.area.translate(x + dx, y + dy);
   }
 
   /**
