@@ -15,6 +15,7 @@ import {
   saveGraph,
 } from '../nodes/core/document.ts';
 import { compileGraph } from '../nodes/core/compiler.ts';
+import { parseDecimal } from '../nodes/core/params.ts';
 import { formatDiagnostic } from '../nodes/core/diagnostics.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 
@@ -295,5 +296,14 @@ describe('schema violations name the node', () => {
     if (r.ok) return;
     expect(r.diagnostics).toHaveLength(20);
     expect(r.diagnostics[19].node).toBe('n19');
+  });
+});
+
+describe('parseDecimal: what a number field takes', () => {
+  it('decimal numbers only: hex, binary, Infinity, commas and empty text are not numbers', () => {
+    for (const [text, n] of [['12', 12], [' -0.5 ', -0.5], ['.5', 0.5], ['5.', 5], ['+3', 3], ['1e-3', 0.001], ['2E3', 2000]] as const) expect(parseDecimal(text), text).toBe(n);
+    for (const text of ['0x10', '0b1', '0o7', 'Infinity', '', '  ', '1,5', '1.2.3', 'e5', '-']) expect(parseDecimal(text), text).toBeNaN();
+    // Too large for a float is still a decimal number (the field then says it is too large).
+    expect(parseDecimal('1e309')).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -38,6 +38,15 @@ export type ParamValues<PS extends Record<string, ParamSpec>> = { [K in keyof PS
 /** The most weights a network or model may have: 1 GiB of float32 (the wasm backend's memory is a few GiB in all). */
 export const MAX_WEIGHTS = 2 ** 28;
 
+/**
+ * A number typed in a field, written in decimal (12, -0.5, .5, 1e-3); NaN for anything else, also for what
+ * JavaScript's Number() would take: "0x10", "0b1", "Infinity", or nothing at all.
+ */
+export function parseDecimal(text: string): number {
+  const t = text.trim();
+  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
+}
+
 /** Checks one value against its spec; returns a sentence for the user or null if it is fine. */
 export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' | 'range'; message: string } | null {
   const range = (v: number, min?: number, max?: number): string | null => {
