@@ -1487,6 +1487,11 @@ d('desktop app in the browser (e2e)', () => {
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     const mini = (await page.locator('[data-testid="canvas"] .minimap').boundingBox())!;
     expect(mini.height / canvas.height).toBeLessThanOrEqual(0.25);
+    // The canvas keeps the larger part of the window (the bottom panel starts at a third of it), and the toolbar
+    // has a button for the keyboard shortcuts.
+    expect(canvas.height).toBeGreaterThan(420);
+    await page.click('[data-testid="shortcuts-button"]');
+    await expect.poll(() => page.locator('[data-testid="shortcuts"]').count()).toBe(1);
     await page.close();
   });
 
