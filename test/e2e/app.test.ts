@@ -177,6 +177,8 @@ d('desktop app in the browser (e2e)', () => {
     // Diagnostics appear live: the encoder's input is not wired.
     await expect.poll(() => node(page, 'encoder1').locator('[data-testid="node-error"]').count()).toBe(1);
     expect((await problemsFor(page, 'encoder1')).join(' ')).toContain('must be wired');
+    // The Problems tab names the node by its kind's title (or label) as well as its id.
+    expect(await page.locator('[data-testid="problem"][data-node="encoder1"] .where').first().textContent()).toBe('Encoder f (encoder1) · in');
 
     // A good wire: layer -> layer.
     await wire(page, { node: 'encoder1', port: 'out' }, { node: 'decoder1', port: 'from' });
@@ -971,7 +973,7 @@ d('desktop app in the browser (e2e)', () => {
     // Beside the run's test_error, the paper's (the graph's references), with its source on hover.
     const paperCell = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="paper-value"]');
     expect(await paperCell.textContent()).toBe('0.024');
-    expect(await paperCell.getAttribute('title')).toContain('Scellier & Bengio 2017');
+    expect(await paperCell.getAttribute('title')).toContain('Scellier & Bengio 2016');
     // The figure the example is about also sits on the status line, beside the paper's.
     const headline = page.locator('[data-testid="run-headline"]');
     expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024)`]);
@@ -1482,6 +1484,9 @@ d('desktop app in the browser (e2e)', () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(server.url);
+    // The bottom panel at its default height (another test may have left one of its own in the shared storage).
+    await page.evaluate(() => localStorage.removeItem('plasticity.bottomHeight'));
+    await page.reload();
     await page.waitForSelector('[data-testid="palette-item"]');
     await openExample(page, 'eqprop-mnist');
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
