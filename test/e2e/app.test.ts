@@ -759,6 +759,36 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('the keyboard reaches the graph: the canvas takes the focus, ] and [ step through the nodes, arrows move one (undoable), Enter edits it', async () => {
+    await writeFile(join(server.workspace, 'keys.json'), saveGraph(scopeGraph()));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'keys.json');
+    await page.locator('[data-testid="canvas"]').focus();
+    // Reading order (top to bottom, then left to right): data (0, 0), train (400, 0), infer, enc, noise.
+    const selected = () => page.locator('[data-testid="inspector-id"]').textContent();
+    await page.keyboard.press(']');
+    await expect.poll(selected).toBe('data');
+    await page.keyboard.press(']');
+    await expect.poll(selected).toBe('train');
+    await page.keyboard.press('[');
+    await expect.poll(selected).toBe('data');
+    await page.keyboard.press('[');
+    await expect.poll(selected).toBe('noise');
+    const before = (await saveAndRead(page, 'keys.json')).nodes.find((n) => n.id === 'noise')!.position;
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(async () => (await saveAndRead(page, 'keys.json')).nodes.find((n) => n.id === 'noise')!.position).toEqual([before[0] + 20, before[1] + 100]);
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await saveAndRead(page, 'keys.json')).nodes.find((n) => n.id === 'noise')!.position).toEqual([before[0] + 20, before[1]]);
+    // Enter: to the node's first field in the inspector.
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="inspector"]') !== null)).toBe(true);
+    await page.close();
+  });
+
   it('a run that fails in a node names it by its label and selects it', async () => {
     const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fails', seed: 1, nodes: [
       { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] },

@@ -777,6 +777,42 @@ export class LabEditor {
     await AreaExtensions.zoomAt(this.area, [node], { scale: 0.9 });
   }
 
+  /**
+   * Keyboard: selects the next node (`step` 1) or the previous one (-1) in reading order (top to bottom, then left
+   * to right, by card position), from the selected one; with none selected, the first or the last. Pans it into view.
+   */
+  async selectStep(step: 1 | -1): Promise<void> {
+    const at = (n: LabNode): { x: number; y: number } => this.area.nodeViews.get(n.id)?.position ?? { x: 0, y: 0 };
+    const nodes = this.editor.getNodes().sort((a, b) => at(a).y - at(b).y || at(a).x - at(b).x);
+    if (!nodes.length) return;
+    const cur = nodes.findIndex((n) => n.selected);
+    const next = nodes[cur < 0 ? (step > 0 ? 0 : nodes.length - 1) : (cur + step + nodes.length) % nodes.length];
+    await this.select([next.id]);
+    await this.reveal(next);
+  }
+
+  /** Keyboard: moves the selected nodes (a scope with its body) by (dx, dy); one undo step per press. */
+  async moveSelected(dx: number, dy: number): Promise<void> {
+    const ids = [...this.withBodies(this.selected().map((n) => n.id))];
+    if (!ids.length) return;
+    const place = (sign: 1 | -1) => async (): Promise<void> => {
+      // Scopes first: the scopes plugin moves a scope's body along with it, so the body itself is then left alone.
+      const moved = new Set<string>();
+      for (const id of ids.sort((a, b) => this.ancestors(a).length - this.ancestors(b).length)) {
+        if (this.ancestors(id).some((p) => moved.has(p))) continue;
+        const v = this.area.nodeViews.get(id);
+        if (v) await this.area.translate(id, { x: v.position.x + sign * dx, y: v.position.y + sign * dy });
+        moved.add(id);
+      }
+    };
+    this.history.separate();
+    await this.unrecorded(place(1));
+    this.history.add(new ValueAction(async (sign: 1 | -1) => this.unrecorded(place(sign)), -1, 1));
+    this.history.separate();
+    const first = this.editor.getNode(ids[0]);
+    if (first) await this.reveal(first);
+  }
+
   /** The nodes `ids` and the bodies of the scopes among them, nested scopes' too: a scope goes (or is copied) with its body. */
   private withBodies(ids: string[]): Set<string> {
     const out = new Set(ids);
