@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -1513,6 +1513,8 @@ d('desktop app in the browser (e2e)', () => {
   it('on a short screen the minimap stays small: at most a quarter of the canvas height at 1280×720', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 720 });
+    // No recovery banner above the canvas (earlier tests' pages leave autosaves behind).
+    await rm(join(server.workspace, '.autosave'), { recursive: true, force: true });
     await page.goto(server.url);
     // The bottom panel at its default height (another test may have left one of its own in the shared storage).
     await page.evaluate(() => localStorage.removeItem('plasticity.bottomHeight'));
