@@ -615,7 +615,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.keyboard.press('Control+c');
     await page.keyboard.press('Control+v');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
-    expect((await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'corrupt_gaussian1')?.parent).toBe('train');
+    await expect.poll(async () => (await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'corrupt_gaussian1')?.parent).toBe('train');
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
     // A node from the palette, then dragged onto the scope: it joins; undo takes it out, and the next undo removes it.
@@ -632,6 +632,16 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(async () => (await saveAndRead(page, 'scope-undo2-check.json')).nodes.find((n) => n.id === 'spike1')?.parent).toBeUndefined();
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
+    // A scope copied with its body is pasted clear of it (it landed on top, 40 px off), and again clear of both.
+    await select(page, 'train');
+    await page.keyboard.press('Control+c');
+    for (const n of [9, 12]) {
+      await page.keyboard.press('Control+v');
+      await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(n);
+    }
+    const scopes = await page.locator('[data-testid="node"][data-kind="train.local"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })));
+    expect(scopes).toHaveLength(3);
+    for (let i = 0; i < 3; i++) for (let j = i + 1; j < 3; j++) expect(overlaps(scopes[i], scopes[j]), `scopes ${i} and ${j}`).toBe(false);
     await page.close();
   }, 60_000);
 

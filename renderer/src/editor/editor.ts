@@ -893,8 +893,9 @@ export class LabEditor {
     this.history.separate();
     const rename = new Map<string, string>();
     const added: string[] = [];
+    const [dx, dy] = this.pasteOffset(clip);
     for (const n of clip.nodes) {
-      const node = await this.addNode(n.kind, { x: n.position[0] + 40, y: n.position[1] + 40 }, { ...n.params });
+      const node = await this.addNode(n.kind, { x: n.position[0] + dx, y: n.position[1] + dy }, { ...n.params });
       if (!node) continue;
       rename.set(n.id, node.id);
       if (n.label) node.docLabel = n.label;
@@ -915,9 +916,34 @@ export class LabEditor {
       const b = rename.get(w.to.node);
       if (a && b) await this.editor.addConnection(this.makeConnection(a, w.from.port, b, w.to.port));
     }
-    if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, position: [n.position[0] + 40, n.position[1] + 40] })), wires: clip.wires };
+    // The next paste goes on from this one (its nodes' places, under their new ids' sizes).
+    if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, parent: n.parent && (rename.get(n.parent) ?? n.parent), position: [n.position[0] + dx, n.position[1] + dy] })), wires: clip.wires.map((w) => ({ from: { ...w.from, node: rename.get(w.from.node) ?? w.from.node }, to: { ...w.to, node: rename.get(w.to.node) ?? w.to.node } })) };
     await this.select(added);
     this.history.separate();
+  }
+
+  /**
+   * Where a paste goes: 40 px right of and below the copied nodes, or further down until no pasted card covers a card
+   * already there (scopes aside, as the body a card is pasted into). A pasted scope no longer lands on its original.
+   */
+  private pasteOffset(clip: Clip): [number, number] {
+    type Box = { x: number; y: number; w: number; h: number };
+    const cards: Box[] = this.editor
+      .getNodes()
+      .filter((n) => !n.isScope)
+      .flatMap((n) => {
+        const v = this.area.nodeViews.get(n.id);
+        return v ? [{ x: v.position.x, y: v.position.y, w: n.width, h: n.height }] : [];
+      });
+    // A copied node still on the canvas has its size; one that is gone, a card's usual size.
+    const pasted: Box[] = clip.nodes.map((n) => {
+      const o = this.editor.getNode(n.id);
+      return { x: n.position[0], y: n.position[1], w: o?.width ?? 200, h: o?.height ?? 90 };
+    });
+    const clear = (dx: number, dy: number): boolean =>
+      pasted.every((p) => !cards.some((c) => p.x + dx < c.x + c.w + 8 && c.x < p.x + dx + p.w + 8 && p.y + dy < c.y + c.h + 8 && c.y < p.y + dy + p.h + 8));
+    for (let k = 1; k <= 40; k++) if (clear(40, 40 * k)) return [40, 40 * k];
+    return [40, 40];
   }
 
   /**
