@@ -511,6 +511,10 @@ describe('train.local: one LocalTrainer step', () => {
     return m;
   }
 
+  /** Plain SGD at lr 0.1 over the batch of 2, one targetprop step of delta 0.5, no warm-up or corruption unless given. */
+  const sgdTrainer = (m: HierarchicalModel, o: Partial<ConstructorParameters<typeof LocalTrainer>[2]> = {}): LocalTrainer =>
+    new LocalTrainer(tf, m, { epochs: 1, batchSize: 2, optimizer: 'sgd', lr: 0.1, warmupBatches: 0, inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 }, corruption: {}, ...o });
+
   it('SGD equals the hand-computed gradient step of each module, each on its own loss', () => {
     const m = setup(0.2);
     const x = tf.tensor2d([[2, 0], [0, 1]]);
@@ -526,15 +530,7 @@ describe('train.local: one LocalTrainer step', () => {
     //   R = f1(x) - h1' = [[0.5],[0.125]];  loss = (0.25 + 0.015625) / 2 = 0.1328125
     //   dW = (2/B) x^T R = [2*0.5 + 0, 0 + 1*0.125] = [1, 0.125];  db = 0.625
     //   W = [1 - 0.1, 0.5 - 0.0125] = [0.9, 0.4875];  b = -0.0625
-    const trainer = new LocalTrainer(tf, m, {
-      epochs: 1,
-      batchSize: 2,
-      optimizer: 'sgd',
-      lr: 0.1,
-      warmupBatches: 0,
-      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
-      corruption: {},
-    });
+    const trainer = sgdTrainer(m);
     trainer.step(x, 3);
     expectClose(values(m.g[0].W), [1.121875, 0.596875]);
     expectClose(values(m.g[0].b), [0.025, -0.175]);
@@ -552,15 +548,7 @@ describe('train.local: one LocalTrainer step', () => {
   it('corruption goes on the input of each module, not on its target: ~x = 0 (every pixel masked to 0) for f1', () => {
     const m = setup(0.2);
     const x = tf.tensor2d([[2, 0], [0, 1]]);
-    const trainer = new LocalTrainer(tf, m, {
-      epochs: 1,
-      batchSize: 2,
-      optimizer: 'sgd',
-      lr: 0.1,
-      warmupBatches: 0,
-      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
-      corruption: { 0: { kind: 'mask', fraction: 1, fill: 'zero' } },
-    });
+    const trainer = sgdTrainer(m, { corruption: { 0: { kind: 'mask', fraction: 1, fill: 'zero' } } });
     trainer.step(x, 3);
     // Inference sees the clean x: h1' = [[1.5],[0.375]] as above, so g1 (input h1', target the clean x) moves as above.
     expectClose(values(m.g[0].W), [1.121875, 0.596875]);
@@ -577,15 +565,7 @@ describe('train.local: one LocalTrainer step', () => {
   it('during warm-up the targets are the feedforward pass, so an encoder without corruption does not move', () => {
     const m = setup(0.2);
     const x = tf.tensor2d([[2, 0], [0, 1]]);
-    const trainer = new LocalTrainer(tf, m, {
-      epochs: 1,
-      batchSize: 2,
-      optimizer: 'sgd',
-      lr: 0.1,
-      warmupBatches: 1,
-      inference: { method: 'targetprop', steps: 1, delta: 0.5, alpha: 0, noise: 0 },
-      corruption: {},
-    });
+    const trainer = sgdTrainer(m, { warmupBatches: 1 });
     trainer.step(x, 3);
     // h1 = f1(x): the f1 loss ||f1(x) - h1||^2 is 0 and so is its gradient.
     expectClose(values(m.f[0].W), [1, 0.5]);
