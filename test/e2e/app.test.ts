@@ -769,7 +769,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
-  it('the keyboard reaches the graph: the canvas takes the focus, ] and [ step through the nodes, arrows move one (undoable), Enter edits it', async () => {
+  it('the keyboard reaches the graph: the canvas takes the focus, ] and [ step through the nodes, arrows move one (undoable), W wires it, Enter edits it', async () => {
     await writeFile(join(server.workspace, 'keys.json'), saveGraph(scopeGraph()));
     const page = await openApp(browser.context, server.url);
     await openWorkspaceFile(page, 'keys.json');
@@ -792,6 +792,29 @@ d('desktop app in the browser (e2e)', () => {
     await page.locator('[data-testid="canvas"]').focus();
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await saveAndRead(page, 'keys.json')).nodes.find((n) => n.id === 'noise')!.position).toEqual([before[0] + 20, before[1]]);
+    // W: wire the selected node from the keyboard. The noise node's choices include its corruption into the trainer
+    // and the MNIST x into its layer input, which replaces the encoder's wire there.
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('w');
+    const choices = page.locator('[data-testid="wire-choice"]');
+    expect(await choices.allTextContents()).toEqual(
+      expect.arrayContaining(['Gaussian noise (noise).corruption → Local training (EM) (train).corruption', 'MNIST (data).x → Gaussian noise (noise).layer (replaces its wire)']),
+    );
+    await page.keyboard.type('train');
+    expect(await choices.allTextContents()).toEqual(['Gaussian noise (noise).corruption → Local training (EM) (train).corruption']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="wire-picker"]').count()).toBe(0);
+    const wired = (d: GraphDocument): boolean => d.wires.some((w) => w.from.node === 'noise' && w.to.node === 'train' && w.to.port === 'corruption');
+    await expect.poll(async () => wired(await saveAndRead(page, 'keys.json'))).toBe(true);
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => wired(await saveAndRead(page, 'keys.json'))).toBe(false);
+    // Escape closes the list without wiring.
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('w');
+    await expect.poll(() => page.locator('[data-testid="wire-picker"]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid="wire-picker"]').count()).toBe(0);
     // Enter: to the node's first field in the inspector.
     await page.locator('[data-testid="canvas"]').focus();
     await page.keyboard.press('Enter');

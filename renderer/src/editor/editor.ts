@@ -68,6 +68,16 @@ type ParentMap = Map<string, string | undefined>;
 /** One step in the history plugin's record; a node move has the node's id and its place before and after. */
 type HistoryRecord = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
 
+/** A wire the keyboard can make (`wireChoices`): its ends, a line to show, and whether it replaces an input's wire. */
+export interface WireChoice {
+  from: string;
+  output: string;
+  to: string;
+  input: string;
+  text: string;
+  replaces: boolean;
+}
+
 /** A document the editor cannot show without losing part of it (a node kind it does not know); the canvas is left as it was. */
 export class UnreadableGraph extends Error {}
 
@@ -432,6 +442,41 @@ export class LabEditor {
       return { ok: true };
     }
     return { ok: true };
+  }
+
+  /**
+   * Keyboard wiring: every wire node `id` could take part in that the type rule allows and that is not there yet,
+   * from its outputs to other nodes' inputs and from other nodes' outputs to its inputs. A wire into an input that
+   * takes one replaces the wire there (`replaces`), as a drag does.
+   */
+  wireChoices(id: string): WireChoice[] {
+    const me = this.editor.getNode(id);
+    if (!me) return [];
+    const wires = this.editor.getConnections();
+    const name = (n: LabNode): string => `${n.docLabel ?? n.def.title}${(n.docLabel ?? n.def.title) === n.id ? '' : ` (${n.id})`}`;
+    const out: WireChoice[] = [];
+    const add = (a: LabNode, output: string, b: LabNode, input: string): void => {
+      const op = a.def.outputs[output];
+      const ip = b.def.inputs[input];
+      if (!canConnect(op.type, ip.type).ok) return;
+      if (wires.some((w) => w.source === a.id && w.sourceOutput === output && w.target === b.id && w.targetInput === input)) return;
+      const replaces = !ip.multiple && wires.some((w) => w.target === b.id && w.targetInput === input);
+      out.push({ from: a.id, output, to: b.id, input, text: `${name(a)}.${output} → ${name(b)}.${input}`, replaces });
+    };
+    for (const other of this.editor.getNodes()) {
+      if (other.id === id) continue;
+      for (const o of Object.keys(me.def.outputs)) for (const i of Object.keys(other.def.inputs)) add(me, o, other, i);
+      for (const o of Object.keys(other.def.outputs)) for (const i of Object.keys(me.def.inputs)) add(other, o, me, i);
+    }
+    return out;
+  }
+
+  /** Makes a wire chosen with the keyboard (replacing the one in an input that takes one): one undo step. */
+  async connect(c: WireChoice): Promise<void> {
+    this.history.separate();
+    if (c.replaces) for (const w of this.editor.getConnections()) if (w.target === c.to && w.targetInput === c.input) await this.editor.removeConnection(w.id);
+    await this.editor.addConnection(this.makeConnection(c.from, c.output, c.to, c.input));
+    this.history.separate();
   }
 
   private makeConnection(source: string, output: string, target: string, input: string, id?: string): LabConnection {
