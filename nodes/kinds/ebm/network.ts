@@ -3,7 +3,6 @@ import { choice, float, floats, int, MAX_WEIGHTS } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
 
-
 export const networkKind = defineKind({
   kind: 'ebm.network',
   version: 1,

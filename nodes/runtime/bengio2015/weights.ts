@@ -27,7 +27,6 @@ interface WeightsDoc {
   decoders: SavedModule[];
 }
 
-
 const units = z.number().int().positive();
 const moduleSpec = z.object({
   node: z.string(),

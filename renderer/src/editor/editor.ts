@@ -65,6 +65,11 @@ class ValueAction<T> implements HistoryAction {
 }
 
 type ParentMap = Map<string, string | undefined>;
+
+/** A card's place and size on the canvas. */
+type Box = { x: number; y: number; w: number; h: number };
+/** Whether two cards overlap or come within 8 px of each other. */
+const crowds = (a: Box, b: Box): boolean => a.x < b.x + b.w + 8 && b.x < a.x + a.w + 8 && a.y < b.y + b.h + 8 && b.y < a.y + a.h + 8;
 /** One step in the history plugin's record; a node move has the node's id and its place before and after. */
 type HistoryRecord = { action: { nodeId?: string; prev?: unknown; new?: unknown }; time: number; separated?: boolean };
 
@@ -692,16 +697,22 @@ export class LabEditor {
    * place (into a scope, or added at the centre twice) lands under the first, not on it. Scopes do not count.
    */
   private freeSpot(pos: { x: number; y: number }, node: LabNode): { x: number; y: number } {
-    const at = { ...pos };
+    const cards = this.cardBoxes(node.id);
+    const at: Box = { ...pos, w: node.width, h: node.height };
     for (let tries = 0; tries < 50; tries++) {
-      const hit = this.editor.getNodes().find((n) => {
-        const v = n.isScope || n.id === node.id ? undefined : this.area.nodeViews.get(n.id);
-        return v !== undefined && at.x < v.position.x + n.width + 8 && v.position.x < at.x + node.width + 8 && at.y < v.position.y + n.height + 8 && v.position.y < at.y + node.height + 8;
-      });
+      const hit = cards.find((c) => crowds(at, c));
       if (!hit) break;
-      at.y = this.area.nodeViews.get(hit.id)!.position.y + hit.height + 16;
+      at.y = hit.y + hit.h + 16;
     }
-    return at;
+    return { x: at.x, y: at.y };
+  }
+
+  /** Where the cards are on the canvas (scopes aside, and `except`). */
+  private cardBoxes(except?: string): Box[] {
+    return this.editor.getNodes().flatMap((n) => {
+      const v = n.isScope || n.id === except ? undefined : this.area.nodeViews.get(n.id);
+      return v ? [{ x: v.position.x, y: v.position.y, w: n.width, h: n.height }] : [];
+    });
   }
 
   viewCenter(): { x: number; y: number } {
@@ -840,7 +851,7 @@ export class LabEditor {
   async moveSelected(dx: number, dy: number): Promise<void> {
     const ids = [...this.withBodies(this.selected().map((n) => n.id))];
     if (!ids.length) return;
-    const place = (sign: 1 | -1) => async (): Promise<void> => {
+    const place = async (sign: 1 | -1): Promise<void> => {
       // Scopes first: the scopes plugin moves a scope's body along with it, so the body itself is then left alone.
       const moved = new Set<string>();
       for (const id of ids.sort((a, b) => this.ancestors(a).length - this.ancestors(b).length)) {
@@ -850,10 +861,7 @@ export class LabEditor {
         moved.add(id);
       }
     };
-    this.history.separate();
-    await this.unrecorded(place(1));
-    this.history.add(new ValueAction(async (sign: 1 | -1) => this.unrecorded(place(sign)), -1, 1));
-    this.history.separate();
+    await this.ownStep(place, -1, 1);
     const first = this.editor.getNode(ids[0]);
     if (first) await this.reveal(first);
   }
@@ -898,11 +906,19 @@ export class LabEditor {
       for (const { node, at } of nodes) await this.area.translate(node.id, at);
       for (const c of wires) await this.editor.addConnection(c);
     };
-    this.history.separate();
-    await this.unrecorded(remove);
-    this.history.add(new ValueAction(async (present: boolean) => this.unrecorded(present ? restore : remove), true, false));
-    this.history.separate();
+    await this.ownStep((present: boolean) => (present ? restore() : remove()), true, false);
     this.checkParents();
+  }
+
+  /**
+   * An edit that is one undo step of our own: `apply(after)` now, `apply(before)` on undo, `apply(after)` on redo,
+   * none of its parts recorded by the history plugin as steps of their own.
+   */
+  private async ownStep<T>(apply: (value: T) => Promise<void>, before: T, after: T): Promise<void> {
+    this.history.separate();
+    await this.unrecorded(() => apply(after));
+    this.history.add(new ValueAction((v: T) => this.unrecorded(() => apply(v)), before, after));
+    this.history.separate();
   }
 
   /** Runs `f` without the history plugin recording its steps (they are one step of our own, or follow from others). */
@@ -972,21 +988,13 @@ export class LabEditor {
    * already there (scopes aside, as the body a card is pasted into). A pasted scope no longer lands on its original.
    */
   private pasteOffset(clip: Clip): [number, number] {
-    type Box = { x: number; y: number; w: number; h: number };
-    const cards: Box[] = this.editor
-      .getNodes()
-      .filter((n) => !n.isScope)
-      .flatMap((n) => {
-        const v = this.area.nodeViews.get(n.id);
-        return v ? [{ x: v.position.x, y: v.position.y, w: n.width, h: n.height }] : [];
-      });
+    const cards = this.cardBoxes();
     // A copied node still on the canvas has its size; one that is gone, a card's usual size.
     const pasted: Box[] = clip.nodes.map((n) => {
       const o = this.editor.getNode(n.id);
       return { x: n.position[0], y: n.position[1], w: o?.width ?? 200, h: o?.height ?? 90 };
     });
-    const clear = (dx: number, dy: number): boolean =>
-      pasted.every((p) => !cards.some((c) => p.x + dx < c.x + c.w + 8 && c.x < p.x + dx + p.w + 8 && p.y + dy < c.y + c.h + 8 && c.y < p.y + dy + p.h + 8));
+    const clear = (dx: number, dy: number): boolean => pasted.every((p) => !cards.some((c) => crowds({ ...p, x: p.x + dx, y: p.y + dy }, c)));
     for (let k = 1; k <= 40; k++) if (clear(40, 40 * k)) return [40, 40 * k];
     return [40, 40];
   }
