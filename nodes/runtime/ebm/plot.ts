@@ -179,7 +179,8 @@ export function plotPng(options: PlotOptions): Buffer {
     (e): e is { label: string; color: Rgb; dash: boolean } => !!e.label,
   );
   g.font = `10pt '${FONT}'`;
-  let place: [number, number][] | null = null;
+  // Where each entry goes, and the white box under them when they are in a corner.
+  let place: { at: [number, number][]; box: { w: number; h: number } | null } | null = null;
   if (legend.length) {
     const widths = legend.map((e) => g.measureText(e.label).width);
     const bw = 38 + Math.max(...widths);
@@ -208,7 +209,9 @@ export function plotPng(options: PlotOptions): Buffer {
         }
       return n;
     };
-    const corner = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
+    const counts = corners.map(covered);
+    const best = counts.indexOf(Math.min(...counts));
+    const corner = corners[best];
     // Below the plot: entries side by side, a new row when one would pass the plot's right edge.
     const rows: [number, number][] = [];
     let [x, row] = [left, 0];
@@ -219,20 +222,19 @@ export function plotPng(options: PlotOptions): Buffer {
       x += ew;
     });
     const need = (row + 1) * 16 + 8;
-    if (covered(corner) === 0 || need > h / 3) place = legend.map((_, i) => [corner[0], corner[1] + i * 16]);
+    if (counts[best] === 0 || need > h / 3) place = { at: legend.map((_, i) => [corner[0], corner[1] + i * 16]), box: { w: bw, h: bh } };
     else {
       band = need;
       bottom -= band;
-      place = rows.map(([ex, r]) => [ex - 8, h - band - 8 + r * 16]);
+      place = { at: rows.map(([ex, r]) => [ex - 8, h - band - 8 + r * 16]), box: null };
     }
   }
   /** Each entry at its place: a box's entries on a white ground with the frame's corner, the band's on the page. */
-  const drawLegend = (at: [number, number][]): void => {
+  const drawLegend = ({ at, box }: NonNullable<typeof place>): void => {
     g.font = `10pt '${FONT}'`;
-    if (!band) {
-      const bw = 38 + Math.max(...legend.map((e) => g.measureText(e.label).width));
+    if (box) {
       g.fillStyle = '#ffffff';
-      g.fillRect(at[0][0] + 1, at[0][1] + 1, bw - 2, 8 + legend.length * 16 - 2);
+      g.fillRect(at[0][0] + 1, at[0][1] + 1, box.w - 2, box.h - 2);
     }
     legend.forEach((e, i) => {
       const [cx, cy] = at[i];
