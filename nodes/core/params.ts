@@ -37,6 +37,8 @@ export type ParamValues<PS extends Record<string, ParamSpec>> = { [K in keyof PS
 
 /** The most weights a network or model may have: 1 GiB of float32 (the wasm backend's memory is a few GiB in all). */
 export const MAX_WEIGHTS = 2 ** 28;
+/** The weights of dense modules (encoders, decoders): in × out each. */
+export const weightCount = (modules: readonly { inUnits: number; outUnits: number }[]): number => modules.reduce((n, m) => n + m.inUnits * m.outUnits, 0);
 
 /**
  * A number typed in a field, written in decimal (12, -0.5, .5, 1e-3); NaN for anything else, also for what

@@ -1,6 +1,6 @@
 import { defineKind, many, one } from '../../core/kind.ts';
 import type { JsonObject } from '../../core/json.ts';
-import { MAX_WEIGHTS } from '../../core/params.ts';
+import { MAX_WEIGHTS, weightCount } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { type ModuleInfo, layerInfo } from './layer-info.ts';
 
@@ -45,8 +45,7 @@ export const hierarchyKind = defineKind({
       return null;
     }
     const sizes = [top.path[0].inUnits, ...top.path.map((m) => m.outUnits)];
-    // Encoders and decoders: twice the weights of the layer sizes.
-    const weights = 2 * sizes.slice(1).reduce((sum, n, i) => sum + sizes[i] * n, 0);
+    const weights = weightCount([...top.path, ...(decoders as ModuleInfo[])]);
     if (weights > MAX_WEIGHTS) {
       ctx.error(`${sizes.join('-')} has ${weights.toLocaleString('en-US')} weights in its encoders and decoders (${((weights * 4) / 2 ** 30).toFixed(1)} GiB as float32), more than the ${MAX_WEIGHTS.toLocaleString('en-US')} (1 GiB) a model can hold here; make the layers smaller`, 'top');
       return null;

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { MAX_WEIGHTS } from '../../core/params.ts';
+import { MAX_WEIGHTS, weightCount } from '../../core/params.ts';
 import type { Tf } from '../op.ts';
 import { fileProblem } from '../saved-files.ts';
 import { type ArchitectureSpec, HierarchicalModel } from './model.ts';
@@ -47,7 +47,7 @@ const WeightsFile = z
     decoders: z.array(savedModule),
   })
   .refine((d) => d.encoders.length === d.architecture.encoders.length && d.decoders.length === d.architecture.decoders.length, 'as many saved modules as the architecture lists')
-  .refine((d) => [...d.architecture.encoders, ...d.architecture.decoders].reduce((n, m) => n + m.inUnits * m.outUnits, 0) <= MAX_WEIGHTS, `at most ${MAX_WEIGHTS.toLocaleString('en')} weights`);
+  .refine((d) => weightCount([...d.architecture.encoders, ...d.architecture.decoders]) <= MAX_WEIGHTS, `at most ${MAX_WEIGHTS.toLocaleString('en')} weights`);
 
 /** The JSON text of a weights file for the model. */
 export async function weightsJson(model: HierarchicalModel): Promise<string> {
