@@ -188,6 +188,22 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).not.toContain('>paper</th>');
   });
 
+  it('shows a picture redrawn during the run once, as last drawn, where it first appeared', async () => {
+    const run = await readPastRun(runs, 'cli-run');
+    const images = run.events.filter((e) => e.type === 'image');
+    const first = images[0]!;
+    // the first picture drawn twice more (as a per-epoch learning curve is), the last time with other pixels
+    const redrawn = [...run.events, { ...first }, { ...first, pngBase64: 'TEFTVA==' }];
+    const html = runReport({ ...run, events: redrawn });
+    const imgs = (page: string) => page.match(/<img src="data:image\/png;base64,/g)?.length;
+    expect(imgs(html)).toBe(imgs(runReport(run)));
+    expect(html.match(new RegExp(`<figcaption>${first.name}</figcaption>`, 'g'))).toHaveLength(1);
+    expect(html).toContain('base64,TEFTVA==');
+    expect(html).not.toContain(`base64,${first.pngBase64}`);
+    const pictures = html.slice(html.indexOf('<h2>Pictures</h2>'));
+    expect(pictures.indexOf('base64,TEFTVA==')).toBeLessThan(pictures.indexOf(`alt="${images[1]!.name}"`));
+  });
+
   it('puts the paper\'s figure beside a metric the graph has a reference for, and says where it comes from', async () => {
     const run = await readPastRun(runs, 'cli-run');
     const graph = JSON.parse(run.graph!);

@@ -129,8 +129,11 @@ export function runReport(run: PastRun): string {
     ...seriesByPhase(series).map((g) => chart(g.phase, g.unit === 'epoch' ? 'epoch' : 'progress report', g.lines, references)),
     ...traces.charts.map((c) => chart(c.title, c.xLabel, c.lines)),
   ];
-  const pictures = run.events
-    .filter((e): e is Extract<RunEvent, { type: 'image' }> => e.type === 'image')
+  // A picture redrawn during the run (every epoch's learning curve) is shown once, as it was last drawn, where it
+  // first appeared, as the run panel shows it.
+  const lastImages = new Map<string, Extract<RunEvent, { type: 'image' }>>();
+  for (const e of run.events) if (e.type === 'image') lastImages.set(e.name, e);
+  const pictures = [...lastImages.values()]
     .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
 
   const nodes = (doc?.nodes ?? []).map(
