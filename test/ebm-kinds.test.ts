@@ -347,6 +347,27 @@ describe('ebm.eqprop_train', () => {
     net.dispose();
   });
 
+  it('a run stopped after an epoch keeps what that epoch measured: the training error and cost, the validation curves so far', async () => {
+    const four: EbmDataset = { ...oneExample, images: new Float32Array([1, 1, 1, 1]), labels: new Uint8Array([0, 0, 0, 0]), n: 4 };
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
+    const ctx = fakeCtx(tf);
+    // Stop is pressed as the first epoch's learning curve is drawn, at the end of epoch 1 of 3.
+    const draw = ctx.image.bind(ctx);
+    ctx.image = async (...a) => {
+      ctx.requestStop();
+      return draw(...a);
+    };
+    const net = tinyNet();
+    const params = { epochs: 3, batch_size: 1, persistent: false, shuffle: false, valid_steps: 10, valid_states: 'both', readout: 'input' };
+    const e = await ebmOps['ebm.eqprop_train'](ctx, { network: net, data: four, valid: four, free, nudged, rule }, params).catch((x) => x);
+    expect(e).toBeInstanceOf(StopRequested);
+    expect(Object.keys(ctx.metrics).sort()).toEqual(['train_cost', 'train_error', 'valid_error', 'valid_error_by_state', 'valid_error_zero', 'valid_error_zero_by_state']);
+    for (const v of Object.values(ctx.metrics)) expect(v).toHaveLength(1);
+    // one class: no error
+    expect(ctx.metrics.valid_error_zero).toEqual([0]);
+    net.dispose();
+  });
+
   it('mode clamp: the outputs held at the target, and ΔW = α[ρρ(clamped) − ρρ(free)] (contrastive Hebbian learning), by hand', async () => {
     // Free phase as above: h = 0.5, y = 0.25. Clamped, 2 steps: y = 1 at once; h = 0.5 + 0.5·0.25 = 0.625 (it sees
     // y = 0.25 in the first synchronous step), then 0.5 + 0.5·1 = 1. Update with α = 0.1 and no 1/β:

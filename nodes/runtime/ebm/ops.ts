@@ -2,7 +2,7 @@
 import type { JsonObject } from '../../core/json.ts';
 import { fieldsPicture, type Picture, weightTilesPicture } from '../png.ts';
 import { loadFromPath, saveToOutDir } from '../saved-files.ts';
-import { type OpImpl, type OpTable, type RunContext, UserError } from '../op.ts';
+import { type OpImpl, type OpTable, type RunContext, StopRequested, UserError } from '../op.ts';
 import { asDataset, type EbmDataset } from './data.ts';
 import { PersistentStates, type LrSchedule, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
 import {
@@ -138,6 +138,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const nFields = Math.min(P<number | undefined>(params, 'fields') ?? 0, net0.sizes[1]);
   const initialW0 = nFields > 0 ? net0.read().W[0] : undefined;
   const trainErrors: number[] = [];
+  const trainCosts: number[] = [];
   /** Examples per second so far: what a run stopped mid-training reports. */
   let lastRate = 0;
   const validSeries = valid
@@ -148,6 +149,12 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     : [];
   const validCurves = (): [string, number[]][] =>
     validSeries.flatMap((s): [string, number[]][] => [[s.name, s.error], ...(readout === 'input' ? [[`${s.name}_by_state`, s.byState] as [string, number[]]] : [])]);
+  const record = (trainError: number[], trainCost: number[]): void => {
+    ctx.metric('train_error', trainError);
+    ctx.metric('train_cost', trainCost);
+    // each curve as far as the finished epochs (a stop during an epoch's validation leaves that epoch out)
+    for (const [name, ys] of validCurves()) ctx.metric(name, ys.slice(0, trainErrors.length));
+  };
   try {
     const res = await train(tf, net, data, {
       epochs,
@@ -193,6 +200,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, fraction: (epoch + 1) / epochs, metrics });
         // The pictures, redrawn every epoch so a run shows them as it learns.
         trainErrors.push(m.trainError);
+        trainCosts.push(m.trainCost);
         await ctx.image(`${ctx.step.node}_learning_curve`, learningCurvePng(trainErrors, validCurves()), 480, 320);
         if (initialW0) {
           const pic = fieldsPicture(net.read().W[0], net.sizes[0], net.sizes[1], nFields, initialW0);
@@ -200,13 +208,13 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         }
       },
     });
-    ctx.metric('train_error', res.trainError);
-    ctx.metric('train_cost', res.trainCost);
-    for (const [name, ys] of validCurves()) ctx.metric(name, ys);
+    record(res.trainError, res.trainCost);
     ctx.reportTrainThroughput(res.examplesPerSecond);
     return { network: net, train_error: res.trainError };
   } catch (e) {
     if (lastRate > 0) ctx.reportTrainThroughput(lastRate);
+    // Stopped after some epochs: the run keeps what they measured (the training error and cost, the curves, so far).
+    if (e instanceof StopRequested && trainErrors.length > 0) record(trainErrors, trainCosts);
     net.dispose();
     throw e;
   }
