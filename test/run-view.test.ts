@@ -20,7 +20,8 @@ describe('splitTraces', () => {
       // no odd_dw beside it: not a pair
       { title: 'odd_dt', xLabel: 'iteration', lines: [{ label: 'odd_dt', x: ramp(10), y: ramp(10, 1) }] },
     ]);
-    expect(rows).toEqual([]);
+    // the series drawn live ends in a row of its last value, named as plasticity sweep names it
+    expect(rows).toEqual([{ name: 'train_error[-1]', values: [29], metric: 'train_error' }]);
   });
 
   it('shows short arrays (one value per layer) as rows of numbers, not charts', () => {

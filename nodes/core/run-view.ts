@@ -80,20 +80,29 @@ export interface TraceChart {
 export interface TraceRow {
   name: string;
   values: number[];
+  /** The metric the row shows, when its name is not the metric's own (name[-1]): its published figure is the row's. */
+  metric?: string;
 }
 
 export const SHORT_TRACE = 6;
 
 const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
 
-/** `series` are the run's live series, keyed "phase: name"; a trace of the same name is not shown again. */
+/**
+ * `series` are the run's live series, keyed "phase: name"; a trace of the same name is not drawn again, but its
+ * last value (where a curve over the epochs ends) is a row, `name[-1]`, as `plasticity sweep` names it.
+ */
 export function splitTraces(traces: Record<string, number[]>, series: Record<string, unknown>): { charts: TraceChart[]; rows: TraceRow[] } {
   const live = new Set(Object.keys(series).map((k) => splitKey(k).name));
   const used = new Set<string>();
   const charts: TraceChart[] = [];
   const rows: TraceRow[] = [];
   for (const [name, ys] of Object.entries(traces)) {
-    if (live.has(name) || used.has(name)) continue;
+    if (used.has(name)) continue;
+    if (live.has(name)) {
+      if (ys.length) rows.push({ name: `${name}[-1]`, values: [ys[ys.length - 1]!], metric: name });
+      continue;
+    }
     const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));
     if (pair) {
       const base = name.slice(0, -(name.endsWith(pair.x) ? pair.x : pair.y).length);

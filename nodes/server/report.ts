@@ -114,14 +114,14 @@ export function runReport(run: PastRun): string {
       .map(([k, v]): [string, string] => [`option ${k}`, Array.isArray(v) ? v.join(', ') : String(v)]),
   ];
 
-  const paperCol = [...scalars.map(([k]) => k), ...traces.rows.map((r) => r.name)].some((k) => references[k]);
+  const paperCol = [...scalars.map(([k]) => k), ...traces.rows.map((r) => r.metric ?? r.name)].some((k) => references[k]);
   const paperCell = (k: string): string => {
     const p = paperFigure(references[k]);
     return paperCol ? `<td class="num" title="${escape(p?.title ?? '')}">${p?.text ?? ''}</td>` : '';
   };
   const metricRows = [
     ...scalars.map(([k, v]) => `<tr><td>${escape(k)}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
-    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${r.values.map(fmtShort).join(' · ')}</td>${paperCell(r.name)}</tr>`),
+    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${r.values.map(fmtShort).join(' · ')}</td>${paperCell(r.metric ?? r.name)}</tr>`),
   ];
 
   // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.

@@ -1069,6 +1069,10 @@ d('desktop app in the browser (e2e)', () => {
     expect(Number(last[3])).toBe(summary.metrics.test_error_stored[0]);
     // After the one epoch, the test digits relaxed from zero score what the final test_error says.
     expect(Number(last[5])).toBe(summary.metrics.test_error);
+    // Where a curve drawn live ends is a number of the final metrics too (as plasticity sweep names it), with the paper's figure.
+    const stored = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error_stored\[-1\]\d/ });
+    expect(Number(await stored.locator('td.num').first().textContent())).toBeCloseTo(summary.metrics.test_error_stored.at(-1), 3);
+    expect(await stored.locator('[data-testid="paper-value"]').textContent()).toBe('0.024');
     // And as a picture drawn at twice the screen's size (on this 1× screen), title and legend included.
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
     expect(pngDownload.suggestedFilename()).toBe(`${folder}-train.png`);
@@ -1104,6 +1108,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="compare-metrics"] thead th').allTextContents()).toEqual(['final metric', ...Array(3).fill(expect.stringContaining('eqprop-mnist')), 'paper']);
     expect(await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="compare-paper"]').textContent()).toBe('0.024');
     expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('test_error');
+    expect(await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: /^test_error_stored\[-1\]\d/ }).locator('[data-testid="compare-paper"]').textContent()).toBe('0.024');
     if (process.env.E2E_SHOTS) {
       await train.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(process.env.E2E_SHOTS, 'history-three.png') });
