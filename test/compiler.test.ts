@@ -2,6 +2,8 @@
 // execution order, scopes, signatures); and canConnect agreeing with the compiler on every pair
 // of port types.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compileGraph, type CompileOutput } from '../nodes/core/compiler.ts';
 import type { Diagnostic, DiagnosticCode } from '../nodes/core/diagnostics.ts';
 import { formatDiagnostic } from '../nodes/core/diagnostics.ts';
@@ -370,6 +372,67 @@ describe('one diagnostic per mistake', () => {
     doc.nodes.push({ id: 'noise_x2', kind: 'corrupt.gaussian', params: {}, position: [0, 0], parent: 'train' });
     doc.wires.push({ from: { node: 'data', port: 'x' }, to: { node: 'noise_x2', port: 'layer' } }, { from: { node: 'noise_x2', port: 'corruption' }, to: { node: 'train', port: 'corruption' } });
     expectDiag(compile(doc), { code: 'incompatible_shape', node: 'train', port: 'corruption', message: /layer x has two corruptions \(noise_x and noise_x2\)/ });
+  });
+
+  it('a corruption of a layer that is not in the trained model (the trainer finds the layer by its index alone)', () => {
+    // Noise on a side encoder f9 (h1 of another chain) would have been added to the model's own h1.
+    const doc = pipeline();
+    doc.nodes.push({ id: 'f9', kind: 'layers.encoder', params: { units: 3 }, position: [0, 0] }, { id: 'noise_h', kind: 'corrupt.gaussian', params: {}, position: [0, 0], parent: 'train' });
+    doc.wires.push(
+      { from: { node: 'data', port: 'x' }, to: { node: 'f9', port: 'in' } },
+      { from: { node: 'f9', port: 'out' }, to: { node: 'noise_h', port: 'layer' } },
+      { from: { node: 'noise_h', port: 'corruption' }, to: { node: 'train', port: 'corruption' } },
+    );
+    expectDiag(compile(doc), { code: 'incompatible_shape', node: 'train', port: 'corruption', message: /^noise_h corrupts a layer that is not in the model trained here \(h1 of another stack\); wire it to x or a layer of the model$/ });
+    // x of another data node is another stack's x too.
+    const other = pipeline();
+    other.nodes.push({ id: 'data2', kind: 'data.mnist', params: { validCount: 100 }, position: [0, 0] });
+    other.wires = other.wires.filter((w) => !(w.to.node === 'noise_x' && w.to.port === 'layer'));
+    other.wires.push({ from: { node: 'data2', port: 'x' }, to: { node: 'noise_x', port: 'layer' } });
+    expectDiag(compile(other), { code: 'incompatible_shape', node: 'train', port: 'corruption', message: /^noise_x corrupts a layer that is not in the model trained here \(the x of another stack\)/ });
+    // The model's own x, h1 and h2 (the pipeline's noise_x and spike, plus noise on f1's h1) are fine.
+    const own = pipeline();
+    own.nodes.push({ id: 'noise_h1', kind: 'corrupt.gaussian', params: {}, position: [0, 0], parent: 'train' });
+    own.wires.push({ from: { node: 'f1', port: 'out' }, to: { node: 'noise_h1', port: 'layer' } }, { from: { node: 'noise_h1', port: 'corruption' }, to: { node: 'train', port: 'corruption' } });
+    expect(compile(own).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('in-painting with Gaussian noise wired as its mask (it failed only after training)', () => {
+    const doc = pipeline();
+    doc.nodes.push({ id: 'inpaint', kind: 'eval.inpaint', params: {}, position: [0, 0] });
+    doc.wires.push(
+      { from: { node: 'train', port: 'model' }, to: { node: 'inpaint', port: 'model' } },
+      { from: { node: 'infer', port: 'inference' }, to: { node: 'inpaint', port: 'inference' } },
+      { from: { node: 'data', port: 'test' }, to: { node: 'inpaint', port: 'data' } },
+      { from: { node: 'noise_x', port: 'corruption' }, to: { node: 'inpaint', port: 'mask' } },
+    );
+    expectDiag(compile(doc), { code: 'incompatible_shape', node: 'inpaint', port: 'mask', message: /^the mask must come from a Pixel mask node; noise_x is not one$/ });
+  });
+
+  it('spike corruption of a layer whose values can leave [0, 1] is a warning; of a sigmoid layer or x, none', () => {
+    const doc = pipeline();
+    doc.wires = doc.wires.map((w) => (w.to.node === 'spike' ? { ...w, from: { node: 'f1', port: 'out' } } : w));
+    expectDiag(compile(doc), { code: 'invalid_graph', node: 'spike', port: 'layer', severity: 'warning', message: /^h1 is a softplus layer, whose values can lie outside \[0, 1\]: the spikes are drawn with each value clipped/ });
+    expect(compile(pipeline()).diagnostics.filter((d) => d.node === 'spike')).toEqual([]);
+  });
+
+  it('in-painting with a mask that hides no pixel (its MSE over the missing pixels was NaN, after training)', () => {
+    const nodes: NodeSpec[] = [...stackNodes(), { id: 'infer', kind: 'infer.iterative' }, { id: 'mask', kind: 'corrupt.mask', params: { fraction: 0.0005 } }, { id: 'inpaint', kind: 'eval.inpaint' }];
+    const wires: [string, string][] = [...stackWires(), ['data.x', 'mask.layer'], ['model.model', 'inpaint.model'], ['infer.inference', 'inpaint.inference'], ['data.test', 'inpaint.data'], ['mask.corruption', 'inpaint.mask']];
+    expectDiag(compile(graph(nodes, wires)), { code: 'incompatible_shape', node: 'inpaint', port: 'mask', message: /^the mask mask hides no pixel \(its fraction is too small\): nothing to in-paint$/ });
+    // 0.001 × 784 rounds to 1 pixel: fine
+    nodes.find((n) => n.id === 'mask')!.params = { fraction: 0.001 };
+    expect(compile(graph(nodes, wires)).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('comparing the STDP rules over one rate sequence (Pearson r of one pair was NaN, reported as diverged numbers)', () => {
+    const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'stdp-rate-vs-spike.json'), 'utf8')) as GraphDocument;
+    const rates = doc.nodes.find((n) => n.kind === 'stdp.rate_sequences')!;
+    const compare = doc.nodes.find((n) => n.kind === 'stdp.compare_rules')!;
+    rates.params = { ...rates.params, sequences: 1 };
+    expectDiag(compile(doc), { code: 'incompatible_shape', node: compare.id, port: 'x', message: /^x and y have 1 value: a correlation and a slope need at least 2 pairs \(more rate sequences\)$/ });
+    rates.params = { ...rates.params, sequences: 2 };
+    expect(compile(doc).ok).toBe(true);
   });
 
   it('a pixel mask on a hidden layer', () => {

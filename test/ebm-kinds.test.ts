@@ -92,6 +92,11 @@ describe('ebm.network', () => {
     const c = compileGraph(doc, reg);
     expect(c.ok).toBe(false);
     expect(c.diagnostics.map((d) => d.message).join(' ')).toMatch(/10 classes/);
+    // more output units than classes: the runtime wants one per class, so compile says so (it passed, then the run failed)
+    doc.nodes[1]!.params = { output_size: 12 };
+    expect(compileGraph(doc, reg).diagnostics.map((d) => `${d.node}.${d.port}: ${d.message}`)).toEqual(['n.output_size: the output layer has 12 units but the data has 10 classes; give it 10 (one output unit per class)']);
+    doc.nodes[1]!.params = { output_size: 10 };
+    expect(compileGraph(doc, reg).ok).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { defineKind, one } from '../../core/kind.ts';
 import { float } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
-import { layerInfo } from './layer-info.ts';
+import { corruptionInfo, layerInfo } from './layer-info.ts';
 
 export const GaussianCorruption = 'corrupt.gaussian';
 
@@ -16,7 +16,7 @@ export const gaussianCorruptionKind = defineKind({
   outputs: { corruption: port('corruption') },
   params: { sigma: float(0.3, { min: 0, max: 10, label: 'σ', doc: 'Standard deviation of the noise.' }) },
   compile: (_ctx, inputs) => {
-    const layer = layerInfo(one(inputs, 'layer')).index;
-    return { outputs: { corruption: { layer } }, resolved: { layer } };
+    const l = layerInfo(one(inputs, 'layer'));
+    return { outputs: { corruption: corruptionInfo(GaussianCorruption, l) }, resolved: { layer: l.index } };
   },
 });

@@ -1,7 +1,7 @@
 import { defineKind, one } from '../../core/kind.ts';
 import { choice, float } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
-import { layerInfo } from './layer-info.ts';
+import { corruptionInfo, layerInfo } from './layer-info.ts';
 
 export const MaskCorruption = 'corrupt.mask';
 
@@ -18,12 +18,13 @@ export const maskCorruptionKind = defineKind({
     fraction: float(0.5, { min: 0, max: 1, doc: 'Fraction of pixels hidden.' }),
     fill: choice(['noise', 'zero'] as const, 'noise', { doc: 'What the hidden pixels show before in-painting.' }),
   },
-  compile: (ctx, inputs) => {
+  compile: (ctx, inputs, p) => {
     const layer = layerInfo(one(inputs, 'layer'));
     if (layer.index !== 0) {
       ctx.error(`a pixel mask applies to the visible layer x, not to h${layer.index}`, 'layer');
       return null;
     }
-    return { outputs: { corruption: { layer: 0 } }, resolved: { layer: 0 } };
+    // as many as the runtime's mask hides (randomMask: round(fraction × D) per image)
+    return { outputs: { corruption: corruptionInfo(MaskCorruption, layer, { hidden: Math.round(p.fraction * layer.units) }) }, resolved: { layer: 0 } };
   },
 });

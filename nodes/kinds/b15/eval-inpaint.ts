@@ -1,6 +1,8 @@
 import { defineKind } from '../../core/kind.ts';
 import { int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
+import { MaskCorruption } from './corrupt-mask.ts';
+import type { CorruptionInfo } from './layer-info.ts';
 
 export const Inpaint = 'eval.inpaint';
 
@@ -24,8 +26,12 @@ export const inpaintKind = defineKind({
   },
   compile: (ctx, inputs) => {
     const m = inputs.mask;
-    if (m && !Array.isArray(m) && (m.info as { layer?: number }).layer !== 0) {
-      ctx.error('the mask must be a corruption of the visible layer x', 'mask');
+    if (m && !Array.isArray(m) && (m.info as CorruptionInfo).kind !== MaskCorruption) {
+      ctx.error(`the mask must come from a Pixel mask node; ${m.ref.split('.')[0]} is not one`, 'mask');
+      return null;
+    }
+    if (m && !Array.isArray(m) && (m.info as CorruptionInfo).hidden === 0) {
+      ctx.error(`the mask ${m.ref.split('.')[0]} hides no pixel (its fraction is too small): nothing to in-paint`, 'mask');
       return null;
     }
     return { outputs: { before: {}, after: {}, image: {} } };

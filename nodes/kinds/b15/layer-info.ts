@@ -35,3 +35,24 @@ export function layerName(l: LayerInfo): string {
 export function isDirectlyAbove(a: LayerInfo, b: LayerInfo): boolean {
   return a.root === b.root && b.index === a.index + 1 && a.path.every((p, i) => b.path[i]?.node === p.node);
 }
+
+/** What travels on a `corruption` wire at compile time: which layer of which stack it corrupts, and how. */
+export interface CorruptionInfo extends JsonObject {
+  layer: number;
+  root: string;
+  /** The encoders from x up to the corrupted layer (their node ids), f_1 first. */
+  chain: string[];
+  /** The corruption's kind ('corrupt.gaussian', 'corrupt.spike', 'corrupt.mask'). */
+  kind: string;
+  /** A pixel mask's missing pixels per image (null for the other kinds). */
+  hidden: number | null;
+}
+
+export function corruptionInfo(kind: string, l: LayerInfo, extra: { hidden?: number } = {}): CorruptionInfo {
+  return { layer: l.index, root: l.root, chain: l.path.map((m) => m.node), kind, hidden: extra.hidden ?? null };
+}
+
+/** True when the corrupted layer is x or a layer of the stack whose encoders (node ids, f_1 first) are `chain`. */
+export function corruptsStack(c: CorruptionInfo, root: string, chain: string[]): boolean {
+  return c.root === root && c.chain.length <= chain.length && c.chain.every((node, i) => chain[i] === node);
+}

@@ -1,6 +1,7 @@
 import { defineKind, many, pictureRecord } from '../../core/kind.ts';
 import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
+import { type CorruptionInfo, corruptsStack } from './layer-info.ts';
 
 export const LocalTrain = 'train.local';
 
@@ -34,8 +35,16 @@ export const localTrainKind = defineKind({
   records: (p, id) => (p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields')] : []),
   compile: (ctx, inputs) => {
     const layers = new Map<number, string>();
+    // A model built here says which stack it is (a loaded one does not): a corruption must be of one of its layers,
+    // as the trainer finds the layer by its index alone.
+    const model = inputs.model && !Array.isArray(inputs.model) ? (inputs.model.info as { root?: string; chain?: string[] }) : {};
     for (const c of many(inputs, 'corruption')) {
-      const layer = (c.info as { layer: number }).layer;
+      const info = c.info as CorruptionInfo;
+      const layer = info.layer;
+      if (model.root !== undefined && model.chain && !corruptsStack(info, model.root, model.chain)) {
+        ctx.error(`${c.ref.split('.')[0]} corrupts a layer that is not in the model trained here (${layer === 0 ? 'the x' : `h${layer}`} of another stack); wire it to x or a layer of the model`, 'corruption');
+        continue;
+      }
       const prev = layers.get(layer);
       if (prev) ctx.error(`layer ${layer === 0 ? 'x' : `h${layer}`} has two corruptions (${prev} and ${c.ref.split('.')[0]}); keep one`, 'corruption');
       layers.set(layer, c.ref.split('.')[0]);

@@ -34,8 +34,8 @@ export const networkKind = defineKind({
     const data = inputs.data && !Array.isArray(inputs.data) ? inputs.data : undefined;
     const inputSize = (data && num(data.info, 'inputSize')) ?? p.input_size;
     const classes = data && num(data.info, 'classes');
-    if (classes !== undefined && p.output_size < classes) {
-      ctx.error(`the output layer has ${p.output_size} units but the data has ${classes} classes; give it at least ${classes}`, 'output_size');
+    if (classes !== undefined && p.output_size !== classes) {
+      ctx.error(`the output layer has ${p.output_size} units but the data has ${classes} classes; give it ${classes} (one output unit per class)`, 'output_size');
       return null;
     }
     const sizes = [inputSize, ...p.hidden, p.output_size];

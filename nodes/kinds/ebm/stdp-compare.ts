@@ -35,6 +35,10 @@ export const compareRulesKind = defineKind({
       ctx.error(`x has ${nx} values but y has ${ny}; they must pair up`, 'y');
       return null;
     }
+    if (nx !== undefined && nx < 2) {
+      ctx.error(`x and y have ${nx} value${nx === 1 ? '' : 's'}: a correlation and a slope need at least 2 pairs (more rate sequences)`, 'x');
+      return null;
+    }
     for (const k of ['r_metric', 'slope_metric', 'image_name'] as const)
       if (!p[k].trim()) {
         ctx.error('give it a name', k);
