@@ -319,10 +319,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--parallel <n>', 'runs at a time (each its own process; at least 1)', atLeastOne, 1)
     .option('--out <dir>', 'output folder', 'runs/sweep')
     .action(async (graph: string, o: RunFlags & { seeds?: string; vary: string[]; set: string[]; parallel: number; out: string }) => {
-      const { combinations, formatGroups, parseSeeds, parseVary, sweep, SweepError } = await import('./sweep.ts');
+      const { checkVaryTargets, combinations, formatGroups, parseSeeds, parseVary, sweep, SweepError } = await import('./sweep.ts');
       try {
         const seeds = o.seeds === undefined ? null : parseSeeds(o.seeds);
         const vary = o.vary.map(parseVary);
+        checkVaryTargets(vary, o.set);
         // Every combination compiles before any run starts: a typo costs nothing. A varied value's mistake names its --vary.
         for (const combo of combinations(vary))
           await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {

@@ -66,6 +66,22 @@ export function parseVary(text: string): Vary {
   return { target: m[1], values: values as JsonValue[] };
 }
 
+/**
+ * A parameter varied twice (its runs would be labelled with both values but run with the last), or both varied and
+ * set with --set (the --vary value would win in silence), is a usage error.
+ */
+export function checkVaryTargets(vary: readonly Vary[], sets: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const v of vary) {
+    if (seen.has(v.target)) throw new SweepError(2, `--vary ${v.target} is given twice; put all its values in one --vary`);
+    seen.add(v.target);
+  }
+  for (const set of sets) {
+    const target = set.split('=')[0]!;
+    if (seen.has(target)) throw new SweepError(2, `--set ${set} and --vary ${target} both give ${target}; keep one`);
+  }
+}
+
 /** Every combination of the varied values, as --set arguments (the first parameter varying slowest). */
 export function combinations(vary: readonly Vary[]): string[][] {
   let out: string[][] = [[]];
