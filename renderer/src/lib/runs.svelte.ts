@@ -4,7 +4,9 @@
  * progress events) and `traces` (array-valued metrics such as the log p(x,h) trace).
  */
 import type { EventPayload, Response } from '../../../electron/common/contract.ts';
-import { addProgress, graphOrNull, type Reference, type Series } from '../../../nodes/core/index.ts';
+import { addProgress, graphOrNull, type GraphDocument, type Reference, type Series } from '../../../nodes/core/index.ts';
+import { createRegistry } from '../../../nodes/kinds/index.ts';
+import { runEta, runFraction, stepWeights } from './progress.ts';
 
 export type { Series };
 
@@ -26,6 +28,13 @@ const PAST = 'past:';
 /** How many runs History overlays at once; ticking one more unticks the first ticked. */
 export const MAX_COMPARE = 8;
 
+/** A kind's default `epochs`, for a trainer whose saved params leave it out (the progress bar's weights). */
+const kinds = createRegistry();
+const defaultEpochs = (kind: string): number | undefined => {
+  const d = (kinds.get(kind)?.params as Record<string, { default?: unknown }> | undefined)?.epochs?.default;
+  return typeof d === 'number' ? d : undefined;
+};
+
 /** The id in the store of a run read back from the run folder `folderId`. */
 export const pastRunId = (folderId: string): string => `${PAST}${folderId}`;
 
@@ -41,6 +50,8 @@ export class RunRecord {
   adopted = false;
   /** The graph as it ran: the document sent to the engine, or a loaded run's graph.json (when its folder has one). */
   graphText: string | null = null;
+  /** The graph as it ran, parsed: its nodes weigh the steps of the progress bar. */
+  private doc = $state.raw<GraphDocument | null>(null);
   /** In a series (seeds, a sweep): which run of it this is and what sets it apart, e.g. "2/3 · nudge.beta=1". */
   variant = $state('');
   /** The run's folder in the host's runs folder (its id for setRunNote), when the host keeps one. */
@@ -54,7 +65,9 @@ export class RunRecord {
   status = $state<'starting' | 'running' | 'stopping' | 'done' | 'stopped' | 'error'>('starting');
   backend = $state('');
   backendNote = $state('');
-  step = $state<{ title: string; index: number; total: number } | null>(null);
+  step = $state<{ title: string; node: string; index: number; total: number; time: number } | null>(null);
+  /** The nodes of the steps before the current one, in the order they ran. */
+  stepsDone = $state<string[]>([]);
   progress = $state<Progress | null>(null);
   /** Scalars over training batches, keyed by metric name. */
   series = $state<Record<string, Series>>({});
@@ -77,7 +90,8 @@ export class RunRecord {
   /** Keeps the graph the run ran (as saved text) and its published figures. */
   setGraph(text: string | null): void {
     this.graphText = text;
-    this.references = graphOrNull(text)?.references ?? {};
+    this.doc = graphOrNull(text);
+    this.references = this.doc?.references ?? {};
   }
 
   /** Read back from its folder (a run of an earlier session), not watched live. */
@@ -89,13 +103,22 @@ export class RunRecord {
     return this.status === 'starting' || this.status === 'running' || this.status === 'stopping';
   }
 
-  /** Overall fraction 0..1 for the progress bar: steps done plus the fraction of the current one. */
+  /** Each step's expected share of the run (lib/progress.ts), or null while the graph it ran is unknown (equal widths). */
+  private get weights(): Record<string, number> | null {
+    if (!this.doc) return null;
+    const epochs = this.options.epochs;
+    return stepWeights(this.doc.nodes, typeof epochs === 'number' ? epochs : undefined, defaultEpochs);
+  }
+
+  /** Overall fraction 0..1 for the progress bar: the steps done plus the current one's reported fraction, weighted by their expected cost. */
   get fraction(): number {
     if (this.status === 'done') return 1;
-    const s = this.step;
-    if (!s || !s.total) return 0;
-    const inner = this.progress?.fraction ?? 0;
-    return Math.min(1, (s.index + inner) / s.total);
+    return runFraction(this.weights, this.stepsDone, this.step, this.progress?.fraction ?? 0);
+  }
+
+  /** Seconds left in the whole run, by the bar's weights; undefined until the current step reports how far it is. */
+  get eta(): number | undefined {
+    return runEta(this.weights, this.stepsDone, this.step, this.progress);
   }
 
   apply(e: RunEvent): void {
@@ -109,7 +132,8 @@ export class RunRecord {
         break;
       case 'step':
         if (this.status === 'starting') this.status = 'running';
-        this.step = { title: e.title, index: e.index, total: e.total };
+        if (this.step) this.stepsDone = [...this.stepsDone, this.step.node];
+        this.step = { title: e.title, node: e.node, index: e.index, total: e.total, time: e.time };
         this.progress = null;
         break;
       case 'progress': {
