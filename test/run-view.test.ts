@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, logSplits, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, autoLogY, LOG_SPAN, logSplits, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -94,3 +94,20 @@ describe('logSplits', () => {
   });
 });
 
+
+describe('autoLogY', () => {
+  it('keeps a log axis when a curve reaches 0 (zeros left out), and takes a linear one for negatives or a narrow range', () => {
+    // EqProp's train_error reaching exactly 0 mid-run, beside test errors near the paper's 0.024 and a cost near 1.
+    const before = [0.12, 0.03, 0.004, 0.9, 0.05, 0.026, 0.024];
+    expect(autoLogY(before)).toBe(true);
+    expect(autoLogY([...before, 0])).toBe(true);
+    // A negative value: linear; a range of less than LOG_SPAN among the positive values: linear.
+    expect(autoLogY([...before, -0.1])).toBe(false);
+    expect(autoLogY([0.9, 0.5, 0, 0.1])).toBe(false);
+    expect(autoLogY([0.9, 0.5, 0, 0.01])).toBe(true);
+    expect(autoLogY([0, 0])).toBe(false);
+    expect(autoLogY([])).toBe(false);
+    expect(autoLogY([1, 10], LOG_SPAN)).toBe(false);
+    expect(autoLogY([1, 10], 5)).toBe(true);
+  });
+});

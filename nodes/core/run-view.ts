@@ -120,6 +120,27 @@ export function splitTraces(traces: Record<string, number[]>, series: Record<str
   return { charts, rows };
 }
 
+/** How many times the smallest positive value the largest must be for a chart's automatic log y axis. */
+export const LOG_SPAN = 20;
+
+/**
+ * Whether a chart's y axis is logarithmic when the user has not picked one: when no value is negative and the positive
+ * ones span more than a factor of `span` (losses span orders of magnitude across modules; a narrower range reads
+ * better on a linear axis). Values at 0 are left out, of the choice and of the drawing: a training error that reaches
+ * exactly 0 mid-run would otherwise flip the axis to linear and flatten the other curves onto 0.
+ */
+export function autoLogY(values: readonly number[], span = LOG_SPAN): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v) || v === 0) continue;
+    if (v < 0) return false;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return hi > span * lo;
+}
+
 /**
  * Ticks and grid lines of a log axis: at the powers of ten in [lo, hi], or at 1, 2 and 5 times them when fewer than
  * two powers fall inside (uPlot's default puts one at every 1-9 × 10^k, which on a short chart is a grey band).
