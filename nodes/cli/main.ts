@@ -323,7 +323,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       try {
         const seeds = o.seeds === undefined ? null : parseSeeds(o.seeds);
         const vary = o.vary.map(parseVary);
-        checkVaryTargets(vary, o.set);
+        checkVaryTargets(vary);
         // Every combination compiles before any run starts: a typo costs nothing. A varied value's mistake names its --vary.
         for (const combo of combinations(vary))
           await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {

@@ -67,18 +67,14 @@ export function parseVary(text: string): Vary {
 }
 
 /**
- * A parameter varied twice (its runs would be labelled with both values but run with the last), or both varied and
- * set with --set (the --vary value would win in silence), is a usage error.
+ * A parameter varied twice is a usage error: its runs were labelled with both values and ran with the last. (A --vary
+ * does replace a --set of the same parameter: a base --set for a single run, varied in a sweep.)
  */
-export function checkVaryTargets(vary: readonly Vary[], sets: readonly string[]): void {
+export function checkVaryTargets(vary: readonly Vary[]): void {
   const seen = new Set<string>();
   for (const v of vary) {
     if (seen.has(v.target)) throw new SweepError(2, `--vary ${v.target} is given twice; put all its values in one --vary`);
     seen.add(v.target);
-  }
-  for (const set of sets) {
-    const target = set.split('=')[0]!;
-    if (seen.has(target)) throw new SweepError(2, `--set ${set} and --vary ${target} both give ${target}; keep one`);
   }
 }
 
