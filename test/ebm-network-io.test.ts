@@ -157,6 +157,29 @@ describe('ebm.save and ebm.load', () => {
     expect(msgs).toContain('save: the name "../up" may use only letters, digits, _ . -');
   });
 
+  it('a Load network whose file is not there fails the run before any step, naming the node (it failed after training)', async () => {
+    const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const withLoad = (path: string): GraphDocument => ({ ...r.doc, nodes: [...r.doc.nodes, { id: 'ld', kind: 'ebm.load', params: { path }, position: [0, 0] }] });
+    const c = compileGraph(withLoad('nowhere/eqprop.network.json'), createRegistry());
+    if (!c.ok) throw new Error(JSON.stringify(c.diagnostics));
+    const events: string[] = [];
+    const s = await runPlan({ plan: c.plan, backend: 'cpu', options: { epochs: 1, trainLimit: 100, testLimit: 50, baseDir: dir }, onEvent: (e) => void events.push(e.type) });
+    expect(s.status).toBe('error');
+    expect(s.error).toBe(`ld: cannot read a network from ${join(dir, 'nowhere', 'eqprop.network.json')}: no such file`);
+    expect(events).not.toContain('step');
+    // A folder is not a network either.
+    const c2 = compileGraph(withLoad('.'), createRegistry());
+    if (!c2.ok) throw new Error(JSON.stringify(c2.diagnostics));
+    expect((await runPlan({ plan: c2.plan, backend: 'cpu', options: { baseDir: dir } })).error).toBe(`ld: cannot read a network from ${dir}: it is a folder`);
+    // The file the run's own Save network writes (the example's, into the output folder) is not asked for beforehand.
+    const out = join(dir, 'fresh-out');
+    const c3 = compileGraph(withLoad(join(out, 'eqprop.network.json')), createRegistry());
+    if (!c3.ok) throw new Error(JSON.stringify(c3.diagnostics));
+    const s3 = await runPlan({ plan: c3.plan, backend: 'cpu', options: { epochs: 1, trainLimit: 100, testLimit: 50, outDir: out } });
+    expect(s3.status).toBe('done');
+  });
+
   it("the EqProp example's trained network, read back, scores the same test error", async () => {
     const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));

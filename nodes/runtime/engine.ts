@@ -15,6 +15,7 @@ import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions }
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
 import { allOps } from './ops/index.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
+import { checkLoadPaths } from './saved-files.ts';
 import { disposeValue } from './values.ts';
 
 export interface RunRequest {
@@ -82,6 +83,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     const steps = flattenSteps(req.plan.steps);
     emit({ type: 'start', time: now(), graph: req.plan.graph, backend: be.name, backendNote: be.note, steps: steps.length, seed });
     if (options.outDir) await mkdir(options.outDir, { recursive: true });
+    await checkLoadPaths(steps, options);
     for (const [index, step] of steps.entries()) {
       currentNode = step.node;
       if (stop.stopped) throw new StopRequested();

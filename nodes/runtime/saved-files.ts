@@ -1,9 +1,13 @@
 /** What Save and Load nodes share: writing a file into the run's output folder, and reading one a user named. */
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type GraphDocument, saveGraph } from '../core/document.ts';
+import type { JsonObject } from '../core/json.ts';
+import type { PlanStep } from '../core/plan.ts';
+import { LoadModel, SaveModel } from '../kinds/b15/model-io.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import type { RunEvent, RunSummary } from './events.ts';
-import { type RunContext, UserError } from './op.ts';
+import { type RunContext, type RunOptions, UserError } from './op.ts';
 
 /** Writes `text()` atomically to `file` in the output folder; without one, warns that the `what` was not saved. */
 export async function saveToOutDir(ctx: RunContext, file: string, what: string, text: () => string | Promise<string>): Promise<void> {
@@ -55,4 +59,37 @@ export function fileProblem(e: unknown): string {
   if (code === 'ENOSPC') return 'the disk is full';
   if (e instanceof SyntaxError) return `not JSON (${e.message})`;
   return (e as Error).message.replace(/^E[A-Z]+: /, '').replace(/,.*$/s, '');
+}
+
+/** The file each Save kind writes into the output folder. */
+export const SAVED_FILE: Record<string, (p: JsonObject) => string> = {
+  [SaveModel]: (p) => `${p.name as string}.weights.json`,
+  'ebm.save': (p) => `${p.name as string}.network.json`,
+};
+
+/** The file each Load kind reads, and what it holds (for the message when it cannot be read). */
+const LOADED_FILE: Record<string, { path: (p: JsonObject) => string; what: string }> = {
+  [LoadModel]: { path: (p) => p.path as string, what: 'weights' },
+  'ebm.load': { path: (p) => p.path as string, what: 'a network' },
+};
+
+/**
+ * Before a run: every file a Load node is to read is there, unless a Save node of the same run writes it; so a
+ * wrong path fails at once, naming the node, not after the training that comes before it in the plan. (The Load
+ * still reads and checks the file when its turn comes.)
+ */
+export async function checkLoadPaths(steps: readonly PlanStep[], options: RunOptions): Promise<void> {
+  const out = options.outDir;
+  const written = new Set(out ? steps.flatMap((s) => (SAVED_FILE[s.kind] ? [resolve(out, SAVED_FILE[s.kind]!(s.params))] : [])) : []);
+  for (const s of steps) {
+    const load = LOADED_FILE[s.kind];
+    if (!load) continue;
+    const full = resolve(options.baseDir ?? '.', load.path(s.params));
+    if (written.has(full)) continue;
+    try {
+      if ((await stat(full)).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    } catch (e) {
+      throw new UserError(`cannot read ${load.what} from ${full}: ${fileProblem(e)}`, s.node);
+    }
+  }
 }

@@ -35,7 +35,7 @@ import { StopRequested, UserError } from '../op.ts';
 import { fieldsPicture, type Picture, imageGridPng, weightTilesPicture } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
-import { loadFromPath, saveToOutDir } from '../saved-files.ts';
+import { loadFromPath, SAVED_FILE, saveToOutDir } from '../saved-files.ts';
 import { MIXTURE_ITERATIONS, MIXTURE_RIDGE, type TopPrior, fitMixture } from './mixture.ts';
 import { corrupt, randomMask } from './corruption.ts';
 import { type InferenceSpec, infer, logJointSum } from './inference.ts';
@@ -425,7 +425,7 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
 };
 
 async function saveModelOp(ctx: RunContext, i: Record<string, unknown>, p: JsonObject) {
-  await saveToOutDir(ctx, `${p.name as string}.weights.json`, 'weights', () => weightsJson(i.model as HierarchicalModel));
+  await saveToOutDir(ctx, SAVED_FILE[SaveModel]!(p), 'weights', () => weightsJson(i.model as HierarchicalModel));
   return {};
 }
 

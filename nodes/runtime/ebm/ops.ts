@@ -1,7 +1,7 @@
 /** Runtime implementations of the energy-based node kinds, keyed by kind id, with the STDP simulations' (stdp-ops.ts). */
 import type { JsonObject } from '../../core/json.ts';
 import { fieldsPicture, type Picture, weightTilesPicture } from '../png.ts';
-import { loadFromPath, saveToOutDir } from '../saved-files.ts';
+import { loadFromPath, SAVED_FILE, saveToOutDir } from '../saved-files.ts';
 import { type OpImpl, type OpTable, type RunContext, StopRequested, UserError } from '../op.ts';
 import { asDataset, type EbmDataset } from './data.ts';
 import { PersistentStates, type LrSchedule, type Readout, type RuleSpec, evaluate, train } from './eqprop.ts';
@@ -70,7 +70,7 @@ const network: OpImpl = async (ctx, inputs, params) => {
 
 const saveNetwork: OpImpl = async (ctx, inputs, params) => {
   const net = asNetwork(inputs.network, ctx, 'network');
-  await saveToOutDir(ctx, `${P<string>(params, 'name')}.network.json`, 'network', () => networkJson(net));
+  await saveToOutDir(ctx, SAVED_FILE['ebm.save']!(params), 'network', () => networkJson(net));
   return {};
 };
 
