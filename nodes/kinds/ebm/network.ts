@@ -21,7 +21,7 @@ export const networkKind = defineKind({
     input_size: int(784, { min: 1, max: 100000, doc: 'Units of the visible layer when no data set is wired.' }),
     hidden: floats([500], { min: 1, max: 100000, doc: 'Units of each hidden layer, bottom to top (whole numbers).' }),
     output_size: int(10, { min: 1, max: 10000, doc: 'Units of the output layer.' }),
-    activation: choice(['hard_sigmoid', 'sigmoid'] as const, 'hard_sigmoid', { doc: 'ρ: the hard sigmoid clip(s,0,1) of the paper, or sigmoid(4s−2). It applies to the clamped input too: with sigmoid a black pixel has rate sigmoid(−2) ≈ 0.12, and an output unit's fixed-point state is no longer its input clipped to [0, 1], as it is with the hard sigmoid (the input readout's reason).' }),
+    activation: choice(['hard_sigmoid', 'sigmoid'] as const, 'hard_sigmoid', { doc: 'ρ: the hard sigmoid clip(s,0,1) of the paper, or sigmoid(4s−2). It applies to the clamped input too: with sigmoid a black pixel has rate sigmoid(−2) ≈ 0.12, and an output unit\'s fixed-point state is no longer its input clipped to [0, 1], as it is with the hard sigmoid (the input readout\'s reason).' }),
     init: choice(['glorot_uniform', 'constant'] as const, 'glorot_uniform', { doc: 'Weights uniform in ±scale·sqrt(6/(n_in+n_out)) (Glorot & Bengio), or all equal to scale.' }),
     init_scale: float(1, { min: -100, max: 100, doc: 'Gain of the Glorot range, or the constant weight.' }),
     bias_init: float(0, { min: -100, max: 100, doc: 'Initial value of every bias.' }),
