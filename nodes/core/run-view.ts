@@ -65,7 +65,8 @@ export function addProgress(
 
 /**
  * How a run's array-valued metrics are shown. A trainer's per-epoch series also arrive live
- * as progress reports (drawn on an epoch axis), so those are left out here. A curve recorded as two
+ * as progress reports (drawn on an epoch axis), so those are not drawn again here: only their last
+ * value is, as a row (name[-1]). A curve recorded as two
  * arrays, `<name>_dt` and `<name>_dw` of the same length (ΔW against ΔT, as the STDP nodes record
  * them), is one line of y against x. A short array (at most SHORT_TRACE values, such as the early-
  * inference probe's one cosine per hidden layer) reads better as numbers than as a chart, so it becomes
