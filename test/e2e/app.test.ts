@@ -1470,6 +1470,29 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   }, 180_000);
 
+  it('shows a run of this session from Past runs (Show, not Load) instead of adding it to History again', async () => {
+    const runsDir = join(server.workspace, 'runs');
+    const before = new Set(existsSync(runsDir) ? await readdir(runsDir) : []);
+    const page = await openApp(browser.context, server.url);
+    await runExample(page, 'stdp-curve', 2);
+    const folders = (await readdir(runsDir)).filter((d) => !before.has(d));
+    expect(folders).toHaveLength(1);
+    await page.click('[data-testid="tab-history"]');
+    await page.click('[data-testid="past-runs"]');
+    const row = page.locator(`[data-testid="past-run"][data-id="${folders[0]}"]`);
+    await row.waitFor();
+    // Its folder is the run History already lists, watched live.
+    expect(await row.locator('[data-testid="load-past-run"]').textContent()).toBe('Show');
+    await row.locator('[data-testid="load-past-run"]').click();
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    expect(await page.locator('[data-testid="run-past"]').count()).toBe(0);
+    await page.click('[data-testid="tab-history"]');
+    expect(await page.locator('[data-testid="compare-run"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="history"] tbody tr').filter({ hasText: '(past)' }).count()).toBe(0);
+    expect(await page.locator('[data-testid="tab-history"] .n').textContent()).toBe('1');
+    await page.close();
+  }, 120_000);
+
   it('compares the runs of a CLI sweep put in the runs folder: Past runs → Compare sweep loads and ticks them all', async () => {
     const out = join(server.workspace, 'runs', 'cli-seeds');
     const sweep = spawnSync(process.execPath, [join(ROOT, 'bin', 'plasticity.mjs'), 'sweep', join(ROOT, 'examples', 'ebm-early-inference.json'), '--seeds', '1-2', '--quick', '--out', out], { encoding: 'utf8', cwd: ROOT });

@@ -213,14 +213,23 @@ export class RunStore {
   }
 
   /**
+   * The run in the list that ran in the run folder `folderId`: one read back from it, or one of this session, whose
+   * folder it is (Past runs lists this session's runs too, once they have ended).
+   */
+  ofFolder(folderId: string): RunRecord | undefined {
+    return this.runs.find((r) => r.id === pastRunId(folderId) || r.folder === folderId);
+  }
+
+  /**
    * A run of an earlier session, read back from its folder: rebuilt by replaying its events, so its curves,
-   * metrics and pictures show as if it had been watched. Loading the same run again selects it.
+   * metrics and pictures show as if it had been watched. A run already in the list (loaded before, or watched live
+   * in this session) is selected instead of being added again.
    */
   load(past: { id: string; summary: Summary; events: RunEvent[]; graph: string | null; note: string }): RunRecord {
     const id = pastRunId(past.id);
-    const known = this.get(id);
+    const known = this.ofFolder(past.id);
     if (known) {
-      this.currentId = id;
+      this.currentId = known.id;
       return known;
     }
     const r = new RunRecord(id, past.summary.graph);
