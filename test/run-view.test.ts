@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, autoLogY, LOG_SPAN, logSplits, progressEpochs, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, progressEpochs, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -38,6 +38,25 @@ describe('splitTraces', () => {
 });
 
 describe('addProgress', () => {
+  it('keeps a long run\'s series to MAX_SERIES_POINTS: every whole epoch and the last report stay, the batch reports between are thinned', () => {
+    // 40 epochs of 400 batch reports each (an hours-long run at 4 reports a second), then the end-of-epoch report.
+    let s: Record<string, Series> = {};
+    for (let epoch = 1; epoch <= 40; epoch++) {
+      for (let batch = 1; batch < 400; batch++) s = addProgress(s, { phase: 'train', epoch, batch, batches: 400, metrics: { err: epoch + batch / 1000 } });
+      s = addProgress(s, { phase: 'train', epoch, metrics: { err: epoch } });
+      expect(s['train: err'].x.length).toBeLessThanOrEqual(MAX_SERIES_POINTS);
+    }
+    s = addProgress(s, { phase: 'train', epoch: 41, batch: 1, batches: 400, metrics: { err: 41.001 } });
+    const { x, y } = s['train: err'];
+    expect(x.length).toBeGreaterThan(MAX_SERIES_POINTS / 2);
+    for (let e = 1; e <= 40; e++) expect(y[x.indexOf(e)]).toBe(e);
+    expect([x.at(-1), y.at(-1)]).toEqual([40.0025, 41.001]);
+    // still in order, each x with its own y
+    expect(x.every((v, i) => i === 0 || v > x[i - 1]!)).toBe(true);
+    x.forEach((v, i) => expect(y[i]).toBeCloseTo(Number.isInteger(v) ? v : Math.floor(v) + 1 + ((v % 1) * 400) / 1000, 9));
+  });
+
+
   it('puts batch reports at fractional epochs; the end-of-epoch report at the same x replaces the last batch\'s value', () => {
     expect(progressEpochs({ epoch: 2, batch: 1, batches: 4 })).toBe(1.25);
     expect(progressEpochs({ epoch: 2 })).toBe(2);

@@ -42,6 +42,29 @@ export function seriesByPhase(series: Record<string, Series>): { phase: string; 
   return [...groups.values()];
 }
 
+/**
+ * The points a series keeps. Beyond them every other point between end-of-epoch points is dropped (those and the
+ * last point all stay), so an hours-long run's charts cost as much to update and draw near its end as near its
+ * start: each report copies the series, and the chart redraws every point (a few per second).
+ */
+export const MAX_SERIES_POINTS = 2000;
+
+/** `s` with every other point dropped, except whole epochs of an epoch series and the last point. */
+function thinned(s: Series): Series {
+  const x: number[] = [];
+  const y: number[] = [];
+  let drop = false;
+  s.x.forEach((xi, i) => {
+    const keep = i === s.x.length - 1 || (s.unit === 'epoch' && Number.isInteger(xi));
+    if (!keep) drop = !drop;
+    if (keep || !drop) {
+      x.push(xi);
+      y.push(s.y[i]!);
+    }
+  });
+  return { ...s, x, y };
+}
+
 /** The series keyed "phase: name" with a progress report's metrics added (a new record; the old one is not changed). */
 export function addProgress(
   series: Record<string, Series>,
@@ -59,6 +82,7 @@ export function addProgress(
     // Two reports at the same x (an end-of-epoch report after the last batch): the later wins.
     if (s.x.length && s.x.at(-1) === x) next[key] = { ...s, x: [...s.x.slice(0, -1), x], y: [...s.y.slice(0, -1), v] };
     else next[key] = { ...s, x: [...s.x, x], y: [...s.y, v] };
+    if (next[key].x.length > MAX_SERIES_POINTS) next[key] = thinned(next[key]);
   }
   return next;
 }
