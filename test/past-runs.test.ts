@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
 import { listPastRuns, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
-import { runReport } from '../nodes/server/report.ts';
+import { chart, runReport } from '../nodes/server/report.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 import { methods } from '../electron/common/contract.ts';
 
@@ -186,6 +186,13 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).toContain('&quot;trains&quot;:30');
     // no published figures in this graph: no paper column
     expect(html).not.toContain('>paper</th>');
+  });
+
+  it('a curve that reaches 0 keeps its chart\'s log axis (the zero left out), as the app draws it', () => {
+    const line = (last: number) => [{ label: 'train_error', x: [1, 2, 3], y: [0.5, 0.01, last] }];
+    // the same picture as with that point missing altogether: log scale, nothing drawn at 0
+    expect(chart('train', 'epoch', line(0))).toBe(chart('train', 'epoch', line(Number.NaN)));
+    expect(chart('train', 'epoch', line(0))).not.toBe(chart('train', 'epoch', line(-0.01)));
   });
 
   it('shows a picture redrawn during the run once, as last drawn, where it first appeared', async () => {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, fmtMetric, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
+import { addProgress, autoLogY, fmtMetric, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
 import { plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
@@ -37,8 +37,8 @@ export function chart(
   fromZero = true,
 ): string {
   const color = (i: number): Rgb => SERIES_COLORS[i % SERIES_COLORS.length];
-  const ys = lines.flatMap((l) => Array.from(l.y).filter(Number.isFinite));
-  const yLog = ys.length > 0 && ys.every((v) => v > 0) && Math.max(...ys) >= 10 * Math.min(...ys);
+  // The app's rule: a curve that reaches 0 (a training error) keeps the log axis, its zeros left out.
+  const yLog = autoLogY(lines.flatMap((l) => Array.from(l.y)));
   const png = plotPng({
     ...size,
     xLabel,
