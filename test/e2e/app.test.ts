@@ -304,6 +304,38 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('browser mode: the Save dialog downloads the graph to this computer, the Open dialog imports one from it (also Ctrl+Shift+E, Ctrl+I)', async () => {
+    const page = await openApp(browser.context, server.url);
+    await page.selectOption('[data-testid="examples"]', 'stdp-curve');
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-curve');
+    await page.click('[data-testid="save-as"]');
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="file-computer"]')]);
+    expect(exported.suggestedFilename()).toBe('stdp-curve.json');
+    await expect.poll(() => page.locator('[data-testid="file-dialog"]').count()).toBe(0);
+    const text = await readFile((await exported.path())!, 'utf8');
+    const ex = loadGraph(JSON.parse(await readFile(join(ROOT, 'examples', 'stdp-curve.json'), 'utf8')));
+    const got = loadGraph(JSON.parse(text));
+    if (!ex.ok || !got.ok) throw new Error('unparsable');
+    expect(got.doc.nodes.map((n) => [n.id, n.kind, n.params])).toEqual(ex.doc.nodes.map((n) => [n.id, n.kind, n.params]));
+    // Nothing written in the workspace.
+    expect(await readdir(server.workspace)).not.toContain('stdp-curve.json');
+    // The keyboard does the same.
+    await page.locator('[data-testid="canvas"]').click({ position: { x: 5, y: 5 } });
+    const [again] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+Shift+E')]);
+    expect(await readFile((await again.path())!, 'utf8')).toBe(text);
+    // Import: another example's file, from this computer, opens under its own name (Save then asks where).
+    const file = join(server.workspace, '..', 'import-me.json');
+    await writeFile(file, await readFile(join(ROOT, 'examples', 'ebm-early-inference.json'), 'utf8'));
+    await page.click('[data-testid="open"]');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="file-computer"]')]);
+    await chooser.setFiles(file);
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('import-me.json');
+    await expect.poll(() => page.locator('[data-testid="node"][data-node-id="probe"]').count()).toBe(1);
+    const [viaKey] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+I')]);
+    expect(viaKey.isMultiple()).toBe(false);
+    await page.close();
+  });
+
   it('copies and pastes a node, toggles the minimap, arranges, and moves a node into a loop scope', async () => {
     await writeFile(join(server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
     const page = await openApp(browser.context, server.url);
