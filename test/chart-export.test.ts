@@ -1,7 +1,7 @@
 // The numbers behind a chart as CSV (the export button on every chart): columns, alignment of lines with
 // different x values, empty cells, quoting, and the file names.
 import { describe, expect, it } from 'vitest';
-import { chartCsv, csvTable, exportName } from '../renderer/src/lib/chart-export.ts';
+import { chartCsv, csvTable, exportName, legendSwatch } from '../renderer/src/lib/chart-export.ts';
 
 describe('chart export', () => {
   it('one row per x of any line, one column per line, empty where a line has no value', () => {
@@ -18,6 +18,11 @@ describe('chart export', () => {
   it('labels with commas or quotes are quoted; numbers keep full precision; a non-finite value is an empty cell', () => {
     const csv = chartCsv([{ label: '1:40 AM "a", b', x: [2, 1], y: [1 / 3, Number.NaN], color: '#fff' }], '');
     expect(csv).toBe('x,"1:40 AM ""a"", b"\n1,\n2,0.3333333333333333\n');
+  });
+
+  it('the exported picture\'s legend draws a dashed line (a paper\'s figure) dashed: two strokes with a gap', () => {
+    expect(legendSwatch(false, 28)).toEqual([[0, 28]]);
+    expect(legendSwatch(true, 28)).toEqual([[0, 9], [19, 28]]);
   });
 
   it('file names from chart titles', () => {

@@ -8,6 +8,14 @@ export interface ChartLine {
   x: number[];
   y: number[];
   color: string;
+  /** Drawn dashed (a paper's figure across the chart). */
+  dash?: boolean;
+}
+
+/** The legend's sample of a line, `width` long: one stroke, or two with a gap for a dashed line, as the chart draws it. */
+export function legendSwatch(dash: boolean | undefined, width: number): [number, number][] {
+  const third = Math.round(width / 3);
+  return dash ? [[0, third], [width - third, width]] : [[0, width]];
 }
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -59,7 +67,7 @@ export function chartPng(plot: HTMLCanvasElement, title: string, lines: readonly
   lines.forEach((l, i) => {
     const y = pad + titleH + plot.height + i * rowH + px(3);
     g.fillStyle = l.color;
-    g.fillRect(pad, y + px(4), px(14), px(3));
+    for (const [a, b] of legendSwatch(l.dash, px(14))) g.fillRect(pad + a, y + px(4), b - a, px(3));
     g.fillStyle = text;
     g.fillText(l.label, pad + px(20), y);
   });
