@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, progressEpochs, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, paperLines, progressEpochs, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -34,6 +34,17 @@ describe('splitTraces', () => {
     const { charts, rows } = splitTraces({ c_dt: ramp(8), c_dw: [1] }, {});
     expect(charts.map((c) => c.title)).toEqual(['c_dt']);
     expect(rows).toEqual([{ name: 'c_dw', values: [1] }]);
+  });
+});
+
+describe('paperLines', () => {
+  it('one dashed line per published value, in the first line\'s colour, naming every line it belongs to', () => {
+    const refs = { test_error_stored: { value: 0.024 }, test_error_zero: { value: 0.024 }, other: { value: 0.5 } };
+    expect(paperLines(['train_error', 'test_error_stored', 'other', 'test_error_zero'], refs)).toEqual([
+      { index: 1, value: 0.024, label: 'paper: test_error_stored & test_error_zero' },
+      { index: 2, value: 0.5, label: 'paper: other' },
+    ]);
+    expect(paperLines(['train_error'], refs)).toEqual([]);
   });
 });
 

@@ -43,6 +43,23 @@ export function seriesByPhase(series: Record<string, Series>): { phase: string; 
 }
 
 /**
+ * The published figures to draw across a chart of these lines (by label): one dashed line per value, in the colour of
+ * the first line it belongs to, labelled with every line it belongs to (EqProp's test_error_stored and test_error_zero
+ * share the paper's 0.024: one line, not two drawn on top of each other with two legend entries).
+ */
+export function paperLines(labels: readonly string[], references: Record<string, { value: number }>): { index: number; value: number; label: string }[] {
+  const out: { index: number; value: number; names: string[] }[] = [];
+  labels.forEach((label, index) => {
+    const ref = references[label];
+    if (!ref) return;
+    const same = out.find((o) => o.value === ref.value);
+    if (same) same.names.push(label);
+    else out.push({ index, value: ref.value, names: [label] });
+  });
+  return out.map((o) => ({ index: o.index, value: o.value, label: `paper: ${o.names.join(' & ')}` }));
+}
+
+/**
  * The points a series keeps. Beyond them every other point between end-of-epoch points is dropped (those and the
  * last point all stay), so an hours-long run's charts cost as much to update and draw near its end as near its
  * start: each report copies the series, and the chart redraws every point (a few per second).
