@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
 import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
 import { scalarMetrics, stats } from '../nodes/core/stats.ts';
-import { fmtMetric } from '../nodes/core/format.ts';
+import { fmtMeanSd } from '../nodes/core/format.ts';
 import { writeRunNote } from '../nodes/server/past-runs.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
@@ -416,7 +416,7 @@ describe('plasticity sweep', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<h1>Sweep of stdp-rate-vs-spike</h1>');
     const g = doc.groups[1].metrics.stdp_pearson_r;
-    expect(html).toContain(`<td class="num">${fmtMetric(g.mean)} ± ${fmtMetric(g.sd)} <span class="desc">(2 runs)</span></td>`);
+    expect(html).toContain(`<td class="num">${fmtMeanSd(g.mean, g.sd)} <span class="desc">(2 runs)</span></td>`);
     expect(html).toContain('<h2>Against sim.trains</h2>');
     expect(html).toContain('<figcaption>stdp_pearson_r</figcaption>');
     for (const label of ['trains=40_seed1', 'trains=80_seed2']) expect(html).toContain(`<td>${label}</td><td>done</td>`);

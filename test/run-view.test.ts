@@ -2,7 +2,7 @@
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
 import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, paperLines, progressEpochs, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
-import { fmtMetric } from '../nodes/core/format.ts';
+import { fmtMeanSd, fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
@@ -102,6 +102,19 @@ describe('seriesByPhase', () => {
       ['train', 'epoch', ['a@0=1', 'c@2=3']],
       ['prior', 'report', ['b@1=2']],
     ]);
+  });
+});
+
+describe('fmtMeanSd', () => {
+  it('the sd to two significant digits, the mean to the same decimal place', () => {
+    expect(fmtMeanSd(0.118, 0.003)).toBe('0.1180 ± 0.0030');
+    expect(fmtMeanSd(0.02478, 0.0014)).toBe('0.0248 ± 0.0014');
+    expect(fmtMeanSd(143.04, 3.51)).toBe('143.0 ± 3.5');
+    expect(fmtMeanSd(143.04, 35.1)).toBe('143 ± 35');
+    expect(fmtMeanSd(0.99991, 0.000004)).toBe('0.9999100 ± 0.0000040');
+    // nothing to round to: the mean as fmtMetric
+    expect(fmtMeanSd(0.5, 0)).toBe('0.5 ± 0');
+    expect(fmtMeanSd(0.5, 1e-9)).toBe('0.5 ± 1.00e-9');
   });
 });
 

@@ -10,6 +10,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
+import { fmtMeanSd } from '../core/format.ts';
 import { scalarMetrics, seedStats, type SeedStat } from '../core/stats.ts';
 import { clearEarlierRun } from './earlier-run.ts';
 import { setValue, type SweepFile, type SweepGroup, type SweepRun } from './sweep-file.ts';
@@ -216,7 +217,7 @@ export function formatGroups(groups: readonly SweepGroup[]): string {
     const w = Math.max(0, ...names.map((k) => k.length));
     for (const k of names) {
       const s = g.metrics[k];
-      lines.push(`  ${k.padEnd(w)}  ${fmt(s.mean)} ± ${s.sd === null ? '—' : fmt(s.sd)}  (${fmt(s.min)} … ${fmt(s.max)}, n = ${s.n})`);
+      lines.push(`  ${k.padEnd(w)}  ${s.sd === null ? `${fmt(s.mean)} ± —` : fmtMeanSd(s.mean, s.sd)}  (${fmt(s.min)} … ${fmt(s.max)}, n = ${s.n})`);
     }
   }
   return `${lines.join('\n')}\n`;

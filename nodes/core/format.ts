@@ -12,6 +12,17 @@ export function fmtMetric(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * A mean ± its standard deviation: the sd to two significant digits and the mean to the same decimal place, the
+ * digits the spread leaves meaningful (0.1180 ± 0.0030, 2.48 ± 0.14, 143.0 ± 3.5). An sd of 0, or one far below the
+ * mean's own digits, leaves the mean at four significant digits.
+ */
+export function fmtMeanSd(mean: number, sd: number): string {
+  const decimals = sd > 0 && Number.isFinite(sd) && Number.isFinite(mean) ? Math.max(0, 1 - Math.floor(Math.log10(sd))) : Infinity;
+  if (decimals > 8) return `${fmtMetric(mean)} ± ${fmtMetric(sd)}`;
+  return `${mean.toFixed(decimals)} ± ${sd.toFixed(decimals)}`;
+}
+
 /** The values of a short array (one per layer): four significant digits, so a cosine of 0.9987 does not read as 1.000. */
 export const fmtShort = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readSweep, setValue, type SweepFile } from '../cli/sweep-file.ts';
-import { fmtMetric, graphOrNull, type Reference, type SeedStat } from '../core/index.ts';
+import { fmtMeanSd, fmtMetric, graphOrNull, type Reference, type SeedStat } from '../core/index.ts';
 import { chart, escape, factsTable, htmlPage, paperSources } from './report.ts';
 
 const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
@@ -23,7 +23,7 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
   const paperCol = metrics.some((m) => ref(m));
   // One run has no sd (null; 0 in sweeps written before): the mean alone, with "1 run".
   const cell = (s: SeedStat | undefined): string =>
-    s ? `${fmtMetric(s.mean)}${s.n > 1 && s.sd !== null ? ` ± ${fmtMetric(s.sd)}` : ''} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
+    s ? `${s.n > 1 && s.sd !== null ? fmtMeanSd(s.mean, s.sd) : fmtMetric(s.mean)} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
   const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? '<th class="num">paper</th>' : ''}</tr>${metrics
     .map(
       (m) =>

@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { compileGraph, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
+import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
 import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
 import { CHROMIUM, closeOpenPages, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
@@ -1180,7 +1180,7 @@ d('desktop app in the browser (e2e)', () => {
     const row = page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' });
     const spread = (await row.locator('[data-testid="seeds-spread"]').textContent())!;
     expect(spread.split(' · ')).toHaveLength(3);
-    expect(spread.split(' · ')[0]).toBe(`${mean.toPrecision(4)} ± ${sd.toPrecision(4)}`);
+    expect(spread.split(' · ')[0]).toBe(fmtMeanSd(mean, sd));
     // The table as CSV, in full precision: a column per run, then mean and sd.
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="compare-csv"]')]);
     const table = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n').map((l) => l.split(','));
