@@ -1114,6 +1114,14 @@ d('desktop app in the browser (e2e)', () => {
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(2 * onScreen.w);
     expect(png.readUInt32BE(20)).toBeGreaterThan(2 * onScreen.h);
     if (process.env.E2E_SHOTS) await writeFile(join(process.env.E2E_SHOTS, 'chart-export.png'), png);
+    // The panel made taller, the main chart grows with it (it stayed 128 px, leaving the room below empty); back, it shrinks.
+    const plotHeight = async (): Promise<number> => (await train.locator('.u-over').boundingBox())!.height;
+    const small = await plotHeight();
+    await page.locator('[data-testid="splitter"]').focus();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowUp');
+    await expect.poll(plotHeight).toBeGreaterThan(small + 100);
+    await page.keyboard.press('Home');
+    await expect.poll(plotHeight).toBeLessThan(small + 1);
     await page.close();
   }, 180_000);
 
