@@ -1557,7 +1557,7 @@ d('desktop app in the browser (e2e)', () => {
     const group = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')).groups[0];
     const st = group.metrics['backprop_cosine[0]'];
     const spread = (await page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' }).locator('[data-testid="seeds-spread"]').textContent())!;
-    expect(spread.split(' · ')[0]).toBe(`${st.mean.toPrecision(4)} ± ${st.sd.toPrecision(4)}`);
+    expect(spread.split(' · ')[0]).toBe(fmtMeanSd(st.mean, st.sd));
     expect(await rows.count()).toBeGreaterThanOrEqual(2);
     // The filter keeps the rows whose graph, folder or note holds every word typed.
     await page.fill('[data-testid="past-filter"]', 'cli-seeds SEED1');
