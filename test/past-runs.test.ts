@@ -29,13 +29,17 @@ beforeAll(async () => {
 afterAll(() => rmSync(runs, { recursive: true, force: true }));
 
 describe('listPastRuns', () => {
-  it('lists the folders with a readable summary.json, with their scalar metrics', async () => {
+  it('lists the folders with a readable summary.json, with their scalar metrics, then where each array ends (name[-1])', async () => {
     const list = await listPastRuns(runs);
     expect(list.map((r) => r.id)).toEqual(['cli-run']);
     const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
     expect(list[0]).toMatchObject({ graph: 'stdp-rate-vs-spike', status: 'done', wallSeconds: summary.wall_seconds });
     const { stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw } = summary.metrics;
-    expect(list[0].metrics).toEqual({ stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw });
+    const arrays = Object.entries(summary.metrics).filter((e): e is [string, number[]] => Array.isArray(e[1]));
+    expect(arrays.length).toBeGreaterThan(0);
+    expect(list[0].metrics).toEqual({ stdp_pearson_r, stdp_slope, stdp_spike_trace_rate_dw, stdp_spike_trace_stdp_dw, ...Object.fromEntries(arrays.map(([k, v]) => [`${k}[-1]`, v.at(-1)])) });
+    // the scalars first: they are what the list shows
+    expect(Object.keys(list[0].metrics).slice(0, 4)).toEqual(['stdp_pearson_r', 'stdp_slope', 'stdp_spike_trace_rate_dw', 'stdp_spike_trace_stdp_dw']);
     expect(await listPastRuns(join(runs, 'no-such-folder'))).toEqual([]);
   });
 

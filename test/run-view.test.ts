@@ -41,8 +41,8 @@ describe('paperLines', () => {
   it('one dashed line per published value, in the first line\'s colour, naming every line it belongs to', () => {
     const refs = { test_error_stored: { value: 0.024 }, test_error_zero: { value: 0.024 }, other: { value: 0.5 } };
     expect(paperLines(['train_error', 'test_error_stored', 'other', 'test_error_zero'], refs)).toEqual([
-      { index: 1, value: 0.024, label: 'paper: test_error_stored & test_error_zero' },
-      { index: 2, value: 0.5, label: 'paper: other' },
+      { index: 1, value: 0.024, label: 'paper: test_error_stored & test_error_zero', shared: true },
+      { index: 2, value: 0.5, label: 'paper: other', shared: false },
     ]);
     expect(paperLines(['train_error'], refs)).toEqual([]);
   });

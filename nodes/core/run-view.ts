@@ -47,7 +47,7 @@ export function seriesByPhase(series: Record<string, Series>): { phase: string; 
  * the first line it belongs to, labelled with every line it belongs to (EqProp's test_error_stored and test_error_zero
  * share the paper's 0.024: one line, not two drawn on top of each other with two legend entries).
  */
-export function paperLines(labels: readonly string[], references: Record<string, { value: number }>): { index: number; value: number; label: string }[] {
+export function paperLines(labels: readonly string[], references: Record<string, { value: number }>): { index: number; value: number; label: string; shared: boolean }[] {
   const out: { index: number; value: number; names: string[] }[] = [];
   labels.forEach((label, index) => {
     const ref = references[label];
@@ -56,7 +56,7 @@ export function paperLines(labels: readonly string[], references: Record<string,
     if (same) same.names.push(label);
     else out.push({ index, value: ref.value, names: [label] });
   });
-  return out.map((o) => ({ index: o.index, value: o.value, label: `paper: ${o.names.join(' & ')}` }));
+  return out.map((o) => ({ index: o.index, value: o.value, label: `paper: ${o.names.join(' & ')}`, shared: o.names.length > 1 }));
 }
 
 /**

@@ -76,7 +76,13 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
       }
       // When it ended, as the run recorded it (a copied folder keeps it); older summaries: the file's time.
       const endedAt = s.finished_at ? Date.parse(s.finished_at) : (await stat(join(dir, 'summary.json'))).mtimeMs;
-      const metrics = Object.fromEntries(Object.entries(s.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+      // Its scalar metrics, then where each array ends (name[-1], as plasticity sweep names it): a run stopped during
+      // training has only its per-epoch curves.
+      const all = Object.entries(s.metrics);
+      const metrics = Object.fromEntries([
+        ...all.filter((e): e is [string, number] => typeof e[1] === 'number'),
+        ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' ? [[`${k}[-1]`, v.at(-1) as number]] : [])),
+      ]);
       return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir) };
     }),
   );

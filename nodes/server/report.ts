@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { addProgress, autoLogY, fmtMetric, paperLines, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
-import { plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
+import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
 
@@ -46,7 +46,7 @@ export function chart(
     yLog,
     fromZero,
     series: lines.map((l, i) => ({ x: l.x, y: l.y, color: color(i), mode: l.points ? 'points' : l.x.length > 60 ? 'line' : 'both', radius: l.points ? 2.5 : undefined, label: l.label })),
-    lines: paperLines(lines.map((l) => l.label), references).map((p) => ({ intercept: p.value, slope: 0, color: color(p.index), label: p.label, dash: true })),
+    lines: paperLines(lines.map((l) => l.label), references).map((p) => ({ intercept: p.value, slope: 0, color: p.shared ? GRAY : color(p.index), label: p.label, dash: true })),
   });
   return `<figure><img src="${pngData(png)}" width="${size.width}" height="${size.height}" alt="${escape(title)}"><figcaption>${escape(title)}</figcaption></figure>`;
 }

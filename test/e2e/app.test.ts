@@ -309,10 +309,19 @@ d('desktop app in the browser (e2e)', () => {
     await page.selectOption('[data-testid="examples"]', 'stdp-curve');
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-curve');
     await page.click('[data-testid="save-as"]');
+    // Over a dialog, the file keys do nothing (the dialog has its own button).
+    await page.keyboard.press('Control+I');
+    expect(await page.waitForEvent('filechooser', { timeout: 700 }).catch(() => null)).toBeNull();
+    // The download takes the name typed in the dialog.
+    await page.fill('[data-testid="file-dialog-name"]', 'my-curve');
+    const [named] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="file-computer"]')]);
+    expect(named.suggestedFilename()).toBe('my-curve.json');
+    await expect.poll(() => page.locator('[data-testid="file-dialog"]').count()).toBe(0);
+    await page.click('[data-testid="save-as"]');
     const [exported] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="file-computer"]')]);
     expect(exported.suggestedFilename()).toBe('stdp-curve.json');
-    await expect.poll(() => page.locator('[data-testid="file-dialog"]').count()).toBe(0);
     const text = await readFile((await exported.path())!, 'utf8');
+    expect(await readFile((await named.path())!, 'utf8')).toBe(text);
     const ex = loadGraph(JSON.parse(await readFile(join(ROOT, 'examples', 'stdp-curve.json'), 'utf8')));
     const got = loadGraph(JSON.parse(text));
     if (!ex.ok || !got.ok) throw new Error('unparsable');
@@ -871,6 +880,8 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="run"]');
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent(), { timeout: 60_000 }).toMatch(/^Run failed in Trained net \(load1\): cannot read a network from /);
     await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('load1');
+    // The Run tab says it too, with a space after the node's name.
+    expect(await page.locator('[data-testid="run-error"]').textContent()).toMatch(/^\s*Trained net \(load1\): cannot read a network from /);
     await page.close();
   }, 90_000);
 

@@ -16,3 +16,6 @@ export const CATEGORY_COLORS: Record<Category, string> = {
 
 /** Series colours for charts: distinguishable on the dark background. */
 export const SERIES = ['#6cb6ff', '#f0883e', '#56d364', '#db61a2', '#e3b341', '#a371f7', '#39c5cf', '#ff7b72'];
+
+/** A published figure that several series share, drawn across their chart (dashed): none of their colours. */
+export const PAPER_GREY = '#c9d1d9';
