@@ -1,7 +1,7 @@
 // How a run is drawn (nodes/core/run-view.ts), in the run panel, History and reports: series from progress
 // reports, and how array metrics are shown.
 import { describe, expect, it } from 'vitest';
-import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, paperLines, progressEpochs, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
+import { addProgress, autoLogY, LOG_SPAN, logSplits, MAX_SERIES_POINTS, paperLines, progressEpochs, rowText, type Series, seriesByPhase, SHORT_TRACE, splitTraces } from '../nodes/core/run-view.ts';
 import { fmtMeanSd, fmtMetric } from '../nodes/core/format.ts';
 
 const ramp = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
@@ -22,6 +22,11 @@ describe('splitTraces', () => {
     ]);
     // the series drawn live ends in a row of its last value, named as plasticity sweep names it
     expect(rows).toEqual([{ name: 'train_error[-1]', values: [29], metric: 'train_error' }]);
+  });
+
+  it('a row reads as the metrics table reads: a curve\'s last value as a scalar metric, a short array to four significant digits', () => {
+    expect(rowText({ name: 'test_error_stored[-1]', values: [0.118], metric: 'test_error_stored' })).toBe('0.118');
+    expect(rowText({ name: 'backprop_cosine', values: [0.99871, 0.5] })).toBe('0.9987 · 0.5000');
   });
 
   it('shows short arrays (one value per layer) as rows of numbers, not charts', () => {

@@ -2,6 +2,7 @@
  * How a run is drawn, shared by the app's run panel and History and by `plasticity report`: scalar metrics
  * reported with progress become series over training progress, and array-valued metrics become charts or rows.
  */
+import { fmtMetric, fmtShort } from './format.ts';
 
 /** A scalar over a run: x in epochs (epoch − 1 + batch/batches), or in progress reports when its phase reports no epochs. */
 export interface Series {
@@ -127,6 +128,12 @@ export interface TraceRow {
 }
 
 export const SHORT_TRACE = 6;
+
+/**
+ * A row's values as the metrics table shows them: a curve's last value as the scalar metrics are (0.118), the values
+ * of a short array (one per layer) to four significant digits each (a cosine of 0.9987 must not read as 1).
+ */
+export const rowText = (r: TraceRow): string => (r.metric ? r.values.map(fmtMetric) : r.values.map(fmtShort)).join(' · ');
 
 const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, autoLogY, fmtMetric, paperLines, fmtShort, graphOrNull, paperFigure, type Reference, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
+import { addProgress, autoLogY, fmtMetric, graphOrNull, paperFigure, paperLines, type Reference, rowText, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
@@ -121,7 +121,7 @@ export function runReport(run: PastRun): string {
   };
   const metricRows = [
     ...scalars.map(([k, v]) => `<tr><td>${escape(k)}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
-    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${r.values.map(fmtShort).join(' · ')}</td>${paperCell(r.metric ?? r.name)}</tr>`),
+    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${rowText(r)}</td>${paperCell(r.metric ?? r.name)}</tr>`),
   ];
 
   // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.
