@@ -26,12 +26,13 @@ export const inpaintKind = defineKind({
   },
   compile: (ctx, inputs) => {
     const m = inputs.mask;
-    if (m && !Array.isArray(m) && (m.info as CorruptionInfo).kind !== MaskCorruption) {
-      ctx.error(`the mask must come from a Pixel mask node; ${m.ref.split('.')[0]} is not one`, 'mask');
+    const mask = m && !Array.isArray(m) ? { node: m.ref.split('.')[0], info: m.info as CorruptionInfo } : undefined;
+    if (mask && mask.info.kind !== MaskCorruption) {
+      ctx.error(`the mask must come from a Pixel mask node; ${mask.node} is not one`, 'mask');
       return null;
     }
-    if (m && !Array.isArray(m) && (m.info as CorruptionInfo).hidden === 0) {
-      ctx.error(`the mask ${m.ref.split('.')[0]} hides no pixel (its fraction is too small): nothing to in-paint`, 'mask');
+    if (mask?.info.hidden === 0) {
+      ctx.error(`the mask ${mask.node} hides no pixel (its fraction is too small): nothing to in-paint`, 'mask');
       return null;
     }
     return { outputs: { before: {}, after: {}, image: {} } };

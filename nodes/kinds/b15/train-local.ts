@@ -40,14 +40,15 @@ export const localTrainKind = defineKind({
     const model = inputs.model && !Array.isArray(inputs.model) ? (inputs.model.info as { root?: string; chain?: string[] }) : {};
     for (const c of many(inputs, 'corruption')) {
       const info = c.info as CorruptionInfo;
-      const layer = info.layer;
+      const node = c.ref.split('.')[0];
+      const name = info.layer === 0 ? 'x' : `h${info.layer}`;
       if (model.root !== undefined && model.chain && !corruptsStack(info, model.root, model.chain)) {
-        ctx.error(`${c.ref.split('.')[0]} corrupts a layer that is not in the model trained here (${layer === 0 ? 'the x' : `h${layer}`} of another stack); wire it to x or a layer of the model`, 'corruption');
+        ctx.error(`${node} corrupts a layer that is not in the model trained here (${info.layer === 0 ? 'the x' : name} of another stack); wire it to x or a layer of the model`, 'corruption');
         continue;
       }
-      const prev = layers.get(layer);
-      if (prev) ctx.error(`layer ${layer === 0 ? 'x' : `h${layer}`} has two corruptions (${prev} and ${c.ref.split('.')[0]}); keep one`, 'corruption');
-      layers.set(layer, c.ref.split('.')[0]);
+      const prev = layers.get(info.layer);
+      if (prev) ctx.error(`layer ${name} has two corruptions (${prev} and ${node}); keep one`, 'corruption');
+      layers.set(info.layer, node);
     }
     return { outputs: { model: {} } };
   },
