@@ -103,12 +103,15 @@ export class RunRecord {
     return this.status === 'starting' || this.status === 'running' || this.status === 'stopping';
   }
 
-  /** Each step's expected share of the run (lib/progress.ts), or null while the graph it ran is unknown (equal widths). */
-  private get weights(): Record<string, number> | null {
+  /**
+   * Each step's expected share of the run (lib/progress.ts), or null while the graph it ran is unknown (equal widths):
+   * worked out when the graph or the options change, not at every progress report.
+   */
+  private weights = $derived.by((): Record<string, number> | null => {
     if (!this.doc) return null;
     const epochs = this.options.epochs;
     return stepWeights(this.doc.nodes, typeof epochs === 'number' ? epochs : undefined, defaultEpochs);
-  }
+  });
 
   /** Overall fraction 0..1 for the progress bar: the steps done plus the current one's reported fraction, weighted by their expected cost. */
   get fraction(): number {
