@@ -24,6 +24,9 @@ export function fmtMeanSd(mean: number, sd: number): string {
 }
 
 /** The values of a short array (one per layer): four significant digits, so a cosine of 0.9987 does not read as 1.000. */
+/** The name of a curve's last value (where a series over the epochs ends), as `plasticity sweep`, Past runs and the Run tab show it. */
+export const lastValueName = (name: string): string => `${name}[-1]`;
+
 export const fmtShort = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
 /** A published figure as shown beside a run's value: the number as the metric's, and where it comes from (for a tooltip). */

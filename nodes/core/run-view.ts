@@ -2,7 +2,7 @@
  * How a run is drawn, shared by the app's run panel and History and by `plasticity report`: scalar metrics
  * reported with progress become series over training progress, and array-valued metrics become charts or rows.
  */
-import { fmtMetric, fmtShort } from './format.ts';
+import { fmtMetric, fmtShort, lastValueName } from './format.ts';
 
 /** A scalar over a run: x in epochs (epoch − 1 + batch/batches), or in progress reports when its phase reports no epochs. */
 export interface Series {
@@ -149,7 +149,7 @@ export function splitTraces(traces: Record<string, number[]>, series: Record<str
   for (const [name, ys] of Object.entries(traces)) {
     if (used.has(name)) continue;
     if (live.has(name)) {
-      if (ys.length) rows.push({ name: `${name}[-1]`, values: [ys[ys.length - 1]!], metric: name });
+      if (ys.length) rows.push({ name: lastValueName(name), values: [ys[ys.length - 1]!], metric: name });
       continue;
     }
     const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));

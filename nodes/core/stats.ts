@@ -2,6 +2,7 @@
  * Statistics over runs: each metric's mean, sample standard deviation, minimum and maximum over seeds, for
  * `plasticity sweep` and History's runs that differ only in their seed.
  */
+import { lastValueName } from './format.ts';
 
 export interface Stat {
   n: number;
@@ -38,7 +39,7 @@ export function scalarMetrics(metrics: Record<string, unknown>): Record<string, 
   for (const [k, v] of Object.entries(metrics)) {
     if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
       if (v.length > 1 && v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
-      out[`${k}[-1]`] = v[v.length - 1];
+      out[lastValueName(k)] = v[v.length - 1];
     }
   }
   return out;
