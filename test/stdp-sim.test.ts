@@ -1,6 +1,6 @@
 // Done-when of the STDP simulations (Bengio et al. 2017, Sec. 4.2; Bengio et al. 2015, Fig. 1), at a reduced size.
 import { describe, expect, it } from 'vitest';
-import { linearFit, neuronFig1, rateSequences, simulateStdp } from '../nodes/runtime/ebm/stdp.ts';
+import { linearFit, neuronFig1, rateSequences, simulateStdp, traceRules } from '../nodes/runtime/ebm/stdp.ts';
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -14,7 +14,7 @@ const band = (curve: ArrayLike<number>, window: number, side: 1 | -1, a: number,
 async function sim(seed: number) {
   // The example's settings, with 250 sequences × 400 trains instead of 500 × 1000.
   const rates = rateSequences({ count: 250, steps: 160, slopeSd: 0.1, bendSd: 0.002, preSd: 0, seed });
-  return simulateStdp(rates, { trains: 400, window: 20, tau: 5, preMaxProb: 0.2, postMaxProb: 0.5, seed: seed + 1, rateSpikes: 'all' });
+  return simulateStdp(rates, { trains: 400, window: 20, tau: 5, preMaxProb: 0.2, postMaxProb: 0.5, seed: seed + 1, rateSpikes: 'all', coincident: 'ignore' });
 }
 
 describe('rate rule vs nearest-neighbour STDP', () => {
@@ -65,6 +65,28 @@ describe('paper 1, Fig. 1: voltage rising or falling around a presynaptic spike'
         const far = mean(band(f.curve, 20, side, 15, 20).map(Math.abs));
         expect(near).toBeGreaterThan(2 * far);
       }
+    }
+  });
+});
+
+describe('a postsynaptic spike at the presynaptic spike\'s own step', () => {
+  // Pre spike at t = 1; post spikes at t = 1 (coincident) and t = 3 (two steps after). τ = 5.
+  const post = [0, 0.5, 0.5, 0.5, 0.5];
+  const pre = [0, 1, 0, 0, 0];
+  it('ignore: is not the neighbour, so the pre spike pairs with the one two steps later (+exp(−2/5))', () => {
+    const r = traceRules(post, pre, [0, 1, 0, 1, 0], 20, 5, 'ignore');
+    expect(r.paired).toBe(1);
+    expect(r.wStdp[4]).toBeCloseTo(Math.exp(-2 / 5), 12); // 0.670320
+  });
+  it('nearest: is the neighbour at ΔT = 0, so the pre spike is paired and changes no weight', () => {
+    const r = traceRules(post, pre, [0, 1, 0, 1, 0], 20, 5, 'nearest');
+    expect(r.paired).toBe(1);
+    expect(r.wStdp[4]).toBe(0);
+  });
+  it('alone, or with spikes on both sides, it is skipped either way', () => {
+    for (const mode of ['ignore', 'nearest'] as const) {
+      expect(traceRules(post, pre, [0, 1, 0, 0, 0], 20, 5, mode).paired).toBe(0);
+      expect(traceRules(post, pre, [1, 1, 0, 1, 0], 20, 5, mode).paired).toBe(0);
     }
   });
 });

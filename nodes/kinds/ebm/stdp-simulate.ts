@@ -9,7 +9,7 @@ export const stdpSimulateKind = defineKind({
   title: 'Spike trains: rate rule vs STDP',
   category: 'stdp',
   doc:
-    'Draws Bernoulli spike trains from each rate sequence (spike probability max_prob·rate per step) and applies two weight updates per train. The rate rule: ΔW = Σ_t S_i(t)(ρ_j(t+1) − ρ_j(t)). Nearest-neighbour STDP: for each presynaptic spike, look `window` steps before and after; skip it if there are postsynaptic spikes on both sides, none, or only one coinciding with it; otherwise take the nearest postsynaptic spike ΔT away and add +exp(−ΔT/τ) if it came after, −exp(ΔT/τ) if before. A postsynaptic spike at the same step as the presynaptic one is never the neighbour: alone it means a skip (the paper\'s rule), and beside spikes on one side the nearest of those is taken (the paper\'s "closest" would be the coincident one, ΔT = 0, where the two branches of the STDP kernel disagree). Outputs the per-sequence means of both rules (for the scatter) and, per ΔT, the mean rate-rule ΔW at presynaptic spikes whose nearest postsynaptic spike is ΔT away (the STDP curve of the rate rule) and the same for STDP itself.',
+    'Draws Bernoulli spike trains from each rate sequence (spike probability max_prob·rate per step) and applies two weight updates per train. The rate rule: ΔW = Σ_t S_i(t)(ρ_j(t+1) − ρ_j(t)). Nearest-neighbour STDP: for each presynaptic spike, look `window` steps before and after; skip it if there are postsynaptic spikes on both sides, none, or only one coinciding with it; otherwise take the nearest postsynaptic spike ΔT away and add +exp(−ΔT/τ) if it came after, −exp(ΔT/τ) if before. A postsynaptic spike at the same step as the presynaptic one: alone it means a skip (the paper\'s rule); beside spikes on one side, see coincident. Outputs the per-sequence means of both rules (for the scatter) and, per ΔT, the mean rate-rule ΔW at presynaptic spikes whose nearest postsynaptic spike is ΔT away (the STDP curve of the rate rule) and the same for STDP itself.',
   equation: 'Bengio et al. 2017, Sec. 4.2, Eq. 3.18, Figs. 4-5',
   inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
   outputs: {
@@ -24,6 +24,7 @@ export const stdpSimulateKind = defineKind({
     tau: float(5, { min: 0.01, max: 1000, label: 'τ', doc: 'STDP time constant, in steps.' }),
     pre_max_prob: float(0.2, { min: 0, max: 1, doc: 'Presynaptic spike probability per step at rate 1.' }),
     post_max_prob: float(0.5, { min: 0, max: 1, doc: 'Postsynaptic spike probability per step at rate 1.' }),
+    coincident: choice(['ignore', 'nearest'] as const, 'ignore', { doc: 'A postsynaptic spike at the presynaptic spike\'s own step, beside postsynaptic spikes on one side only (a lone one is always skipped). ignore: it is never the neighbour; the nearest spike on the one side is paired. nearest: it is the nearest neighbour, as the paper\'s "closest postsynaptic spike" reads literally; ΔT = 0, where the kernel is 0, so the presynaptic spike is paired but changes no weight.' }),
     rate_spikes: choice(['all', 'paired'] as const, 'all', { doc: 'The rate rule sums over all presynaptic spikes, or only over those STDP does not skip.' }),
   },
   compile(ctx, inputs, p) {

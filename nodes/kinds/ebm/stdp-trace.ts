@@ -1,5 +1,5 @@
 import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
-import { float, int, str } from '../../core/params.ts';
+import { choice, float, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
 
@@ -19,6 +19,7 @@ export const spikeTraceKind = defineKind({
     tau: float(5, { min: 0.01, max: 1000, label: 'τ', doc: 'STDP time constant, in steps.' }),
     pre_max_prob: float(0.2, { min: 0, max: 1, doc: 'Presynaptic spike probability per step at rate 1.' }),
     post_max_prob: float(0.5, { min: 0, max: 1, doc: 'Postsynaptic spike probability per step at rate 1.' }),
+    coincident: choice(['ignore', 'nearest'] as const, 'ignore', { doc: 'A postsynaptic spike at the presynaptic spike\'s own step, beside postsynaptic spikes on one side only (a lone one is always skipped). ignore: it is never the neighbour; the nearest spike on the one side is paired. nearest: it is the nearest neighbour, as the paper\'s "closest postsynaptic spike" reads literally; ΔT = 0, where the kernel is 0, so the presynaptic spike is paired but changes no weight.' }),
     name: str('stdp_spike_trace', { doc: 'Metric prefix and PNG file name.' }),
   },
   records: (p) => [metricRecord(`${p.name}_rate_dw`, 'name'), metricRecord(`${p.name}_stdp_dw`, 'name'), pictureRecord(p.name, 'name')],

@@ -45,6 +45,7 @@ const simulateOp: OpImpl = async (ctx, inputs, params) => {
       preMaxProb: P(params, 'pre_max_prob'),
       postMaxProb: P(params, 'post_max_prob'),
       rateSpikes: P(params, 'rate_spikes'),
+      coincident: P(params, 'coincident'),
       seed: ctx.nextSeed(),
     },
     async (done) => {
@@ -75,6 +76,7 @@ const spikeTraceOp: OpImpl = async (ctx, inputs, params) => {
     tau: P(params, 'tau'),
     preMaxProb: P(params, 'pre_max_prob'),
     postMaxProb: P(params, 'post_max_prob'),
+    coincident: P(params, 'coincident'),
     seed: ctx.nextSeed(),
   });
   const t = Array.from(tr.postRate, (_, i) => i);

@@ -102,6 +102,8 @@ export interface StdpSimOptions {
   seed: number;
   /** Which pre spikes the rate rule sums over: all of them, or only those STDP also uses. */
   rateSpikes: 'all' | 'paired';
+  /** A postsynaptic spike at the presynaptic spike's own step beside others on one side: see Coincident. */
+  coincident: Coincident;
 }
 
 export interface StdpSimResult {
@@ -141,13 +143,24 @@ function markPostNeighbours(postSpike: ArrayLike<number>, lastPost: Int32Array, 
 }
 
 /**
+ * What nearest-neighbour STDP makes of a postsynaptic spike at the same step as the presynaptic one. The paper skips
+ * a lone one; beside postsynaptic spikes on one side only, its "closest postsynaptic spike" is the coincident one.
+ * 'ignore': a coincident spike is never the neighbour, the nearest spike on the one side is paired. 'nearest': it is
+ * the neighbour, ΔT = 0, where the kernel is 0 (its two branches, +1 and −1, disagree), so the pre spike is paired
+ * but changes no weight.
+ */
+export type Coincident = 'ignore' | 'nearest';
+
+/**
  * Nearest-neighbour STDP's pairing of a presynaptic spike at t: ΔT to the nearest postsynaptic spike within
  * `window` steps, or null when the paper's rules skip it (post spikes on both sides, none, or only at t itself).
+ * `coincident`: whether a postsynaptic spike at t itself is the nearest neighbour when there are others on one side.
  */
-function nearestPost(t: number, lastPost: Int32Array, nextPost: Int32Array, window: number): number | null {
+function nearestPost(t: number, lastPost: Int32Array, nextPost: Int32Array, window: number, postAtT: boolean, coincident: Coincident): number | null {
   const before = t - lastPost[t] <= window;
   const after = nextPost[t] - t <= window;
   if (before === after) return null;
+  if (postAtT && coincident === 'nearest') return 0;
   return after ? nextPost[t] - t : lastPost[t] - t;
 }
 
@@ -185,7 +198,7 @@ export async function simulateStdp(rates: RateSequences, o: StdpSimOptions, onSe
       for (let t = 0; t < T; t++) {
         if (!(u() < preP[t])) continue;
         preSpikes++;
-        const dT = nearestPost(t, lastPost, nextPost, W);
+        const dT = nearestPost(t, lastPost, nextPost, W, postSpike[t] === 1, o.coincident);
         let used = false;
         if (dT !== null) {
           const k = dT + W;
@@ -227,7 +240,7 @@ export interface SpikeTrace {
  * The two rules applied to given spike trains, cumulatively: at each presynaptic spike at t the rate rule adds
  * ρ_j(t+1) − ρ_j(t) (0 at the last step) and STDP adds its kernel at the nearest postsynaptic spike, as in `simulateStdp`.
  */
-export function traceRules(postRate: ArrayLike<number>, preSpike: ArrayLike<number>, postSpike: ArrayLike<number>, window: number, tau: number) {
+export function traceRules(postRate: ArrayLike<number>, preSpike: ArrayLike<number>, postSpike: ArrayLike<number>, window: number, tau: number, coincident: Coincident = 'ignore') {
   const T = postRate.length;
   const kernel = stdpKernel(window, tau);
   const lastPost = new Int32Array(T);
@@ -241,7 +254,7 @@ export function traceRules(postRate: ArrayLike<number>, preSpike: ArrayLike<numb
   for (let t = 0; t < T; t++) {
     if (preSpike[t]) {
       rate += t + 1 < T ? postRate[t + 1] - postRate[t] : 0;
-      const dT = nearestPost(t, lastPost, nextPost, window);
+      const dT = nearestPost(t, lastPost, nextPost, window, postSpike[t] === 1, coincident);
       if (dT !== null) {
         stdp += kernel[dT + window];
         paired++;
@@ -276,7 +289,7 @@ export function spikeTrace(rates: RateSequences, sequence: number, o: Omit<StdpS
   const u = makeRng(o.seed);
   const postSpike = Uint8Array.from(postRate, (r) => (u() < o.postMaxProb * r ? 1 : 0));
   const preSpike = Uint8Array.from(preRate, (r) => (u() < o.preMaxProb * r ? 1 : 0));
-  return { sequence, preRate, postRate, preSpike, postSpike, ...traceRules(postRate, preSpike, postSpike, o.window, o.tau) };
+  return { sequence, preRate, postRate, preSpike, postSpike, ...traceRules(postRate, preSpike, postSpike, o.window, o.tau, o.coincident) };
 }
 
 export interface Fig1Options {
