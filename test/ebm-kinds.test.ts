@@ -10,7 +10,7 @@ import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
 import { compileGraph, emptyGraph, type GraphDocument } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
-import { type EbmNetwork, makeNetwork, clampInput, energy, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
+import { type EbmNetwork, makeNetwork, clampInput, energy, rhoPrime, step, type DynamicsSpec } from '../nodes/runtime/ebm/network.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
 import { lrFactor, trainBatch, type RuleSpec } from '../nodes/runtime/ebm/eqprop.ts';
 import { backpropGradient } from '../nodes/runtime/ebm/probe.ts';
@@ -253,6 +253,111 @@ describe('learning rules (one minibatch by hand)', () => {
     expect(net3.read().W[1][0]).toBeCloseTo(0.5125, 6);
     expect(net3.read().W[0][0]).toBe(0.5);
     net3.dispose();
+  });
+});
+
+describe('the hard sigmoid\'s slope ρ\' on the closed interval [0, 1]', () => {
+  it('ρ\'(s) is 1 at exactly s = 0 and s = 1 and 0 just outside', () => {
+    const s = tf.tensor1d([-(2 ** -20), 0, 0.5, 1, 1 + 2 ** -20]);
+    const d = rhoPrime(tf, 'hard_sigmoid', s);
+    expect(Array.from(d.dataSync())).toEqual([0, 1, 1, 1, 0]);
+    d.dispose();
+    s.dispose();
+  });
+
+  it('a leaky step from a unit at exactly 1 and one at exactly 0 still follows its drive, by hand', () => {
+    const net = tinyNet();
+    const clamp = clampInput(tf, net, tf.tensor2d([[1]]));
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 1, form: 'leaky' };
+    // h = 1: drive 0.5·1 + 0.5·ρ(0) = 0.5, ρ'(1) = 1, so h' = 1 + 0.5(0.5 − 1) = 0.75 (with ρ'(1) = 0 it would only
+    // leak: 0.5). y = 0: drive 0.5·ρ(1) = 0.5, ρ'(0) = 1, so y' = 0 + 0.5(0.5 − 0) = 0.25 (with ρ'(0) = 0: y' = 0).
+    const s = step(tf, net, clamp, dyn, [tf.tensor2d([[1]]), tf.tensor2d([[0]])]);
+    expect(s[0].dataSync()[0]).toBeCloseTo(0.75, 6);
+    expect(s[1].dataSync()[0]).toBeCloseTo(0.25, 6);
+    clamp.dispose();
+    net.dispose();
+  });
+});
+
+describe('an asymmetric 2-2-2 network by hand (a transposed or swapped matrix, or a swapped rate, shows)', () => {
+  // x = [1, 0.5]; rows of W are the lower layer:
+  //   W0 = [[0.5, 0], [0.25, 0.5]] (x → h), W1 = [[0.5, 0.25], [0, 0.75]] (h → y), b_h = [0, 0.125], b_y = [0.25, 0].
+  // Bottom-up into h: ρ(x)W0 = [1·0.5 + 0.5·0.25, 1·0 + 0.5·0.5] = [0.625, 0.25] (with W0ᵀ it would be [0.5, 0.5]).
+  // Top-down into h: (W1 ρ(y))_i = Σ_j W1[i][j] ρ(y_j); into y: (ρ(h)W1)_j = Σ_i ρ(h_i) W1[i][j].
+  const asymNet = (): EbmNetwork =>
+    makeNetwork(
+      tf,
+      [2, 2, 2],
+      'hard_sigmoid',
+      [tf.tensor2d([[0.5, 0], [0.25, 0.5]]), tf.tensor2d([[0.5, 0.25], [0, 0.75]])],
+      [tf.tensor1d([0, 0.125]), tf.tensor1d([0.25, 0])],
+    );
+  const x = () => tf.tensor2d([[1, 0.5]]);
+
+  it('one clipped step and one nudged step (ε = 0.5, squared cost) from given states', () => {
+    const net = asymNet();
+    const clamp = clampInput(tf, net, x());
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 1, form: 'clipped', nudge: { beta: 0.25, randomSign: false, cost: 'squared' } };
+    // From h = [0.5, 0.25], y = [0.5, 1]:
+    //   drive_h = [0.625, 0.25] + [0.5·0.5 + 0.25·1, 0·0.5 + 0.75·1] + [0, 0.125] = [1.125, 1.125]
+    //   h' = h + 0.5(drive − h) = [0.5 + 0.3125, 0.25 + 0.4375] = [0.8125, 0.6875]
+    //   drive_y = [0.5·0.5 + 0.25·0, 0.5·0.25 + 0.25·0.75] + [0.25, 0] = [0.5, 0.3125]
+    //   y' = [0.5 + 0.5·0, 1 + 0.5(0.3125 − 1)] = [0.5, 0.65625]
+    // Nudged toward t = [1, 0] with β = 0.25, squared cost (force 2β(t − y)), ε = 0.5: y' += 0.5·0.5·(t − y) = [+0.125, −0.25]
+    //   y'_nudged = [0.625, 0.40625] (h as above: the nudge acts on the outputs only)
+    const init = () => [tf.tensor2d([[0.5, 0.25]]), tf.tensor2d([[0.5, 1]])];
+    const s = step(tf, net, clamp, dyn, init());
+    expect(Array.from(s[0].dataSync())).toEqual([0.8125, 0.6875].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(s[1].dataSync())).toEqual([0.5, 0.65625].map((v) => expect.closeTo(v, 6)));
+    const t = tf.tensor2d([[1, 0]]);
+    const sn = step(tf, net, clamp, dyn, init(), { beta: 0.25, target: t });
+    expect(Array.from(sn[0].dataSync())).toEqual([0.8125, 0.6875].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(sn[1].dataSync())).toEqual([0.625, 0.40625].map((v) => expect.closeTo(v, 6)));
+    // energy at the start: ½Σs² = ½(0.25 + 0.0625 + 0.25 + 1) = 0.78125; ρ(x)W0·ρ(h) = 0.625·0.5 + 0.25·0.25 = 0.375;
+    //   ρ(h)W1 = [0.25, 0.3125], ·ρ(y) = 0.125 + 0.3125 = 0.4375;
+    //   b·ρ = 0·0.5 + 0.125·0.25 + 0.25·0.5 + 0 = 0.15625. E = 0.78125 − 0.375 − 0.4375 − 0.15625 = −0.1875
+    const e = energy(tf, net, clamp, init());
+    expect(e.dataSync()[0]).toBeCloseTo(-0.1875, 6);
+    clamp.dispose();
+    net.dispose();
+  });
+
+  it('EqProp, one minibatch with lrs [0.1, 0.2]: the free and nudged states and every weight and bias', () => {
+    const net = asymNet();
+    const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.2], direction: 'both' };
+    // ε = 1 (clipped): s ← clip(drive). Free phase, 2 steps from 0, label 1 (t = [0, 1]):
+    //   step 1: h = [0.625, 0.375] (b_h added), y = b_y = [0.25, 0]
+    //   step 2: h = [0.625 + 0.5·0.25, 0.375 + 0] = [0.75, 0.375];
+    //           y = [0.625·0.5 + 0.25, 0.625·0.25 + 0.375·0.75] = [0.5625, 0.4375]
+    // Nudged, 1 step, β = 0.5, C = ½||y − t||²:
+    //   h = clip([0.625 + 0.5·0.5625 + 0.25·0.4375, 0.25 + 0.75·0.4375] + [0, 0.125]) = clip([1.015625, 0.703125]) = [1, 0.703125]
+    //   y = [0.75·0.5 + 0.25, 0.75·0.25 + 0.375·0.75] + 0.5·(t − y) = [0.625 − 0.28125, 0.46875 + 0.28125] = [0.34375, 0.75]
+    // α/β: 0.2 for W0 and b_h, 0.4 for W1 and b_y.
+    //   ΔW0 = 0.2·ρ(x)ᵀ(ρ(h^β) − ρ(h⁰)) = 0.2·[1, 0.5]ᵀ[0.25, 0.328125] = [[0.05, 0.065625], [0.025, 0.0328125]]
+    //   Δb_h = 0.2·[0.25, 0.328125] = [0.05, 0.065625]
+    //   ΔW1 = 0.4·(h^βᵀy^β − h⁰ᵀy⁰) = 0.4·([[0.34375, 0.75], [0.24169921875, 0.52734375]] − [[0.421875, 0.328125], [0.2109375, 0.1640625]])
+    //       = [[−0.03125, 0.16875], [0.0123046875, 0.1453125]]
+    //   Δb_y = 0.4·([0.34375, 0.75] − [0.5625, 0.4375]) = [−0.0875, 0.125]
+    const r = trainBatch(tf, net, x(), new Uint8Array([1]), [tf.zeros([1, 2]) as TF.Tensor2D, tf.zeros([1, 2]) as TF.Tensor2D], {
+      free,
+      nudged,
+      rule,
+      readout: 'input',
+      random: () => 0.9,
+      nextSeed: () => 1,
+    });
+    expect(Array.from(r.free[0].dataSync())).toEqual([0.75, 0.375].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(r.free[1].dataSync())).toEqual([0.5625, 0.4375].map((v) => expect.closeTo(v, 6)));
+    // C = ½((0.5625 − 0)² + (0.4375 − 1)²) = ½(0.31640625 + 0.31640625) = 0.31640625; the larger output is y0: wrong
+    expect(r.cost).toBeCloseTo(0.31640625, 6);
+    expect(r.wrong).toBe(1);
+    const { W, b } = net.read();
+    expect(Array.from(W[0])).toEqual([0.55, 0.065625, 0.275, 0.5328125].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(b[0])).toEqual([0.05, 0.190625].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(W[1])).toEqual([0.46875, 0.41875, 0.0123046875, 0.8953125].map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(b[1])).toEqual([0.1625, 0.125].map((v) => expect.closeTo(v, 6)));
+    r.free.forEach((s) => s.dispose());
+    net.dispose();
   });
 });
 

@@ -1,6 +1,7 @@
 // Equilibrium Propagation and the STDP-compatible rule against an independent reference written here in plain
 // JavaScript (float64 loops, no tensors): a 5-4-3-3 network with random weights and biases, two epochs of two
-// minibatches with persistent states. The hand-computed tests elsewhere use 1-unit layers, where a transposed
+// minibatches with persistent states, for both costs (C = ||y − t||², force 2β(t − y); C = ½||y − t||², force β(t − y))
+// and for β of fixed sign or of a sign drawn per minibatch (the draws given, the same to both). The hand-computed tests elsewhere use 1-unit layers, where a transposed
 // matrix, a swapped layer or a bias on the wrong side cannot show; here every matrix is rectangular.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../nodes/runtime/backend.ts';
@@ -36,11 +37,17 @@ function problem() {
   return { W, b, x, labels };
 }
 
+type Cost = 'squared' | 'half_squared';
+
+/** The random() draws the trainer gets, one per minibatch when the sign is random: below 0.5 is −β. */
+const draws = [0.3, 0.7, 0.1, 0.9];
+
 /**
  * One synchronous step of the clipped dynamics for one example: layer i (1..L) moves by ε(ρ'(s_i)·drive_i − s_i),
- * drive_i = Σ ρ(s_{i−1}) W_{i−1} + Σ W_i ρ(s_{i+1}) + b, then is clipped to [0, 1]; the output gets 2β'(t − y) (squared cost).
+ * drive_i = Σ ρ(s_{i−1}) W_{i−1} + Σ W_i ρ(s_{i+1}) + b, then is clipped to [0, 1]; the output gets β'·dC/dy, that is
+ * 2β'(t − y) for the squared cost and β'(t − y) for half of it.
  */
-function refStep(W: Mat[], b: number[][], s: number[][], target: number[], nudge: number): number[][] {
+function refStep(W: Mat[], b: number[][], s: number[][], target: number[], nudge: number, cost: Cost): number[][] {
   const L = s.length - 1;
   const rho = s.map((layer) => layer.map(clip));
   const next = s.map((layer) => layer.slice());
@@ -52,17 +59,18 @@ function refStep(W: Mat[], b: number[][], s: number[][], target: number[], nudge
       const v = s[i][j];
       const dRho = v >= 0 && v <= 1 ? 1 : 0;
       let force = dRho * d - v;
-      if (i === L) force += 2 * nudge * (target[j] - v);
+      if (i === L) force += (cost === 'squared' ? 2 : 1) * nudge * (target[j] - v);
       next[i][j] = clip(v + eps * force);
     }
   return next;
 }
 
-/** Two epochs in file order, minibatches of two, persistent states, β of fixed sign: the weights after training. */
-function reference(form: 'eqprop' | 'stdp') {
+/** Two epochs in file order, minibatches of two, persistent states: the weights after training. */
+function reference(form: 'eqprop' | 'stdp', cost: Cost, randomSign: boolean) {
   const { W, b, x, labels } = problem();
   const L = sizes.length - 1;
   const stored = x.map(() => sizes.slice(1).map((n) => new Array<number>(n).fill(0)));
+  let minibatch = 0;
   for (let epoch = 0; epoch < 2; epoch++)
     for (const batch of [
       [0, 1],
@@ -70,15 +78,17 @@ function reference(form: 'eqprop' | 'stdp') {
     ]) {
       const dW = W.map((w) => zeros(w.length, w[0].length));
       const db = b.map((v) => new Array<number>(v.length).fill(0));
+      // β of this minibatch: its sign is drawn once and used in the nudge and in α/β alike
+      const bt = randomSign && draws[minibatch++] < 0.5 ? -beta : beta;
       for (const e of batch) {
         const target = Array.from({ length: sizes[L] }, (_, c) => (c === labels[e] ? 1 : 0));
         let s = [x[e], ...stored[e]];
-        for (let t = 0; t < freeSteps; t++) s = refStep(W, b, s, target, 0);
+        for (let t = 0; t < freeSteps; t++) s = refStep(W, b, s, target, 0, cost);
         const s0 = s;
         stored[e] = s0.slice(1);
         let sb = s0;
         for (let t = 0; t < nudgedSteps; t++) {
-          const next = refStep(W, b, sb, target, beta);
+          const next = refStep(W, b, sb, target, bt, cost);
           if (form === 'stdp')
             // Σ_t ρ_i(t)Δρ_j(t) + Δρ_i(t)ρ_j(t) over the nudged phase (the input is clamped: Δρ = 0 there)
             for (let l = 0; l < L; l++)
@@ -95,7 +105,7 @@ function reference(form: 'eqprop' | 'stdp') {
         }
       }
       for (let l = 0; l < L; l++) {
-        const k = lrs[l] / (beta * batch.length);
+        const k = lrs[l] / (bt * batch.length);
         for (let i = 0; i < sizes[l]; i++) for (let j = 0; j < sizes[l + 1]; j++) W[l][i][j] += k * dW[l][i][j];
         for (let j = 0; j < sizes[l + 1]; j++) b[l][j] += k * db[l][j];
       }
@@ -103,7 +113,7 @@ function reference(form: 'eqprop' | 'stdp') {
   return { W, b };
 }
 
-async function ours(form: 'eqprop' | 'stdp') {
+async function ours(form: 'eqprop' | 'stdp', cost: Cost, randomSign: boolean) {
   const { W, b, x, labels } = problem();
   const net = makeNetwork(
     tf,
@@ -114,27 +124,38 @@ async function ours(form: 'eqprop' | 'stdp') {
   );
   const data: EbmDataset = { type: 'dataset', images: Float32Array.from(x.flat()), labels: Uint8Array.from(labels), n: 4, inputSize: sizes[0], classes: 3, description: '' };
   const free: DynamicsSpec = { type: 'ebm.dynamics', epsilon: eps, sigma: 0, steps: freeSteps, form: 'clipped' };
-  const nudged: DynamicsSpec = { ...free, steps: nudgedSteps, nudge: { beta, randomSign: false, cost: 'squared' } };
+  const nudged: DynamicsSpec = { ...free, steps: nudgedSteps, nudge: { beta, randomSign, cost } };
   const rule: RuleSpec = { type: 'ebm.rule', form, lrs, direction: 'both' };
-  await train(tf, net, data, { epochs: 2, batchSize: 2, persistent: true, shuffle: false, free, nudged, rule, readout: 'input', random: makeRng(1), nextSeed: () => 1 });
+  let drawn = 0;
+  const random = (): number => draws[drawn++];
+  await train(tf, net, data, { epochs: 2, batchSize: 2, persistent: true, shuffle: false, free, nudged, rule, readout: 'input', random, nextSeed: () => 1 });
+  // one draw per minibatch for the sign, none otherwise (no shuffling)
+  expect(drawn).toBe(randomSign ? 4 : 0);
   const r = net.read();
   net.dispose();
   return r;
 }
 
 describe('EqProp and the STDP-compatible rule against a plain-JavaScript reference (5-4-3-3, two epochs, stored states)', () => {
+  const variants: [Cost, boolean][] = [
+    ['squared', false],
+    ['half_squared', false],
+    ['squared', true],
+    ['half_squared', true],
+  ];
   for (const form of ['eqprop', 'stdp'] as const)
-    it(`${form}: every weight and bias after four minibatches`, async () => {
-      const want = reference(form);
-      const got = await ours(form);
-      const start = problem();
-      for (let l = 0; l < sizes.length - 1; l++) {
-        const flat = want.W[l].flat();
-        // training moved the weights (so the comparison means something) ...
-        expect(Math.max(...flat.map((v, i) => Math.abs(v - start.W[l].flat()[i]))), `W${l} moved`).toBeGreaterThan(1e-3);
-        // ... and ours moved them the same way, to float32 precision
-        expect(Array.from(got.W[l]), `W${l}`).toEqual(flat.map((v) => expect.closeTo(v, 5)));
-        expect(Array.from(got.b[l]), `b${l}`).toEqual(want.b[l].map((v) => expect.closeTo(v, 5)));
-      }
-    });
+    for (const [cost, randomSign] of variants)
+      it(`${form}, cost ${cost}, ${randomSign ? 'β of random sign (−, +, −, +)' : 'β > 0'}: every weight and bias after four minibatches`, async () => {
+        const want = reference(form, cost, randomSign);
+        const got = await ours(form, cost, randomSign);
+        const start = problem();
+        for (let l = 0; l < sizes.length - 1; l++) {
+          const flat = want.W[l].flat();
+          // training moved the weights (so the comparison means something) ...
+          expect(Math.max(...flat.map((v, i) => Math.abs(v - start.W[l].flat()[i]))), `W${l} moved`).toBeGreaterThan(1e-3);
+          // ... and ours moved them the same way, to float32 precision
+          expect(Array.from(got.W[l]), `W${l}`).toEqual(flat.map((v) => expect.closeTo(v, 5)));
+          expect(Array.from(got.b[l]), `b${l}`).toEqual(want.b[l].map((v) => expect.closeTo(v, 5)));
+        }
+      });
 });
