@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import type { JsonObject } from '../nodes/core/json.ts';
 import { ebmOps } from '../nodes/runtime/ebm/ops.ts';
-import { type RateSequences, liveliestSequence, traceRules } from '../nodes/runtime/ebm/stdp.ts';
+import { type RateSequences, liveliestSequence, makeNormal, neuronFig1, traceRules } from '../nodes/runtime/ebm/stdp.ts';
+import { makeRng } from '../nodes/runtime/random.ts';
 import { compileGraph, emptyGraph } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import type { Picture } from '../nodes/runtime/png.ts';
@@ -115,6 +116,60 @@ describe('stdp.spike_trace (paper 2, Fig. 3)', () => {
     expect(both.paired).toBe(1);
   });
 
+  it('the window is inclusive: a post spike exactly `window` steps from the pre spike pairs, one step further does not; the skip rules by hand', () => {
+    // window 3, τ 2; one pre spike per case; the rate sequence plays no part here (flat).
+    const W = 3;
+    const tau = 2;
+    const edge = Math.exp(-3 / 2); // kernel at |ΔT| = 3: 0.22313
+    const spikes = (T: number, at: number[]) => Array.from({ length: T }, (_, t) => (at.includes(t) ? 1 : 0));
+    const stdp = (pre: number[], post: number[]) => {
+      const r = traceRules(new Array(10).fill(0.5), spikes(10, pre), spikes(10, post), W, tau);
+      return { dw: r.wStdp[9], paired: r.paired };
+    };
+    // after: ΔT = +3 pairs, +e^{−3/2}; ΔT = +4 is outside, no post spike in reach: skipped
+    expect(stdp([2], [5])).toEqual({ dw: expect.closeTo(edge, 12), paired: 1 });
+    expect(stdp([2], [6])).toEqual({ dw: 0, paired: 0 });
+    // before: ΔT = −3 pairs, −e^{−3/2}; ΔT = −4 skipped
+    expect(stdp([5], [2])).toEqual({ dw: expect.closeTo(-edge, 12), paired: 1 });
+    expect(stdp([5], [1])).toEqual({ dw: 0, paired: 0 });
+    // post spikes on both sides, each exactly 3 steps away: skipped
+    expect(stdp([4], [1, 7])).toEqual({ dw: 0, paired: 0 });
+    // one side at the edge, the other one step beyond it: only the edge one counts, −e^{−3/2}
+    expect(stdp([4], [1, 8])).toEqual({ dw: expect.closeTo(-edge, 12), paired: 1 });
+    expect(stdp([4], [0, 7])).toEqual({ dw: expect.closeTo(edge, 12), paired: 1 });
+    // the nearest on its side: post spikes 1 and 3 steps after pair at ΔT = +1, +e^{−1/2}
+    expect(stdp([2], [3, 5])).toEqual({ dw: expect.closeTo(Math.exp(-1 / 2), 12), paired: 1 });
+    // no post spike at all; a lone post spike at the pre spike's own step: skipped
+    expect(stdp([4], [])).toEqual({ dw: 0, paired: 0 });
+    expect(stdp([4], [4])).toEqual({ dw: 0, paired: 0 });
+  });
+
+  it('stdp.simulate at the window edge: ΔT = ±window fills the first and last bins, ±(window + 1) is skipped', async () => {
+    // One post spike at t = 4 (rate 1, probability 1); pre spikes (rate 1) at t = 0, 1, 7, 8; window 3, τ 2.
+    // t = 0: +4, skipped; t = 1: +3, bin 6, +e^{−3/2}; t = 7: −3, bin 0, −e^{−3/2}; t = 8: −4, skipped.
+    // STDP total e^{−3/2} − e^{−3/2} = 0 with 2 of 4 pre spikes paired. The rate rule over the paired spikes:
+    // ρ(2) − ρ(1) = 0 and ρ(8) − ρ(7) = 0; over all: + (ρ(1) − ρ(0)) + (ρ(9) − ρ(8)) = 0 as well.
+    const T = 10;
+    const post = new Float32Array(T);
+    post[4] = 1;
+    const pre = new Float32Array(T);
+    for (const t of [0, 1, 7, 8]) pre[t] = 1;
+    const rates: RateSequences = { type: 'stdp.rates', count: 1, steps: T, pre, post, postVoltage: post };
+    const out = await run('stdp.simulate', { rates }, { trains: 2, window: 3, tau: 2, pre_max_prob: 1, post_max_prob: 1, rate_spikes: 'paired' });
+    const edge = Math.exp(-3 / 2);
+    expect((out.stdp_dw as number[])[0]).toBeCloseTo(0, 12);
+    const curve = out.stdp_curve as number[];
+    expect(curve).toHaveLength(7);
+    expect(curve[6]).toBeCloseTo(edge, 12);
+    expect(curve[0]).toBeCloseTo(-edge, 12);
+    for (const k of [1, 2, 3, 4, 5]) expect(Number.isNaN(curve[k]), `bin ${k - 3}`).toBe(true);
+    // Moving the post spike to t = 5: t = 0, 1 at +5, +4 (skipped), t = 7 at −2 (−e^{−1}), t = 8 at −3 (−e^{−3/2}).
+    const post5 = new Float32Array(T);
+    post5[5] = 1;
+    const out5 = await run('stdp.simulate', { rates: { ...rates, post: post5, postVoltage: post5 } }, { trains: 2, window: 3, tau: 2, pre_max_prob: 1, post_max_prob: 1, rate_spikes: 'paired' });
+    expect((out5.stdp_dw as number[])[0]).toBeCloseTo(-Math.exp(-1) - edge, 12);
+  });
+
   it('draws the three panels, records both final ΔW, and picks the liveliest sequence by default', async () => {
     // Sequence 1's post rate rises and falls, sequence 0's is flat; spikes with probability 1 at rate 1.
     const T = 8;
@@ -175,6 +230,55 @@ describe('stdp.neuron_fig1', () => {
     const c = out.curve as number[];
     expect(c[21]).toBeCloseTo(0.1 * Math.sqrt(2 / Math.PI), 2);
     expect(c[19]).toBeCloseTo(-0.1 * Math.sqrt(2 / Math.PI), 2);
+  });
+
+  it('ΔT = round((θ − V0)/V̇) (0 → ±1, beyond the window dropped) and ΔW = η·V̇, bin by bin against the same draws replayed here', async () => {
+    const o = { trials: 2000, window: 5, threshold: 1, range: 0.5, slopeSd: 0.2, noise: 0, rate: 0.5, seed: 3 };
+    const res = await neuronFig1(o);
+    // The same draws in the same order (V0 = θ − range·U, then V̇ = sd·N), and the rule written out here.
+    const u = makeRng(o.seed);
+    const g = makeNormal(u);
+    const W = o.window;
+    const sum = new Float64Array(2 * W + 1);
+    const count = new Float64Array(2 * W + 1);
+    let used = 0;
+    let roundedAway = 0; // trials where rounding and truncation pick different bins
+    for (let i = 0; i < o.trials; i++) {
+      const v0 = o.threshold - o.range * u();
+      const slope = g() * o.slopeSd;
+      const q = (o.threshold - v0) / slope; // steps from the pre spike to the threshold crossing (negative: before it)
+      let dT = Math.round(q);
+      if (dT === 0) dT = slope > 0 ? 1 : -1;
+      if (Math.abs(dT) > W) continue;
+      if (Math.trunc(q) !== Math.round(q) && Math.trunc(q) !== 0) roundedAway++;
+      sum[dT + W] += o.rate * slope;
+      count[dT + W]++;
+      used++;
+    }
+    expect(res.used).toBe(used);
+    expect(Array.from(res.count)).toEqual(Array.from(count));
+    for (let k = 0; k <= 2 * W; k++) {
+      if (count[k] === 0) expect(Number.isNaN(res.curve[k]), `bin ${k - W}`).toBe(true);
+      else expect(res.curve[k], `bin ${k - W}`).toBeCloseTo(sum[k] / count[k], 12);
+    }
+    // The case discriminates: hundreds of trials land in another bin under truncation, both signs are present,
+    // and η = 0.5 is not 1 (ΔW = V̇ alone would be twice as large).
+    expect(roundedAway).toBeGreaterThan(100);
+    expect(count[W + 2]).toBeGreaterThan(50);
+    expect(count[W - 2]).toBeGreaterThan(50);
+    expect(res.curve[W + 2]).toBeGreaterThan(0);
+    expect(res.curve[W - 2]).toBeLessThan(0);
+  });
+
+  it('the op hands threshold, v_range, slope_sd, rate and window to the simulation under their meanings, with its seed', async () => {
+    // The values differ from one another, so swapping any two of them changes the curve.
+    const seed = fakeCtx(tf, { seed: 7 }).nextSeed();
+    const out = await run('stdp.neuron_fig1', {}, { trials: 300, window: 4, threshold: 0.5, v_range: 0.25, slope_sd: 0.1, noise: 0, rate: 2 });
+    const direct = await neuronFig1({ trials: 300, window: 4, threshold: 0.5, range: 0.25, slopeSd: 0.1, noise: 0, rate: 2, seed });
+    const show = (c: ArrayLike<number>) => Array.from(c, (v) => (Number.isNaN(v) ? 'empty' : v));
+    expect(show(out.curve as number[])).toEqual(show(direct.curve));
+    expect((out.curve as number[]).length).toBe(9);
+    expect(direct.used).toBeGreaterThan(100);
   });
 });
 
