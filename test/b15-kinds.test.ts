@@ -579,6 +579,53 @@ describe('train.local: one LocalTrainer step', () => {
     m.dispose();
   });
 
+  it('two layers by hand: f_l learns ~h_{l−1} → h_l and g_l learns ~h_l → clean h_{l−1}, with spike corruption of x, h1 and h2', () => {
+    // model221 (all linear): f1(x) = [x0 + x1, 2 x1 + 1], f2(h1) = h1_0 − h1_1 + 0.5, g1(h1) = 0.5 h1, g2(h2) = [2 h2, h2].
+    // x = [3, −1], a batch of 1, SGD at lr 0.1. Spike corruption of every layer: the mean of 3 Bernoulli draws with
+    // p = clip(h, 0, 1), exact where h ≥ 1 (always 1) or h ≤ 0 (always 0); every value here is one or the other.
+    // Each module: y = act(in W + b), dz = 2(y − target) (B = 1), W −= 0.1 inᵀdz, b −= 0.1 dz.
+    const corruption = { 0: { kind: 'spike', samples: 3 }, 1: { kind: 'spike', samples: 3 }, 2: { kind: 'spike', samples: 3 } } as const;
+    const check = (o: { warmupBatches: number }, want: { f1: number[][]; g1: number[][]; f2: number[][]; g2: number[][] }) => {
+      const m = model221();
+      const x = tf.tensor2d([[3, -1]]);
+      const trainer = new LocalTrainer(tf, m, { epochs: 1, batchSize: 1, optimizer: 'sgd', lr: 0.1, inference: tp({ steps: 1, delta: 0.5, alpha: 0.25 }), corruption, ...o });
+      trainer.step(x, 3);
+      for (const [name, mod] of [['f1', m.f[0]], ['g1', m.g[0]], ['f2', m.f[1]], ['g2', m.g[1]]] as const) {
+        expectClose(values(mod.W), want[name][0], 6);
+        expectClose(values(mod.b), want[name][1], 6);
+      }
+      trainer.dispose();
+      x.dispose();
+      m.dispose();
+    };
+    // Warm-up (targets = the feedforward pass): h1 = f1(x) = [2, −1], h2 = f2(h1) = 3.5; ~x = [1, 0], ~h1 = [1, 0], ~h2 = 1.
+    //   f1: in ~x = [1, 0], target h1 = [2, −1]: y = [1, 1], dz = [−2, 4]: W = [[1.2, −0.4], [1, 2]], b = [0.2, 0.6]
+    //   g1: in ~h1 = [1, 0], target x = [3, −1]: y = [0.5, 0], dz = [−5, 2]: V = [[1, −0.2], [0, 0.5]], c = [0.5, −0.2]
+    //   f2: in ~h1 = [1, 0], target h2 = 3.5: y = 1.5, dz = −4: W = [[1.4], [−1]], b = 0.9
+    //   g2: in ~h2 = 1, target h1 = [2, −1]: y = [2, 1], dz = [0, 4]: V = [[2, 0.6]], c = [0, −0.4]
+    // (g2 trained toward ~h1 = [1, 0] would give dz = [2, 2], V = [[1.8, 0.8]]; fed the clean h2 = 3.5, y = [7, 3.5].)
+    check({ warmupBatches: 1 }, {
+      f1: [[1.2, -0.4, 1, 2], [0.2, 0.6]],
+      g1: [[1, -0.2, 0, 0.5], [0.5, -0.2]],
+      f2: [[1.4, -1], [0.9]],
+      g2: [[2, 0.6], [0, -0.4]],
+    });
+    // After warm-up the targets are one inference step from there (δ 0.5, α 0.25):
+    //   h2 += 0.5 (f2(h1) − f2(g2(h2))) = 3.5 + 0.5 (3.5 − f2([7, 3.5]) = 4) = 3.25
+    //   h1 += 0.5 (f1(x) − f1(g1(h1))) + 0.25 (g2(h2') − h1): g1(h1) = [1, −0.5], f1 of it = [0.5, 0]; 0.5·([2, −1] − [0.5, 0]) = [0.75, −0.5];
+    //        0.25·([6.5, 3.25] − [2, −1]) = [1.125, 1.0625]; h1' = [3.875, −0.4375]. Corrupted: still ~h1 = [1, 0], ~h2 = 1.
+    //   f1: target [3.875, −0.4375]: dz = 2([1, 1] − h1') = [−5.75, 2.875]: W = [[1.575, −0.2875], [1, 2]], b = [0.575, 0.7125]
+    //   g1: as in warm-up (its target is x)
+    //   f2: target 3.25: dz = 2(1.5 − 3.25) = −3.5: W = [[1.35], [−1]], b = 0.85
+    //   g2: target h1' = [3.875, −0.4375]: dz = 2([2, 1] − h1') = [−3.75, 2.875]: V = [[2.375, 0.7125]], c = [0.375, −0.2875]
+    check({ warmupBatches: 0 }, {
+      f1: [[1.575, -0.2875, 1, 2], [0.575, 0.7125]],
+      g1: [[1, -0.2, 0, 0.5], [0.5, -0.2]],
+      f2: [[1.35, -1], [0.85]],
+      g2: [[2.375, 0.7125], [0.375, -0.2875]],
+    });
+  });
+
   it('leaves no tensor behind once disposed (Adam state included)', async () => {
     const m = model221();
     const x = tf.tensor2d([[1, 1], [0, 2], [1, 0]]);
@@ -1011,6 +1058,52 @@ describe('eval.inpaint', () => {
     expect(r.after).toBeCloseTo(se / n, 5);
     expect(ctx.progressEvents.map((p) => p.fraction)).toEqual([1 / 3, 2 / 3, 1]);
     disposeAll([x, r.masked, r.filled]);
+    m.dispose();
+  });
+
+  it('by hand on a 2-pixel model: each round moves h1 by the visible pixels only, from where the last round left it', async () => {
+    // Linear [2,1] model: f1(x) = x0 + 2 x1, g1(h) = [0.5 h, h]; one targetprop step per round, delta 0.25.
+    // x = [0.5, 0.75] in every row; fraction 0.5 hides one of the two pixels (which one is drawn per row), fill zero.
+    // The clamped step: h += δ (f1(m⊙x + (1−m)⊙g1(h)) − f1(g1(h))) = h + δ Σ_visible W_i (x_i − g1(h)_i).
+    // Pixel 1 hidden (masked [0.5, 0]): h = f1(masked) = 0.5; g1 = [0.25, 0.5]; h' = 0.5 + 0.25·1·(0.5 − 0.25) = 0.5625,
+    //   filled [0.5, 0.5625]. Round 2 from h' (not from f1 of the filled image): g1 = [0.28125, 0.5625];
+    //   h'' = 0.5625 + 0.25·(0.5 − 0.28125) = 0.6171875, filled [0.5, 0.6171875].
+    //   (Without the clamp the first step would be 0.5 + 0.25·(f1(masked) − f1(g1(h))) = 0.5 + 0.25·(0.5 − 1.25) = 0.3125.)
+    // Pixel 0 hidden (masked [0, 0.75]): h = 1.5; g1 = [0.75, 1.5]; h' = 1.5 + 0.25·2·(0.75 − 1.5) = 1.125, filled [0.5625, 0.75].
+    //   Round 2: g1 = [0.5625, 1.125]; h'' = 1.125 + 0.5·(0.75 − 1.125) = 0.9375, filled [0.46875, 0.75].
+    const m = new HierarchicalModel(tf, { sizes: [2, 1], encoders: [mod('f1', 2, 1)], decoders: [mod('g1', 1, 2)] }, 1);
+    setWeights(m.f[0], [[1], [2]], [0]);
+    setWeights(m.g[0], [[0.5, 1]], [0, 0]);
+    const rows = 6;
+    const want: Record<string, number[][]> = {
+      hidden1: [[0.5, 0.5625], [0.5, 0.6171875]],
+      hidden0: [[0.5625, 0.75], [0.46875, 0.75]],
+    };
+    const seen = new Set<string>();
+    for (const rounds of [1, 2]) {
+      const x = tf.tensor2d(Array.from({ length: rows }, () => [0.5, 0.75]));
+      const r = await inpaint(fakeCtx(tf), m, tp({ steps: 1, delta: 0.25 }), x, { kind: 'mask', fraction: 0.5, fill: 'zero' }, rounds);
+      const mv = values(r.masked);
+      const fv = values(r.filled);
+      let se = 0;
+      let hiddenSq = 0;
+      for (let row = 0; row < rows; row++) {
+        const masked = mv.slice(2 * row, 2 * row + 2);
+        const which = masked[0] === 0 ? 'hidden0' : 'hidden1';
+        expect(masked).toEqual(which === 'hidden0' ? [0, 0.75] : [0.5, 0]);
+        seen.add(which);
+        const filled = want[which][rounds - 1];
+        expectClose(fv.slice(2 * row, 2 * row + 2), filled, 6);
+        se += which === 'hidden0' ? (filled[0] - 0.5) ** 2 : (filled[1] - 0.75) ** 2;
+        hiddenSq += which === 'hidden0' ? 0.25 : 0.5625;
+      }
+      // before: the hidden pixel (0) against x; after: the filled one against x; each over the `rows` hidden pixels
+      expect(r.before).toBeCloseTo(hiddenSq / rows, 6);
+      expect(r.after).toBeCloseTo(se / rows, 6);
+      disposeAll([x, r.masked, r.filled]);
+    }
+    // both masks were drawn, so both hand cases were checked
+    expect([...seen].sort()).toEqual(['hidden0', 'hidden1']);
     m.dispose();
   });
 
