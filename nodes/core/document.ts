@@ -15,8 +15,31 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 
 const id = z.string().min(1, 'an id must not be empty').max(200);
 
+/**
+ * What a node id may be: it names the node's pictures (ID_fields.png, ID_learning_curve.png) in the run folder, so a
+ * plain file name: ASCII letters, digits, _ - . and not starting with . or - (no /, \, .., control characters or spaces).
+ */
+export const NODE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** Why `value` cannot be a node id, or null when it can. */
+export function nodeIdProblem(value: string): string | null {
+  if (NODE_ID.test(value) && value.length <= 200) return null;
+  // Control and format characters (a right-to-left override, say) are shown escaped, never acted on.
+  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  if (!value) return 'a node id must not be empty';
+  if (value.length > 200) return `node id ${shown}: at most 200 characters (it has ${value.length})`;
+  if (/[/\\]/.test(value)) return `node id ${shown}: use letters, digits, _ - . (no / or \\)`;
+  if (/^[.-]/.test(value)) return `node id ${shown}: start it with a letter, digit or _ (not . or -)`;
+  return `node id ${shown}: use only letters, digits, _ - . (no spaces, control or other characters)`;
+}
+
+const nodeId = z.string().superRefine((v, ctx) => {
+  const problem = nodeIdProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const graphNodeSchema = z.object({
-  id,
+  id: nodeId,
   kind: z.string().min(1),
   /** The version of the node kind this node was saved with (for per-kind migrations). */
   version: z.number().int().min(1).optional(),
@@ -200,7 +223,8 @@ function pathText(path: PropertyKey[]): string {
 function nodeOf(doc: Record<string, unknown>, path: PropertyKey[]): { node?: string } {
   if (path[0] === 'nodes' && typeof path[1] === 'number' && Array.isArray(doc.nodes)) {
     const n = doc.nodes[path[1]];
-    if (isRecord(n) && typeof n.id === 'string') return { node: n.id };
+    // Not an id that cannot be one: the message names it (escaped), and a host printing `node` as it is would not.
+    if (isRecord(n) && typeof n.id === 'string' && !nodeIdProblem(n.id)) return { node: n.id };
   }
   return {};
 }

@@ -10,6 +10,7 @@ import type { Plan, PlanStep } from '../core/plan.ts';
 import { flattenSteps } from '../core/plan.ts';
 import { hash } from '../core/compiler.ts';
 import { RecordedNames } from '../core/kind.ts';
+import { nodeIdProblem } from '../core/document.ts';
 import { initBackend } from './backend.ts';
 import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
@@ -17,6 +18,17 @@ import { allOps } from './ops/index.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import { checkLoadPaths } from './saved-files.ts';
 import { disposeValue } from './values.ts';
+
+/** Why `file` is not a plain file name inside the run folder (a picture's NAME.png), or null when it is. */
+export function pictureFileProblem(file: string): string | null {
+  if (/[/\\]/.test(file)) return 'a file name cannot contain / or \\';
+  if (/\p{Cc}|\p{Cf}/u.test(file)) return 'a file name cannot contain control characters';
+  if (file.startsWith('.')) return 'a file name cannot start with a dot';
+  // 255 bytes is the usual limit, and writeFileAtomic first writes under a temporary name 26 bytes longer.
+  const bytes = Buffer.byteLength(file);
+  if (bytes > 229) return `the file name is ${bytes} bytes long, more than the 229 it can have here`;
+  return null;
+}
 
 export interface RunRequest {
   plan: Plan;
@@ -82,6 +94,12 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     const tf = be.tf;
     const steps = flattenSteps(req.plan.steps);
     emit({ type: 'start', time: now(), graph: req.plan.graph, backend: be.name, backendNote: be.note, steps: steps.length, seed });
+    // A node id names its pictures (ID_fields.png): one that is not a plain file name fails here, not after training.
+    // The message names the id, escaped; the error carries no node (hosts print that as it is).
+    for (const step of steps) {
+      const problem = nodeIdProblem(step.node);
+      if (problem) throw new UserError(problem);
+    }
     if (options.outDir) await mkdir(options.outDir, { recursive: true });
     await checkLoadPaths(steps, options);
     for (const [index, step] of steps.entries()) {
@@ -96,8 +114,11 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
           metrics[name] = v;
         },
         image: async (name, png, width, height) => {
-          claim('picture', name, step.node);
           const file = `${name}.png`;
+          // The node's schema and kinds keep picture names plain; this is the last guard before the disk.
+          const problem = pictureFileProblem(file);
+          if (problem) throw new UserError(`cannot write the picture ${JSON.stringify(file).replace(/\p{C}/gu, '?')}: ${problem}`, step.node);
+          claim('picture', name, step.node);
           if (options.outDir) await writeFileAtomic(join(options.outDir, file), png);
           if (!images.includes(file)) images.push(file);
           emit({ type: 'image', time: now(), node: step.node, name, file, width, height, pngBase64: png.toString('base64') });

@@ -47,6 +47,28 @@ export async function readExample(dir: string, id: string): Promise<string> {
   }
 }
 
+/**
+ * Why `name` cannot be the name of a graph saved in browser mode's workspace, or null when it can: a plain file name
+ * in the workspace folder itself (what the Open list shows), ending in .json. A sentence, never a file system error.
+ */
+export function workspaceFileNameProblem(name: string): string | null {
+  if (!name.trim()) return 'give the file a name';
+  if (name.includes('/')) return 'a file name cannot contain / (graphs are saved in the workspace folder itself)';
+  if (name.includes('\\')) return 'a file name cannot contain \\ (graphs are saved in the workspace folder itself)';
+  if (/\p{Cc}|\p{Cf}/u.test(name)) return 'a file name cannot contain control characters';
+  if (name.startsWith('.')) return 'a file name cannot start with a dot (the file would be hidden, and the Open list would not show it)';
+  // 255 bytes is the usual limit, and the file is first written under a temporary name about 26 bytes longer.
+  const bytes = Buffer.byteLength(name);
+  if (bytes > 200) return `the file name is ${bytes} bytes long; use at most 200`;
+  if (!name.endsWith('.json')) return 'graph documents are .json files';
+  return null;
+}
+
+/** `name` for a message: quoted, control characters escaped, a long one cut short. */
+export function shownName(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 export async function listJsonFiles(dir: string): Promise<{ path: string; name: string; modified: number }[]> {
   let names: string[];
   try {

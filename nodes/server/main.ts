@@ -3,12 +3,28 @@
  * build is missing or older than its sources, starts the server on 127.0.0.1 and prints the URL
  * to open (it carries the access token).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { ensureRendererBuilt } from './build-renderer.ts';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_EXAMPLES_DIR } from './files.ts';
 import { DEFAULT_STATIC_DIR, REPO_ROOT, startLabServer } from './ws-server.ts';
+
+/** Makes the workspace folder if need be; why it cannot be one (the end of a sentence about it), or null. */
+async function workspaceProblem(dir: string): Promise<string | null> {
+  const s = await stat(dir).catch(() => null);
+  if (s && !s.isDirectory()) return 'is a file, not a folder; give a folder (it is made if it does not exist)';
+  try {
+    await mkdir(dir, { recursive: true });
+    return null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') return 'cannot be made: a part of its path is a file, not a folder';
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot be made: permission denied';
+    if (code === 'EROFS') return 'cannot be made: the file system is read-only';
+    return `cannot be made (${code ?? (e as Error).message})`;
+  }
+}
 
 async function main(): Promise<void> {
   const program = new Command()
@@ -25,9 +41,14 @@ async function main(): Promise<void> {
     console.error(`--port must be a number from 0 to 65535, got ${opts.port}`);
     process.exit(2);
   }
-  if (opts.build) await ensureRendererBuilt();
+  // Before the (slow) build: a workspace that cannot be a folder is a usage error, said in a sentence.
   const workspace = resolve(opts.workspace);
-  await mkdir(workspace, { recursive: true });
+  const problem = await workspaceProblem(workspace);
+  if (problem) {
+    console.error(`--workspace ${opts.workspace} ${problem}`);
+    process.exit(2);
+  }
+  if (opts.build) await ensureRendererBuilt();
   const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   const server = await startLabServer({ port, staticDir: DEFAULT_STATIC_DIR, workspace, examplesDir: resolve(opts.examples), version: pkg.version });
   console.log(`Plasticity Lab is serving ${workspace}`);

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, normalize, resolve, sep } from 'node:path';
 import { platform } from 'node:os';
 import { autosaveSlot, type EventName, type EventPayload, type LabServiceImpl } from '../../electron/common/contract.ts';
-import { AutosaveSlots, listExamples, listJsonFiles, readExample, writeFileAtomic } from './files.ts';
+import { AutosaveSlots, listExamples, listJsonFiles, readExample, shownName, workspaceFileNameProblem, writeFileAtomic } from './files.ts';
 import { RunHost, spawnThreadEngine } from './engine-host.ts';
 import { pastRunMethods } from './past-runs.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
@@ -87,6 +87,8 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
       return { path, name: basename(full), text };
     },
     async writeFile({ path, text }) {
+      const problem = workspaceFileNameProblem(path);
+      if (problem) throw new Error(`cannot save as ${shownName(path)}: ${problem}`);
       const full = inWorkspace(path);
       await writeFileAtomic(full, text);
       touch(path);

@@ -49,6 +49,22 @@ const WeightsFile = z
   .refine((d) => d.encoders.length === d.architecture.encoders.length && d.decoders.length === d.architecture.decoders.length, 'as many saved modules as the architecture lists')
   .refine((d) => weightCount([...d.architecture.encoders, ...d.architecture.decoders]) <= MAX_WEIGHTS, `at most ${MAX_WEIGHTS.toLocaleString('en')} weights`);
 
+/**
+ * The float32 values of `s` (base64), read for `what` (e.g. "the weight matrix W of f1") of the file at `path`: a
+ * sentence naming both when the text is not base64, is not a whole number of values, or holds NaN or an infinity (a
+ * damaged or hand-edited file; such weights would give plausible-looking numbers).
+ */
+export function decodeFloats(s: string, path: string, what: string): Float32Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`${path}: ${what} is damaged (its text is not base64)`);
+  const b = Buffer.from(s, 'base64');
+  if (b.byteLength % 4 !== 0) throw new Error(`${path}: ${what} is damaged (it holds ${b.byteLength} bytes, not a whole number of 4-byte values; the file may be cut short)`);
+  const a = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new Error(`${path}: ${what} holds ${a[i]} at position ${i}: weights must be finite numbers (the file is damaged, or was saved from a run that diverged)`);
+  }
+  return a;
+}
+
 /** The JSON text of a weights file for the model. */
 export async function weightsJson(model: HierarchicalModel): Promise<string> {
   const enc = async (t: TF.Tensor): Promise<string> => Buffer.from(((await t.data()) as Float32Array).buffer).toString('base64');
@@ -73,15 +89,12 @@ export async function readWeights(tf: Tf, path: string, seed: number): Promise<H
   const doc = r.data as WeightsDoc;
   const a = doc.architecture;
   const model = new HierarchicalModel(tf, a, seed);
-  const dec = (s: string): Float32Array => {
-    const b = Buffer.from(s, 'base64');
-    return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  };
   const fill = (ms: HierarchicalModel['f'], saved: SavedModule[]): void => {
     for (const [k, m] of ms.entries()) {
-      const W = dec(saved[k].W);
-      const b = dec(saved[k].b);
-      if (W.length !== m.W.size || b.length !== m.b.size) throw new Error(`${path}: weights of ${m.spec.node} have the wrong size`);
+      const W = decodeFloats(saved[k].W, path, `the weight matrix W of ${m.spec.node}`);
+      const b = decodeFloats(saved[k].b, path, `the bias vector b of ${m.spec.node}`);
+      if (W.length !== m.W.size) throw new Error(`${path}: weights of ${m.spec.node} have the wrong size: its weight matrix W should hold ${m.W.shape.join('×')} values, it holds ${W.length}`);
+      if (b.length !== m.b.size) throw new Error(`${path}: weights of ${m.spec.node} have the wrong size: its bias vector b should hold ${m.b.size} values, it holds ${b.length}`);
       tf.tidy(() => {
         m.W.assign(tf.tensor(W, m.W.shape));
         m.b.assign(tf.tensor(b, m.b.shape));

@@ -11,7 +11,8 @@
  * averaged over the batch. The STDP form equals the EqProp form minus Σ_t Δρ_i Δρ_j (second order).
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { Tf } from '../op.ts';
+import { MAX_WEIGHTS } from '../../core/params.ts';
+import { type Tf, UserError } from '../op.ts';
 import { permutation } from '../random.ts';
 import type { EbmDataset } from './data.ts';
 import {
@@ -77,13 +78,35 @@ export interface TrainSettings {
   onEpoch?: (epoch: number, m: { trainError: number; trainCost: number; seconds: number }) => Promise<void> | void;
 }
 
+/** The most values the stored per-example states of one data set may hold: as many as a network's weights (1 GiB of float32). */
+export const MAX_STATES = MAX_WEIGHTS;
+
+/**
+ * Why `n` examples cannot each keep a state of a `sizes` network (every layer but the clamped input), or null when they
+ * can: checked before the states are allocated, so a network too large for its data fails at once, not into the run.
+ * `what` names the examples ("training examples"), `remedy` how else to run.
+ */
+export function statesProblem(sizes: readonly number[], n: number, what = 'examples', remedy = 'turn off the stored states (persistent false, valid_states from_zero)'): string | null {
+  const units = sizes.slice(1).reduce((a, k) => a + k, 0);
+  const values = n * units;
+  if (values <= MAX_STATES) return null;
+  const gb = ((values * 4) / 2 ** 30).toFixed(1);
+  const f = (x: number): string => x.toLocaleString('en-US');
+  return `keeping a state for each of the ${f(n)} ${what} of ${sizes.join('-')} takes ${f(n)} × ${f(units)} units = ${f(values)} values (${gb} GiB as float32), more than the ${f(MAX_STATES)} (1 GiB) allowed here; make the hidden layers smaller, use fewer examples or ${remedy}`;
+}
+
 /** Per-example states kept between epochs (Scellier & Bengio's persistent particles). */
 export class PersistentStates {
   readonly layers: Float32Array[];
+  /** Throws a UserError (the running node's) when the states would be larger than MAX_STATES values. */
   constructor(
     readonly sizes: number[],
     readonly n: number,
+    what?: string,
+    remedy?: string,
   ) {
+    const problem = statesProblem(sizes, n, what, remedy);
+    if (problem) throw new UserError(problem);
     this.layers = sizes.slice(1).map((k) => new Float32Array(n * k));
   }
   gather(tf: Tf, idx: Int32Array): TF.Tensor2D[] {
@@ -273,7 +296,7 @@ function order(n: number, shuffle: boolean, random: () => number): Int32Array {
 
 /** Trains `net` in place for `s.epochs` epochs on `data`. Returns the per-epoch training error (at the free fixed points, as in the paper). */
 export async function train(tf: Tf, net: EbmNetwork, data: EbmDataset, s: TrainSettings): Promise<{ trainError: number[]; trainCost: number[]; examplesPerSecond: number }> {
-  const persistent = s.persistent ? new PersistentStates(net.sizes, data.n) : null;
+  const persistent = s.persistent ? new PersistentStates(net.sizes, data.n, 'training examples', 'set persistent to false') : null;
   const trainError: number[] = [];
   const trainCost: number[] = [];
   const batches = Math.ceil(data.n / s.batchSize);

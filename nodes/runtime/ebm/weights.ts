@@ -22,10 +22,20 @@ type NetworkFile = z.infer<typeof NetworkFile>;
 
 const encode = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-function decode(s: string): Float32Array {
+/**
+ * The float32 values of `s` (base64), read for `what` (e.g. "weight matrix 0") of the file at `path`: a sentence naming
+ * both when the text is not base64, is not a whole number of values, or holds NaN or an infinity (a damaged or
+ * hand-edited file; such a network would give plausible-looking numbers).
+ */
+export function decodeFloats(s: string, path: string, what: string): Float32Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`${path}: ${what} is damaged (its text is not base64)`);
   const b = Buffer.from(s, 'base64');
-  if (b.byteLength % 4 !== 0) return new Float32Array(0);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  if (b.byteLength % 4 !== 0) throw new Error(`${path}: ${what} is damaged (it holds ${b.byteLength} bytes, not a whole number of 4-byte values; the file may be cut short)`);
+  const a = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new Error(`${path}: ${what} holds ${a[i]} at position ${i}: a network's values must be finite numbers (the file is damaged, or was saved from a run that diverged)`);
+  }
+  return a;
 }
 
 export function networkJson(net: EbmNetwork): string {
@@ -48,8 +58,8 @@ export async function readNetwork(tf: Tf, path: string): Promise<EbmNetwork> {
   const L = sizes.length - 1;
   if (parsed.data.W.length !== L || parsed.data.b.length !== L)
     throw new Error(`${path}: a ${sizes.join('-')} network has ${L} weight matrices and bias vectors, the file holds ${parsed.data.W.length} and ${parsed.data.b.length}`);
-  const W = parsed.data.W.map(decode);
-  const b = parsed.data.b.map(decode);
+  const W = parsed.data.W.map((w, l) => decodeFloats(w, path, `weight matrix ${l}`));
+  const b = parsed.data.b.map((x, l) => decodeFloats(x, path, `bias vector ${l}`));
   for (let l = 0; l < L; l++) {
     if (W[l].length !== sizes[l] * sizes[l + 1]) throw new Error(`${path}: weight matrix ${l} should hold ${sizes[l]}×${sizes[l + 1]} values, it holds ${W[l].length}`);
     if (b[l].length !== sizes[l + 1]) throw new Error(`${path}: bias vector ${l} should hold ${sizes[l + 1]} values, it holds ${b[l].length}`);
