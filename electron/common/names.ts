@@ -56,6 +56,8 @@ export const MENU_COMMANDS = [
   'cut',
   'copy',
   'paste',
+  /** Copies of the selected nodes (and the wires among them), beside them; the clipboard is left as it was. */
+  'duplicate',
   'selectAll',
   'delete',
   'zoomToFit',

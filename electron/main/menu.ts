@@ -55,6 +55,7 @@ export function menuTemplate(d: MenuDeps): MenuItemConstructorOptions[] {
         cmd('Cut', 'cut', 'CmdOrCtrl+X'),
         cmd('Copy', 'copy', 'CmdOrCtrl+C'),
         cmd('Paste', 'paste', 'CmdOrCtrl+V'),
+        cmd('Duplicate', 'duplicate', 'CmdOrCtrl+D'),
         cmd('Select All', 'selectAll', 'CmdOrCtrl+A'),
         cmd('Delete', 'delete', d.isMac ? 'Backspace' : 'Delete'),
       ],

@@ -54,6 +54,38 @@ d('accessibility and readability of the panels (e2e)', () => {
     await server?.close();
   });
 
+  it('the bottom panel is a tab list: one tab in the Tab order, the arrow keys, Home and End go from tab to tab, the focus shows; messages are live regions', async () => {
+    const page = await openApp(browser.context, server.url);
+    const tabs = page.getByRole('tablist');
+    expect(await tabs.getByRole('tab').count()).toBe(4);
+    const run = page.getByRole('tab', { name: 'Run' });
+    expect(await run.getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+    await run.focus();
+    await page.keyboard.press('ArrowRight');
+    const problems = page.locator('[data-testid="tab-problems"]');
+    await expect.poll(() => problems.getAttribute('aria-selected')).toBe('true');
+    expect(await problems.evaluate((e) => e === document.activeElement)).toBe(true);
+    expect(await page.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-problems');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.locator('[data-testid="tab-history"]').getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => run.getAttribute('aria-selected')).toBe('true');
+    const r = await ring(run);
+    expect(r.focused).toBe(true);
+    expect(r.style).toBe('solid');
+    // A refusal is said at once (role=alert), not only drawn.
+    await page.locator('[data-testid="palette-item"][data-kind="layers.encoder"]').dragTo(page.locator('[data-testid="canvas"]'), { targetPosition: { x: 300, y: 200 } });
+    await expect.poll(() => page.locator('[data-node-id="encoder1"]').count()).toBe(1);
+    const out = (await page.locator('[data-node-id="encoder1"] [data-side="output"][data-port="out"] [data-type]').boundingBox())!;
+    const inp = (await page.locator('[data-node-id="encoder1"] [data-side="input"][data-port="in"] [data-type]').boundingBox())!;
+    await page.mouse.move(out.x + out.width / 2, out.y + out.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[role="alert"] [data-testid="toast"]').textContent()).toContain('cannot feed itself');
+  });
+
   it('the keyboard focus shows on palette group headers and items; headers say whether they are open; Space adds a kind as Enter does', async () => {
     const page = await openApp(browser.context, server.url);
     await page.click('[data-testid="palette-search"]');

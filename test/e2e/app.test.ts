@@ -345,6 +345,105 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('Recover and Examples ask before replacing work done since; a cancelled example can be picked again', async () => {
+    const slotFile = async (page: Page): Promise<string> =>
+      join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
+    const a = await openApp(browser.context, server.url);
+    await dragFromPalette(a, 'layers.encoder', 260, 220);
+    const fileA = await slotFile(a);
+    await expect.poll(async () => (existsSync(fileA) ? await readFile(fileA, 'utf8') : ''), { timeout: 10_000 }).toContain('"encoder1"');
+    await a.close({ runBeforeUnload: false });
+    const b = await openApp(browser.context, server.url);
+    await expect.poll(() => b.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
+    // Work begun under the banner: Recover asks first, and "no" keeps it (and the banner).
+    await dragFromPalette(b, 'corrupt.mask', 400, 300);
+    await expect.poll(() => node(b, 'mask1').count()).toBe(1);
+    b.removeAllListeners('dialog');
+    const asked: string[] = [];
+    b.on('dialog', (dlg) => {
+      asked.push(dlg.message());
+      void dlg.dismiss();
+    });
+    await b.click('[data-testid="recovery"] >> text=Recover');
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toContain('unsaved changes');
+    expect(await node(b, 'mask1').count()).toBe(1);
+    expect(await node(b, 'encoder1').count()).toBe(0);
+    expect(await b.locator('[data-testid="recovery"]').isVisible()).toBe(true);
+    // An example refused the same way leaves the menu on no example, so picking it again asks again.
+    await b.selectOption('[data-testid="examples"]', 'stdp-curve');
+    await expect.poll(() => asked.length).toBe(2);
+    expect(await b.locator('[data-testid="examples"]').inputValue()).toBe('');
+    expect(await node(b, 'mask1').count()).toBe(1);
+    // "Yes": the recovered graph replaces it, under its own name (Save As offers that, not "recovered.json").
+    b.removeAllListeners('dialog');
+    b.on('dialog', (dlg) => void dlg.accept());
+    await b.click('[data-testid="recovery"] >> text=Recover');
+    await expect.poll(() => node(b, 'encoder1').count()).toBe(1);
+    expect(await node(b, 'mask1').count()).toBe(0);
+    const name = (JSON.parse(await readFile(fileA, 'utf8')) as { name: string }).name;
+    expect(await b.locator('[data-testid="file-name"] .fname').textContent()).toBe(`${name}.json`);
+    await b.selectOption('[data-testid="examples"]', 'stdp-curve');
+    await expect.poll(() => b.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-curve.json');
+  }, 60_000);
+
+  it('wires: a click picks one and Delete removes it (one undo step); a wire that would close a cycle is refused as it is drawn', async () => {
+    const page = await openApp(browser.context, server.url);
+    await dragFromPalette(page, 'layers.encoder', 200, 200);
+    await dragFromPalette(page, 'layers.encoder', 560, 260);
+    await expect.poll(() => node(page, 'encoder2').count()).toBe(1);
+    await wire(page, { node: 'encoder1', port: 'out' }, { node: 'encoder2', port: 'in' });
+    await expect.poll(() => connections(page).count()).toBe(1);
+    // The way back closes a cycle: refused, naming it.
+    await wire(page, { node: 'encoder2', port: 'out' }, { node: 'encoder1', port: 'in' });
+    await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('would close a cycle');
+    expect(await connections(page).count()).toBe(1);
+    // The middle of the wire, on screen.
+    const mid = await page.evaluate(() => {
+      const path = document.querySelector<SVGPathElement>('.lab-canvas [data-testid="connection"]:not(.pseudo) path.hit')!;
+      const p = path.getPointAtLength(path.getTotalLength() / 2);
+      const q = new DOMPoint(p.x, p.y).matrixTransform(path.getScreenCTM()!);
+      return { x: q.x, y: q.y };
+    });
+    await page.mouse.click(mid.x, mid.y);
+    const picked = page.locator('.lab-canvas [data-testid="connection"].selected');
+    await expect.poll(() => picked.count()).toBe(1);
+    // A click on a node lets go of the wire; another click on the wire picks it again.
+    await select(page, 'encoder1');
+    await expect.poll(() => picked.count()).toBe(0);
+    await page.mouse.click(mid.x, mid.y);
+    await expect.poll(() => picked.count()).toBe(1);
+    expect(await page.locator('[data-testid="node"].selected, [data-testid="node"] .selected').count()).toBe(0);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => connections(page).count()).toBe(0);
+    expect(await page.locator('[data-testid="node"]').count()).toBe(2);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => connections(page).count()).toBe(1);
+    expect(await picked.count()).toBe(0);
+  }, 60_000);
+
+  it('Ctrl+D duplicates the selection and leaves the clipboard as it was; pasted nodes are brought into view', async () => {
+    const page = await openApp(browser.context, server.url);
+    await dragFromPalette(page, 'layers.encoder', 200, 200);
+    await dragFromPalette(page, 'corrupt.mask', 560, 260);
+    await expect.poll(() => node(page, 'mask1').count()).toBe(1);
+    await select(page, 'encoder1');
+    await page.keyboard.press('Control+c');
+    await select(page, 'mask1');
+    await page.keyboard.press('Control+d');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe('mask2');
+    // The clipboard still holds the encoder; pasting it again and again goes down the canvas, each paste in view.
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    for (let i = 2; i <= 12; i++) {
+      await page.keyboard.press('Control+v');
+      await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe(`encoder${i}`);
+      const box = (await node(page, `encoder${i}`).boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+      expect(box.y).toBeGreaterThanOrEqual(canvas.y);
+    }
+  }, 60_000);
+
   it('copies and pastes a node, toggles the minimap, arranges, and moves a node into a loop scope', async () => {
     await writeFile(join(server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
     const page = await openApp(browser.context, server.url);
@@ -407,6 +506,8 @@ d('desktop app in the browser (e2e)', () => {
     // The shown minimap draws one mini node per node.
     await expect.poll(() => minimap.locator('.mini-node').count()).toBe(6);
 
+    // The pastes brought their copies into view, which moved it: the whole graph in view again.
+    await page.click('button[title^="Zoom to fit"]');
     // Move the loose corruption node into the TRAIN scope by dragging it onto the scope.
     const scope = (await node(page, 'train').boundingBox())!;
     const header = (await node(page, 'noise').locator('.header').boundingBox())!;
@@ -489,6 +590,8 @@ d('desktop app in the browser (e2e)', () => {
     // Cut and paste keeps the body too (it was lost).
     await page.click('[data-testid="undo"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count);
+    // The paste brought its copy into view, and the scope copied out of it.
+    await page.click('button[title^="Zoom to fit"]');
     await select(page, 'train');
     await page.keyboard.press('Control+x');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(count - 4);
@@ -810,6 +913,29 @@ d('desktop app in the browser (e2e)', () => {
     await page.close();
   });
 
+  it('] and [ zoom in on the node they step to when the view is too far out to read a card', async () => {
+    const page = await openApp(browser.context, server.url);
+    await openExample(page, 'bengio2015-mnist');
+    const scale = (id: string) => node(page, id).evaluate((e) => e.getBoundingClientRect().width / (e as HTMLElement).offsetWidth);
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    for (let i = 0; i < 20 && (await scale('data')) >= 0.45; i++) await page.mouse.wheel(0, 400);
+    expect(await scale('data')).toBeLessThan(0.5);
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press(']');
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).not.toBe('');
+    const id = (await page.locator('[data-testid="inspector-id"]').textContent())!;
+    await expect.poll(() => scale(id)).toBeCloseTo(0.85, 2);
+    // The card at the centre of the canvas.
+    const box = (await node(page, id).boundingBox())!;
+    expect(Math.abs(box.x + box.width / 2 - (canvas.x + canvas.width / 2))).toBeLessThan(4);
+    expect(Math.abs(box.y + box.height / 2 - (canvas.y + canvas.height / 2))).toBeLessThan(4);
+    // At a readable zoom the next step only pans, if need be.
+    await page.keyboard.press(']');
+    await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).not.toBe(id);
+    expect(await scale(id)).toBeCloseTo(0.85, 2);
+  });
+
   it('the keyboard reaches the graph: the canvas takes the focus, ] and [ step through the nodes, arrows move one (undoable), W wires it, Enter edits it', async () => {
     await writeFile(join(server.workspace, 'keys.json'), saveGraph(scopeGraph()));
     const page = await openApp(browser.context, server.url);
@@ -1055,7 +1181,7 @@ d('desktop app in the browser (e2e)', () => {
     await runExample(page, 'eqprop-mnist', 6);
     // The Log says which backend ran and why (not only the backend pill's tooltip).
     const backend = await page.locator('[data-testid="run-backend"]').getAttribute('title');
-    await page.getByRole('button', { name: 'Log', exact: true }).click();
+    await page.getByRole('tab', { name: 'Log', exact: true }).click();
     expect(await page.locator('.log').textContent()).toContain(`backend: ${backend}`);
     expect(backend).toMatch(/chosen automatically|asked for by name/);
     await page.click('[data-testid="tab-run"]');

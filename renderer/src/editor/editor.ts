@@ -37,6 +37,11 @@ export type ChangeKind = 'structure' | 'position' | 'params' | 'load';
 /** The graph's own fields that the app edits (graph settings in the inspector). */
 export type GraphFields = Pick<GraphDocument, 'name' | 'description' | 'seed' | 'quick'>;
 
+/** Below this zoom a card's text is too small to read. */
+const READABLE_ZOOM = 0.5;
+/** The zoom [ and ] step to from one too small to read. */
+const STEP_ZOOM = 0.85;
+
 export interface EditorCallbacks {
   onChange(kind: ChangeKind): void;
   onSelection(ids: string[]): void;
@@ -254,6 +259,28 @@ export class LabEditor {
       }
       return ctx;
     });
+    // A click on a wire picks it (Delete removes it). Wires take no pointer events (one crossing a loop scope's header
+    // would take the press meant for dragging the scope), so a click is matched to a wire by its place: a release
+    // where it was pressed, not on a node card (a loop scope's card, under its body's wires, does not count), on a
+    // wire's stroke. The pick is made after the selector has cleared the selection, as it does for any such click.
+    // (A card's own press reaches the pipe before the canvas's: the flag is set before or after `press`, and cleared
+    // at the release.)
+    let press: { x: number; y: number } | null = null;
+    let onCard = false;
+    this.area.addPipe((ctx) => {
+      if (ctx.type === 'pointerdown') press = { x: ctx.data.event.clientX, y: ctx.data.event.clientY };
+      if (ctx.type === 'nodepicked' && !this.editor.getNode(ctx.data.id)?.isScope) onCard = true;
+      if (ctx.type !== 'pointerup') return ctx;
+      const card = onCard;
+      onCard = false;
+      if (!press) return ctx;
+      const { x, y } = press;
+      press = null;
+      const e = ctx.data.event;
+      if (card || this.drawingWire || Math.hypot(e.clientX - x, e.clientY - y) > 4) return ctx;
+      const wire = this.wireAt(e.clientX, e.clientY);
+      return wire ? this.selectWire(wire).then(() => ctx) : ctx;
+    });
     AreaExtensions.simpleNodesOrder(this.area);
     AreaExtensions.restrictor(this.area, { scaling: { min: 0.1, max: 2 } });
     // Three layers: loop scopes at the back, wires above them (so the wires inside a loop body show), nodes
@@ -431,7 +458,7 @@ export class LabEditor {
 
   // ---- wires ----------------------------------------------------------------------------------
 
-  /** The one rule: canConnect on the port types, plus "one wire per input" unless it takes several. */
+  /** The rules for a wire: canConnect on the port types, no node feeding itself, and (a new one) no cycle. An input that takes one wire has its old wire replaced (ClassicFlow, the keyboard's `replaces`). */
   checkWire(source: string, output: string, target: string, input: string, existingOk = false): { ok: true } | { ok: false; reason: string } {
     const s = this.editor.getNode(source);
     const t = this.editor.getNode(target);
@@ -442,11 +469,46 @@ export class LabEditor {
     if (source === target) return { ok: false, reason: 'a node cannot feed itself' };
     const c = canConnect(out.type, inp.type);
     if (!c.ok) return { ok: false, reason: `${t.docLabel ?? t.def.title}.${input}: ${c.reason}` };
-    if (!existingOk && !inp.multiple) {
-      // ClassicFlow replaces the existing wire of a single input, which is what users expect.
-      return { ok: true };
+    // A new wire that closes a cycle is refused as it is drawn, as a node feeding itself is (the compiler would flag
+    // it). Wires already in the graph (a file being opened, an undo) are not dropped for it: the Problems tab says so.
+    if (!existingOk) {
+      const back = this.pathBetween(target, source);
+      if (back) return { ok: false, reason: `this wire would close a cycle (${[source, ...back].map((id) => this.nameOf(id)).join(' → ')}); iteration belongs in a loop scope or an iteration parameter` };
     }
     return { ok: true };
+  }
+
+  /** A node's name as the canvas shows it: its label, else its kind's title. */
+  private nameOf(id: string): string {
+    const n = this.editor.getNode(id);
+    return n ? (n.docLabel ?? n.def.title) : id;
+  }
+
+  /**
+   * The nodes from `from` to `to` along the compiler's edges (wires, and a loop body node to its scope, which runs
+   * after its body), both ends included; null when `to` cannot be reached.
+   */
+  private pathBetween(from: string, to: string): string[] | null {
+    const next = new Map<string, string[]>();
+    const edge = (a: string, b: string): void => void (next.get(a) ?? next.set(a, []).get(a)!).push(b);
+    for (const w of this.editor.getConnections()) edge(w.source, w.target);
+    for (const n of this.editor.getNodes()) if (n.parent) edge(n.id, n.parent);
+    const came = new Map<string, string>([[from, from]]);
+    const queue = [from];
+    while (queue.length) {
+      const at = queue.shift()!;
+      if (at === to) {
+        const path = [at];
+        while (path[0] !== from) path.unshift(came.get(path[0])!);
+        return path;
+      }
+      for (const b of next.get(at) ?? []) {
+        if (came.has(b)) continue;
+        came.set(b, at);
+        queue.push(b);
+      }
+    }
+    return null;
   }
 
   /**
@@ -463,7 +525,7 @@ export class LabEditor {
     const add = (a: LabNode, output: string, b: LabNode, input: string): void => {
       const op = a.def.outputs[output];
       const ip = b.def.inputs[input];
-      if (!canConnect(op.type, ip.type).ok) return;
+      if (!canConnect(op.type, ip.type).ok || this.pathBetween(b.id, a.id)) return;
       if (wires.some((w) => w.source === a.id && w.sourceOutput === output && w.target === b.id && w.targetInput === input)) return;
       const replaces = !ip.multiple && wires.some((w) => w.target === b.id && w.targetInput === input);
       out.push({ from: a.id, output, to: b.id, input, text: `${name(a)}.${output} → ${name(b)}.${input}`, replaces });
@@ -651,15 +713,21 @@ export class LabEditor {
     return node;
   }
 
-  /** Pans the view, if need be, so that `node` is on screen (a card placed under others can land below the view). */
-  private async reveal(node: LabNode): Promise<void> {
-    const view = this.area.nodeViews.get(node.id);
-    if (!view) return;
+  /**
+   * Pans the view, if need be, so that `nodes` are on screen (a card placed under others can land below the view, a
+   * paste beside what was copied). A group larger than the view shows its top left.
+   */
+  private async reveal(...nodes: LabNode[]): Promise<void> {
+    const boxes = nodes.flatMap((n) => {
+      const v = this.area.nodeViews.get(n.id);
+      return v ? [{ x0: v.position.x, y0: v.position.y, x1: v.position.x + n.width, y1: v.position.y + n.height }] : [];
+    });
+    if (!boxes.length) return;
     const { x, y, k } = this.area.area.transform;
     const r = this.container.getBoundingClientRect();
     const margin = 24;
-    const [left, top] = [view.position.x * k + x, view.position.y * k + y];
-    const [right, bottom] = [left + node.width * k, top + node.height * k];
+    const [left, top] = [Math.min(...boxes.map((b) => b.x0)) * k + x, Math.min(...boxes.map((b) => b.y0)) * k + y];
+    const [right, bottom] = [Math.max(...boxes.map((b) => b.x1)) * k + x, Math.max(...boxes.map((b) => b.y1)) * k + y];
     const dx = left < margin ? margin - left : right > r.width - margin ? Math.max(margin - left, r.width - margin - right) : 0;
     const dy = top < margin ? margin - top : bottom > r.height - margin ? Math.max(margin - top, r.height - margin - bottom) : 0;
     if (dx || dy) await this.area.area.translate(x + dx, y + dy);
@@ -784,6 +852,44 @@ export class LabEditor {
     return this.editor.getNodes().filter((n) => n.selected);
   }
 
+  /** The picked wire, if any (a click on a wire picks it alone; a click elsewhere lets go of it). */
+  selectedWire(): LabConnection | undefined {
+    return this.editor.getConnections().find((c) => c.selected);
+  }
+
+  /** The wire whose stroke (its 12 px hit band) is under the client point, the topmost one; undefined when none. */
+  private wireAt(clientX: number, clientY: number): string | undefined {
+    const paths = [...this.container.querySelectorAll<SVGPathElement>('[data-conn-id] path.hit')].reverse();
+    for (const path of paths) {
+      const m = path.getScreenCTM();
+      if (!m) continue;
+      const p = new DOMPoint(clientX, clientY).matrixTransform(m.inverse());
+      if (path.isPointInStroke(p)) return path.closest('[data-conn-id]')!.getAttribute('data-conn-id')!;
+    }
+    return undefined;
+  }
+
+  /** Picks the wire `id` alone (no node stays selected). */
+  async selectWire(id: string): Promise<void> {
+    const c = this.editor.getConnection(id);
+    if (!c) return;
+    await this.selector.add(
+      {
+        id,
+        label: 'connection',
+        translate: async () => {},
+        unselect: async () => {
+          c.selected = false;
+          if (this.editor.getConnection(id)) await this.area.update('connection', id);
+        },
+      },
+      false,
+    );
+    c.selected = true;
+    await this.area.update('connection', id);
+    this.scheduleSelection();
+  }
+
   private scheduleSelection(force = false): void {
     clearTimeout(this.selectionTimer);
     this.selectionTimer = window.setTimeout(() => {
@@ -844,7 +950,18 @@ export class LabEditor {
     const cur = nodes.findIndex((n) => n.selected);
     const next = nodes[cur < 0 ? (step > 0 ? 0 : nodes.length - 1) : (cur + step + nodes.length) % nodes.length];
     await this.select([next.id]);
-    await this.reveal(next);
+    // Zoomed out too far to read a card (a fitted large graph), the step zooms in on the node; else it pans to it.
+    if (this.area.area.transform.k < READABLE_ZOOM) await this.centreOn(next, STEP_ZOOM);
+    else await this.reveal(next);
+  }
+
+  /** Zooms to `k` with `node`'s card at the centre of the view. */
+  private async centreOn(node: LabNode, k: number): Promise<void> {
+    const v = this.area.nodeViews.get(node.id);
+    if (!v) return;
+    const r = this.container.getBoundingClientRect();
+    await this.area.area.zoom(k);
+    await this.area.area.translate(r.width / 2 - (v.position.x + node.width / 2) * k, r.height / 2 - (v.position.y + node.height / 2) * k);
   }
 
   /** Keyboard: moves the selected nodes (a scope with its body) by (dx, dy); one undo step per press. */
@@ -887,6 +1004,15 @@ export class LabEditor {
    */
   async deleteSelected(): Promise<void> {
     const ids = this.withBodies(this.selected().map((n) => n.id));
+    const wire = this.selectedWire();
+    if (!ids.size && wire) {
+      // One undo step (the history plugin records a removed wire).
+      this.history.separate();
+      await this.selector.unselectAll();
+      await this.editor.removeConnection(wire.id);
+      this.history.separate();
+      return;
+    }
     if (!ids.size) return;
     const wires = this.editor.getConnections().filter((c) => ids.has(c.source) || ids.has(c.target));
     // Children before their scope (innermost first).
@@ -933,15 +1059,26 @@ export class LabEditor {
     }
   }
 
-  copy(): Clip | null {
+  /** The selected nodes (a scope with its body) and the wires among them, or null when nothing is selected. */
+  private selectionClip(): Clip | null {
     const doc = this.toDocument();
     const ids = this.withBodies(this.selected().map((n) => n.id));
     if (!ids.size) return null;
-    this.clip = {
+    return {
       nodes: doc.nodes.filter((n) => ids.has(n.id)),
       wires: doc.wires.filter((w) => ids.has(w.from.node) && ids.has(w.to.node)),
     };
-    return this.clip;
+  }
+
+  copy(): Clip | null {
+    const clip = this.selectionClip();
+    if (clip) this.clip = clip;
+    return clip;
+  }
+
+  /** Copies of the selected nodes beside them, as a paste would place them; the clipboard is left as it was. */
+  async duplicate(): Promise<void> {
+    await this.paste(this.selectionClip());
   }
 
   async cut(): Promise<void> {
@@ -980,6 +1117,7 @@ export class LabEditor {
     // The next paste goes on from this one (its nodes' places, under their new ids' sizes).
     if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, parent: n.parent && (rename.get(n.parent) ?? n.parent), position: [n.position[0] + dx, n.position[1] + dy] })), wires: clip.wires.map((w) => ({ from: { ...w.from, node: rename.get(w.from.node) ?? w.from.node }, to: { ...w.to, node: rename.get(w.to.node) ?? w.to.node } })) };
     await this.select(added);
+    await this.reveal(...added.flatMap((id) => this.editor.getNode(id) ?? []));
     this.history.separate();
   }
 

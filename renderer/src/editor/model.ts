@@ -67,6 +67,8 @@ export class LabConnection extends ClassicPreset.Connection<LabNode, LabNode> {
    * `lane` spreads several such wires of one scope apart.
    */
   around?: { bottom: number; lane: number };
+  /** Picked with a click (Delete removes it). */
+  selected = false;
 
   constructor(
     source: LabNode,
