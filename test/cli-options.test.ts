@@ -3,10 +3,11 @@
 // --data-dir, --vary's errors, --version and repeated --vary values. main(argv, io) is called directly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
+import { LOCK_FILE } from '../nodes/cli/out-lock.ts';
 import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
 import { readSweep } from '../nodes/cli/sweep-file.ts';
 import { seedStats, stats } from '../nodes/core/stats.ts';
@@ -336,6 +337,125 @@ describe('sizes that cannot fit', () => {
     expect(r.err).toContain('error: rates: sequences × steps is 100,000,000,000 rate values, more than the 67,108,864 this node allows (they would take 1118 GB)');
     expect(r.err).not.toMatch(/Invalid typed array length|\n\s+at /);
   });
+});
+
+/** A CLI process of its own; resolves once `ready` shows on its stderr (or 30 s pass). */
+function started(args: string[], ready: RegExp): { child: ReturnType<typeof spawn>; err: () => string; exited: Promise<number | null>; ready: Promise<void> } {
+  const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  const t0 = Date.now();
+  const wait = async (): Promise<void> => {
+    while (!ready.test(err) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+  };
+  return { child, err: () => err, exited, ready: wait() };
+}
+/** stdp-curve's single-neuron simulation made to take about a minute, so a signal finds it under way. */
+const longCurve = ['--set', 'neuron.trials=3000000', '--set', 'neuron.window=1000', '--set', 'neuron.noise=0.01', '--set', 'neuron.slope_sd=0.0001'];
+
+describe('one run at a time in a folder, and folders that are not run folders', () => {
+  it('a second run into a folder a run is writing is refused, naming the process; the folder is free again after it', async () => {
+    const out = join(tmp, 'locked');
+    const first = started(['run', curve, ...longCurve, '--out', out], /simulate/);
+    await first.ready;
+    expect(readFileSync(join(out, LOCK_FILE), 'utf8').trim()).toBe(String(first.child.pid));
+    const r = await cli('run', stdp, ...smallStdp, '--out', out, '--quiet');
+    expect(r.code).toBe(2);
+    expect(lines(r.err)[0]).toBe(`error: --out ${out}: another run (process ${first.child.pid}) is writing there now; give this one another folder`);
+    const sw = await cli('sweep', stdp, ...smallStdp, '--out', out);
+    expect(sw.code).toBe(2);
+    expect(sw.err).toContain(`another run or sweep (process ${first.child.pid}) is writing there now`);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(130);
+    // The stopped run is its own, not mixed with the refused one's files.
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).graph).toBe('stdp-curve');
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+    // A lock left by a process that is gone (killed outright) is taken over.
+    writeFileSync(join(out, LOCK_FILE), '2147483646\n');
+    const again = await cli('run', stdp, ...smallStdp, '--out', out, '--quiet');
+    expect(again.code, again.err).toBe(0);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  }, 90_000);
+
+  it('a folder holding a graph.json no run wrote (a project folder) is refused, and the file kept', async () => {
+    const dir = join(tmp, 'project');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'graph.json'), 'my own graph');
+    const r = await cli('run', stdp, ...smallStdp, '--out', dir, '--quiet');
+    expect(r.code).toBe(2);
+    expect(lines(r.err)[0]).toBe(`error: --out ${dir}: holds a graph.json that no run wrote (no summary.json or metrics.jsonl beside it), which this run would replace; give the run a folder of its own`);
+    expect(readFileSync(join(dir, 'graph.json'), 'utf8')).toBe('my own graph');
+  });
+
+  it('a Ctrl-C while the engine loads leaves an earlier run in the folder as it was', async () => {
+    const out = join(tmp, 'early-ctrl-c');
+    expect((await cli('run', stdp, ...smallStdp, '--out', out, '--quiet')).code).toBe(0);
+    const before = readFileSync(join(out, 'summary.json'), 'utf8');
+    const p = started(['run', curve, '--out', out], /never/);
+    // Compiling and loading TensorFlow.js take a second or more; the folder is not touched before.
+    await new Promise((r) => setTimeout(r, 300));
+    p.child.kill('SIGINT');
+    await p.exited;
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
+    expect(JSON.parse(readFileSync(join(out, 'graph.json'), 'utf8')).name).toBe('stdp-rate-vs-spike');
+  }, 60_000);
+});
+
+describe('option values that are not what they look like', () => {
+  it('an empty or hexadecimal number, a seed past 2^53 and an empty --data-dir are usage errors', async () => {
+    const out = join(tmp, 'odd-values');
+    for (const [args, message] of [
+      [['--train-limit', ''], "error: option '--train-limit <n>' argument '' is invalid. must be a whole number >= 0"],
+      [['--epochs', '0x10'], "error: option '--epochs <n>' argument '0x10' is invalid. must be a whole number >= 0"],
+      [['--seed', '99999999999999999999'], "error: option '--seed <n>' argument '99999999999999999999' is invalid. must be at most 9007199254740991"],
+      [['--data-dir', ''], 'error: --data-dir: an empty folder name (leave the option out for the embedded digits)'],
+    ] as const) {
+      const r = await cli('run', stdp, ...smallStdp, ...args, '--out', out, '--quiet');
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(lines(r.err)[0]).toBe(message);
+    }
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+
+  it('report --out a device or a symbolic link is refused (the write would replace it by a plain file)', async () => {
+    const run = join(tmp, 'report-special');
+    expect((await cli('run', stdp, ...smallStdp, '--out', run, '--quiet')).code).toBe(0);
+    const link = join(tmp, 'report-link.html');
+    symlinkSync(join(tmp, 'report-target.html'), link);
+    writeFileSync(join(tmp, 'report-target.html'), 'x');
+    for (const [out, why] of [
+      ['/dev/null', 'is not a plain file (a device, a pipe or a socket)'],
+      [link, 'is a symbolic link (give the file it points to)'],
+    ]) {
+      const r = await cli('report', run, '--out', out);
+      expect(r.code).toBe(2);
+      expect(lines(r.err)[0]).toBe(`error: --out ${out}: ${why}`);
+    }
+  });
+
+  it('diff of a run folder whose summary.json is damaged: exit 2 naming the file, not 1 ("they differ")', async () => {
+    const run = join(tmp, 'diff-damaged');
+    expect((await cli('run', stdp, ...smallStdp, '--out', run, '--quiet')).code).toBe(0);
+    writeFileSync(join(run, 'summary.json'), '{"graph": "x\u0001');
+    const r = await cli('diff', run, stdp);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)[0]).toMatch(new RegExp(`^error: ${join(run, 'summary.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(`));
+  });
+
+  it('SIGTERM to a sweep reaches its runs: each stops and writes summary.json, and sweep.json is written', async () => {
+    const out = join(tmp, 'sweep-sigterm');
+    const p = started(['sweep', curve, ...longCurve, '--out', out], /sweep: 1 run/);
+    await p.ready;
+    const run = join(out, 'run');
+    const t0 = Date.now();
+    while (!existsSync(join(run, LOCK_FILE)) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 3000));
+    p.child.kill('SIGTERM');
+    expect(await p.exited, p.err()).toBe(130);
+    expect(JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).status).toBe('stopped');
+    expect((await readSweep(out)).runs[0]!.status).toBe('stopped');
+  }, 90_000);
 });
 
 describe('Ctrl-C and kill', () => {

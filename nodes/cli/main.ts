@@ -8,7 +8,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
@@ -19,8 +19,10 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
+import { lockFolder } from './out-lock.ts';
 import { setValue } from './sweep-file.ts';
 import { createRegistry } from '../kinds/index.ts';
+import type { runPlan as RunPlan, StopToken } from '../runtime/engine.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { eventJsonLine, fileProblem, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
@@ -79,8 +81,19 @@ async function readRunOrGraph(path: string, io: Io): Promise<{ doc: GraphDocumen
   const graph = join(path, 'graph.json');
   if (!existsSync(graph)) throw new Exit(2, `${path} is a folder without graph.json (not a run folder)`);
   const doc = await readGraph(graph, io);
-  const summary = await readFile(join(path, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as { options?: Record<string, unknown> }, () => null);
-  return { doc, options: summary?.options ?? {} };
+  // No summary.json (a run still going, or killed): no options to compare. One that cannot be read is trouble (exit
+  // 2), not a difference (exit 1).
+  const file = join(path, 'summary.json');
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return { doc, options: {} };
+  let summary: { options?: unknown };
+  try {
+    summary = JSON.parse(text) as { options?: unknown };
+  } catch (e) {
+    throw new Exit(2, `${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const options = summary?.options;
+  return { doc, options: options && typeof options === 'object' && !Array.isArray(options) ? (options as Record<string, unknown>) : {} };
 }
 
 function printDiagnostics(ds: Diagnostic[], io: Io, problems: Problems = 'report'): void {
@@ -140,17 +153,19 @@ async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems:
 const collect = (v: string, all: string[]): string[] => [...all, v];
 const setHelp = 'set a parameter before compiling, e.g. --set train.persistent=false (repeatable; the value is JSON, else text)';
 
-const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number >= 0');
+/**
+ * A whole number option, written out in digits: an empty value (an unset "$VAR") is not 0, "0x10" is not 16, and a
+ * number past 2^53 (which would lose digits, so that two seeds became one) is refused.
+ */
+const wholeNumber = (v: string, min: number): number => {
+  const t = v.trim();
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || n < min) throw new InvalidArgumentError(min ? `must be a whole number, at least ${min}` : 'must be a whole number >= 0');
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`must be at most ${Number.MAX_SAFE_INTEGER}`);
   return n;
 };
-
-const atLeastOne = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, at least 1');
-  return n;
-};
+const positiveInt = (v: string): number => wholeNumber(v, 0);
+const atLeastOne = (v: string): number => wholeNumber(v, 1);
 
 /**
  * A --*-limit value as a run option: 0 means no limit, so it lifts the cap (--quick's too) and the option is left
@@ -197,11 +212,21 @@ async function makeOutDir(flag: string, dir: string): Promise<string> {
   return abs;
 }
 
-/** Why the file `file` cannot be written (a folder, under a file, no folder to hold it), or null when it may be. */
+/**
+ * Why the file `file` cannot be written (empty, a folder, a device or another special file, under a file, no folder
+ * to hold it), or null when it may be. (The write replaces the file by a rename: a device such as /dev/null would be
+ * replaced by a plain file, as root.)
+ */
 async function notWritable(file: string): Promise<string | null> {
+  if (!file.trim()) return 'an empty file name';
   const abs = resolve(file);
   const at = await nearestExisting(abs);
-  if (at.path === abs) return at.folder ? 'is a folder, not a file' : null;
+  if (at.path === abs) {
+    if (at.folder) return 'is a folder, not a file';
+    const st = await lstat(abs);
+    if (st.isSymbolicLink()) return 'is a symbolic link (give the file it points to)';
+    return st.isFile() ? null : 'is not a plain file (a device, a pipe or a socket)';
+  }
   if (!at.folder) return `${at.path} is a file, not a folder`;
   return at.path === dirname(abs) ? null : 'its folder does not exist';
 }
@@ -290,20 +315,37 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--quiet', 'no progress bar and no step lines')
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
-      const outDir = await makeOutDir('--out', o.out);
-      await clearEarlierRun(outDir, io.err);
-      // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
-      await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
-      const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };
-      // Absolute, as sweep passes it: summary.json then means the same folder read from anywhere (and diff agrees).
-      if (o.dataDir) options.dataDir = resolve(o.dataDir);
-      if (o.epochs !== undefined) options.epochs = o.epochs;
-      setLimit(options, 'trainLimit', o.trainLimit);
-      setLimit(options, 'testLimit', o.testLimit);
-      setLimit(options, 'sampleLimit', o.sampleLimit);
-      if (o.set.length > 0) options.set = o.set;
-      const code = await runWithProgress(plan, options, o, outDir, io, doc.references);
-      if (code) throw new Exit(code);
+      if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
+      // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
+      // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
+      const engine = await import('../runtime/engine.ts');
+      const stop = new engine.StopToken();
+      const signals = stopOnSignals(stop, io);
+      try {
+        const outDir = await makeOutDir('--out', o.out);
+        const lock = lockFolder(outDir);
+        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run (process ${lock.heldBy}) is writing there now; give this one another folder`, true);
+        try {
+          await refuseForeignFiles('--out', o.out, outDir);
+          await clearEarlierRun(outDir, io.err);
+          // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
+          await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
+          const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };
+          // Absolute, as sweep passes it: summary.json then means the same folder read from anywhere (and diff agrees).
+          if (o.dataDir) options.dataDir = resolve(o.dataDir);
+          if (o.epochs !== undefined) options.epochs = o.epochs;
+          setLimit(options, 'trainLimit', o.trainLimit);
+          setLimit(options, 'testLimit', o.testLimit);
+          setLimit(options, 'sampleLimit', o.sampleLimit);
+          if (o.set.length > 0) options.set = o.set;
+          const code = await runWithProgress(engine.runPlan, stop, plan, options, o, outDir, io, doc.references);
+          if (code) throw new Exit(code);
+        } finally {
+          lock.release();
+        }
+      } finally {
+        signals.remove();
+      }
     });
 
   addRunFlags(
@@ -331,7 +373,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             if (e instanceof Exit && !e.message && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
             throw e;
           });
-        await makeOutDir('--out', o.out);
+        const lock = lockFolder(await makeOutDir('--out', o.out));
+        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this sweep another folder`, true);
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
         if (o.quick) runArgs.push('--quick');
@@ -341,7 +384,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         pass('--test-limit', o.testLimit);
         pass('--sample-limit', o.sampleLimit);
         pass('--backend', o.backend);
-        const r = await sweep({ graph: resolve(graph), seeds, vary, set: o.set, runArgs, parallel: o.parallel, out: o.out, err: io.err });
+        const r = await sweep({ graph: resolve(graph), seeds, vary, set: o.set, runArgs, parallel: o.parallel, out: o.out, err: io.err }).finally(lock.release);
         io.out(formatGroups(r.groups));
         io.err(`wrote ${join(resolve(o.out), 'sweep.json')}\n`);
         if (r.code) throw new Exit(r.code, r.code === 1 ? 'some runs failed (their errors are in sweep.json and each run.log)' : '');
@@ -442,7 +485,45 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 /** The published figure for a metric, as said after its value (the graph's `references`). */
 const paperNote = (r: Reference | undefined): string => (r ? `   (paper: ${r.value}, ${r.source}${r.note ? `; ${r.note}` : ''})` : '');
 
+/**
+ * Ctrl-C stops `stop` (the run ends after its current batch and writes summary.json; a second Ctrl-C aborts), and so
+ * does SIGTERM (kill, a job scheduler's time limit). `remove()` takes the handlers off again.
+ */
+function stopOnSignals(stop: StopToken, io: Io): { remove: () => void } {
+  const abort = (): never => process.exit(130);
+  const onSigint = (): void => {
+    io.err('\nstopping after the current batch (Ctrl-C again to abort)\n');
+    stop.stop();
+    process.once('SIGINT', abort);
+  };
+  const onSigterm = (): void => {
+    io.err('\nterminated: stopping after the current batch\n');
+    stop.stop();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  return {
+    remove() {
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGINT', abort);
+      process.removeListener('SIGTERM', onSigterm);
+    },
+  };
+}
+
+/**
+ * A folder that is not a run folder (no summary.json or metrics.jsonl) but holds a graph.json: most likely the
+ * user's own graph (`--out .` in a project folder), which the run's graph.json would replace. Refused (exit 2).
+ */
+async function refuseForeignFiles(flag: string, dir: string, abs: string): Promise<void> {
+  const has = (f: string): boolean => existsSync(join(abs, f));
+  if (has('graph.json') && !has('summary.json') && !has('metrics.jsonl'))
+    throw new Exit(2, `${flag} ${dir}: holds a graph.json that no run wrote (no summary.json or metrics.jsonl beside it), which this run would replace; give the run a folder of its own`, true);
+}
+
 async function runWithProgress(
+  runPlan: typeof RunPlan,
+  stop: StopToken,
   plan: Plan,
   options: RunOptions,
   o: { backend: RunFlags['backend']; seed?: number; quiet?: boolean },
@@ -450,20 +531,6 @@ async function runWithProgress(
   io: Io,
   references: GraphDocument['references'] = {},
 ): Promise<number> {
-  const { runPlan, StopToken } = await import('../runtime/engine.ts');
-  const stop = new StopToken();
-  const onSigint = (): void => {
-    io.err('\nstopping after the current batch (Ctrl-C again to abort)\n');
-    stop.stop();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
-  // Terminated (kill, a job scheduler's time limit): stopped as by Ctrl-C, so summary.json is still written.
-  const onSigterm = (): void => {
-    io.err('\nterminated: stopping after the current batch\n');
-    stop.stop();
-  };
-  process.once('SIGTERM', onSigterm);
   const jsonl: WriteStream = createWriteStream(join(outDir, 'metrics.jsonl'));
   // A metrics.jsonl that cannot be written (a folder of that name, the disk full) costs the event log, not the run.
   let jsonlFailed = false;
@@ -533,8 +600,6 @@ async function runWithProgress(
     }
   };
   const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
-  process.removeListener('SIGINT', onSigint);
-  process.removeListener('SIGTERM', onSigterm);
   await new Promise<void>((r) => (jsonl.closed || jsonl.destroyed ? r() : jsonl.end(r)));
   try {
     io.err(`wrote ${await writeSummaryJson(outDir, summary)} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);

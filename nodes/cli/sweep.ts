@@ -158,6 +158,15 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
     o.err('\nstopping: the running runs finish their current batch and write their summaries; no new run starts\n');
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM (kill, a job scheduler) reaches this process alone: passed on to the running runs, which stop as on
+  // Ctrl-C; sweep.json is written when they have.
+  const children = new Set<ReturnType<typeof spawn>>();
+  const onSigterm = (): void => {
+    stopped = true;
+    o.err('\nterminated: the running runs finish their current batch and write their summaries; no new run starts\n');
+    for (const c of children) c.kill('SIGTERM');
+  };
+  process.on('SIGTERM', onSigterm);
   let next = 0;
   let finished = 0;
   const runOne = async (job: (typeof jobs)[number]): Promise<void> => {
@@ -173,9 +182,11 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
     const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
     if (job.seed !== null) args.push('--seed', String(job.seed));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     const exit = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+    children.delete(child);
     await new Promise<void>((r) => log.end(r));
     let run: SweepRun = { label: job.label, seed: job.seed, set: job.set, status: 'error', wall_seconds: null, metrics: {} };
     try {
@@ -196,6 +207,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   o.err(`sweep: ${jobs.length} run${jobs.length === 1 ? '' : 's'} of ${o.graph}, ${o.parallel} at a time, into ${out}\n`);
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, jobs.length)) }, worker));
   process.removeListener('SIGINT', onSigint);
+  process.removeListener('SIGTERM', onSigterm);
   const order = new Map(jobs.map((j, i) => [j.label, i]));
   runs.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
   const groups = groupRuns(runs, combos);

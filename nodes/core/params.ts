@@ -99,7 +99,8 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
 function show(v: unknown): string {
   // JSON writes these as null.
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
+  // ... inside a list too ([1e400] read as JSON is [Infinity]).
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `__${x}__` : x))?.replace(/"__(-?Infinity|NaN)__"/g, '$1');
   if (s === undefined) return String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
