@@ -223,7 +223,7 @@ describe('per-example states are checked before they are allocated', () => {
     const params = { epochs: 1, batch_size: 1, persistent: false, shuffle: false, valid_steps: 1, valid_states: 'persistent', readout: 'state' };
     const e = await ebmOps['ebm.eqprop_train'](ctx, { network: n, data: dataset(1), valid: dataset(over), free, nudged, rule }, params).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
-    expect((e as Error).message).toMatch(/^keeping a state for each of the 268,\d{3} examples of 1-1000-1 takes/);
+    expect((e as Error).message).toMatch(/^keeping a state for each of the 268,\d{3} validation examples of 1-1000-1 takes.*set valid_states to from_zero$/);
     n.dispose();
   });
 

@@ -871,6 +871,7 @@ d('desktop app in the browser (e2e)', () => {
     for (const [name, says] of [
       ['sub/x', 'A name without folders: the workspace keeps its graphs in one folder.'],
       ['   ', 'Type a name for the file.'],
+      ['.json', 'A name that does not start with a dot: the file would be hidden, and this list would not show it.'],
     ]) {
       await page.fill('[data-testid="file-dialog-name"]', name);
       await page.click('[data-testid="file-save"]');

@@ -143,7 +143,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   let lastRate = 0;
   const validSeries = valid
     ? [
-        ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n), steps: free.steps }] : []),
+        ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n, 'validation examples', 'set valid_states to from_zero'), steps: free.steps }] : []),
         ...(mode !== 'persistent' ? [{ name: zeroName, states: undefined, steps: P<number>(params, 'valid_steps') }] : []),
       ].map((v) => ({ ...v, error: [] as number[], byState: [] as number[] }))
     : [];
