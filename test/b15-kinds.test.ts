@@ -1107,6 +1107,30 @@ describe('eval.inpaint', () => {
     m.dispose();
   });
 
+  it('by hand, start feedforward: round 2 begins with a feedforward pass of the refilled image (a fresh INFERENCE)', async () => {
+    // The model, x and round 1 as above. Round 2 starts at h = f1(filled) instead of where round 1 ended:
+    // pixel 1 hidden: filled [0.5, 0.5625]; h = 0.5 + 2·0.5625 = 1.625; g1 = [0.8125, 1.625];
+    //   h'' = 1.625 + 0.25·1·(0.5 − 0.8125) = 1.546875, filled [0.5, 1.546875].
+    // pixel 0 hidden: filled [0.5625, 0.75]; h = 0.5625 + 2·0.75 = 2.0625; g1 = [1.03125, 2.0625];
+    //   h'' = 2.0625 + 0.25·2·(0.75 − 2.0625) = 1.40625, filled [0.703125, 0.75].
+    const m = new HierarchicalModel(tf, { sizes: [2, 1], encoders: [mod('f1', 2, 1)], decoders: [mod('g1', 1, 2)] }, 1);
+    setWeights(m.f[0], [[1], [2]], [0]);
+    setWeights(m.g[0], [[0.5, 1]], [0, 0]);
+    const x = tf.tensor2d(Array.from({ length: 6 }, () => [0.5, 0.75]));
+    const r = await inpaint(fakeCtx(tf), m, tp({ steps: 1, delta: 0.25 }), x, { kind: 'mask', fraction: 0.5, fill: 'zero' }, 2, 'feedforward');
+    const mv = values(r.masked);
+    const fv = values(r.filled);
+    const seen = new Set<number>();
+    for (let row = 0; row < 6; row++) {
+      const hidden = mv[2 * row] === 0 ? 0 : 1;
+      seen.add(hidden);
+      expectClose(fv.slice(2 * row, 2 * row + 2), hidden === 0 ? [0.703125, 0.75] : [0.5, 1.546875], 6);
+    }
+    expect([...seen].sort()).toEqual([0, 1]);
+    disposeAll([x, r.masked, r.filled]);
+    m.dispose();
+  });
+
   it('the op returns before, after and a picture with original, masked and filled rows', async () => {
     const m = new HierarchicalModel(tf, { sizes: [784, 3, 2], encoders: [mod('f1', 784, 3, 'softplus'), mod('f2', 3, 2, 'sigmoid')], decoders: [mod('g1', 3, 784, 'sigmoid'), mod('g2', 2, 3, 'softplus')] }, 4);
     const rows = Array.from({ length: 3 }, (_, r) => Array.from({ length: 784 }, (_, i) => ((i * 7 + r) % 10) / 10));

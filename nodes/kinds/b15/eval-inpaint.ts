@@ -1,5 +1,5 @@
 import { defineKind } from '../../core/kind.ts';
-import { int } from '../../core/params.ts';
+import { choice, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { MaskCorruption } from './corrupt-mask.ts';
 import type { CorruptionInfo } from './layer-info.ts';
@@ -11,7 +11,7 @@ export const inpaintKind = defineKind({
   version: 1,
   title: 'In-painting',
   category: 'evaluation',
-  doc: 'Hides pixels with the wired mask, then runs `rounds` inference loops in which visible pixels are clamped and missing ones are taken from g1(h1) (bottom-up term f1(x_visible + g1_missing(h1)) - f1(g1(h1))); after each round the missing pixels are set from g1(h1). Each round starts from the hidden states the previous one ended with (the first from a feedforward pass), so the rounds are one long clamped inference whose missing pixels are refreshed every round; the paper says only "a variant of the INFERENCE procedure of Algorithm 2 for the case when some inputs are clamped". Reports the MSE on the missing pixels before and after, and a picture with original, masked and filled rows.',
+  doc: 'Hides pixels with the wired mask, then runs `rounds` inference loops in which visible pixels are clamped and missing ones are taken from g1(h1) (bottom-up term f1(x_visible + g1_missing(h1)) - f1(g1(h1))); after each round the missing pixels are set from g1(h1). With start carry (the default) each round starts from the hidden states the previous one ended with (the first from a feedforward pass), so the rounds are one long clamped inference whose missing pixels are refreshed every round; with start feedforward each round is a fresh call of INFERENCE, which begins with a feedforward pass of the refilled image, as the paper\'s "20 iterations steps of encode/decode … with a call to INFERENCE for each step" reads literally. Reports the MSE on the missing pixels before and after, and a picture with original, masked and filled rows.',
   equation: 'Bengio et al. 2015, Sec. 5, Fig. 5',
   inputs: { model: port('model'), inference: port('inference'), data: port('dataset'), mask: port('corruption') },
   outputs: {
@@ -23,6 +23,7 @@ export const inpaintKind = defineKind({
     rounds: int(20, { min: 0, max: 10000, doc: 'Rounds of clamped inference.' }),
     count: int(1000, { min: 1, doc: 'Test digits in-painted (the CLI --test-limit caps it).' }),
     show: int(10, { min: 1, max: 100, doc: 'Digits in the picture.' }),
+    start: choice(['carry', 'feedforward'] as const, 'carry', { doc: 'Where each round after the first starts: carry, the hidden states the last round ended with; feedforward, a feedforward pass of the image as refilled (a fresh INFERENCE per round).' }),
   },
   compile: (ctx, inputs) => {
     const m = inputs.mask;

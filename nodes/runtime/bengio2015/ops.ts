@@ -365,6 +365,7 @@ export async function inpaint(
   x: TF.Tensor2D,
   mask: CorruptionSpec & { kind: 'mask' },
   rounds: number,
+  start: 'carry' | 'feedforward' = 'carry',
 ): Promise<{ before: number; after: number; masked: TF.Tensor2D; filled: TF.Tensor2D }> {
   const tf = ctx.tf;
   const seed = ctx.nextSeed();
@@ -385,7 +386,7 @@ export async function inpaint(
       for (const t of [m, masked, cur, ...(hs ?? [])]) t.dispose();
       throw e;
     }
-    const next = infer(tf, model, cur, spec, { seed: seed + 7 * (r + 1), clamp: { x: masked, mask: m }, ...(hs ? { init: hs } : {}) });
+    const next = infer(tf, model, cur, spec, { seed: seed + 7 * (r + 1), clamp: { x: masked, mask: m }, ...(hs && start === 'carry' ? { init: hs } : {}) });
     if (hs) for (const h of hs) h.dispose();
     hs = next;
     const filled = tf.tidy(() => tf.add(tf.mul(m, masked), tf.mul(tf.sub(1, m), model.g[0].apply(hs![0]))) as TF.Tensor2D);
@@ -408,7 +409,7 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
   const x = gatherRows(tf, data, null, 0, n);
   let r: Awaited<ReturnType<typeof inpaint>>;
   try {
-    r = await inpaint(ctx, modelFor(i, data, ctx), i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'));
+    r = await inpaint(ctx, modelFor(i, data, ctx), i.inference as InferenceSpec, x, c.spec, num(p, 'rounds'), p.start as 'carry' | 'feedforward');
   } catch (e) {
     x.dispose();
     throw e;
