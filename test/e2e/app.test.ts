@@ -444,6 +444,38 @@ d('desktop app in the browser (e2e)', () => {
     }
   }, 60_000);
 
+  it('Arrange packs the parts no wire joins in rows (not one tall column), with the loop scope and its wired part laid out; one undo step', async () => {
+    const doc = scopeGraph();
+    // Fourteen loose encoders stacked in one column, beside the wired part with its loop scope.
+    for (let i = 0; i < 14; i++) doc.nodes.push({ id: `loose${i}`, kind: 'layers.encoder', params: {}, position: [900, i * 150] });
+    await writeFile(join(server.workspace, 'loose.json'), saveGraph(doc));
+    const page = await openApp(browser.context, server.url);
+    await openWorkspaceFile(page, 'loose.json');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(19);
+    const ids = doc.nodes.map((n) => n.id);
+    const positions = async (): Promise<number[][]> => (await saveAndRead(page, 'loose.json')).nodes.map((n) => n.position);
+    const before = await positions();
+    await page.click('[data-testid="arrange"]');
+    await expect.poll(async () => JSON.stringify(await positions())).not.toBe(JSON.stringify(before));
+    const saved = await saveAndRead(page, 'loose.json');
+    const boxes = new Map(await Promise.all(ids.map(async (id) => [id, (await node(page, id).boundingBox())!] as const)));
+    expectLaidOut(boxes, saved.nodes);
+    // Rows, not a column: the loose nodes take several distinct places across, and the whole is not a tall strip.
+    const loose = saved.nodes.filter((n) => n.id.startsWith('loose'));
+    expect(new Set(loose.map((n) => Math.round(n.position[0]))).size).toBeGreaterThan(2);
+    const xs = [...boxes.values()].flatMap((b) => [b.x, b.x + b.width]);
+    const ys = [...boxes.values()].flatMap((b) => [b.y, b.y + b.height]);
+    expect(Math.max(...xs) - Math.min(...xs)).toBeGreaterThan(Math.max(...ys) - Math.min(...ys));
+    // The scope still holds its body; its wires unchanged.
+    expect(saved.nodes.find((n) => n.id === 'infer')?.parent).toBe('train');
+    expect(saved.wires).toEqual(doc.wires);
+    // One undo puts every node back.
+    await page.click('[data-testid="undo"]');
+    await expect.poll(positions).toEqual(before);
+    await page.click('[data-testid="redo"]');
+    await expect.poll(async () => (await positions()).map((p) => p.map(Math.round))).toEqual(saved.nodes.map((n) => n.position.map(Math.round)));
+  });
+
   it('copies and pastes a node, toggles the minimap, arranges, and moves a node into a loop scope', async () => {
     await writeFile(join(server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
     const page = await openApp(browser.context, server.url);

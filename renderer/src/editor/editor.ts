@@ -1233,10 +1233,89 @@ export class LabEditor {
     await this.area.area.translate(t.x - (box.width * (1 - share)) / 2, t.y);
   }
 
+  /**
+   * Lays the graph out left to right (ELK layered). ELK, laying out loop scopes with their bodies (hierarchy handling
+   * INCLUDE_CHILDREN), does not pack parts of the graph that no wire joins: sixty loose nodes came out as one column.
+   * So each part is laid out on its own and the parts are placed in rows, the largest first.
+   */
   async autoArrange(): Promise<void> {
-    await this.arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' } } as any);
+    // One undo step, however many layouts and moves it takes.
+    const before = this.positions();
+    this.history.separate();
+    await this.unrecorded(() => this.layOut());
+    this.history.add(new ValueAction((v: Map<string, { x: number; y: number }>) => this.unrecorded(() => this.place(v)), before, this.positions()));
+    this.history.separate();
     await this.zoomToFit();
     this.cb.onChange('position');
+  }
+
+  /** Where every node is. */
+  private positions(): Map<string, { x: number; y: number }> {
+    return new Map(this.editor.getNodes().map((n) => [n.id, { ...this.area.nodeViews.get(n.id)!.position }]));
+  }
+
+  /** Puts the nodes back at `at`: scopes before their bodies (a scope moving takes its body along). */
+  private async place(at: Map<string, { x: number; y: number }>): Promise<void> {
+    const ids = [...at.keys()].filter((id) => this.editor.getNode(id)).sort((a, b) => this.ancestors(a).length - this.ancestors(b).length);
+    for (const id of ids) await this.area.translate(id, at.get(id)!);
+  }
+
+  private async layOut(): Promise<void> {
+    const options = { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '70' };
+    const parts = this.connectedParts();
+    if (parts.length <= 1) await this.arrange.layout({ options } as any);
+    else {
+      const boxes: { top: LabNode[]; x: number; y: number; w: number; h: number }[] = [];
+      for (const part of parts) {
+        const ids = new Set(part.map((n) => n.id));
+        const connections = this.editor.getConnections().filter((c) => ids.has(c.source) && ids.has(c.target));
+        await this.arrange.layout({ nodes: part, connections, options } as any);
+        const top = part.filter((n) => !n.parent || !ids.has(n.parent));
+        const at = top.map((n) => ({ n, p: this.area.nodeViews.get(n.id)!.position }));
+        const x = Math.min(...at.map((a) => a.p.x));
+        const y = Math.min(...at.map((a) => a.p.y));
+        boxes.push({ top, x, y, w: Math.max(...at.map((a) => a.p.x + a.n.width)) - x, h: Math.max(...at.map((a) => a.p.y + a.n.height)) - y });
+      }
+      // Rows about as wide as the whole would be at the canvas's shape, never narrower than the widest part.
+      const gap = 60;
+      const view = this.container.getBoundingClientRect();
+      const area = boxes.reduce((a, b) => a + (b.w + gap) * (b.h + gap), 0);
+      const rowWidth = Math.max(...boxes.map((b) => b.w), Math.sqrt(area * (view.width / Math.max(1, view.height))));
+      let [x, y, rowHeight] = [0, 0, 0];
+      for (const b of boxes.sort((p, q) => q.w * q.h - p.w * p.h)) {
+        if (x > 0 && x + b.w > rowWidth) [x, y, rowHeight] = [0, y + rowHeight + gap, 0];
+        // A scope takes its body along when it moves.
+        for (const n of b.top) {
+          const p = this.area.nodeViews.get(n.id)!.position;
+          await this.area.translate(n.id, { x: p.x - b.x + x, y: p.y - b.y + y });
+        }
+        x += b.w + gap;
+        rowHeight = Math.max(rowHeight, b.h);
+      }
+    }
+  }
+
+  /** The parts of the graph no wire joins, each with its loop scopes' bodies (a node and its scope are one part). */
+  private connectedParts(): LabNode[][] {
+    const nodes = this.editor.getNodes();
+    const root = new Map<string, string>(nodes.map((n) => [n.id, n.id]));
+    const find = (id: string): string => {
+      let r = id;
+      while (root.get(r) !== r) r = root.get(r)!;
+      root.set(id, r);
+      return r;
+    };
+    const join = (a: string, b: string): void => {
+      if (root.has(a) && root.has(b)) root.set(find(a), find(b));
+    };
+    for (const c of this.editor.getConnections()) join(c.source, c.target);
+    for (const n of nodes) if (n.parent) join(n.id, n.parent);
+    const parts = new Map<string, LabNode[]>();
+    for (const n of nodes) {
+      const r = find(n.id);
+      parts.set(r, [...(parts.get(r) ?? []), n]);
+    }
+    return [...parts.values()];
   }
 
   /** Shows or hides the minimap; a hidden one receives no signals, so it costs nothing. */
