@@ -532,7 +532,12 @@ describe('plasticity diff', () => {
     expect(readFileSync(out, 'utf8')).toBe(html);
     const notRun = await cli('report', tmp);
     expect(notRun.code).toBe(2);
-    expect(notRun.err).toMatch(/^error: .*has no readable summary\.json\n$/);
+    expect(notRun.err).toMatch(/^error: .*has no readable summary\.json \(there is none: not a run folder, or a run still going or killed\)\n$/);
+    // A summary.json cut short says why it cannot be read.
+    const cut = join(tmp, 'cut-summary');
+    mkdirSync(cut, { recursive: true });
+    writeFileSync(join(cut, 'summary.json'), '{"graph": "stdp-curve", "sta');
+    expect((await cli('report', cut)).err).toMatch(/^error: .*cut-summary has no readable summary\.json \(not valid JSON: .*\)\n$/);
     // A sweep.json that is not a sweep's: one line naming the field.
     const fake = join(tmp, 'fake-sweep');
     mkdirSync(fake, { recursive: true });

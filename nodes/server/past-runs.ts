@@ -55,6 +55,26 @@ async function readSummary(dir: string): Promise<RunSummary | null> {
   }
 }
 
+/** Why `dir`'s summary.json cannot be read as a run's summary, as the end of a sentence naming the run. */
+async function summaryProblem(dir: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'summary.json'), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'has no readable summary.json (there is none: not a run folder, or a run still going or killed)' : `has no readable summary.json (${code === 'EISDIR' ? 'it is a folder' : (code ?? 'it cannot be read')})`;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return `has no readable summary.json (not valid JSON: ${(e as Error).message})`;
+  }
+  const r = runSummarySchema.safeParse(raw);
+  const issue = r.success ? undefined : r.error.issues[0];
+  return `has no readable summary.json (not a run's summary${issue ? `: ${issue.path.join('.') || 'the file'}: ${issue.message}` : ''})`;
+}
+
 /**
  * The run folders under `runsDir` that hold a readable summary.json, and the runs of a sweep folder (one with a
  * sweep.json) as sweep/run; newest first (at most `max`). The folders whose summary.json is there but cannot be
@@ -120,7 +140,7 @@ export interface PastRun {
 /** The run in folder `dir`, whatever its name (a folder the user names on the command line), shown as `id`. */
 export async function readRunFolder(dir: string, id: string): Promise<PastRun> {
   const summary = await readSummary(dir);
-  if (!summary) throw new Error(`${id} has no readable summary.json`);
+  if (!summary) throw new Error(`${id} ${await summaryProblem(dir)}`);
   let lines: string[] = [];
   try {
     lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).split('\n');
