@@ -394,6 +394,9 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => node(page, 'encoder2').count()).toBe(1);
     await wire(page, { node: 'encoder1', port: 'out' }, { node: 'encoder2', port: 'in' });
     await expect.poll(() => connections(page).count()).toBe(1);
+    // A port's name says what it is on hover: its type, its doc, its problem.
+    const portTitle = () => node(page, 'encoder1').locator('[data-side="input"][data-port="in"] .pname').getAttribute('title');
+    await expect.poll(portTitle).toMatch(/^input in \(layer\)\n.+\n.*must be wired/);
     // The way back closes a cycle: refused, naming it.
     await wire(page, { node: 'encoder2', port: 'out' }, { node: 'encoder1', port: 'in' });
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('would close a cycle');
