@@ -397,6 +397,28 @@ d('desktop app in the browser (e2e)', () => {
     // A port's name says what it is on hover: its type, its doc, its problem.
     const portTitle = () => node(page, 'encoder1').locator('[data-side="input"][data-port="in"] .pname').getAttribute('title');
     await expect.poll(portTitle).toMatch(/^input in \(layer\)\n.+\n.*must be wired/);
+    // While a wire is drawn, the ports it can end on stand out and the others fade: from encoder2's output, encoder1's
+    // input would close a cycle, and encoder2's own input would feed itself.
+    const from = (await socket(page, 'encoder2', 'output', 'out').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 80, from.y + 140, { steps: 5 });
+    const port = (id: string) => node(page, id).locator('[data-side="input"][data-port="in"]');
+    await expect.poll(() => port('encoder1').getAttribute('class')).toContain('unreachable');
+    expect(await port('encoder2').getAttribute('class')).toContain('unreachable');
+    await page.mouse.up();
+    await expect.poll(() => port('encoder1').getAttribute('class')).not.toContain('unreachable');
+    await dragFromPalette(page, 'layers.decoder', 300, 420);
+    await expect.poll(() => node(page, 'decoder1').count()).toBe(1);
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 80, from.y + 140, { steps: 5 });
+    const decoderFrom = node(page, 'decoder1').locator('[data-side="input"][data-port="from"]');
+    await expect.poll(() => decoderFrom.getAttribute('class')).toMatch(/\breach\b/);
+    await page.mouse.up();
+    await expect.poll(() => decoderFrom.getAttribute('class')).not.toMatch(/\breach\b/);
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => node(page, 'decoder1').count()).toBe(0);
     // The way back closes a cycle: refused, naming it.
     await wire(page, { node: 'encoder2', port: 'out' }, { node: 'encoder1', port: 'in' });
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('would close a cycle');

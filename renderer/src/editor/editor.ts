@@ -134,8 +134,14 @@ export class LabEditor {
     this.resizeObserver.observe(container);
     const connection = this.connection;
     connection.addPipe((ctx) => {
-      if (ctx.type === 'connectionpick') this.drawingWire = true;
-      if (ctx.type === 'connectiondrop') this.drawingWire = false;
+      if (ctx.type === 'connectionpick') {
+        this.drawingWire = true;
+        this.showReach(ctx.data.socket);
+      }
+      if (ctx.type === 'connectiondrop') {
+        this.drawingWire = false;
+        this.showReach(null);
+      }
       return ctx;
     });
     const render = new SveltePlugin<Schemes, AreaExtra>();
@@ -476,6 +482,22 @@ export class LabEditor {
       if (back) return { ok: false, reason: `this wire would close a cycle (${[source, ...back].map((id) => this.nameOf(id)).join(' → ')}); iteration belongs in a loop scope or an iteration parameter` };
     }
     return { ok: true };
+  }
+
+  /**
+   * While a wire is drawn from `from`, every card shows which of its ports the wire could end on (by the same rule as
+   * the drop: type, no node feeding itself, no cycle) and dims the rest, so the match does not rest on colour alone.
+   * null clears it.
+   */
+  private showReach(from: { nodeId: string; side: 'input' | 'output'; key: string } | null): void {
+    for (const n of this.editor.getNodes()) {
+      const before = n.reach;
+      if (!from) n.reach = null;
+      else if (from.side === 'output')
+        n.reach = { side: 'input', ok: new Set(Object.keys(n.def.inputs).filter((i) => this.checkWire(from.nodeId, from.key, n.id, i).ok)) };
+      else n.reach = { side: 'output', ok: new Set(Object.keys(n.def.outputs).filter((o) => this.checkWire(n.id, o, from.nodeId, from.key).ok)) };
+      if (before || n.reach) void this.area.update('node', n.id);
+    }
   }
 
   /** A node's name as the canvas shows it: its label, else its kind's title. */

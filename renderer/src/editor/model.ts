@@ -35,6 +35,11 @@ export class LabNode extends ClassicPreset.Node<Record<string, TypedSocket>, Rec
   /** Set by the scopes plugin and by documents: the loop scope that owns this node. */
   parent?: string;
   problems: Diagnostic[] = [];
+  /**
+   * While a wire is being drawn: which of this node's ports on `side` it could end on (the others are dimmed); null
+   * when no wire is being drawn.
+   */
+  reach: { side: 'input' | 'output'; ok: ReadonlySet<string> } | null = null;
   /** The graph node's own label (Rete's `label` holds the kind title). */
   docLabel?: string;
   version?: number;
