@@ -117,7 +117,8 @@ export function addProgress(
 export interface TraceChart {
   title: string;
   xLabel: string;
-  lines: { label: string; x: number[]; y: number[] }[];
+  /** grid: x is a regular grid (ΔT bins) on which a missing point is a gap in the line, not a value skipped. */
+  lines: { label: string; x: number[]; y: number[]; grid?: boolean }[];
 }
 
 export interface TraceRow {
@@ -159,7 +160,7 @@ export function splitTraces(traces: Record<string, number[]>, series: Record<str
       const y = traces[base + pair.y];
       if (x && y && x.length === y.length) {
         used.add(base + pair.x).add(base + pair.y);
-        charts.push({ title: base, xLabel: pair.xLabel, lines: [{ label: base, x, y }] });
+        charts.push({ title: base, xLabel: pair.xLabel, lines: [{ label: base, x, y, grid: true }] });
         continue;
       }
     }

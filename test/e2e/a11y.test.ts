@@ -86,6 +86,26 @@ d('accessibility and readability of the panels (e2e)', () => {
     await expect.poll(() => page.locator('[role="alert"] [data-testid="toast"]').textContent()).toContain('cannot feed itself');
   });
 
+  it('the palette and the inspector fold away from tabs on the canvas edges (a narrow window), and stay so after a reload', async () => {
+    const page = await openApp(browser.context, server.url);
+    const canvasWidth = async (): Promise<number> => (await page.locator('[data-testid="canvas"]').boundingBox())!.width;
+    const wide = await canvasWidth();
+    await page.click('[data-testid="toggle-palette"]');
+    await expect.poll(() => page.locator('[data-testid="palette-search"]').count()).toBe(0);
+    await page.click('[data-testid="toggle-inspector"]');
+    await expect.poll(() => page.locator('[data-testid="inspector"]').count()).toBe(0);
+    await expect.poll(canvasWidth).toBeGreaterThan(wide + 500);
+    expect(await page.getAttribute('[data-testid="toggle-palette"]', 'aria-expanded')).toBe('false');
+    await page.reload();
+    await page.waitForSelector('[data-testid="canvas"]');
+    expect(await page.locator('[data-testid="palette-search"]').count()).toBe(0);
+    await page.click('[data-testid="toggle-palette"]');
+    await page.click('[data-testid="toggle-inspector"]');
+    await expect.poll(() => page.locator('[data-testid="palette-search"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="inspector"]').count()).toBe(1);
+    expect(Math.round(await canvasWidth())).toBe(Math.round(wide));
+  });
+
   it('the keyboard focus shows on palette group headers and items; headers say whether they are open; Space adds a kind as Enter does', async () => {
     const page = await openApp(browser.context, server.url);
     await page.click('[data-testid="palette-search"]');
@@ -153,6 +173,12 @@ d('accessibility and readability of the panels (e2e)', () => {
     await page.waitForTimeout(400);
     expect(await doc.count()).toBe(1);
     await page.mouse.move(700, 600);
+    await expect.poll(() => doc.count()).toBe(0);
+    // A search that takes the hovered kind out of the list takes its doc away too (its item never hears the pointer leave).
+    await last.hover();
+    await doc.waitFor();
+    await page.locator('[data-testid="palette-search"]').focus();
+    await page.keyboard.type('no such kind');
     await expect.poll(() => doc.count()).toBe(0);
     await page.close();
   });

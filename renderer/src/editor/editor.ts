@@ -269,12 +269,19 @@ export class LabEditor {
     // would take the press meant for dragging the scope), so a click is matched to a wire by its place: a release
     // where it was pressed, not on a node card (a loop scope's card, under its body's wires, does not count), on a
     // wire's stroke. The pick is made after the selector has cleared the selection, as it does for any such click.
-    // (A card's own press reaches the pipe before the canvas's: the flag is set before or after `press`, and cleared
-    // at the release.)
+    // The press is seen on its way down (a card stops its press from reaching the area, so the area hears none for a
+    // press on a loop scope's body, under its wires); the release reaches the area from the window in any case.
     let press: { x: number; y: number } | null = null;
     let onCard = false;
+    this.container.addEventListener(
+      'pointerdown',
+      (e) => {
+        press = e.button === 0 ? { x: e.clientX, y: e.clientY } : null;
+        onCard = false;
+      },
+      true,
+    );
     this.area.addPipe((ctx) => {
-      if (ctx.type === 'pointerdown') press = { x: ctx.data.event.clientX, y: ctx.data.event.clientY };
       if (ctx.type === 'nodepicked' && !this.editor.getNode(ctx.data.id)?.isScope) onCard = true;
       if (ctx.type !== 'pointerup') return ctx;
       const card = onCard;
@@ -879,10 +886,12 @@ export class LabEditor {
     return this.editor.getConnections().find((c) => c.selected);
   }
 
-  /** The wire whose stroke (its 12 px hit band) is under the client point, the topmost one; undefined when none. */
+  /** The wire whose stroke (a band 12 screen pixels wide, whatever the zoom) is under the client point, the topmost one; undefined when none. */
   private wireAt(clientX: number, clientY: number): string | undefined {
     const paths = [...this.container.querySelectorAll<SVGPathElement>('[data-conn-id] path.hit')].reverse();
+    const width = `${12 / this.area.area.transform.k}px`;
     for (const path of paths) {
+      path.style.strokeWidth = width;
       const m = path.getScreenCTM();
       if (!m) continue;
       const p = new DOMPoint(clientX, clientY).matrixTransform(m.inverse());
