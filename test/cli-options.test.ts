@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { LOCK_FILE } from '../nodes/cli/out-lock.ts';
+import { LOCK_FILE, takeOverStale } from '../nodes/cli/out-lock.ts';
 import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
 import { readSweep } from '../nodes/cli/sweep-file.ts';
 import { seedStats, stats } from '../nodes/core/stats.ts';
@@ -340,8 +340,8 @@ describe('sizes that cannot fit', () => {
 });
 
 /** A CLI process of its own; resolves once `ready` shows on its stderr (or 30 s pass). */
-function started(args: string[], ready: RegExp): { child: ReturnType<typeof spawn>; err: () => string; exited: Promise<number | null>; ready: Promise<void> } {
-  const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function started(args: string[], ready: RegExp, env: Record<string, string> = {}): { child: ReturnType<typeof spawn>; err: () => string; exited: Promise<number | null>; ready: Promise<void> } {
+  const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   child.stderr!.on('data', (d) => (err += String(d)));
   const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -362,7 +362,7 @@ describe('one run at a time in a folder, and folders that are not run folders', 
     expect(readFileSync(join(out, LOCK_FILE), 'utf8').trim()).toBe(String(first.child.pid));
     const r = await cli('run', stdp, ...smallStdp, '--out', out, '--quiet');
     expect(r.code).toBe(2);
-    expect(lines(r.err)[0]).toBe(`error: --out ${out}: another run (process ${first.child.pid}) is writing there now; give this one another folder`);
+    expect(lines(r.err)[0]).toBe(`error: --out ${out}: another run or sweep (process ${first.child.pid}) is writing there now; give this run another folder`);
     const sw = await cli('sweep', stdp, ...smallStdp, '--out', out);
     expect(sw.code).toBe(2);
     expect(sw.err).toContain(`another run or sweep (process ${first.child.pid}) is writing there now`);
@@ -378,6 +378,21 @@ describe('one run at a time in a folder, and folders that are not run folders', 
     expect(existsSync(join(out, LOCK_FILE))).toBe(false);
   }, 90_000);
 
+  it('a stale lock is removed only while it is the stale one: a live lock made in the meantime stands', () => {
+    const dir = join(tmp, 'stale-lock');
+    mkdirSync(dir);
+    const file = join(dir, LOCK_FILE);
+    const dead = 2147483646;
+    writeFileSync(file, `${dead}\n`);
+    takeOverStale(file, dead);
+    expect(existsSync(file)).toBe(false);
+    // Another process read the dead pid, then a third took the folder over before this one got to it.
+    writeFileSync(file, `${process.ppid}\n`);
+    takeOverStale(file, dead);
+    expect(readFileSync(file, 'utf8').trim()).toBe(String(process.ppid));
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+  });
+
   it('a folder holding a graph.json no run wrote (a project folder) is refused, and the file kept', async () => {
     const dir = join(tmp, 'project');
     mkdirSync(dir);
@@ -392,9 +407,10 @@ describe('one run at a time in a folder, and folders that are not run folders', 
     const out = join(tmp, 'early-ctrl-c');
     expect((await cli('run', stdp, ...smallStdp, '--out', out, '--quiet')).code).toBe(0);
     const before = readFileSync(join(out, 'summary.json'), 'utf8');
-    const p = started(['run', curve, '--out', out], /never/);
-    // Compiling and loading TensorFlow.js take a second or more; the folder is not touched before.
-    await new Promise((r) => setTimeout(r, 300));
+    const p = started(['run', curve, '--out', out], /loading the engine/, { PLASTICITY_TRACE_START: '1' });
+    // The graph is compiled; TensorFlow.js loads (a second or so), and the folder is not touched before.
+    await p.ready;
+    expect(p.err()).toContain('loading the engine');
     p.child.kill('SIGINT');
     await p.exited;
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
@@ -416,6 +432,9 @@ describe('option values that are not what they look like', () => {
       expect(lines(r.err)[0]).toBe(message);
     }
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
+    const sw = await cli('sweep', stdp, ...smallStdp, '--data-dir', '', '--out', join(tmp, 'odd-sweep'));
+    expect(sw.code).toBe(2);
+    expect(lines(sw.err)[0]).toBe('error: --data-dir: an empty folder name (leave the option out for the embedded digits)');
   });
 
   it('report --out a device or a symbolic link is refused (the write would replace it by a plain file)', async () => {

@@ -318,13 +318,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
       // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
+      // (PLASTICITY_TRACE_START=1: say when, for a test that signals the run while the engine loads.)
+      if (process.env.PLASTICITY_TRACE_START) io.err('loading the engine\n');
       const engine = await import('../runtime/engine.ts');
       const stop = new engine.StopToken();
       const signals = stopOnSignals(stop, io);
       try {
         const outDir = await makeOutDir('--out', o.out);
         const lock = lockFolder(outDir);
-        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run (process ${lock.heldBy}) is writing there now; give this one another folder`, true);
+        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this run another folder`, true);
         try {
           await refuseForeignFiles('--out', o.out, outDir);
           await clearEarlierRun(outDir, io.err);
@@ -373,6 +375,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             if (e instanceof Exit && !e.message && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
             throw e;
           });
+        if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
         const lock = lockFolder(await makeOutDir('--out', o.out));
         if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this sweep another folder`, true);
         const runArgs: string[] = [];
@@ -496,12 +499,15 @@ function stopOnSignals(stop: StopToken, io: Io): { remove: () => void } {
     stop.stop();
     process.once('SIGINT', abort);
   };
+  // Heard every time (a scheduler signalling the process group and a sweep passing it on send two): the first stops
+  // the run, the others are no reason to die before summary.json is written.
   const onSigterm = (): void => {
+    if (stop.stopped) return;
     io.err('\nterminated: stopping after the current batch\n');
     stop.stop();
   };
   process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigterm);
+  process.on('SIGTERM', onSigterm);
   return {
     remove() {
       process.removeListener('SIGINT', onSigint);

@@ -4,7 +4,7 @@
  * graph.json, a torn metrics.jsonl. The folder is taken with a lock file made exclusively; a lock whose process is
  * gone (killed before it could let go) is taken over.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOCK_FILE = '.plasticity-run.lock';
@@ -17,6 +17,35 @@ function alive(pid: number): boolean {
     // EPERM: it exists, as another user's.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Removes the lock `file` left by the dead process `pid`, and only that one: two processes finding the same stale lock
+ * must not remove the lock the quicker one has just made. The file is moved aside (one mover wins), and put back if it
+ * turns out to be another's live lock.
+ */
+export function takeOverStale(file: string, pid: number): void {
+  const aside = `${file}.${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return; // gone already: someone else moved it
+  }
+  let now = NaN;
+  try {
+    now = Number(readFileSync(aside, 'utf8').trim());
+  } catch {
+    // unreadable: treat as stale
+  }
+  if (now !== pid && Number.isInteger(now) && now > 0 && alive(now)) {
+    // A live lock made after ours was read: back where it was, unless yet another has been made meanwhile.
+    try {
+      linkSync(aside, file);
+    } catch {
+      // a newer lock is there: it stands
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /**
@@ -38,7 +67,7 @@ export function lockFolder(dir: string): { release: () => void } | { heldBy: num
         // Gone between the two calls: try again.
       }
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return { heldBy: pid };
-      rmSync(file, { force: true });
+      takeOverStale(file, pid);
     }
   }
   // Let go however the process ends (a second Ctrl-C exits at once).
