@@ -135,7 +135,7 @@ describe('loaded weights are whole and finite', () => {
 
   it('a network file holding NaN or an infinity is refused, naming the file and the matrix', async () => {
     expect(await networkError('nan.network.json', network(f32(NaN)))).toBe(
-      `${join(dir, 'nan.network.json')}: weight matrix 0 holds NaN at position 0: a network's values must be finite numbers (the file is damaged, or was saved from a run that diverged)`,
+      `${join(dir, 'nan.network.json')}: weight matrix 0 holds NaN at position 0: saved values must be finite numbers (the file is damaged, or was saved from a run that diverged)`,
     );
     expect(await networkError('inf.network.json', network(f32(0.5), f32(-Infinity)))).toMatch(/inf\.network\.json: weight matrix 1 holds -Infinity at position 0/);
     expect(await networkError('binf.network.json', network(f32(0.5), f32(1), [f32(0), f32(Infinity)]))).toMatch(/binf\.network\.json: bias vector 1 holds Infinity/);
@@ -175,7 +175,7 @@ describe('loaded weights are whole and finite', () => {
 
   it('a weights file holding NaN or an infinity, or a matrix of a byte count not a multiple of 4, is refused naming the file and the matrix', async () => {
     expect(await weightsError('nan.weights.json', weights(f32(0.5, NaN)))).toBe(
-      `${join(dir, 'nan.weights.json')}: the weight matrix W of f1 holds NaN at position 1: weights must be finite numbers (the file is damaged, or was saved from a run that diverged)`,
+      `${join(dir, 'nan.weights.json')}: the weight matrix W of f1 holds NaN at position 1: saved values must be finite numbers (the file is damaged, or was saved from a run that diverged)`,
     );
     expect(await weightsError('inf.weights.json', weights(f32(0.5, 1), f32(Infinity)))).toMatch(/inf\.weights\.json: the bias vector b of f1 holds Infinity at position 0/);
     expect(await weightsError('odd.weights.json', weights(f32(0.5, 1).slice(0, 7)))).toMatch(

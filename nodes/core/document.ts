@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.ts';
+import { quoted } from './format.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 
 export const GRAPH_FORMAT = 'plasticity-graph';
@@ -25,7 +26,7 @@ export const NODE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 export function nodeIdProblem(value: string): string | null {
   if (NODE_ID.test(value) && value.length <= 200) return null;
   // Control and format characters (a right-to-left override, say) are shown escaped, never acted on.
-  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  const shown = quoted(value);
   if (!value) return 'a node id must not be empty';
   if (value.length > 200) return `node id ${shown}: at most 200 characters (it has ${value.length})`;
   if (/[/\\]/.test(value)) return `node id ${shown}: use letters, digits, _ - . (no / or \\)`;

@@ -33,3 +33,8 @@ export const fmtShort = (v: number): string => (Number.isInteger(v) ? String(v) 
 export function paperFigure(ref: Reference | undefined): { text: string; title: string } | null {
   return ref ? { text: fmtMetric(ref.value), title: `${ref.source}${ref.note ? `: ${ref.note}` : ''}` } : null;
 }
+
+/** `text` quoted for a message: cut to `max` characters, control and format characters shown as \u{…}, never acted on. */
+export function quoted(text: string, max = 60): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}

@@ -11,6 +11,7 @@ import { flattenSteps } from '../core/plan.ts';
 import { hash } from '../core/compiler.ts';
 import { RecordedNames } from '../core/kind.ts';
 import { nodeIdProblem } from '../core/document.ts';
+import { quoted } from '../core/format.ts';
 import { initBackend } from './backend.ts';
 import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
@@ -117,7 +118,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
           const file = `${name}.png`;
           // The node's schema and kinds keep picture names plain; this is the last guard before the disk.
           const problem = pictureFileProblem(file);
-          if (problem) throw new UserError(`cannot write the picture ${JSON.stringify(file).replace(/\p{C}/gu, '?')}: ${problem}`, step.node);
+          if (problem) throw new UserError(`cannot write the picture ${quoted(file, 240)}: ${problem}`, step.node);
           claim('picture', name, step.node);
           if (options.outDir) await writeFileAtomic(join(options.outDir, file), png);
           if (!images.includes(file)) images.push(file);

@@ -93,3 +93,19 @@ export async function checkLoadPaths(steps: readonly PlanStep[], options: RunOpt
     }
   }
 }
+
+/**
+ * The float32 values saved as base64 in a weights or network file, `what` naming them in the file at `path` ("the
+ * weight matrix W of f1"). Damaged text, a byte count that is not a whole number of values, or a value that is not a
+ * finite number (NaN or infinite: a damaged file, or one saved from a run that diverged) is an error naming both.
+ */
+export function decodeFloats(s: string, path: string, what: string): Float32Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`${path}: ${what} is damaged (its text is not base64)`);
+  const b = Buffer.from(s, 'base64');
+  if (b.byteLength % 4 !== 0) throw new Error(`${path}: ${what} is damaged (it holds ${b.byteLength} bytes, not a whole number of 4-byte values; the file may be cut short)`);
+  const a = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new Error(`${path}: ${what} holds ${a[i]} at position ${i}: saved values must be finite numbers (the file is damaged, or was saved from a run that diverged)`);
+  }
+  return a;
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quoted } from '../core/format.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 /** The repository's examples/ folder (next to nodes/). */
@@ -66,7 +67,7 @@ export function workspaceFileNameProblem(name: string): string | null {
 
 /** `name` for a message: quoted, control characters escaped, a long one cut short. */
 export function shownName(name: string): string {
-  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return quoted(name, 80);
 }
 
 export async function listJsonFiles(dir: string): Promise<{ path: string; name: string; modified: number }[]> {

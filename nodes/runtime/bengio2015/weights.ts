@@ -8,7 +8,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { MAX_WEIGHTS, weightCount } from '../../core/params.ts';
 import type { Tf } from '../op.ts';
-import { fileProblem } from '../saved-files.ts';
+import { decodeFloats, fileProblem } from '../saved-files.ts';
 import { type ArchitectureSpec, HierarchicalModel } from './model.ts';
 
 export const WEIGHTS_FORMAT = 'plasticity-weights';
@@ -49,21 +49,6 @@ const WeightsFile = z
   .refine((d) => d.encoders.length === d.architecture.encoders.length && d.decoders.length === d.architecture.decoders.length, 'as many saved modules as the architecture lists')
   .refine((d) => weightCount([...d.architecture.encoders, ...d.architecture.decoders]) <= MAX_WEIGHTS, `at most ${MAX_WEIGHTS.toLocaleString('en')} weights`);
 
-/**
- * The float32 values of `s` (base64), read for `what` (e.g. "the weight matrix W of f1") of the file at `path`: a
- * sentence naming both when the text is not base64, is not a whole number of values, or holds NaN or an infinity (a
- * damaged or hand-edited file; such weights would give plausible-looking numbers).
- */
-export function decodeFloats(s: string, path: string, what: string): Float32Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`${path}: ${what} is damaged (its text is not base64)`);
-  const b = Buffer.from(s, 'base64');
-  if (b.byteLength % 4 !== 0) throw new Error(`${path}: ${what} is damaged (it holds ${b.byteLength} bytes, not a whole number of 4-byte values; the file may be cut short)`);
-  const a = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) throw new Error(`${path}: ${what} holds ${a[i]} at position ${i}: weights must be finite numbers (the file is damaged, or was saved from a run that diverged)`);
-  }
-  return a;
-}
 
 /** The JSON text of a weights file for the model. */
 export async function weightsJson(model: HierarchicalModel): Promise<string> {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Tf } from '../op.ts';
-import { fileProblem } from '../saved-files.ts';
+import { decodeFloats, fileProblem } from '../saved-files.ts';
 import { type EbmNetwork, disposeAll, makeNetwork } from './network.ts';
 
 export const NETWORK_FORMAT = 'plasticity-ebm-network';
@@ -22,21 +22,6 @@ type NetworkFile = z.infer<typeof NetworkFile>;
 
 const encode = (a: Float32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-/**
- * The float32 values of `s` (base64), read for `what` (e.g. "weight matrix 0") of the file at `path`: a sentence naming
- * both when the text is not base64, is not a whole number of values, or holds NaN or an infinity (a damaged or
- * hand-edited file; such a network would give plausible-looking numbers).
- */
-export function decodeFloats(s: string, path: string, what: string): Float32Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new Error(`${path}: ${what} is damaged (its text is not base64)`);
-  const b = Buffer.from(s, 'base64');
-  if (b.byteLength % 4 !== 0) throw new Error(`${path}: ${what} is damaged (it holds ${b.byteLength} bytes, not a whole number of 4-byte values; the file may be cut short)`);
-  const a = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) throw new Error(`${path}: ${what} holds ${a[i]} at position ${i}: a network's values must be finite numbers (the file is damaged, or was saved from a run that diverged)`);
-  }
-  return a;
-}
 
 export function networkJson(net: EbmNetwork): string {
   const { W, b } = net.read();
