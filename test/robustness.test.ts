@@ -44,12 +44,12 @@ const graphWith = (ids: string[]) => ({
 describe('node ids are plain file names', () => {
   it('a graph with a node id holding /, \\, .., a leading dot, a space or a control character does not load, naming the id', () => {
     const cases: [string, RegExp][] = [
-      ['phase1/train', /^nodes\[1\]\.id: node id "phase1\/train": use letters, digits, _ - \. \(no \/ or \\\)$/],
+      ['phase1/train', /^nodes\[1\]\.id: node id "phase1\/train": use letters, digits, _ - \. \(no \/ or \\\), e\.g\. phase1_train, in its wires too$/],
       ['../../escaped/x', /node id "\.\.\/\.\.\/escaped\/x": use letters, digits, _ - \. \(no \/ or \\\)/],
       ['a\\b', /node id "a\\\\b": use letters, digits, _ - \. \(no \/ or \\\)/],
       ['..', /node id "\.\.": start it with a letter, digit or _ \(not \. or -\)/],
       ['.hidden', /node id "\.hidden": start it with a letter, digit or _/],
-      ['two words', /node id "two words": use only letters, digits, _ - \./],
+      ['two words', /node id "two words": use only letters, digits, _ - \. \(no spaces, control or other characters\), e\.g\. two_words, in its wires too$/],
       ['tab\there', /node id "tab\\there": use only letters/],
       // a right-to-left override is shown escaped, so the message reads as it is
       ['🧠 data\u202e', /node id "🧠 data\\u\{202e\}": use only letters/],
@@ -97,7 +97,7 @@ describe('node ids are plain file names', () => {
     const { plan, ops, ran } = onePicture('../../escaped', (n) => `${n}_fields`);
     const s = await runPlan({ plan, backend: 'cpu', options: { outDir: out }, ops });
     expect(s.status).toBe('error');
-    expect(s.error).toBe('node id "../../escaped": use letters, digits, _ - . (no / or \\)');
+    expect(s.error).toBe('node id "../../escaped": use letters, digits, _ - . (no / or \\), e.g. escaped, in its wires too');
     expect(ran).toEqual([]);
     expect(existsSync(join(dir, 'escaped_fields.png'))).toBe(false);
     expect(existsSync(join(dir, 'run1'))).toBe(false);

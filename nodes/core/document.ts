@@ -29,9 +29,12 @@ export function nodeIdProblem(value: string): string | null {
   const shown = quoted(value);
   if (!value) return 'a node id must not be empty';
   if (value.length > 200) return `node id ${shown}: at most 200 characters (it has ${value.length})`;
-  if (/[/\\]/.test(value)) return `node id ${shown}: use letters, digits, _ - . (no / or \\)`;
-  if (/^[.-]/.test(value)) return `node id ${shown}: start it with a letter, digit or _ (not . or -)`;
-  return `node id ${shown}: use only letters, digits, _ - . (no spaces, control or other characters)`;
+  // An id it could be instead, for the message (the file is the user's to change: ids are in its wires too).
+  const like = value.normalize('NFKD').replace(/[^A-Za-z0-9_-]+/g, '_').replace(/__+/g, '_').replace(/^[_-]+|[_-]+$/g, '').slice(0, 60);
+  const hint = like && NODE_ID.test(like) ? `, e.g. ${like}, in its wires too` : '';
+  if (/[/\\]/.test(value)) return `node id ${shown}: use letters, digits, _ - . (no / or \\)${hint}`;
+  if (/^[.-]/.test(value)) return `node id ${shown}: start it with a letter, digit or _ (not . or -)${hint}`;
+  return `node id ${shown}: use only letters, digits, _ - . (no spaces, control or other characters)${hint}`;
 }
 
 const nodeId = z.string().superRefine((v, ctx) => {
