@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { LOCK_FILE, takeOverStale } from '../nodes/cli/out-lock.ts';
+import { LOCK_FILE, takeOverStale } from '../nodes/runtime/out-lock.ts';
 import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
 import { readSweep } from '../nodes/cli/sweep-file.ts';
 import { seedStats, stats } from '../nodes/core/stats.ts';

@@ -15,6 +15,7 @@ import { RunHost, type RunHostEvents } from '../nodes/server/engine-host.ts';
 import type { EngineChannel, FromEngine } from '../nodes/server/engine-protocol.ts';
 import type { RunEvent, RunSummary } from '../nodes/runtime/events.ts';
 import type { RunOptions } from '../nodes/runtime/op.ts';
+import { LOCK_FILE } from '../nodes/runtime/out-lock.ts';
 
 const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fake', seed: 7, nodes: [{ id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] }], wires: [] };
 
@@ -85,6 +86,17 @@ describe('RunHost', () => {
     const back = await readPastRun(runsDir, listed[0].id);
     expect(back.summary.metrics.loss).toBeNaN();
     expect(back.events.find((e) => e.type === 'progress')).toMatchObject({ metrics: { loss: Number.NaN } });
+  });
+
+  it('holds its run folder\'s lock while it runs (a CLI run given that folder is refused), and lets go when summary.json is written', async () => {
+    const { runsDir, engine, host, runId, folder } = started();
+    const lock = join(runsDir, folder!, LOCK_FILE);
+    expect(readFileSync(lock, 'utf8').trim()).toBe(String(process.pid));
+    engine.send(start(runId));
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: {}, images: [], options: {} } });
+    await host.dispose();
+    expect(existsSync(join(runsDir, folder!, 'summary.json'))).toBe(true);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a window that refuses events does not stop the run from ending and writing its files', async () => {

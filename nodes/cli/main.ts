@@ -19,7 +19,7 @@ import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
-import { lockFolder } from './out-lock.ts';
+import { lockFolder } from '../runtime/out-lock.ts';
 import { setValue } from './sweep-file.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { runPlan as RunPlan, StopToken } from '../runtime/engine.ts';

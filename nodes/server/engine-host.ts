@@ -7,6 +7,7 @@
  * Save nodes write, every event in metrics.jsonl, and summary.json at the end.
  */
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { lockFolder } from '../runtime/out-lock.ts';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -32,6 +33,8 @@ interface ActiveRun {
   outDir?: string;
   /** metrics.jsonl in outDir: every event the run sends, as the CLI writes it. */
   jsonl?: WriteStream;
+  /** The folder's lock, as `plasticity run` takes it: a CLI run given this folder as --out is refused meanwhile. */
+  lock?: { release: () => void };
   ended: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
   /** What the run has said so far, for a summary the host writes itself (hard stop, window closed, engine gone). */
@@ -94,7 +97,7 @@ export class RunHost {
       graph: req.doc.name,
       backend: STARTING,
       startedAt,
-      ...(outDir ? { outDir, jsonl: openJsonl(outDir) } : {}),
+      ...(outDir ? { outDir, jsonl: openJsonl(outDir), lock: lockNew(outDir) } : {}),
       ended: false,
       seed: req.doc.seed,
       metrics: {},
@@ -193,7 +196,11 @@ export class RunHost {
     const outDir = run.outDir;
     if (outDir) {
       const written = new Promise<void>((resolve) => {
-        const summarize = (): void => void writeSummary(outDir, s).then(resolve);
+        const summarize = (): void =>
+          void writeSummary(outDir, s).then(() => {
+            run.lock?.release();
+            resolve();
+          });
         // ('close' comes after the last write, or after a write error: the summary is written either way.)
         if (run.jsonl && !run.jsonl.closed) run.jsonl.once('close', summarize);
         else summarize();
@@ -209,6 +216,16 @@ export class RunHost {
     } catch (e) {
       console.error(`could not pass on the end of ${run.runId}: ${(e as Error).message}`);
     }
+  }
+}
+
+/** The lock of a run folder just made (no one else has it); none when the folder could not be made. */
+function lockNew(dir: string): { release: () => void } | undefined {
+  try {
+    const lock = lockFolder(dir);
+    return 'release' in lock ? lock : undefined;
+  } catch {
+    return undefined;
   }
 }
 
