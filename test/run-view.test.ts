@@ -15,7 +15,7 @@ describe('splitTraces', () => {
     );
     expect(charts).toEqual([
       // a pair is a curve however short it is
-      { title: 'curve', xLabel: 'ΔT (steps)', lines: [{ label: 'curve', x: [-1, 0, 1], y: [-0.5, 0, 0.5] }] },
+      { title: 'curve', xLabel: 'ΔT (steps)', lines: [{ label: 'curve', x: [-1, 0, 1], y: [-0.5, 0, 0.5], grid: true }] },
       { title: 'logp_trace', xLabel: 'iteration', lines: [{ label: 'logp_trace', x: long, y: long }] },
       // no odd_dw beside it: not a pair
       { title: 'odd_dt', xLabel: 'iteration', lines: [{ label: 'odd_dt', x: ramp(10), y: ramp(10, 1) }] },
