@@ -251,6 +251,11 @@ interface RunFlags {
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 }
 
+/** An empty --data-dir (an unset "$VAR") is a usage error, for run and sweep alike: it would mean the embedded digits. */
+function checkDataDir(o: RunFlags): void {
+  if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
+}
+
 function addRunFlags(cmd: Command, note = ''): Command {
   return cmd
     .option('--quick', `the graph's Quick run limits, as the app's Quick run (the graph's "quick", else 1 epoch and 200 examples; --epochs and the --*-limit options override them)${note}`)
@@ -315,7 +320,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--quiet', 'no progress bar and no step lines')
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set);
-      if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
+      checkDataDir(o);
       // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
       // (PLASTICITY_TRACE_START=1: say when, for a test that signals the run while the engine loads.)
@@ -375,7 +380,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             if (e instanceof Exit && !e.message && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
             throw e;
           });
-        if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
+        checkDataDir(o);
         const lock = lockFolder(await makeOutDir('--out', o.out));
         if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this sweep another folder`, true);
         const runArgs: string[] = [];

@@ -46,33 +46,33 @@ async function subfolders(dir: string): Promise<string[]> {
   }
 }
 
-async function readSummary(dir: string): Promise<RunSummary | null> {
-  try {
-    const r = runSummarySchema.safeParse(JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')));
-    return r.success ? (r.data as RunSummary) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Why `dir`'s summary.json cannot be read as a run's summary, as the end of a sentence naming the run. */
-async function summaryProblem(dir: string): Promise<string> {
+/**
+ * `dir`'s summary.json read as a run's summary, or why it cannot be, as the end of a sentence naming the run (the
+ * file is read and parsed once, whichever the answer).
+ */
+async function readSummaryOrWhy(dir: string): Promise<{ summary: RunSummary } | { why: string }> {
   let text: string;
   try {
     text = await readFile(join(dir, 'summary.json'), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'has no readable summary.json (there is none: not a run folder, or a run still going or killed)' : `has no readable summary.json (${code === 'EISDIR' ? 'it is a folder' : (code ?? 'it cannot be read')})`;
+    return { why: code === 'ENOENT' ? 'has no readable summary.json (there is none: not a run folder, or a run still going or killed)' : `has no readable summary.json (${code === 'EISDIR' ? 'it is a folder' : (code ?? 'it cannot be read')})` };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return `has no readable summary.json (not valid JSON: ${(e as Error).message})`;
+    return { why: `has no readable summary.json (not valid JSON: ${(e as Error).message})` };
   }
   const r = runSummarySchema.safeParse(raw);
-  const issue = r.success ? undefined : r.error.issues[0];
-  return `has no readable summary.json (not a run's summary${issue ? `: ${issue.path.join('.') || 'the file'}: ${issue.message}` : ''})`;
+  if (r.success) return { summary: r.data as RunSummary };
+  const issue = r.error.issues[0];
+  return { why: `has no readable summary.json (not a run's summary${issue ? `: ${issue.path.join('.') || 'the file'}: ${issue.message}` : ''})` };
+}
+
+async function readSummary(dir: string): Promise<RunSummary | null> {
+  const r = await readSummaryOrWhy(dir);
+  return 'summary' in r ? r.summary : null;
 }
 
 /**
@@ -139,8 +139,9 @@ export interface PastRun {
 
 /** The run in folder `dir`, whatever its name (a folder the user names on the command line), shown as `id`. */
 export async function readRunFolder(dir: string, id: string): Promise<PastRun> {
-  const summary = await readSummary(dir);
-  if (!summary) throw new Error(`${id} ${await summaryProblem(dir)}`);
+  const read = await readSummaryOrWhy(dir);
+  if ('why' in read) throw new Error(`${id} ${read.why}`);
+  const { summary } = read;
   let lines: string[] = [];
   try {
     lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).split('\n');
