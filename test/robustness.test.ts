@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGraph, nodeIdProblem, parseGraphText } from '../nodes/core/document.ts';
 import { PLAN_FORMAT, type Plan } from '../nodes/core/plan.ts';
 import { initBackend } from '../nodes/runtime/backend.ts';
-import { pictureFileProblem, runPlan } from '../nodes/runtime/engine.ts';
+import { runPlan } from '../nodes/runtime/engine.ts';
+import { plainFileNameProblem } from '../nodes/runtime/fs-atomic.ts';
 import { readWeights, WEIGHTS_FORMAT } from '../nodes/runtime/bengio2015/weights.ts';
 import type { EbmDataset } from '../nodes/runtime/ebm/data.ts';
 import { MAX_STATES, PersistentStates, type RuleSpec, statesProblem, train } from '../nodes/runtime/ebm/eqprop.ts';
@@ -114,8 +115,8 @@ describe('node ids are plain file names', () => {
     }
     expect(await readdir(out)).toEqual([]);
     expect(await readdir(join(dir, 'run2'))).toEqual(['out']);
-    expect(pictureFileProblem('train_learning_curve.png')).toBeNull();
-    expect(pictureFileProblem(`${'x'.repeat(200)}_learning_curve.png`)).toBeNull();
+    expect(plainFileNameProblem('train_learning_curve.png')).toBeNull();
+    expect(plainFileNameProblem(`${'x'.repeat(200)}_learning_curve.png`)).toBeNull();
   });
 });
 

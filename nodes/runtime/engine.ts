@@ -16,20 +16,9 @@ import { initBackend } from './backend.ts';
 import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
 import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
 import { allOps } from './ops/index.ts';
-import { writeFileAtomic } from './fs-atomic.ts';
+import { plainFileNameProblem, writeFileAtomic } from './fs-atomic.ts';
 import { checkLoadPaths } from './saved-files.ts';
 import { disposeValue } from './values.ts';
-
-/** Why `file` is not a plain file name inside the run folder (a picture's NAME.png), or null when it is. */
-export function pictureFileProblem(file: string): string | null {
-  if (/[/\\]/.test(file)) return 'a file name cannot contain / or \\';
-  if (/\p{Cc}|\p{Cf}/u.test(file)) return 'a file name cannot contain control characters';
-  if (file.startsWith('.')) return 'a file name cannot start with a dot';
-  // 255 bytes is the usual limit, and writeFileAtomic first writes under a temporary name 26 bytes longer.
-  const bytes = Buffer.byteLength(file);
-  if (bytes > 229) return `the file name is ${bytes} bytes long, more than the 229 it can have here`;
-  return null;
-}
 
 export interface RunRequest {
   plan: Plan;
@@ -117,7 +106,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
         image: async (name, png, width, height) => {
           const file = `${name}.png`;
           // The node's schema and kinds keep picture names plain; this is the last guard before the disk.
-          const problem = pictureFileProblem(file);
+          const problem = plainFileNameProblem(file);
           if (problem) throw new UserError(`cannot write the picture ${quoted(file, 240)}: ${problem}`, step.node);
           claim('picture', name, step.node);
           if (options.outDir) await writeFileAtomic(join(options.outDir, file), png);

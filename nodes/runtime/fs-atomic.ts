@@ -4,6 +4,25 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
+/** The longest file name writeFileAtomic can write: the usual 255 bytes less its temporary name's extra 26. */
+export const MAX_FILE_NAME_BYTES = 229;
+
+/**
+ * Why `name` is not a plain file name to write inside one folder (no / or \\, no control characters, no leading dot,
+ * at most `maxBytes` bytes), or null when it is. `why` adds a reason to the first three in brackets. A sentence, never
+ * a file system error.
+ */
+export function plainFileNameProblem(name: string, maxBytes = MAX_FILE_NAME_BYTES, why: { slash?: string; dot?: string } = {}): string | null {
+  const reason = (text?: string): string => (text ? ` (${text})` : '');
+  const slash = /[/\\]/.exec(name)?.[0];
+  if (slash) return `a file name cannot contain ${slash}${reason(why.slash)}`;
+  if (/\p{Cc}|\p{Cf}/u.test(name)) return 'a file name cannot contain control characters';
+  if (name.startsWith('.')) return `a file name cannot start with a dot${reason(why.dot)}`;
+  const bytes = Buffer.byteLength(name);
+  if (bytes > maxBytes) return `the file name is ${bytes} bytes long; use at most ${maxBytes}`;
+  return null;
+}
+
 /**
  * Writes `data` to `path` atomically: to a temporary file in the same folder, fsync'ed, then
  * renamed over `path` (and the folder fsync'ed where the platform allows). On failure the

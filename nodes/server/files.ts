@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quoted } from '../core/format.ts';
-import { writeFileAtomic } from '../runtime/fs-atomic.ts';
+import { plainFileNameProblem, writeFileAtomic } from '../runtime/fs-atomic.ts';
 
 /** The repository's examples/ folder (next to nodes/). */
 export const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -54,13 +54,11 @@ export async function readExample(dir: string, id: string): Promise<string> {
  */
 export function workspaceFileNameProblem(name: string): string | null {
   if (!name.trim()) return 'give the file a name';
-  if (name.includes('/')) return 'a file name cannot contain / (graphs are saved in the workspace folder itself)';
-  if (name.includes('\\')) return 'a file name cannot contain \\ (graphs are saved in the workspace folder itself)';
-  if (/\p{Cc}|\p{Cf}/u.test(name)) return 'a file name cannot contain control characters';
-  if (name.startsWith('.')) return 'a file name cannot start with a dot (the file would be hidden, and the Open list would not show it)';
-  // 255 bytes is the usual limit, and the file is first written under a temporary name about 26 bytes longer.
-  const bytes = Buffer.byteLength(name);
-  if (bytes > 200) return `the file name is ${bytes} bytes long; use at most 200`;
+  const problem = plainFileNameProblem(name, 200, {
+    slash: 'graphs are saved in the workspace folder itself',
+    dot: 'the file would be hidden, and the Open list would not show it',
+  });
+  if (problem) return problem;
   if (!name.endsWith('.json')) return 'graph documents are .json files';
   return null;
 }
