@@ -186,6 +186,13 @@ async function nearestExisting(path: string): Promise<{ path: string; folder: bo
   }
 }
 
+/** Locks the --out folder for this run or sweep; one that another process holds is a usage error naming it. */
+function lockOut(given: string, dir: string, what: 'run' | 'sweep'): { release: () => void } {
+  const lock = lockFolder(dir);
+  if ('heldBy' in lock) throw new Exit(2, `--out ${given}: another run or sweep (process ${lock.heldBy}) is writing there now; give this ${what} another folder`, true);
+  return lock;
+}
+
 /**
  * Creates the output folder `dir` (given as `flag`, e.g. --out) and checks that files can be written in it; a path
  * that is empty, a file, or lies under one, or cannot be created or written is one line naming the option and the
@@ -330,8 +337,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const signals = stopOnSignals(stop, io);
       try {
         const outDir = await makeOutDir('--out', o.out);
-        const lock = lockFolder(outDir);
-        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this run another folder`, true);
+        const lock = lockOut(o.out, outDir, 'run');
         try {
           await refuseForeignFiles('--out', o.out, outDir);
           await clearEarlierRun(outDir, io.err);
@@ -381,8 +387,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
             throw e;
           });
         checkDataDir(o);
-        const lock = lockFolder(await makeOutDir('--out', o.out));
-        if ('heldBy' in lock) throw new Exit(2, `--out ${o.out}: another run or sweep (process ${lock.heldBy}) is writing there now; give this sweep another folder`, true);
+        const lock = lockOut(o.out, await makeOutDir('--out', o.out), 'sweep');
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));
         if (o.quick) runArgs.push('--quick');
