@@ -1000,6 +1000,23 @@ describe('eval.reconstruction', () => {
     const ctx = fakeCtx(tf);
     const r = await leaves(0, () => bengio2015Ops['eval.reconstruction'](ctx, { model: m, data: dataset([[1, 1], [2, 0], [9, 9]]) }, { count: 2 }));
     expect(r.mse as number).toBeCloseTo(0.375, 6);
+    // The picture: 2-value examples are 2x1 strips, the digits [1,1], [2,0] (shown clipped to [1,0]) above their
+    // reconstructions [1,1.5], [1,0.5] (shown as [1,1], [1,0.5]); cells of 2x1 with a 1-pixel border of gray 128.
+    const pic = r.image as { png: Buffer; width: number; height: number };
+    expect([pic.width, pic.height]).toEqual([7, 5]);
+    const png = PNG.sync.read(pic.png);
+    const gray = (y: number): number[] => Array.from({ length: 7 }, (_, x) => png.data[(y * 7 + x) * 4]);
+    expect(gray(1)).toEqual([128, 255, 255, 128, 255, 0, 128]);
+    expect(gray(3)).toEqual([128, 255, 255, 128, 255, 128, 128]);
+    expect(gray(0)).toEqual(Array(7).fill(128));
+    m.dispose();
+  });
+
+  it('the picture shows at most `show` digits, 28x28 for MNIST-sized examples', async () => {
+    const m = model221();
+    const ctx = fakeCtx(tf);
+    const wide = await bengio2015Ops['eval.reconstruction'](ctx, { model: m, data: dataset([[1, 1], [2, 0], [9, 9]]) }, { count: 3, show: 1 });
+    expect([(wide.image as { width: number }).width, (wide.image as { height: number }).height]).toEqual([4, 5]);
     m.dispose();
   });
 

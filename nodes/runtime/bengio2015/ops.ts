@@ -32,7 +32,7 @@ import { Filters } from '../../kinds/b15/filters.ts';
 import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
 import { StopRequested, UserError } from '../op.ts';
-import { fieldsPicture, type Picture, imageGridPng, weightTilesPicture } from '../png.ts';
+import { fieldsPicture, type Picture, imageGridPng, imageGridSize, weightTilesPicture } from '../png.ts';
 import type { CorruptionSpec } from './corruption.ts';
 import { readWeights, weightsJson } from './weights.ts';
 import { loadFromPath, SAVED_FILE, saveToOutDir } from '../saved-files.ts';
@@ -344,17 +344,31 @@ const reconOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   const data = i.data as DatasetValue;
   const model = modelFor(i, data, ctx);
   const n = cap(Math.min(num(p, 'count'), data.n), ctx.options.testLimit);
+  const reconstruct = (x: TF.Tensor2D): TF.Tensor2D => model.g[0].apply(model.f[0].apply(x));
   let sum = 0;
   for (let s = 0; s < n; s += 500) {
     await ctx.checkStop();
     const count = Math.min(500, n - s);
     const x = gatherRows(tf, data, null, s, count);
-    const e = tf.tidy(() => tf.sum(tf.squaredDifference(model.g[0].apply(model.f[0].apply(x)), x)));
+    const e = tf.tidy(() => tf.sum(tf.squaredDifference(reconstruct(x), x)));
     sum += e.dataSync()[0];
     e.dispose();
     x.dispose();
   }
-  return { mse: sum / (n * data.dim) };
+  // The picture: the first digits above their reconstructions (square images; other data as one row of pixels each).
+  const show = Math.min(num(p, 'show') ?? 10, n);
+  const x = gatherRows(tf, data, null, 0, show);
+  const y = tf.tidy(() => reconstruct(x));
+  const rows = new Float32Array(2 * show * data.dim);
+  rows.set(x.dataSync(), 0);
+  rows.set(y.dataSync(), show * data.dim);
+  x.dispose();
+  y.dispose();
+  const side = Math.sqrt(data.dim);
+  const cell = Number.isInteger(side) ? { width: side, height: side } : { width: data.dim, height: 1 };
+  const grid = { ...cell, cols: show };
+  const image: Picture = { png: imageGridPng(rows, 2 * show, grid), ...imageGridSize(2 * show, grid) };
+  return { mse: sum / (n * data.dim), image };
 };
 
 /** In-painting (Fig. 5): returns MSE on missing pixels before and after, and the picture rows. */
