@@ -21,12 +21,21 @@ const doc: GraphDocument = { format: 'plasticity-graph', version: 1, name: 'fake
 
 function fakeEngine() {
   let send: (m: FromEngine) => void = () => undefined;
+  let exit: (code: number, cause?: string) => void = () => undefined;
   const e = {
     killed: 0,
+    /** What the engine was told (run, stop). */
+    posted: [] as { type: string }[],
+    /** Called when the host posts a message: an engine that answers Stop. */
+    onPost: (_m: { type: string }): void => undefined,
+    exit: (code: number, cause?: string) => exit(code, cause),
     channel: {
-      post: () => undefined,
+      post: (m) => {
+        e.posted.push(m);
+        e.onPost(m);
+      },
       onMessage: (cb) => (send = cb),
-      onExit: () => undefined,
+      onExit: (cb) => (exit = cb),
       kill: () => void e.killed++,
     } as EngineChannel,
     send: (m: FromEngine) => send(m),
@@ -141,5 +150,55 @@ describe('RunHost', () => {
     expect(s).toMatchObject({ status: 'stopped', seed: 3, metrics: { test_error: 0.25 }, images: ['curve.png'], options: { trainLimit: 100 } });
     expect(got.finished[0]).toMatchObject({ status: 'stopped', seed: 3, metrics: { test_error: 0.25 } });
     expect(engine.killed).toBe(1);
+  });
+
+  it('closing the window stops the run as Stop does: the engine records the curves so far, and summary.json has them', async () => {
+    const { runsDir, engine, host, runId } = started();
+    engine.send(start(runId));
+    engine.onPost = (m) => {
+      if (m.type !== 'stop') return;
+      // The engine's answer to Stop: the curves of the epochs done, then its summary.
+      engine.send({ type: 'event', runId, event: { type: 'metric', time: 5, node: 'train', name: 'train_error', value: [0.2, 0.1] } });
+      engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'stopped', backend: 'cpu', seed: 7, wall_seconds: 2, train_examples_per_second: 900, metrics: { train_error: [0.2, 0.1] }, images: [], options: {} } });
+    };
+    const t0 = Date.now();
+    await host.dispose();
+    expect(Date.now() - t0).toBeLessThan(500); // the engine answered: no hard stop
+    expect(engine.posted.map((m) => m.type)).toEqual(['run', 'stop']);
+    expect(summaryFile(runsDir)).toMatchObject({ status: 'stopped', train_examples_per_second: 900, metrics: { train_error: [0.2, 0.1] } });
+  });
+
+  it('a hard stop keeps the per-epoch figures the progress reports gave (not the per-batch ones), the engine\'s own metrics first', async () => {
+    const { runsDir, engine, host, runId } = started({}, false, 20);
+    engine.send(start(runId));
+    const progress = (metrics: Record<string, number>, batch?: number): FromEngine => ({ type: 'event', runId, event: { type: 'progress', time: 2, node: 'train', phase: 'train', epoch: 1, epochs: 5, ...(batch ? { batch, batches: 10 } : {}), metrics } });
+    engine.send(progress({ train_error: 0.5 }, 3));
+    engine.send(progress({ train_error: 0.3, test_error: 0.2 }));
+    engine.send(progress({ train_error: 0.25 }, 4));
+    engine.send(progress({ train_error: 0.2, test_error: 0.15 }));
+    engine.send({ type: 'event', runId, event: { type: 'metric', time: 3, node: 'x', name: 'test_error', value: 0.125 } });
+    await host.dispose();
+    expect(summaryFile(runsDir)).toMatchObject({ status: 'stopped', metrics: { train_error: [0.3, 0.2], test_error: 0.125 } });
+  });
+
+  it('an engine that dies says why when it can (out of memory), in the run\'s error', async () => {
+    const { engine, host, got, runId } = started();
+    engine.send(start(runId));
+    engine.exit(1, 'Worker terminated due to reaching memory limit: JS heap out of memory');
+    await host.dispose();
+    expect(got.finished[0]).toMatchObject({ status: 'error', error: 'the engine process exited unexpectedly (code 1): Worker terminated due to reaching memory limit: JS heap out of memory' });
+  });
+
+  it('never gives two runs one folder: a name taken meanwhile (another server, a CLI --out) goes to the next suffix', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const { sink } = checkingSink();
+    const engines = [fakeEngine(), fakeEngine(), fakeEngine()];
+    const hosts = engines.map((e) => new RunHost(() => e.channel, sink, 20, runsDir));
+    // Three hosts start a run of the same graph in the same second (one folder name), none knowing of the others.
+    const folders = hosts.map((h) => h.start({ doc, options: {}, backend: 'auto' }).folder!);
+    expect(new Set(folders).size).toBe(3);
+    expect(folders[1]).toBe(`${folders[0]}-2`);
+    await Promise.all(hosts.map((h) => h.dispose()));
+    expect(readdirSync(runsDir).sort()).toEqual([...folders].sort());
   });
 });

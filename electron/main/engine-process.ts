@@ -12,16 +12,20 @@ export function utilityEngineSpawner(d: UtilityDeps): () => EngineChannel {
   return () => {
     const child = d.fork(d.entry, [], { serviceName: 'Plasticity engine', stdio: 'inherit' });
     let alive = true;
+    let cause: string | undefined;
     child.on('exit', () => {
       alive = false;
     });
-    // A fatal V8 error (out of memory on a large network, say): logged here; the exit that follows ends the run
-    // with an error. Without a listener the 'error' event would throw in the main process.
-    child.on('error', (type, location) => console.error(`the engine process failed: ${type} at ${location}`));
+    // A fatal V8 error (out of memory on a large network, say): logged here and named by the exit that follows, which
+    // ends the run with an error. Without a listener the 'error' event would throw in the main process.
+    child.on('error', (type, location) => {
+      cause = `${type} at ${location}`;
+      console.error(`the engine process failed: ${cause}`);
+    });
     return {
       post: (msg) => child.postMessage(msg),
       onMessage: (cb) => child.on('message', (m: FromEngine) => cb(m)),
-      onExit: (cb) => child.on('exit', (code: number) => cb(code)),
+      onExit: (cb) => child.on('exit', (code: number) => cb(code, cause)),
       kill: () => {
         if (alive) child.kill();
       },

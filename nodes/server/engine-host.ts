@@ -6,7 +6,7 @@
  * gets its own folder there (as the CLI's --out): the graph as run (graph.json), pictures, the files
  * Save nodes write, every event in metrics.jsonl, and summary.json at the end.
  */
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { lockFolder } from '../runtime/out-lock.ts';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -44,6 +44,14 @@ interface ActiveRun {
   options: RunOptions;
   /** The engine's own end event: it names the node a failed run stopped in (the summary's error only starts with its id). */
   engineEnd?: Extract<RunEvent, { type: 'end' }>;
+  /**
+   * Each end-of-epoch figure its progress reports gave, by name: the curves so far, for a summary the host writes
+   * itself when the engine could not record them (ended by a hard stop, or gone).
+   */
+  curves: Record<string, number[]>;
+  /** Resolves once the run has ended (finish), for dispose. */
+  ended$: Promise<void>;
+  markEnded: () => void;
 }
 
 /** A run's backend until the engine's start event names it. */
@@ -69,9 +77,22 @@ export class RunHost {
     const two = (n: number): string => String(n).padStart(2, '0');
     const stamp = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}_${two(d.getHours())}-${two(d.getMinutes())}-${two(d.getSeconds())}`;
     const base = join(this.runsDir, `${stamp}-${graph.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'graph'}`);
-    let dir = base;
-    for (let k = 2; existsSync(dir); k++) dir = `${base}-${k}`;
-    return dir;
+    // Made here, and only if new: a name that another run (another server on this workspace, a CLI run given it as
+    // --out) already took goes to the next suffix, so no two runs ever share a folder.
+    try {
+      mkdirSync(this.runsDir, { recursive: true });
+    } catch {
+      return base; // reported once, by openJsonl
+    }
+    for (let k = 1; ; k++) {
+      const dir = k === 1 ? base : `${base}-${k}`;
+      try {
+        mkdirSync(dir);
+        return dir;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return dir;
+      }
+    }
   }
 
   get running(): string | null {
@@ -91,6 +112,8 @@ export class RunHost {
     const outDir = this.runFolder(req.doc.name, startedAt);
     // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
     const options: RunOptions = outDir && this.runsDir ? { ...req.options, outDir, baseDir: dirname(this.runsDir) } : req.options;
+    let markEnded = (): void => undefined;
+    const ended$ = new Promise<void>((resolve) => (markEnded = resolve));
     const run: ActiveRun = {
       runId,
       channel,
@@ -103,12 +126,15 @@ export class RunHost {
       metrics: {},
       images: [],
       options,
+      curves: {},
+      ended$,
+      markEnded,
     };
     if (outDir) writeGraphJson(outDir, req.doc).catch((e: Error) => console.error(`could not write ${join(outDir, 'graph.json')}: ${e.message}`));
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
-    channel.onExit((code) => {
-      if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})`);
+    channel.onExit((code, cause) => {
+      if (!run.ended) this.finish(run, 'error', `the engine process exited unexpectedly (code ${code})${cause ? `: ${cause}` : ''}`);
     });
     channel.post({ type: 'run', runId, plan: compiled.plan, options, backend: req.backend });
     return { runId, ...(outDir && this.runsDir ? { folder: basename(outDir) } : {}) };
@@ -124,17 +150,22 @@ export class RunHost {
     return true;
   }
 
-  /** Whether a summary.json is still being written. */
+  /** Whether a run is being stopped or a summary.json is still being written: quitting now would lose one. */
   get writing(): boolean {
-    return this.writes.size > 0;
+    return this.writes.size > 0 || (this.active !== null && !this.active.ended && this.active.stopTimer !== undefined);
   }
 
   /**
-   * Ends everything (window closing, server shutting down): a run going is stopped with what it recorded so far.
-   * Resolves once every summary.json is written, so the process can quit without losing one.
+   * Ends everything (window closing, server shutting down): a run going is stopped as Stop stops it, so the engine
+   * records what it measured so far (the curves of the epochs done), within `hardStopMs`. Resolves once every
+   * summary.json is written, so the process can quit without losing one.
    */
   async dispose(): Promise<void> {
-    if (this.active && !this.active.ended) this.finish(this.active, 'stopped');
+    const run = this.active;
+    if (run && !run.ended) {
+      this.stop(run.runId);
+      await run.ended$;
+    }
     while (this.writes.size) await Promise.all([...this.writes]);
   }
 
@@ -146,6 +177,8 @@ export class RunHost {
         run.seed = msg.event.seed;
       }
       if (msg.event.type === 'metric') run.metrics[msg.event.name] = msg.event.value;
+      if (msg.event.type === 'progress' && msg.event.epoch !== undefined && msg.event.batch === undefined)
+        for (const [name, value] of Object.entries(msg.event.metrics ?? {})) (run.curves[name] ??= []).push(value);
       if (msg.event.type === 'image' && !run.images.includes(msg.event.file)) run.images.push(msg.event.file);
       if (msg.event.type === 'end') {
         run.engineEnd = msg.event; // sent with the summary, below, so the two arrive together
@@ -173,6 +206,7 @@ export class RunHost {
 
   private finish(run: ActiveRun, status: RunSummary['status'], error?: string, summary?: RunSummary): void {
     run.ended = true;
+    run.markEnded();
     if (run.stopTimer) clearTimeout(run.stopTimer);
     const wallSeconds = (Date.now() - run.startedAt) / 1000;
     const s: RunSummary = summary ?? {
@@ -186,7 +220,8 @@ export class RunHost {
       started_at: new Date(run.startedAt).toISOString(),
       finished_at: new Date().toISOString(),
       train_examples_per_second: null,
-      metrics: run.metrics,
+      // The engine's own metrics over the curves its progress gave (it records those too when it can).
+      metrics: { ...run.curves, ...run.metrics },
       images: run.images,
       options: summaryOptions(run.options),
     };
@@ -258,14 +293,19 @@ export function spawnThreadEngine(): EngineChannel {
     ? new Worker(new URL('./engine-boot.mjs', import.meta.url), { workerData: { entry: new URL('./engine-thread.ts', import.meta.url).href } })
     : new Worker(new URL('./engine-thread.js', import.meta.url));
   let exited = false;
+  // Why it failed (out of memory, an uncaught error), for the message that ends the run.
+  let cause: string | undefined;
   worker.on('exit', () => {
     exited = true;
   });
-  worker.on('error', (e) => console.error('engine worker failed:', e.message));
+  worker.on('error', (e) => {
+    cause = e.message;
+    console.error('engine worker failed:', e.message);
+  });
   return {
     post: (msg) => worker.postMessage(msg),
     onMessage: (cb) => worker.on('message', cb),
-    onExit: (cb) => worker.on('exit', (code) => cb(code)),
+    onExit: (cb) => worker.on('exit', (code) => cb(code, cause)),
     kill: () => {
       if (!exited) void worker.terminate();
     },

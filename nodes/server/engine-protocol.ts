@@ -16,7 +16,8 @@ export type FromEngine =
 export interface EngineChannel {
   post(msg: ToEngine): void;
   onMessage(cb: (msg: FromEngine) => void): void;
-  onExit(cb: (code: number) => void): void;
+  /** cause: why it ended, when the process or thread said (an uncaught error, out of memory). */
+  onExit(cb: (code: number, cause?: string) => void): void;
   kill(): void;
 }
 
