@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { PNG } from 'pngjs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imageGridPng, imageGridSize } from '../nodes/runtime/png.ts';
@@ -103,11 +103,28 @@ describe('writeFileAtomic', () => {
 
   it('keeps the old file when the rename fails', async () => {
     // Renaming a file over a non-empty folder fails: the folder must survive and no temp file remain.
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(join(tmp, 'dir'));
     await writeFile(join(tmp, 'dir', 'inside'), 'keep');
     await expect(writeFileAtomic(join(tmp, 'dir'), 'x')).rejects.toThrow();
     expect(await readFile(join(tmp, 'dir', 'inside'), 'utf8')).toBe('keep');
     expect((await readdir(tmp)).sort()).toEqual(['dir', 'grid.png', 'note.txt']);
+  });
+
+  it('a file saved over keeps its permissions (a private graph stays private); through a link, the file it points to is saved and the link stays', async () => {
+    const sub = join(tmp, 'keep');
+    await mkdir(sub);
+    const priv = join(sub, 'private.json');
+    await writeFile(priv, 'old', { mode: 0o600 });
+    await chmod(priv, 0o600);
+    await writeFileAtomic(priv, 'new');
+    expect((await stat(priv)).mode & 0o777).toBe(0o600);
+    expect(await readFile(priv, 'utf8')).toBe('new');
+    const link = join(sub, 'link.json');
+    await symlink('private.json', link);
+    await writeFileAtomic(link, 'through the link');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(priv, 'utf8')).toBe('through the link');
+    expect((await stat(priv)).mode & 0o777).toBe(0o600);
+    expect((await readdir(sub)).sort()).toEqual(['link.json', 'private.json']);
   });
 });

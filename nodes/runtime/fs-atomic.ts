@@ -1,6 +1,6 @@
 // Atomic file writes: readers see either the old file or the whole new one, never a partial write.
 
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -26,21 +26,29 @@ export function plainFileNameProblem(name: string, maxBytes = MAX_FILE_NAME_BYTE
 /**
  * Writes `data` to `path` atomically: to a temporary file in the same folder, fsync'ed, then
  * renamed over `path` (and the folder fsync'ed where the platform allows). On failure the
- * temporary file is removed and `path` is left as it was.
+ * temporary file is removed and `path` is left as it was. A file that exists keeps its permissions
+ * (and, where allowed, its owner); through a symbolic link, the file it points to is replaced and
+ * the link stays.
  */
 export async function writeFileAtomic(path: string, data: Buffer | Uint8Array | string): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const target = await realpath(path).catch(() => path); // a new file (or a dangling link): path itself
+  const old = await stat(target).catch(() => null);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
     const fh = await open(tmp, 'wx', 0o644);
     try {
       await fh.writeFile(data);
+      if (old) {
+        await fh.chmod(old.mode & 0o7777);
+        if (process.getuid && (old.uid !== process.getuid() || old.gid !== process.getgid?.())) await fh.chown(old.uid, old.gid).catch(() => undefined);
+      }
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await rename(tmp, path);
+    await rename(tmp, target);
     renamed = true;
   } finally {
     if (!renamed) await unlink(tmp).catch(() => undefined);
