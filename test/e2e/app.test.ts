@@ -1141,6 +1141,12 @@ d('desktop app in the browser (e2e)', () => {
     // be offered at the next start.
     await dragFromPalette(page, 'corrupt.mask', 400, 420);
     await expect.poll(() => existsSync(autosave), { timeout: 10_000 }).toBe(true);
+    // An undo back to the saved graph: nothing unsaved, so no autosave to offer at the next start.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).not.toContain('•');
+    await expect.poll(() => existsSync(autosave), { timeout: 10_000 }).toBe(false);
+    await dragFromPalette(page, 'corrupt.mask', 400, 420);
+    await expect.poll(() => existsSync(autosave), { timeout: 10_000 }).toBe(true);
     await openExample(page, 'stdp-curve');
     await expect.poll(() => existsSync(autosave)).toBe(false);
     await page.close();
