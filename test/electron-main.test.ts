@@ -106,6 +106,10 @@ const h = vi.hoisted(() => {
     isMinimized() {
       return false;
     }
+    reloads = 0;
+    reload() {
+      this.reloads++;
+    }
     show() {}
     focus() {}
     restore() {}
@@ -431,6 +435,24 @@ describe('closing with unsaved changes', () => {
     prompt.mockReturnValueOnce(1);
     win().close();
     expect(win().closed).toBe(1);
+  });
+
+  it('a crashed page is loaded again (which offers its autosave back), and a close no longer waits for it to save', async () => {
+    await call('setTitle', { title: 'a.json • — Plasticity Lab', dirty: true });
+    prompt.mockReset();
+    prompt.mockReturnValueOnce(0);
+    win().close(); // "Save…": asks the page, which has just crashed and never answers
+    expect(win().closed).toBe(0);
+    const reloads = win().reloads;
+    win().webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(win().reloads).toBe(reloads + 1);
+    // Nothing unsaved is left in a page that is gone: the close goes through without a prompt.
+    win().close();
+    expect(win().closed).toBe(1);
+    expect(prompt).toHaveBeenCalledTimes(1);
+    // A page that ended cleanly (the window closing) is not a crash.
+    win().webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(win().reloads).toBe(reloads + 1);
   });
 });
 

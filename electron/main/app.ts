@@ -124,6 +124,17 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
       }
       // Discard: this close goes ahead.
     });
+    // The editor's page crashed or was killed: there is no page left to save from, so a close must not wait for one
+    // (its "Save…" would never be answered). Its work is in the autosave (at most 1.5 s old), and the page, loaded
+    // again, offers it back.
+    win.webContents.on('render-process-gone', (_e, details) => {
+      if (details.reason === 'clean-exit') return;
+      console.error(`the editor's page went away (${details.reason}); loading it again, which offers its autosave back`);
+      dirty = false;
+      closePending = false;
+      quitting = false;
+      if (win && !win.isDestroyed()) win.reload();
+    });
     win.on('closed', () => {
       // The run is stopped with what it recorded; quitting waits for its summary.json (will-quit below).
       void host.dispose();
