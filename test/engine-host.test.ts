@@ -201,4 +201,47 @@ describe('RunHost', () => {
     await Promise.all(hosts.map((h) => h.dispose()));
     expect(readdirSync(runsDir).sort()).toEqual([...folders].sort());
   });
+
+  it('with a spare, Run takes an engine booted ahead with its backend loaded, and the next is booted when the run ends', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const { sink } = checkingSink();
+    const engines: ReturnType<typeof fakeEngine>[] = [];
+    const host = new RunHost(() => (engines.push(fakeEngine()), engines.at(-1)!.channel), sink, 20, runsDir, true);
+    host.warmUp();
+    host.warmUp(); // one is enough
+    expect(engines.map((e) => e.posted.map((m) => m.type))).toEqual([['warm']]);
+    const { runId } = host.start({ doc, options: {}, backend: 'wasm' });
+    expect(engines).toHaveLength(1); // the run took the booted engine
+    expect(engines[0].posted.map((m) => m.type)).toEqual(['warm', 'run']);
+    engines[0].send(start(runId));
+    engines[0].send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'wasm', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: {}, images: [], options: {} } });
+    // Ended: its engine killed, the next booted with the backend this run asked for.
+    expect(engines[0].killed).toBe(1);
+    expect(engines).toHaveLength(2);
+    expect(engines[1].posted).toEqual([{ type: 'warm', backend: 'wasm' }]);
+    // One that dies while it waits is not given a run: the run gets a new engine.
+    engines[1].exit(1);
+    host.start({ doc, options: {}, backend: 'wasm' });
+    expect(engines).toHaveLength(3);
+    expect(engines[2].posted.map((m) => m.type)).toEqual(['run']);
+    // Closing during a run stops it and boots no engine after it.
+    await host.dispose();
+    expect(engines).toHaveLength(3);
+    expect(engines[2].posted.map((m) => m.type)).toEqual(['run', 'stop']);
+    // Closing kills the engine booted ahead.
+    host.warmUp();
+    expect(engines).toHaveLength(4);
+    await host.dispose();
+    expect(engines[3].killed).toBe(1);
+    host.warmUp();
+    expect(engines).toHaveLength(5); // a host used again (a new window on macOS) boots one again
+  });
+
+  it('without a spare, warmUp does nothing', () => {
+    const engine = fakeEngine();
+    let spawned = 0;
+    const host = new RunHost(() => (spawned++, engine.channel), checkingSink().sink, 20);
+    host.warmUp();
+    expect(spawned).toBe(0);
+  });
 });

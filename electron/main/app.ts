@@ -53,6 +53,8 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
     },
     1000,
     join(userData, 'runs'),
+    // An engine kept booted for the next run (the real one; tests give their own spawn).
+    !spawn,
   );
   const send = (command: MenuCommand, arg?: string): void => sendEvent(win?.webContents ?? null, 'onMenuCommand', arg === undefined ? { command } : { command, arg });
   const rebuildMenu = async (): Promise<void> => {
@@ -155,8 +157,12 @@ export function startApp(paths: AppPaths, spawn?: () => EngineChannel): AppHandl
     void app.whenReady().then(async () => {
       await rebuildMenu();
       open();
+      host.warmUp();
       app.on('activate', () => {
-        if (!win) open();
+        if (!win) {
+          open();
+          host.warmUp();
+        }
       });
     });
     app.on('window-all-closed', () => {

@@ -4,7 +4,9 @@
  * batches; if it has not ended within `hardStopMs` the worker is terminated and the run is reported
  * as stopped anyway, so Stop always takes effect within about a second. With `runsDir`, each run
  * gets its own folder there (as the CLI's --out): the graph as run (graph.json), pictures, the files
- * Save nodes write, every event in metrics.jsonl, and summary.json at the end.
+ * Save nodes write, every event in metrics.jsonl, and summary.json at the end. With `spare`, an engine is kept
+ * booted and its backend loaded while no run goes (from warmUp, and again after each run), so Run starts at once
+ * instead of after the seconds a new engine takes to load.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { lockFolder } from '../runtime/out-lock.ts';
@@ -49,6 +51,8 @@ interface ActiveRun {
    * itself when the engine could not record them (ended by a hard stop, or gone).
    */
   curves: Record<string, number[]>;
+  /** The backend the run asked for (the next engine booted ahead loads it). */
+  request: Backend;
   /** Resolves once the run has ended (finish), for dispose. */
   ended$: Promise<void>;
   markEnded: () => void;
@@ -62,13 +66,37 @@ export class RunHost {
   private counter = 0;
   /** summary.json files being written: quitting waits for them (dispose). */
   private readonly writes = new Set<Promise<void>>();
+  /** The engine booted ahead for the next run (with `spare`), and the backend it loaded. */
+  private ready: { channel: EngineChannel; backend: Backend } | null = null;
+  private disposing = false;
 
   constructor(
     private readonly spawn: SpawnEngine,
     private readonly sink: RunHostEvents,
     private readonly hardStopMs = 1000,
     readonly runsDir?: string,
+    private readonly spare = false,
   ) {}
+
+  /** With `spare`: boots an engine for the next run and loads `backend` in it, unless one is ready or a run goes. */
+  warmUp(backend: Backend = 'auto'): void {
+    if (!this.spare || this.disposing || this.running || this.ready?.backend === backend) return;
+    this.ready?.channel.kill();
+    const channel = this.spawn();
+    const ready = { channel, backend };
+    this.ready = ready;
+    channel.onExit(() => {
+      if (this.ready === ready) this.ready = null; // died while idle: the next run spawns its own
+    });
+    channel.post({ type: 'warm', backend });
+  }
+
+  /** The engine for a run: the one booted ahead, or a new one. */
+  private engine(): EngineChannel {
+    const ready = this.ready;
+    this.ready = null;
+    return ready?.channel ?? this.spawn();
+  }
 
   /** A new folder for a run of `graph` started at `t` (local time): 2026-11-23_21-40-05-eqprop-mnist (-2, -3… if taken). */
   private runFolder(graph: string, t: number): string | undefined {
@@ -107,7 +135,7 @@ export class RunHost {
       throw new Error(`the graph has ${errs.length} problem${errs.length === 1 ? '' : 's'}: ${errs.slice(0, 3).map(formatDiagnostic).join('; ')}`);
     }
     const runId = `run-${Date.now().toString(36)}-${++this.counter}`;
-    const channel = this.spawn();
+    const channel = this.engine();
     const startedAt = Date.now();
     const outDir = this.runFolder(req.doc.name, startedAt);
     // Relative paths in Load nodes start from the folder that holds runs/ (the workspace in browser mode).
@@ -127,6 +155,7 @@ export class RunHost {
       images: [],
       options,
       curves: {},
+      request: req.backend,
       ended$,
       markEnded,
     };
@@ -161,12 +190,19 @@ export class RunHost {
    * summary.json is written, so the process can quit without losing one.
    */
   async dispose(): Promise<void> {
-    const run = this.active;
-    if (run && !run.ended) {
-      this.stop(run.runId);
-      await run.ended$;
+    this.disposing = true;
+    try {
+      const run = this.active;
+      if (run && !run.ended) {
+        this.stop(run.runId);
+        await run.ended$;
+      }
+      this.ready?.channel.kill();
+      this.ready = null;
+      while (this.writes.size) await Promise.all([...this.writes]);
+    } finally {
+      this.disposing = false;
     }
-    while (this.writes.size) await Promise.all([...this.writes]);
   }
 
   private onMessage(run: ActiveRun, msg: FromEngine): void {
@@ -227,6 +263,7 @@ export class RunHost {
     };
     if (this.active === run) this.active = null;
     run.channel.kill();
+    this.warmUp(run.request);
     // summary.json last, once metrics.jsonl is complete: a folder with a summary is a finished run.
     const outDir = run.outDir;
     if (outDir) {

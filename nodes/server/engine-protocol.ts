@@ -5,7 +5,11 @@ import type { RunOptions } from '../runtime/op.ts';
 
 export type Backend = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
-export type ToEngine = { type: 'run'; runId: string; plan: Plan; options: RunOptions; backend: Backend } | { type: 'stop'; runId: string };
+export type ToEngine =
+  | { type: 'run'; runId: string; plan: Plan; options: RunOptions; backend: Backend }
+  | { type: 'stop'; runId: string }
+  /** Get ready for a run on this backend (load it) while idle, so the run starts at once. */
+  | { type: 'warm'; backend: Backend };
 
 export type FromEngine =
   | { type: 'event'; runId: string; event: RunEvent }

@@ -3,6 +3,7 @@
  * events back. Runs in a worker_thread (browser mode) or an Electron utilityProcess, never on the
  * thread that serves the UI, so the editor stays responsive and Stop is heard between batches.
  */
+import { initBackend } from '../runtime/backend.ts';
 import { runPlan, StopToken } from '../runtime/engine.ts';
 import type { FromEngine, ToEngine } from './engine-protocol.ts';
 
@@ -16,6 +17,11 @@ export function serveEngine(port: WorkerPort): void {
   port.onMessage((msg) => {
     if (msg.type === 'stop') {
       tokens.get(msg.runId)?.stop();
+      return;
+    }
+    if (msg.type === 'warm') {
+      // The run that follows loads the same backend at once (or says why it cannot, as it would have anyway).
+      void initBackend(msg.backend).catch(() => undefined);
       return;
     }
     if (msg.type !== 'run') return;

@@ -17,6 +17,8 @@ export interface ServerServiceOptions {
   version: string;
   emit: <E extends EventName>(name: E, payload: EventPayload<E>) => void;
   spawn?: SpawnEngine;
+  /** Keep an engine booted for the next run (RunHost's spare); by default with the real engine, not a given spawn. */
+  spare?: boolean;
 }
 
 /** The autosave of a client that names no slot. */
@@ -38,7 +40,10 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     },
     1000,
     join(o.workspace, 'runs'),
+    o.spare ?? !o.spawn,
   );
+  // The first Run starts at once: the engine boots while the page loads.
+  host.warmUp();
   const autosaves = new AutosaveSlots(join(o.workspace, '.autosave'), join(o.workspace, '.autosave.plasticity.json'));
   const recent: string[] = [];
   const touch = (p: string): void => {
