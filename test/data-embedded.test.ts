@@ -32,7 +32,7 @@ describe('embedded MNIST subset', () => {
     expect(m.test.images.length).toBe(2000 * IMAGE_SIZE);
     expect(m.train.labels.length).toBe(8000);
     expect(m.description).toContain('10,000-digit subset');
-    expect(m.description).toContain('--data-dir DIR');
+    expect(m.description).toContain("give the MNIST node's dataDir (or the CLI's --data-dir) a folder");
     expect(m.description).toContain('train-images-idx3-ubyte');
   });
 

