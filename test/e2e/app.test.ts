@@ -1444,7 +1444,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="sweep-beta"]');
     await page.fill('[data-testid="sweep-values"]', '0.25, x');
     await page.click('[data-testid="sweep-run"]');
-    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toBe('"x" must be a number, got "x"');
+    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toBe('value 2 of 2 must be a number, got "x"');
     // Two values with five seeds would be ten runs, more than History compares: refused, nothing runs.
     await page.selectOption('[data-testid="seeds"]', '5');
     await page.fill('[data-testid="sweep-values"]', '1 0.25');
@@ -1480,7 +1480,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="sweep-error"]').textContent()).toBe('type at least two lists, e.g. 0.1, 0.05; 0.05, 0.025');
     await page.fill('[data-testid="sweep-values"]', '0.1, 0.05; 0.05, x');
     await page.click('[data-testid="sweep-run"]');
-    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toMatch(/^"0\.05, x" /);
+    expect(await page.locator('[data-testid="sweep-error"]').textContent()).toMatch(/^value 2 of 2 must be .*got "0\.05, x"/);
     // Two values × three seeds: History gives each metric's mean ± sd over the seeds, value by value.
     await page.selectOption('[data-testid="seeds"]', '3');
     await select(page, 'nudge');
