@@ -7,6 +7,7 @@ import type { EventPayload, Response } from '../../../electron/common/contract.t
 import { addProgress, graphOrNull, type GraphDocument, type Reference, type Series } from '../../../nodes/core/index.ts';
 import { createRegistry } from '../../../nodes/kinds/index.ts';
 import { runEta, runFraction, stepWeights } from './progress.ts';
+import { endLogLine } from './run-end.ts';
 
 export type { Series };
 
@@ -165,6 +166,8 @@ export class RunRecord {
           this.error = e.error;
           this.errorNode = e.node ?? null;
         }
+        // How it ended, in the Log too: done (in how long), stopped (where), or the error and the node it came from.
+        this.logs = [...this.logs, endLogLine(e, { step: this.step, progress: this.progress })];
         break;
     }
   }
