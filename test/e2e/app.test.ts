@@ -340,6 +340,9 @@ d('desktop app in the browser (e2e)', () => {
     await chooser.setFiles(file);
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('import-me.json');
     await expect.poll(() => page.locator('[data-testid="node"][data-node-id="probe"]').count()).toBe(1);
+    // (The Open dialog gone and the canvas focused first, as a user's next key press would be.)
+    await expect.poll(() => page.locator('[aria-modal="true"]').count()).toBe(0);
+    await page.locator('[data-testid="canvas"]').click({ position: { x: 5, y: 5 } });
     const [viaKey] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+I')]);
     expect(viaKey.isMultiple()).toBe(false);
     await page.close();
