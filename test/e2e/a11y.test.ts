@@ -6,18 +6,14 @@
 import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { AnyNodeKind } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
-import { CHROMIUM, closeOpenPages, launchBrowser, openApp, startServer, type Served } from './harness.ts';
+import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
 
-const haveChromium = existsSync(CHROMIUM);
-const d = haveChromium ? describe : describe.skip;
+const d = e2eDescribe;
 
-let server: Served;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 const registry = createRegistry();
 const kindOf = (kind: string): AnyNodeKind => registry.get(kind)!;
 
@@ -35,27 +31,11 @@ const ring = (el: Locator): Promise<{ style: string; width: number; focused: boo
     return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), focused: e === document.activeElement && e.matches(':focus-visible') };
   });
 
-async function openExample(page: Page, name: string): Promise<void> {
-  await page.selectOption('[data-testid="examples"]', name);
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
-}
-
 d('accessibility and readability of the panels (e2e)', () => {
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServer();
-    browser = await launchBrowser({ width: 1366, height: 768 });
-  }, 180_000);
-
-  afterEach(closeOpenPages);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ width: 1366, height: 768 });
 
   it('the bottom panel is a tab list: one tab in the Tab order, the arrow keys, Home and End go from tab to tab, the focus shows; messages are live regions', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     const tabs = page.getByRole('tablist');
     expect(await tabs.getByRole('tab').count()).toBe(4);
     const run = page.getByRole('tab', { name: 'Run' });
@@ -87,7 +67,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('the palette and the inspector fold away from tabs on the canvas edges (a narrow window), and stay so after a reload', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     const canvasWidth = async (): Promise<number> => (await page.locator('[data-testid="canvas"]').boundingBox())!.width;
     const wide = await canvasWidth();
     await page.click('[data-testid="toggle-palette"]');
@@ -107,7 +87,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('the keyboard focus shows on palette group headers and items; headers say whether they are open; Space adds a kind as Enter does', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="palette-search"]');
     await page.keyboard.press('Tab');
     const group = page.locator('[data-testid="palette"] button.group').first();
@@ -134,7 +114,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('the palette shows a kind\'s doc beside the list, on keyboard focus and on hover, without covering the item; Escape closes it', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     const doc = page.locator('[data-testid="palette-doc"]');
     await page.fill('[data-testid="palette-search"]', 'ebm.eqprop_train');
     await page.keyboard.press('Tab');
@@ -184,7 +164,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('the inspector names every field by its parameter, and reads a port as direction, name and type apart', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'stdp-curve');
     await page.locator('[data-node-id="plot"] .header').click();
     const inspector = page.locator('[data-testid="inspector"]');
@@ -220,7 +200,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('the Problems tab keeps a long node label to a part of the row (in full in its tooltip), the message readable', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.fill('[data-testid="palette-search"]', 'layers.decoder');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(1);
@@ -242,7 +222,7 @@ d('accessibility and readability of the panels (e2e)', () => {
   });
 
   it('a chart breaks its line where the curve has no value: the STDP curve at ΔT = 0 (no bin), and at a value recorded as NaN', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'stdp-curve');
     await page.click('[data-testid="run"]');
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
@@ -280,7 +260,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     expect(await linePixelsAt(0)).toBe(0);
 
     // The same run with ΔW at ΔT = 10 recorded as NaN (JSON null), loaded from its folder: the line breaks there too.
-    const runsDir = join(server.workspace, 'runs');
+    const runsDir = join(app.server.workspace, 'runs');
     const folders = async (): Promise<string[]> => (await readdir(runsDir).catch(() => [])).filter((f) => f.includes('stdp-curve') && existsSync(join(runsDir, f, 'summary.json')));
     await expect.poll(async () => (await folders()).length).toBe(1);
     const [folder] = await folders();

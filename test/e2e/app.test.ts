@@ -4,25 +4,22 @@
  * edits, examples, a short run with progress and a sample image, Stop, save/reopen round trip,
  * and drag smoothness with 200 nodes. Writes docs/screenshot-editor.png.
  *
- * One file on purpose: the renderer is built once, and the tests share one server and browser.
+ * One file on purpose: the renderer is built once, and the tests share one server and app.browser.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
-import { CHROMIUM, closeOpenPages, launchBrowser, openApp, ROOT, startServer, type Served } from './harness.ts';
+import { e2eDescribe, openApp, openExample, ROOT, useApp } from './harness.ts';
 
-const haveChromium = existsSync(CHROMIUM);
-const d = haveChromium ? describe : describe.skip;
-if (!haveChromium) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium (see .ci/run)`);
+const d = e2eDescribe;
+/** The server and browser of the suite below (saveAndRead reads its workspace). */
+let app: ReturnType<typeof useApp>;
 
-let server: Served;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
 const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
 const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
@@ -56,11 +53,6 @@ async function problemsFor(page: Page, id: string): Promise<string[]> {
 }
 
 /** Opens an example and waits until it is loaded (and its undo history cleared): the toolbar then names its file. */
-async function openExample(page: Page, name: string): Promise<void> {
-  await page.selectOption('[data-testid="examples"]', name);
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
-}
-
 /** Opens an example, runs it (with the toolbar's Quick run) and waits until it is done. */
 async function runExample(page: Page, name: string, minNodes: number): Promise<void> {
   await page.selectOption('[data-testid="examples"]', name);
@@ -90,7 +82,7 @@ async function saveAs(page: Page, name: string): Promise<void> {
 
 async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {
   await saveAs(page, name);
-  const r = loadGraph(JSON.parse(await readFile(join(server.workspace, name), 'utf8')));
+  const r = loadGraph(JSON.parse(await readFile(join(app.server.workspace, name), 'utf8')));
   if (!r.ok) throw new Error(`${name} does not load`);
   return r.doc;
 }
@@ -145,30 +137,19 @@ function scopeGraph(): GraphDocument {
 }
 
 d('desktop app in the browser (e2e)', () => {
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterEach(closeOpenPages);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  app = useApp();
 
   it('refuses requests without the access token', async () => {
-    const u = new URL(server.url);
+    const u = new URL(app.server.url);
     const res = await fetch(`${u.origin}/`);
     expect(res.status).toBe(403);
-    const ok = await fetch(server.url);
+    const ok = await fetch(app.server.url);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
   it('drags an encoder and a decoder, wires them, refuses a bad wire, shows live diagnostics, undoes and redoes', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'layers.encoder', 200, 200);
     await expect.poll(() => node(page, 'encoder1').count()).toBe(1);
     await dragFromPalette(page, 'layers.decoder', 560, 260);
@@ -266,7 +247,7 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('opens an example, saves it, reopens it and saves an identical document', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('bengio2015-mnist');
@@ -288,12 +269,12 @@ d('desktop app in the browser (e2e)', () => {
     }
 
     await saveAs(page, 'round-a.json');
-    const a = await readFile(join(server.workspace, 'round-a.json'), 'utf8');
+    const a = await readFile(join(app.server.workspace, 'round-a.json'), 'utf8');
     await page.click('[data-testid="open"]');
     await page.click('[data-testid="file-entry"][data-path="round-a.json"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
     await saveAs(page, 'round-b.json');
-    const b = await readFile(join(server.workspace, 'round-b.json'), 'utf8');
+    const b = await readFile(join(app.server.workspace, 'round-b.json'), 'utf8');
     expect(b).toBe(a);
     // And the same graph as the example file, apart from positions the scope containers fitted.
     const ex = loadGraph(JSON.parse(await readFile(join(ROOT, 'examples', 'bengio2015-mnist.json'), 'utf8')));
@@ -305,7 +286,7 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('browser mode: the Save dialog downloads the graph to this computer, the Open dialog imports one from it (also Ctrl+Shift+E, Ctrl+I)', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'stdp-curve');
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-curve');
     await page.click('[data-testid="save-as"]');
@@ -327,13 +308,13 @@ d('desktop app in the browser (e2e)', () => {
     if (!ex.ok || !got.ok) throw new Error('unparsable');
     expect(got.doc.nodes.map((n) => [n.id, n.kind, n.params])).toEqual(ex.doc.nodes.map((n) => [n.id, n.kind, n.params]));
     // Nothing written in the workspace.
-    expect(await readdir(server.workspace)).not.toContain('stdp-curve.json');
+    expect(await readdir(app.server.workspace)).not.toContain('stdp-curve.json');
     // The keyboard does the same.
     await page.locator('[data-testid="canvas"]').click({ position: { x: 5, y: 5 } });
     const [again] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+Shift+E')]);
     expect(await readFile((await again.path())!, 'utf8')).toBe(text);
     // Import: another example's file, from this computer, opens under its own name (Save then asks where).
-    const file = join(server.workspace, '..', 'import-me.json');
+    const file = join(app.server.workspace, '..', 'import-me.json');
     await writeFile(file, await readFile(join(ROOT, 'examples', 'ebm-early-inference.json'), 'utf8'));
     await page.click('[data-testid="open"]');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid="file-computer"]')]);
@@ -350,13 +331,13 @@ d('desktop app in the browser (e2e)', () => {
 
   it('Recover and Examples ask before replacing work done since; a cancelled example can be picked again', async () => {
     const slotFile = async (page: Page): Promise<string> =>
-      join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
-    const a = await openApp(browser.context, server.url);
+      join(app.server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
+    const a = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(a, 'layers.encoder', 260, 220);
     const fileA = await slotFile(a);
     await expect.poll(async () => (existsSync(fileA) ? await readFile(fileA, 'utf8') : ''), { timeout: 10_000 }).toContain('"encoder1"');
     await a.close({ runBeforeUnload: false });
-    const b = await openApp(browser.context, server.url);
+    const b = await openApp(app.browser.context, app.server.url);
     await expect.poll(() => b.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
     // Work begun under the banner: Recover asks first, and "no" keeps it (and the banner).
     await dragFromPalette(b, 'corrupt.mask', 400, 300);
@@ -395,7 +376,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('wires: a click picks one and Delete removes it (one undo step); a wire that would close a cycle is refused as it is drawn', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'layers.encoder', 200, 200);
     await dragFromPalette(page, 'layers.encoder', 560, 260);
     await expect.poll(() => node(page, 'encoder2').count()).toBe(1);
@@ -455,7 +436,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('a click on a wire over a loop scope\'s body picks the wire, not the scope; Delete then removes the wire alone', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'bengio2015-mnist');
     const nodes = await page.locator('[data-testid="node"]').count();
     const wires = await connections(page).count();
@@ -483,7 +464,7 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('Ctrl+D duplicates the selection and leaves the clipboard as it was; pasted nodes are brought into view', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'layers.encoder', 200, 200);
     await dragFromPalette(page, 'corrupt.mask', 560, 260);
     await expect.poll(() => node(page, 'mask1').count()).toBe(1);
@@ -508,8 +489,8 @@ d('desktop app in the browser (e2e)', () => {
     const doc = scopeGraph();
     // Fourteen loose encoders stacked in one column, beside the wired part with its loop scope.
     for (let i = 0; i < 14; i++) doc.nodes.push({ id: `loose${i}`, kind: 'layers.encoder', params: {}, position: [900, i * 150] });
-    await writeFile(join(server.workspace, 'loose.json'), saveGraph(doc));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'loose.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'loose.json');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(19);
     const ids = doc.nodes.map((n) => n.id);
@@ -537,8 +518,8 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('copies and pastes a node, toggles the minimap, arranges, and moves a node into a loop scope', async () => {
-    await writeFile(join(server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'scope-test.json'), saveGraph(scopeGraph()));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'scope-test.json');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(5);
 
@@ -700,7 +681,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 120_000);
 
   it('the bottom panel resizes by dragging its top edge, keeps its height after a reload, and a double-click puts it back', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     const panel = page.locator('section.bottom');
     const h0 = (await panel.boundingBox())!.height;
     const edge = (await page.locator('[data-testid="splitter"]').boundingBox())!;
@@ -725,7 +706,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('"?" lists the keyboard shortcuts over the window; Escape closes the list; typed in a field, "?" is just text', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.keyboard.press('?');
     const list = page.locator('[data-testid="shortcuts"]');
     await list.waitFor();
@@ -739,7 +720,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('the palette search finds node kinds by title, id and the paper equation they implement', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     const found = async (q: string): Promise<string[]> => {
       await page.fill('[data-testid="palette-search"]', q);
       return page.locator('[data-testid="palette-item"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind') ?? ''));
@@ -778,7 +759,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('Fit shows every node of the largest example, none hidden under the minimap', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(30);
     await page.click('[data-testid="arrange"]');
@@ -796,7 +777,7 @@ d('desktop app in the browser (e2e)', () => {
 
 
   it('no wire lies over a node: every card\'s title and ports take the pointer, in the two largest examples', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     for (const [name, min] of [['bengio2015-mnist', 30], ['eqprop-mnist', 8]] as const) {
       await openExample(page, name);
       await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(min);
@@ -826,8 +807,8 @@ d('desktop app in the browser (e2e)', () => {
   it('undo of loop scopes: a node added from the palette and then dragged into a scope comes out again; a scope deleted with two body nodes comes back where it was', async () => {
     const doc = scopeGraph();
     doc.nodes.push({ id: 'noise2', kind: 'corrupt.gaussian', params: {}, position: [480, 300], parent: 'train' });
-    await writeFile(join(server.workspace, 'scope-undo2.json'), saveGraph(doc));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'scope-undo2.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'scope-undo2.json');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(6);
     const places = async (): Promise<Record<string, [number, number]>> =>
@@ -884,7 +865,7 @@ d('desktop app in the browser (e2e)', () => {
   it('Arrange with a loop scope selected keeps the scope\'s ports clear of its body, and puts nothing on another card', async () => {
     // A selected scope is not refitted around its body as its nodes move (the scopes plugin leaves
     // that to the drag), so the layout itself must leave room for the scope's header and ports.
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
     await expect.poll(() => node(page, 'train').count()).toBe(1);
     await node(page, 'train').locator('.header').click();
@@ -909,8 +890,8 @@ d('desktop app in the browser (e2e)', () => {
       { id: 'b', kind: 'ebm.eqprop_train', params: {}, position: [500, 0], parent: 'a' },
       { id: 'c', kind: 'ebm.eqprop_train', params: {}, position: [1000, 0], parent: 'c' },
     ], wires: [] };
-    await writeFile(join(server.workspace, 'ring.json'), JSON.stringify(doc));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'ring.json'), JSON.stringify(doc));
+    const page = await openApp(app.browser.context, app.server.url);
     // It hung: the canvas never finished loading the file.
     await openWorkspaceFile(page, 'ring.json');
     expect(await page.locator('[data-testid="node"]').count()).toBe(3);
@@ -924,10 +905,10 @@ d('desktop app in the browser (e2e)', () => {
     const base = { format: 'plasticity-graph', version: 1, seed: 1 } as const;
     const mnist = { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] as [number, number] };
     const net = { id: 'net', kind: 'ebm.network', params: {}, position: [300, 0] as [number, number], label: 'Net' };
-    await writeFile(join(server.workspace, 'kept.json'), JSON.stringify({ ...base, name: 'kept', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'train' }, to: { node: 'net', port: 'data' } }] }));
-    await writeFile(join(server.workspace, 'future.json'), JSON.stringify({ ...base, name: 'future', nodes: [mnist, { id: 'f', kind: 'ebm.future_thing', params: {}, position: [0, 300] }], wires: [] }));
-    await writeFile(join(server.workspace, 'badport.json'), JSON.stringify({ ...base, name: 'badport', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'images' }, to: { node: 'net', port: 'data' } }] }));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'kept.json'), JSON.stringify({ ...base, name: 'kept', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'train' }, to: { node: 'net', port: 'data' } }] }));
+    await writeFile(join(app.server.workspace, 'future.json'), JSON.stringify({ ...base, name: 'future', nodes: [mnist, { id: 'f', kind: 'ebm.future_thing', params: {}, position: [0, 300] }], wires: [] }));
+    await writeFile(join(app.server.workspace, 'badport.json'), JSON.stringify({ ...base, name: 'badport', nodes: [mnist, net], wires: [{ from: { node: 'data', port: 'images' }, to: { node: 'net', port: 'data' } }] }));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'kept.json');
     await page.click('[data-testid="open"]');
     await page.click('[data-testid="file-entry"][data-path="future.json"]');
@@ -938,7 +919,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('kept.json');
     expect(await page.locator('[data-testid="node"]').count()).toBe(2);
     expect(await connections(page).count()).toBe(1);
-    expect(JSON.parse(await readFile(join(server.workspace, 'future.json'), 'utf8')).nodes).toHaveLength(2);
+    expect(JSON.parse(await readFile(join(app.server.workspace, 'future.json'), 'utf8')).nodes).toHaveLength(2);
     // It threw halfway through the load (the canvas half cleared, the old file name kept for Ctrl+S).
     await openWorkspaceFile(page, 'badport.json');
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toBe('badport.json: the wire data.images → net.data: "MNIST" has no output "images". That wire is left out.');
@@ -948,8 +929,8 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('the Save dialog (browser mode): replacing a file asks first, a folder or an empty name is refused with a sentence, Escape closes it', async () => {
-    await writeFile(join(server.workspace, 'taken.json'), saveGraph(scopeGraph()));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'taken.json'), saveGraph(scopeGraph()));
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'corrupt.spike', 400, 300);
     const problem = page.locator('[data-testid="file-dialog-problem"]');
     await page.click('[data-testid="save-as"]');
@@ -959,7 +940,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.click('[data-testid="file-save"]');
     expect(await problem.textContent()).toBe('taken.json already exists. Save again to replace it.');
     expect(await page.locator('[data-testid="file-save"]').textContent()).toBe('Replace');
-    expect(JSON.parse(await readFile(join(server.workspace, 'taken.json'), 'utf8')).name).toBe('scope test');
+    expect(JSON.parse(await readFile(join(app.server.workspace, 'taken.json'), 'utf8')).name).toBe('scope test');
     for (const [name, says] of [
       ['sub/x', 'A name without folders: the workspace keeps its graphs in one folder.'],
       ['   ', 'Type a name for the file.'],
@@ -977,17 +958,17 @@ d('desktop app in the browser (e2e)', () => {
     await page.fill('[data-testid="file-dialog-name"]', 'TAKEN.JSON');
     await page.click('[data-testid="file-save"]');
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('TAKEN.json');
-    expect(existsSync(join(server.workspace, 'TAKEN.json'))).toBe(true);
+    expect(existsSync(join(app.server.workspace, 'TAKEN.json'))).toBe(true);
     await page.click('[data-testid="save-as"]');
     await page.fill('[data-testid="file-dialog-name"]', 'taken');
     await page.click('[data-testid="file-save"]');
     await page.click('[data-testid="file-save"]');
-    await expect.poll(async () => JSON.parse(await readFile(join(server.workspace, 'taken.json'), 'utf8')).nodes.length).toBe(1);
+    await expect.poll(async () => JSON.parse(await readFile(join(app.server.workspace, 'taken.json'), 'utf8')).nodes.length).toBe(1);
     await page.close();
   });
 
   it('blank labels and names: a label of spaces shows the kind\'s title, an empty graph name is refused and shown again; a fraction in an int field is not rounded on the card', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'ebm.network', 300, 250);
     await page.fill('[data-testid="node-label"]', '   ');
     await page.press('[data-testid="node-label"]', 'Enter');
@@ -1007,7 +988,7 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('] and [ zoom in on the node they step to when the view is too far out to read a card', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'bengio2015-mnist');
     const scale = (id: string) => node(page, id).evaluate((e) => e.getBoundingClientRect().width / (e as HTMLElement).offsetWidth);
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
@@ -1030,8 +1011,8 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('the keyboard reaches the graph: the canvas takes the focus, ] and [ step through the nodes, arrows move one (undoable), W wires it, Enter edits it', async () => {
-    await writeFile(join(server.workspace, 'keys.json'), saveGraph(scopeGraph()));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'keys.json'), saveGraph(scopeGraph()));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'keys.json');
     await page.locator('[data-testid="canvas"]').focus();
     // Reading order (top to bottom, then left to right): data (0, 0), train (400, 0), infer, enc, noise.
@@ -1093,8 +1074,8 @@ d('desktop app in the browser (e2e)', () => {
       { from: { node: 'data', port: 'test' }, to: { node: 'eval', port: 'data' } },
       { from: { node: 'dyn', port: 'dynamics' }, to: { node: 'eval', port: 'dynamics' } },
     ] };
-    await writeFile(join(server.workspace, 'fails.json'), JSON.stringify(doc));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'fails.json'), JSON.stringify(doc));
+    const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'fails.json');
     await page.click('[data-testid="run"]');
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent(), { timeout: 60_000 }).toMatch(/^Run failed in Trained net \(load1\): cannot read a network from /);
@@ -1105,13 +1086,13 @@ d('desktop app in the browser (e2e)', () => {
   }, 90_000);
 
   it('autosaves, and after a crash (a reload without saving) offers the recovered document and restores it', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(page, 'layers.encoder', 260, 220);
     await dragFromPalette(page, 'corrupt.spike', 560, 300);
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
     await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain('•');
     // The autosave lands 1.5 s after the last edit.
-    const autosave = join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
+    const autosave = join(app.server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
     await expect.poll(async () => (existsSync(autosave) ? await readFile(autosave, 'utf8') : ''), { timeout: 10_000 }).toContain('"spike1"');
     // The "crash": the page goes away without saving. (A reload with unsaved changes asks first;
     // the harness accepts every dialog, so count them.)
@@ -1157,9 +1138,9 @@ d('desktop app in the browser (e2e)', () => {
 
   it('keeps an autosave per tab: a second tab does not overwrite the first, whose work a new tab recovers after it crashed', async () => {
     const slotFile = async (page: Page): Promise<string> =>
-      join(server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
-    const a = await openApp(browser.context, server.url);
-    const b = await openApp(browser.context, server.url);
+      join(app.server.workspace, '.autosave', `${await page.evaluate(() => sessionStorage.getItem('plasticity.autosaveSlot'))}.plasticity.json`);
+    const a = await openApp(app.browser.context, app.server.url);
+    const b = await openApp(app.browser.context, app.server.url);
     await dragFromPalette(a, 'layers.encoder', 260, 220);
     await dragFromPalette(b, 'corrupt.mask', 400, 300);
     const [fileA, fileB] = [await slotFile(a), await slotFile(b)];
@@ -1168,7 +1149,7 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(async () => (existsSync(fileB) ? await readFile(fileB, 'utf8') : ''), { timeout: 10_000 }).toContain('"mask1"');
     // Tab A goes away unsaved (a crash: no beforeunload); a new tab is offered A's work, not B's, which B still holds.
     await a.close({ runBeforeUnload: false });
-    const c = await openApp(browser.context, server.url);
+    const c = await openApp(app.browser.context, app.server.url);
     await expect.poll(() => c.locator('[data-testid="recovery"]').isVisible(), { timeout: 10_000 }).toBe(true);
     await c.click('[data-testid="recovery"] >> text=Recover');
     await expect.poll(() => c.locator('[data-testid="node"]').count()).toBe(1);
@@ -1186,7 +1167,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 60_000);
 
   it('runs the Bengio 2015 example with tiny limits (progress moves, a sample image appears), then stops a long run; leaves a screenshot', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
     expect(await page.locator('[data-testid="quick"]').isChecked()).toBe(true);
@@ -1233,7 +1214,7 @@ d('desktop app in the browser (e2e)', () => {
     await page.screenshot({ path: join(ROOT, 'docs', 'screenshot-editor.png') });
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('running');
     // A second page (another tab, or this one reloaded) joins the run going: running, not "starting".
-    const other = await openApp(browser.context, server.url);
+    const other = await openApp(app.browser.context, app.server.url);
     await expect.poll(() => other.locator('[data-testid="run-status"]').textContent(), { timeout: 20_000 }).toBe('running');
     const t0 = Date.now();
     await page.click('[data-testid="stop"]');
@@ -1277,7 +1258,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 240_000);
 
   it('runs the EqProp example quickly: its per-epoch series share one epoch chart, and no array metric is drawn twice', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await runExample(page, 'eqprop-mnist', 6);
     // The Log says which backend ran and why (not only the backend pill's tooltip).
     const backend = await page.locator('[data-testid="run-backend"]').getAttribute('title');
@@ -1311,7 +1292,7 @@ d('desktop app in the browser (e2e)', () => {
     const headline = page.locator('[data-testid="run-headline"]');
     expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024)`]);
     // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
-    const runs = join(server.workspace, 'runs');
+    const runs = join(app.server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
     await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_fields.png', 'train_learning_curve.png']);
@@ -1363,7 +1344,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('compares three runs in History: what differs between them (the nudge strength), their curves in one colour each, their metrics side by side', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await runExample(page, 'eqprop-mnist', 6);
     for (const beta of ['1', '0.25']) {
       await select(page, 'nudge');
@@ -1399,10 +1380,10 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('runs a graph with three seeds one after another; History then ticks them, says the seed differs and gives each metric\'s mean ± sd', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'ebm-early-inference');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(1);
-    const before = new Set(await readdir(join(server.workspace, 'runs')).catch(() => []));
+    const before = new Set(await readdir(join(app.server.workspace, 'runs')).catch(() => []));
     await page.selectOption('[data-testid="seeds"]', '3');
     await page.click('[data-testid="run"]');
     // When the third run is done, History shows the three ticked.
@@ -1417,9 +1398,9 @@ d('desktop app in the browser (e2e)', () => {
     const heads = await page.locator('[data-testid="compare-metrics"] th').allTextContents();
     for (const seed of [1, 2, 3]) expect(heads.some((h) => h.endsWith(` seed=${seed}`)), heads.join(' | ')).toBe(true);
     // The mean ± sd of the first cosine, worked out here from the three runs' summary.json files.
-    const folders = (await readdir(join(server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
+    const folders = (await readdir(join(app.server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
     expect(folders).toHaveLength(3);
-    const firsts = await Promise.all(folders.map(async (f) => JSON.parse(await readFile(join(server.workspace, 'runs', f, 'summary.json'), 'utf8')).metrics.backprop_cosine[0] as number));
+    const firsts = await Promise.all(folders.map(async (f) => JSON.parse(await readFile(join(app.server.workspace, 'runs', f, 'summary.json'), 'utf8')).metrics.backprop_cosine[0] as number));
     const mean = firsts.reduce((a, x) => a + x, 0) / 3;
     const sd = Math.sqrt(firsts.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
     const row = page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' });
@@ -1441,7 +1422,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('sweeps a parameter from the inspector: a run per value, then History says what differs; bad values and too many runs are refused', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');
     await select(page, 'nudge');
     await page.click('[data-testid="sweep-beta"]');
@@ -1499,7 +1480,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 240_000);
 
   it('a series of seeds stops at a run that fails: the error names the node, and Run is free again', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'ebm-early-inference');
     await select(page, 'data');
     await page.fill('[data-testid="param-dataDir"]', '/no/such/folder');
@@ -1518,7 +1499,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 120_000);
 
   it('edits the graph itself with no node selected: seed and Quick run limits are saved and used by the next run', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');
     const box = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     await page.mouse.click(box.x + 12, box.y + 12);
@@ -1555,13 +1536,13 @@ d('desktop app in the browser (e2e)', () => {
     await page.fill('[data-testid="quick-testLimit"]', '');
     await page.press('[data-testid="quick-testLimit"]', 'Enter');
     await expect.poll(() => page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('at most 400 training and 200 test examples');
-    const before = new Set(await readdir(join(server.workspace, 'runs')).catch(() => []));
+    const before = new Set(await readdir(join(app.server.workspace, 'runs')).catch(() => []));
     await runToEnd(page);
-    const folder = (await readdir(join(server.workspace, 'runs'))).find((d) => !before.has(d) && d.endsWith('-eqprop-mnist'))!;
-    await expect.poll(() => existsSync(join(server.workspace, 'runs', folder, 'summary.json'))).toBe(true);
-    const summary = JSON.parse(await readFile(join(server.workspace, 'runs', folder, 'summary.json'), 'utf8'));
+    const folder = (await readdir(join(app.server.workspace, 'runs'))).find((d) => !before.has(d) && d.endsWith('-eqprop-mnist'))!;
+    await expect.poll(() => existsSync(join(app.server.workspace, 'runs', folder, 'summary.json'))).toBe(true);
+    const summary = JSON.parse(await readFile(join(app.server.workspace, 'runs', folder, 'summary.json'), 'utf8'));
     expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 400, testLimit: 200, sampleLimit: 200 });
-    const ran = JSON.parse(await readFile(join(server.workspace, 'runs', folder, 'graph.json'), 'utf8'));
+    const ran = JSON.parse(await readFile(join(app.server.workspace, 'runs', folder, 'graph.json'), 'utf8'));
     expect(ran.seed).toBe(5);
     expect(ran.quick).toEqual({ trainLimit: 400 });
     // And the saved file keeps them.
@@ -1572,7 +1553,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('runs the STDP curve (its plot enlarges on a click) and the early-inference probe: one cosine per hidden layer reads as numbers, and no other graph\'s pictures show', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     // First a graph that draws a picture (the STDP curve), then one that draws none.
     await runExample(page, 'stdp-curve', 2);
     expect(await page.locator('[data-testid="run-image"]').count()).toBe(1);
@@ -1612,7 +1593,7 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('follows docs/tutorial-eqprop.md: builds Equilibrium Propagation from the palette, quick-runs it, saves it', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     // Step 1-2: the seven nodes, dropped where the tutorial's picture has them.
     const drops: [string, number, number][] = [
       ['data.mnist', 20, 40],
@@ -1684,12 +1665,12 @@ d('desktop app in the browser (e2e)', () => {
   }, 240_000);
 
   it('reads a run of an earlier session back from its folder: History → Past runs → Load shows its curve, picture and metrics', async () => {
-    const first = await openApp(browser.context, server.url);
+    const first = await openApp(app.browser.context, app.server.url);
     await runExample(first, 'stdp-rate-vs-spike', 4);
     const r = (await first.locator('[data-testid="final-metrics"] tr').allTextContents()).find((t) => t.startsWith('stdp_pearson_r'))!;
     // A note on the run, typed in History, goes into its folder.
     await first.click('[data-testid="tab-history"]');
-    const runsDir = join(server.workspace, 'runs');
+    const runsDir = join(app.server.workspace, 'runs');
     const noted = async (): Promise<string[]> => {
       const found: string[] = [];
       for (const d of await readdir(runsDir)) if (existsSync(join(runsDir, d, 'note.md'))) found.push(await readFile(join(runsDir, d, 'note.md'), 'utf8'));
@@ -1703,7 +1684,7 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(noted).toEqual(['r above 0.9: rate rule matches STDP\n']);
     await first.close();
     // A new session: nothing in History until a past run is loaded.
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="tab-history"]');
     await page.click('[data-testid="past-runs"]');
     const row = page.locator('[data-testid="past-run"]').filter({ hasText: 'stdp-rate-vs-spike' }).first();
@@ -1747,9 +1728,9 @@ d('desktop app in the browser (e2e)', () => {
   }, 180_000);
 
   it('shows a run of this session from Past runs (Show, not Load) instead of adding it to History again', async () => {
-    const runsDir = join(server.workspace, 'runs');
+    const runsDir = join(app.server.workspace, 'runs');
     const before = new Set(existsSync(runsDir) ? await readdir(runsDir) : []);
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await runExample(page, 'stdp-curve', 2);
     const folders = (await readdir(runsDir)).filter((d) => !before.has(d));
     expect(folders).toHaveLength(1);
@@ -1770,10 +1751,10 @@ d('desktop app in the browser (e2e)', () => {
   }, 120_000);
 
   it('compares the runs of a CLI sweep put in the runs folder: Past runs → Compare sweep loads and ticks them all', async () => {
-    const out = join(server.workspace, 'runs', 'cli-seeds');
+    const out = join(app.server.workspace, 'runs', 'cli-seeds');
     const sweep = spawnSync(process.execPath, [join(ROOT, 'bin', 'plasticity.mjs'), 'sweep', join(ROOT, 'examples', 'ebm-early-inference.json'), '--seeds', '1-2', '--quick', '--out', out], { encoding: 'utf8', cwd: ROOT });
     expect(sweep.status, sweep.stderr).toBe(0);
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="tab-history"]');
     await page.click('[data-testid="past-runs"]');
     const rows = page.locator('[data-testid="past-run"]').filter({ hasText: 'ebm-early-inference' });
@@ -1805,13 +1786,13 @@ d('desktop app in the browser (e2e)', () => {
     await seed2.locator('[data-testid="delete-past-run"]').click();
     await expect.poll(() => seed2.count()).toBe(0);
     expect(existsSync(join(out, 'seed2'))).toBe(false);
-    expect((await readdir(join(server.workspace, 'runs', '.trash'))).some((d) => d.startsWith('cli-seeds__seed2-'))).toBe(true);
+    expect((await readdir(join(app.server.workspace, 'runs', '.trash'))).some((d) => d.startsWith('cli-seeds__seed2-'))).toBe(true);
     expect(await page.locator('[data-testid="compare-run"]').count()).toBe(1);
     await page.close();
   }, 180_000);
 
   it('fits a laptop screen: at 1366, 1280 and 1024 pixels the whole toolbar shows and nothing scrolls sideways', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.selectOption('[data-testid="examples"]', 'eqprop-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(5);
     for (const [width, rows] of [[1366, 1], [1280, 1], [1024, 2]]) {
@@ -1849,11 +1830,11 @@ d('desktop app in the browser (e2e)', () => {
   });
 
   it('on a short screen the minimap stays small: at most a quarter of the canvas height at 1280×720', async () => {
-    const page = await browser.context.newPage();
+    const page = await app.browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 720 });
     // No recovery banner above the canvas (earlier tests' pages leave autosaves behind).
-    await rm(join(server.workspace, '.autosave'), { recursive: true, force: true });
-    await page.goto(server.url);
+    await rm(join(app.server.workspace, '.autosave'), { recursive: true, force: true });
+    await page.goto(app.server.url);
     // The bottom panel at its default height (another test may have left one of its own in the shared storage).
     await page.evaluate(() => localStorage.removeItem('plasticity.bottomHeight'));
     await page.reload();
@@ -1889,8 +1870,8 @@ d('desktop app in the browser (e2e)', () => {
       doc.wires.push({ from: { node: `e${c}a`, port: 'out' }, to: { node: `g${c}b`, port: 'to' } });
     }
     expect(doc.nodes.length).toBe(200);
-    await writeFile(join(server.workspace, 'two-hundred.json'), saveGraph(doc));
-    const page = await openApp(browser.context, server.url);
+    await writeFile(join(app.server.workspace, 'two-hundred.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="open"]');
     await page.click('[data-testid="file-entry"][data-path="two-hundred.json"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(200);

@@ -8,10 +8,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** `describe` for a suite that drives Chromium: skipped (with a word why) on a machine without it. */
+export const e2eDescribe = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) console.warn(`e2e: ${CHROMIUM} not found; install Debian's chromium (see .ci/run)`);
 
 export interface Served {
   url: string;
@@ -108,4 +115,29 @@ export async function openApp(context: BrowserContext, url: string): Promise<Pag
   await page.goto(url);
   await page.waitForSelector('[data-testid="palette-item"]');
   return page;
+}
+
+/**
+ * The app for the tests of the enclosing describe: the renderer built, the server started and a browser of `viewport`
+ * launched before them (the fields are set then), each test's pages closed after it, both closed at the end.
+ */
+export function useApp(viewport?: { width: number; height: number }): { server: Served; browser: Awaited<ReturnType<typeof launchBrowser>> } {
+  const app = {} as { server: Served; browser: Awaited<ReturnType<typeof launchBrowser>> };
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    app.server = await startServer();
+    app.browser = await launchBrowser(viewport);
+  }, 180_000);
+  afterEach(closeOpenPages);
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
+}
+
+/** Opens the example graph `name` from the toolbar's Examples list, and waits until it is the open file. */
+export async function openExample(page: Page, name: string): Promise<void> {
+  await page.selectOption('[data-testid="examples"]', name);
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
 }

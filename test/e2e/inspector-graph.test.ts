@@ -3,23 +3,13 @@
  * browser mode, at a laptop's 1366x768: a refused entry keeps its own error under its own field, whatever is typed in
  * another field, says which value is kept meanwhile, and is gone when another document is opened.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
-import { CHROMIUM, closeOpenPages, launchBrowser, openApp, startServer, type Served } from './harness.ts';
+import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
 
-const haveChromium = existsSync(CHROMIUM);
-const d = haveChromium ? describe : describe.skip;
+const d = e2eDescribe;
 
-let server: Served;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-async function openExample(page: Page, name: string): Promise<void> {
-  await page.selectOption('[data-testid="examples"]', name);
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
-}
 
 /** Clicks the canvas background, so the inspector shows the graph's own fields. */
 async function showGraphFields(page: Page): Promise<void> {
@@ -39,21 +29,10 @@ const errorOf = (page: Page, testid: string) => fieldOf(page, testid).locator('[
 const isBad = (page: Page, testid: string) => fieldOf(page, testid).evaluate((el) => el.classList.contains('bad'));
 
 d('inspector graph fields', () => {
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServer();
-    browser = await launchBrowser({ width: 1366, height: 768 });
-  }, 180_000);
-
-  afterEach(closeOpenPages);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ width: 1366, height: 768 });
 
   it('keeps each refused entry, with its own error under its own field, until corrected or another document is opened', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');
     await showGraphFields(page);
     expect(await page.inputValue('[data-testid="quick-trainLimit"]')).toBe('10000');

@@ -2,17 +2,12 @@
  * The Log tab says how a run ended, in a closing line: done and in how long, stopped and where it had got to (as a
  * warning), or the error and the node it came from (as an error). Browser mode, as app.test.ts runs it.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
-import { CHROMIUM, closeOpenPages, launchBrowser, openApp, startServer, type Served } from './harness.ts';
+import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
 
-const haveChromium = existsSync(CHROMIUM);
-const d = haveChromium ? describe : describe.skip;
+const d = e2eDescribe;
 
-let server: Served;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
 const status = (page: Page) => page.locator('[data-testid="run-status"]').textContent();
 
@@ -24,27 +19,11 @@ async function lastLogLine(page: Page): Promise<{ level: string; text: string }>
   return { level: (await line.getAttribute('class')) ?? '', text: ((await line.textContent()) ?? '').replace(/^\S+( [AP]M)? /, '') };
 }
 
-async function openExample(page: Page, name: string): Promise<void> {
-  await page.selectOption('[data-testid="examples"]', name);
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
-}
-
 d('the Log tab\'s closing line (e2e)', () => {
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startServer();
-    browser = await launchBrowser({ width: 1366, height: 768 });
-  }, 180_000);
-
-  afterEach(closeOpenPages);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = useApp({ width: 1366, height: 768 });
 
   it('a run that finishes ends its log with "done in N s"', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'stdp-curve');
     await page.click('[data-testid="run"]');
     await expect.poll(() => status(page), { timeout: 120_000 }).toMatch(/done|error/);
@@ -55,7 +34,7 @@ d('the Log tab\'s closing line (e2e)', () => {
   }, 180_000);
 
   it('a stopped run ends its log with where it got to, as a warning', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');
     await page.locator('[data-testid="quick"]').uncheck();
     await page.click('[data-testid="run"]');
@@ -69,7 +48,7 @@ d('the Log tab\'s closing line (e2e)', () => {
   }, 180_000);
 
   it('a failed run ends its log with the error and the node it failed in, as an error', async () => {
-    const page = await openApp(browser.context, server.url);
+    const page = await openApp(app.browser.context, app.server.url);
     await page.fill('[data-testid="palette-search"]', 'ebm.load');
     await page.press('[data-testid="palette-search"]', 'Enter');
     const card = page.locator('[data-testid="node"][data-kind="ebm.load"]');
