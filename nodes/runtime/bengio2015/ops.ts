@@ -355,21 +355,29 @@ const reconOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
     e.dispose();
     x.dispose();
   }
-  // The picture: the first digits above their reconstructions (square images; other data as one row of pixels each).
+  // The picture: the first digits above their reconstructions.
   const show = Math.min(num(p, 'show') ?? 10, n);
   const x = gatherRows(tf, data, null, 0, show);
   const y = tf.tidy(() => reconstruct(x));
-  const rows = new Float32Array(2 * show * data.dim);
-  rows.set(x.dataSync(), 0);
-  rows.set(y.dataSync(), show * data.dim);
+  const image = rowsPicture([x, y], show, data.dim);
   x.dispose();
   y.dispose();
-  const side = Math.sqrt(data.dim);
-  const cell = Number.isInteger(side) ? { width: side, height: side } : { width: data.dim, height: 1 };
-  const grid = { ...cell, cols: show };
-  const image: Picture = { png: imageGridPng(rows, 2 * show, grid), ...imageGridSize(2 * show, grid) };
   return { mse: sum / (n * data.dim), image };
 };
+
+/**
+ * The first `show` examples of each tensor of `rows` (the same examples at different stages: original, masked,
+ * filled) as a picture, one row of the grid per tensor: square images, or a strip of pixels each when the example's
+ * size is not a square.
+ */
+function rowsPicture(rows: TF.Tensor2D[], show: number, dim: number): Picture {
+  const values = new Float32Array(rows.length * show * dim);
+  rows.forEach((t, r) => values.set(t.dataSync().subarray(0, show * dim), r * show * dim));
+  const side = Math.sqrt(dim);
+  const grid = { ...(Number.isInteger(side) ? { width: side, height: side } : { width: dim, height: 1 }), cols: show };
+  const { width, height } = imageGridSize(rows.length * show, grid);
+  return { png: imageGridPng(values, rows.length * show, grid), width, height };
+}
 
 /** In-painting (Fig. 5): returns MSE on missing pixels before and after, and the picture rows. */
 export async function inpaint(
@@ -428,14 +436,8 @@ const inpaintOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObj
     x.dispose();
     throw e;
   }
-  const show = Math.min(num(p, 'show'), n);
-  const rows = new Float32Array(3 * show * 784);
-  rows.set(x.dataSync().subarray(0, show * 784), 0);
-  rows.set(r.masked.dataSync().subarray(0, show * 784), show * 784);
-  rows.set(r.filled.dataSync().subarray(0, show * 784), 2 * show * 784);
+  const image = rowsPicture([x, r.masked, r.filled], Math.min(num(p, 'show'), n), data.dim);
   for (const t of [x, r.masked, r.filled]) t.dispose();
-  const png = imageGridPng(rows, 3 * show, { width: 28, height: 28, cols: show });
-  const image: Picture = { png, width: show * 29 + 1, height: 3 * 29 + 1 };
   return { before: r.before, after: r.after, image };
 };
 
