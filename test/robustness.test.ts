@@ -2,7 +2,7 @@
 // plausible-looking result: node ids that are not plain file names (they name the node's pictures), loaded weights
 // that are damaged or not finite, per-example states too large to hold, browser-mode file names that are not plain
 // names in the workspace, and a --workspace that is a file.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -267,7 +267,7 @@ describe('browser mode: file names', () => {
   });
 });
 
-describe('npm run serve', () => {
+describe('npm run serve and plasticity serve', () => {
   it('--workspace naming a file: a sentence and exit 2, before any build', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, 'x');
@@ -284,5 +284,42 @@ describe('npm run serve', () => {
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(said);
     }
+    // The CLI's subcommand says the same, then where its options are, as its other usage errors.
+    const cli = join(import.meta.dirname, '..', 'bin', 'plasticity.mjs');
+    for (const [args, said] of <[string[], string][]>[
+      [['--workspace', file], `error: --workspace ${file} is a file, not a folder; give a folder (it is made if it does not exist)`],
+      [['--port', '80x'], 'error: --port must be a number from 0 to 65535, got 80x'],
+      [['--port', '70000'], 'error: --port must be a number from 0 to 65535, got 70000'],
+    ]) {
+      const r = await promisify(execFile)(process.execPath, [cli, 'serve', ...args, '--no-build'], { timeout: 60_000 }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([said, '(plasticity serve --help for the options)']);
+    }
+  }, 120_000);
+
+  it('plasticity serve: prints the URL, answers on it, and exits 0 at SIGTERM', async () => {
+    const ws = join(dir, 'served');
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'plasticity.mjs'), 'serve', '--port', '0', '--workspace', ws, '--no-build'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const url = await new Promise<string>((done, fail) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /^Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
+        if (m) done(m[1]);
+      });
+      child.on('exit', (code) => fail(new Error(`exited ${code} before printing the URL: ${out}`)));
+    });
+    expect(out).toContain(`Plasticity Lab is serving ${ws}`);
+    expect(existsSync(ws)).toBe(true);
+    // Without the token: refused, with where to find the URL.
+    const refused = await fetch(url.replace(/\?token=.*$/, ''));
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('open the URL printed by `plasticity serve`');
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 120_000);
 });

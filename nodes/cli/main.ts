@@ -1,5 +1,5 @@
 /**
- * The `plasticity` command: validate, plan and run graph documents headless.
+ * The `plasticity` command: validate, plan and run graph documents headless; serve the editor to a browser.
  * Exit codes: 0 ok; 1 the graph has problems (one line each: nodeId[.port]: message; on stdout for `validate`,
  * as `error:` lines on stderr for the others) or the run failed; 2 the file cannot be read or is not a graph
  * document, or a usage error (bad option, an --out that is a file); 130 the run was stopped (Ctrl-C).
@@ -21,6 +21,7 @@ import { kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
 import { lockFolder } from '../runtime/out-lock.ts';
 import { setValue } from './sweep-file.ts';
+import { addServeOptions, serve, ServeUsageError, type ServeOptions } from '../server/serve.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { runPlan as RunPlan, StopToken } from '../runtime/engine.ts';
 import type { RunEvent } from '../runtime/events.ts';
@@ -276,7 +277,7 @@ function addRunFlags(cmd: Command, note = ''): Command {
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const program = new Command('plasticity')
-    .description('Plasticity Lab: validate, plan and run graph documents headless.')
+    .description('Plasticity Lab: validate, plan and run graph documents headless, or serve the editor to a browser.')
     .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -473,6 +474,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       else io.err('no differences\n');
       if (rows.length) throw new Exit(1);
     });
+
+  addServeOptions(
+    program
+      .command('serve')
+      .description('serve the editor to a browser on 127.0.0.1, with the engine in this process (as `npm run serve`); prints the URL to open and serves until Ctrl-C'),
+  ).action(async (o: ServeOptions) => {
+    await serve(o, io).catch((e: unknown) => {
+      throw e instanceof ServeUsageError ? new Exit(2, e.message, true) : e;
+    });
+  });
 
   const optionsHint = (name: string): string => `(plasticity ${name} --help for the options)`;
   for (const cmd of program.commands) cmd.showHelpAfterError(optionsHint(cmd.name()));

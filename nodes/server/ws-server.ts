@@ -107,7 +107,7 @@ export async function startLabServer(o: LabServerOptions): Promise<LabServer> {
       const t = requestToken(req);
       if (!t.ok) {
         res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('403: open the URL printed by `npm run serve` (it carries the access token)\n');
+        res.end('403: open the URL printed by `plasticity serve` or `npm run serve` (it carries the access token)\n');
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
