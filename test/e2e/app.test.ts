@@ -1106,8 +1106,8 @@ d('desktop app in the browser (e2e)', () => {
     expect(asked).toBe(1);
     expect(await page.locator('[data-testid="node"]').count()).toBe(0);
     // An empty canvas says what to do first, and does not claim to compile.
-    expect(await page.locator('[data-testid="empty-hint"]').textContent()).toContain('Examples');
-    expect(await page.locator('[data-testid="open-first-example"]').textContent()).toBe('Open eqprop-mnist');
+    expect(await page.locator('[data-testid="empty-hint"]').textContent()).toContain('Open one of the examples');
+    expect(await page.locator('[data-testid="open-first-example"]').getAttribute('aria-label')).toBe('Open eqprop-mnist');
     expect(await page.locator('[data-testid="diag-summary"]').textContent()).not.toContain('compiles');
     await page.click('[data-testid="recovery"] >> text=Recover');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
