@@ -1,0 +1,69 @@
+/**
+ * What the app says to the user: Problems rows as sentences (the code only in a tooltip), a notice when a wire
+ * replaces an input's wire, an error message that can be dismissed and goes when a document opens, and a Run tab
+ * that says how a run ended without a chart. Browser mode, as app.test.ts runs it.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+
+const d = e2eDescribe;
+let app: ReturnType<typeof useApp>;
+
+const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
+const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
+  page.locator(`[data-node-id="${id}"] [data-side="${side}"][data-port="${port}"] [data-type]`);
+const connections = (page: Page) => page.locator('.lab-canvas [data-testid="connection"]:not(.pseudo)');
+const toast = (page: Page) => page.locator('[data-testid="toast"]');
+
+async function addNode(page: Page, kind: string, x: number, y: number): Promise<void> {
+  await page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`).dragTo(page.locator('[data-testid="canvas"]'), { targetPosition: { x, y } });
+}
+
+async function wire(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+  const a = (await socket(page, from.node, 'output', from.port).boundingBox())!;
+  const b = (await socket(page, to.node, 'input', to.port).boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The graph's wires, saved as `name` in the workspace and read back. */
+async function wiresIn(page: Page, name: string): Promise<string[]> {
+  await page.click('[data-testid="save-as"]');
+  await page.fill('[data-testid="file-dialog-name"]', name);
+  await page.click('[data-testid="file-save"]');
+  // A file of that name already there is replaced when asked twice.
+  if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
+  const doc = JSON.parse(await readFile(join(app.server.workspace, name), 'utf8')) as { wires: { from: { node: string; port: string }; to: { node: string; port: string } }[] };
+  return doc.wires.map((w) => `${w.from.node}.${w.from.port} -> ${w.to.node}.${w.to.port}`);
+}
+
+async function openWorkspaceFile(page: Page, name: string): Promise<void> {
+  await page.click('[data-testid="open"]');
+  await page.click(`[data-testid="file-entry"][data-path="${name}"]`);
+}
+
+d('messages to the user (e2e)', () => {
+  app = useApp({ width: 1366, height: 768 });
+
+  it('a Problems row says the node and what is wrong in a sentence; the code is only in its tooltip', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await addNode(page, 'layers.encoder', 260, 200);
+    await expect.poll(() => node(page, 'encoder1').count()).toBe(1);
+    await page.click('[data-testid="tab-problems"]');
+    const row = page.locator('[data-testid="problem"][data-node="encoder1"]').first();
+    await row.waitFor();
+    expect(await row.locator('.where').textContent()).toBe('Encoder f (encoder1) · in');
+    expect(await row.locator('.msg').textContent()).toBe('input in (layer) must be wired.');
+    expect(await row.textContent()).not.toContain('required_input_missing');
+    expect(await row.getAttribute('title')).toBe('Error (required_input_missing): click to show the node');
+    await page.screenshot({ path: '/tmp/h2/messages-problems.png' });
+  });
+
+});
