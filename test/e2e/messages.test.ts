@@ -66,4 +66,28 @@ d('messages to the user (e2e)', () => {
     await page.screenshot({ path: '/tmp/h2/messages-problems.png' });
   });
 
+  it('a wire dropped on an input that had one says which wire it replaced; Undo puts that one back', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await addNode(page, 'layers.encoder', 200, 150);
+    await addNode(page, 'layers.encoder', 200, 420);
+    await addNode(page, 'layers.decoder', 620, 260);
+    await expect.poll(() => node(page, 'decoder1').count()).toBe(1);
+    await expect.poll(() => node(page, 'encoder2').count()).toBe(1);
+    await wire(page, { node: 'encoder1', port: 'out' }, { node: 'decoder1', port: 'from' });
+    await expect.poll(() => connections(page).count()).toBe(1);
+    expect(await toast(page).count()).toBe(0);
+    await wire(page, { node: 'encoder2', port: 'out' }, { node: 'decoder1', port: 'from' });
+    await expect.poll(() => toast(page).textContent()).toBe(
+      'Replaced the wire Encoder f (encoder1).out → Decoder g (decoder1).from: an input takes one wire (Undo puts it back)',
+    );
+    expect(await toast(page).getAttribute('data-kind')).toBe('warn');
+    await page.screenshot({ path: '/tmp/h2/messages-replaced.png' });
+    expect(await connections(page).count()).toBe(1);
+    // One undo step takes the new wire away and puts the old one back.
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => wiresIn(page, 'undone.json')).toEqual(['encoder1.out -> decoder1.from']);
+    await page.click('[data-testid="redo"]');
+    await expect.poll(() => wiresIn(page, 'redone.json')).toEqual(['encoder2.out -> decoder1.from']);
+  });
+
 });

@@ -47,6 +47,8 @@ export interface EditorCallbacks {
   onSelection(ids: string[]): void;
   /** A wire the user tried to make was refused; `reason` is the sentence to show. */
   onRefused(reason: string): void;
+  /** A wire the user made took the place of the one an input had (it takes one); `wire` names the one removed. */
+  onReplaced?(wire: string): void;
 }
 
 interface Clip {
@@ -185,6 +187,8 @@ export class LabEditor {
             const pair = getSourceTarget(from, to);
             if (!pair) return false;
             const [src, dst] = pair;
+            // The plugin has just begun removing the wire an input that takes one had (it is still listed): said.
+            this.noteReplaced(src.nodeId, src.key, dst.nodeId, dst.key);
             void context.editor.addConnection(this.makeConnection(src.nodeId, src.key, dst.nodeId, dst.key) as any);
             return true;
           },
@@ -549,7 +553,7 @@ export class LabEditor {
     const me = this.editor.getNode(id);
     if (!me) return [];
     const wires = this.editor.getConnections();
-    const name = (n: LabNode): string => `${n.docLabel ?? n.def.title}${(n.docLabel ?? n.def.title) === n.id ? '' : ` (${n.id})`}`;
+    const name = (n: LabNode): string => this.fullName(n);
     const out: WireChoice[] = [];
     const add = (a: LabNode, output: string, b: LabNode, input: string): void => {
       const op = a.def.outputs[output];
@@ -567,9 +571,27 @@ export class LabEditor {
     return out;
   }
 
+  /** A node's name in a wire's text: its label or kind title, and its id when that differs. */
+  private fullName(n: LabNode): string {
+    const title = n.docLabel ?? n.def.title;
+    return title === n.id ? title : `${title} (${n.id})`;
+  }
+
+  /** Says (onReplaced) which wire into `target.input` a new wire from `source.output` takes the place of, if any. */
+  private noteReplaced(source: string, output: string, target: string, input: string): void {
+    const t = this.editor.getNode(target);
+    if (!t || t.def.inputs[input]?.multiple) return;
+    for (const w of this.editor.getConnections()) {
+      if (w.target !== target || w.targetInput !== input || (w.source === source && w.sourceOutput === output)) continue;
+      const s = this.editor.getNode(w.source);
+      this.cb.onReplaced?.(`${s ? this.fullName(s) : w.source}.${w.sourceOutput} → ${this.fullName(t)}.${input}`);
+    }
+  }
+
   /** Makes a wire chosen with the keyboard (replacing the one in an input that takes one): one undo step. */
   async connect(c: WireChoice): Promise<void> {
     this.history.separate();
+    if (c.replaces) this.noteReplaced(c.from, c.output, c.to, c.input);
     if (c.replaces) for (const w of this.editor.getConnections()) if (w.target === c.to && w.targetInput === c.input) await this.editor.removeConnection(w.id);
     await this.editor.addConnection(this.makeConnection(c.from, c.output, c.to, c.input));
     this.history.separate();
