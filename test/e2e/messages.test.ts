@@ -90,4 +90,24 @@ d('messages to the user (e2e)', () => {
     await expect.poll(() => wiresIn(page, 'redone.json')).toEqual(['encoder2.out -> decoder1.from']);
   });
 
+  it('an error from a failed Open can be dismissed (its button, Escape) and goes when a document opens', async () => {
+    await writeFile(join(app.server.workspace, 'notes.json'), JSON.stringify({ hello: 'not a graph' }));
+    const page = await openApp(app.browser.context, app.server.url);
+    const failOpen = async (): Promise<void> => {
+      await openWorkspaceFile(page, 'notes.json');
+      await expect.poll(() => page.locator('[role="alert"] [data-testid="toast"]').textContent()).toMatch(/^Cannot open notes\.json: /);
+    };
+    await failOpen();
+    await page.screenshot({ path: '/tmp/h2/messages-open-error.png' });
+    await page.click('[data-testid="toast-close"]');
+    await expect.poll(() => toast(page).count()).toBe(0);
+    await failOpen();
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => toast(page).count()).toBe(0);
+    await failOpen();
+    await openExample(page, 'stdp-curve');
+    expect(await toast(page).count()).toBe(0);
+  });
+
 });
