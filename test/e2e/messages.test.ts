@@ -110,4 +110,19 @@ d('messages to the user (e2e)', () => {
     expect(await toast(page).count()).toBe(0);
   });
 
+  it('a run that failed before any batch reported says so where its charts would be', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await page.fill('[data-testid="palette-search"]', 'ebm.load');
+    await page.press('[data-testid="palette-search"]', 'Enter');
+    const card = page.locator('[data-testid="node"][data-kind="ebm.load"]');
+    await expect.poll(() => card.count()).toBe(1);
+    await card.locator('.header').click();
+    await page.fill('[data-testid="param-path"]', 'no-such-file.network.json');
+    await page.press('[data-testid="param-path"]', 'Enter');
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toBe('error');
+    await page.click('[data-testid="tab-run"]');
+    expect(await page.locator('[data-testid="charts-placeholder"]').textContent()).toContain('Failed before any batch reported');
+    await page.screenshot({ path: '/tmp/h2/messages-run-failed.png' });
+  }, 180_000);
 });
