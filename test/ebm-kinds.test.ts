@@ -550,7 +550,7 @@ describe('ebm.evaluate and ebm.relax', () => {
     const ctx = fakeCtx(tf, { node: 'eval' });
     await ebmOps['ebm.evaluate'](ctx, { network: net, data, dynamics: dyn }, { steps: 0, batch_size: 2, cost: 'half_squared', readout: 'input', metric: 'err' });
     expect(ctx.logs.map((l) => l.message)).toEqual([
-      'err 0.0000 (0 of 2 wrong; 1 relaxation steps, input readout), err_ties 1.0000 (with tied output states), err_by_state 1.0000 (by argmax of the output states)',
+      'err 0.0000 (0 of 2 wrong; 1 relaxation step, input readout), err_ties 1.0000 (with tied output states), err_by_state 1.0000 (by argmax of the output states)',
     ]);
     net.dispose();
   });

@@ -258,7 +258,7 @@ const evaluateOp: OpImpl = async (ctx, inputs, params) => {
   // Each metric by its name and value as summary.json and the Run tab have it (a fraction, as the epoch lines show them).
   const byState = readout === 'input' ? `, ${name}_by_state ${res.errorByState.toFixed(4)} (by argmax of the output states)` : '';
   ctx.log(
-    `${name} ${res.error.toFixed(4)} (${res.wrong} of ${data.n} wrong; ${steps} relaxation steps, ${readout} readout), ${name}_ties ${res.ties.toFixed(4)} (with tied output states)${byState}`,
+    `${name} ${res.error.toFixed(4)} (${res.wrong} of ${data.n} wrong; ${steps} relaxation step${steps === 1 ? '' : 's'}, ${readout} readout), ${name}_ties ${res.ties.toFixed(4)} (with tied output states)${byState}`,
   );
   return { error: res.error };
 };
