@@ -1,10 +1,28 @@
 /**
- * The layout on a laptop's window (1366 × 768): a curve of one point (a Quick run's one epoch) drawn as a dot that
- * shows. Browser mode, as app.test.ts runs it.
+ * The layout on a laptop's window (1366 × 768) and on a large one (1920 × 1080): the graph fitted into the canvas
+ * clear of the minimap and of the controls over the canvas, the final metrics of a run in view once it ends, and a
+ * curve of one point (a Quick run's one epoch) drawn as a dot that shows. Browser mode, as app.test.ts runs it.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+const box = async (page: Page, selector: string): Promise<Box[]> =>
+  page.locator(selector).evaluateAll((es) =>
+    es.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    }),
+  );
+const overlap = (a: Box, b: Box): boolean => a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom;
+const inside = (a: Box, b: Box): boolean => a.left >= b.left - 0.5 && a.top >= b.top - 0.5 && a.right <= b.right + 0.5 && a.bottom <= b.bottom + 0.5;
 
 /** Runs the graph in the editor (Quick run) and waits until the run is done. */
 async function runToEnd(page: Page): Promise<void> {
@@ -15,9 +33,62 @@ async function runToEnd(page: Page): Promise<void> {
   expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
 }
 
+/**
+ * Fits the EqProp example and checks it is clear of what lies over the canvas: every node inside the canvas and off
+ * the minimap, the side panels' tabs and the "compiles" badge; the graph takes most of the canvas's width.
+ */
+async function checkFit(page: Page, width: number, shot: string): Promise<void> {
+  await openExample(page, 'eqprop-mnist');
+  await page.click('button[title^="Zoom to fit"]');
+  const minimap = page.locator('[data-testid="canvas"] [data-testid="minimap"]');
+  await expect.poll(() => minimap.isVisible()).toBe(true);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot });
+  const [canvas] = await box(page, '[data-testid="canvas"]');
+  const [mini] = await box(page, '[data-testid="canvas"] [data-testid="minimap"]');
+  const controls = [mini!, ...(await box(page, '[data-testid="diag-summary"] span')), ...(await box(page, '.side-toggle'))];
+  const nodes = await box(page, '[data-testid="node"]');
+  expect(nodes.length).toBeGreaterThanOrEqual(6);
+  for (const n of nodes) {
+    expect(inside(n, canvas!)).toBe(true);
+    for (const c of controls) expect(overlap(n, c), `node ${JSON.stringify(n)} under ${JSON.stringify(c)}`).toBe(false);
+  }
+  // The minimap leaves the canvas to the graph: at most a fifth of its height and of its width.
+  expect(mini!.bottom - mini!.top).toBeLessThanOrEqual(0.2 * (canvas!.bottom - canvas!.top));
+  expect(mini!.right - mini!.left).toBeLessThanOrEqual(0.2 * (canvas!.right - canvas!.left));
+  // This wide graph fills the canvas's width above the minimap, not only the part left of it.
+  const graphWidth = Math.max(...nodes.map((n) => n.right)) - Math.min(...nodes.map((n) => n.left));
+  expect(graphWidth).toBeGreaterThan(width * (canvas!.right - canvas!.left));
+}
+
+/** After a run: the Run tab shows the final metrics whole in the window, the main figure (test_error) among them. */
+async function checkFinalMetrics(page: Page, viewport: { width: number; height: number }, shot: string): Promise<void> {
+  await page.click('[data-testid="tab-run"]');
+  const metrics = page.locator('[data-testid="final-metrics"]');
+  await expect.poll(() => metrics.locator('.mt').textContent()).toBe('Final metrics');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: shot });
+  const [card] = await box(page, '[data-testid="final-metrics"]');
+  const window = { left: 0, top: 0, right: viewport.width, bottom: viewport.height };
+  expect(inside(card!, window), `final metrics at ${JSON.stringify(card)}`).toBe(true);
+  const row = metrics.locator('tr').filter({ hasText: /^test_error\d/ });
+  const [r] = await row.evaluateAll((es) => es.map((e) => e.getBoundingClientRect().toJSON() as Box));
+  expect(inside(r!, card!)).toBe(true);
+  // The curves are still there, below the figures.
+  expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]').count()).toBe(1);
+}
+
 e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
   const viewport = { width: 1366, height: 768 };
   const app = useApp(viewport);
+
+  it('fits the graph clear of the minimap and the canvas controls, and shows the final metrics after a Quick run without scrolling', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await checkFit(page, 0.8, '/tmp/h3/layout-1366-editor.png');
+    expect(await page.locator('[data-testid="quick"]').isChecked()).toBe(true);
+    await runToEnd(page);
+    await checkFinalMetrics(page, viewport, '/tmp/h3/layout-1366-run.png');
+  }, 180_000);
 
   it('draws a curve of one point as a dot in its colour: two one-epoch Quick runs compared in History', async () => {
     const page = await openApp(app.browser.context, app.server.url);
@@ -58,4 +129,16 @@ e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
     expect(seen.n, `pixels of ${seen.rgb}`).toBeGreaterThanOrEqual(40);
     expect(seen.width).toBeGreaterThanOrEqual(7);
   }, 240_000);
+});
+
+e2eDescribe('layout on a large window, 1920 × 1080 (e2e)', () => {
+  const viewport = { width: 1920, height: 1080 };
+  const app = useApp(viewport);
+
+  it('fits the graph clear of the minimap and the canvas controls, and shows the final metrics after a Quick run', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await checkFit(page, 0.6, '/tmp/h3/layout-1920-editor.png');
+    await runToEnd(page);
+    await checkFinalMetrics(page, viewport, '/tmp/h3/layout-1920-run.png');
+  }, 180_000);
 });

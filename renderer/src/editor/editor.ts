@@ -160,8 +160,9 @@ export class LabEditor {
         },
       }) as any,
     );
-    // Its height: 130 px on a tall canvas, less on a short one (a laptop screen), where it would hide a third of it.
-    const minimapSize = Math.round(Math.min(130, Math.max(80, this.container.clientHeight * 0.22)));
+    // Its height: 130 px on a tall canvas, less on a short one (a laptop screen: 86 px of a 1366 × 768 window's
+    // 475), where it would crowd the graph.
+    const minimapSize = Math.round(Math.min(130, Math.max(64, this.container.clientHeight * 0.18)));
     render.addPreset(SveltePresets.minimap.setup({ size: minimapSize }) as any);
 
     connection.addPreset(
@@ -1265,7 +1266,8 @@ export class LabEditor {
 
   /**
    * Fits every node in view. When the minimap (bottom-right corner) would then hide a node, the nodes are
-   * fitted into the part of the canvas left of it instead.
+   * fitted into the part of the canvas left of it or into the part above it, whichever shows them larger (a wide
+   * graph on a laptop's short canvas keeps its width above the minimap instead of shrinking to its left).
    */
   async zoomToFit(): Promise<void> {
     const nodes = this.editor.getNodes();
@@ -1279,11 +1281,15 @@ export class LabEditor {
       return r !== undefined && r.right > mini.left && r.left < mini.right && r.bottom > mini.top && r.top < mini.bottom;
     });
     if (!hidden) return;
-    // The width the minimap takes from the right edge, with a margin.
-    const share = Math.max(0.5, (mini.left - box.left - 8) / box.width);
-    await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 * share });
-    const t = this.area.area.transform;
-    await this.area.area.translate(t.x - (box.width * (1 - share)) / 2, t.y);
+    // The part of the canvas left of the minimap and the part above it, with a margin: the one that shows the nodes larger.
+    const bb = AreaExtensions.getBoundingBox(this.area, nodes);
+    const fit = (w: number, h: number): { w: number; h: number; k: number } => ({ w, h, k: Math.min((0.92 * w) / bb.width, (0.92 * h) / bb.height, 1) });
+    const left = fit(Math.max(box.width / 2, mini.left - box.left - 8), box.height);
+    const above = fit(box.width, Math.max(box.height / 2, mini.top - box.top - 8));
+    const part = left.k >= above.k ? left : above;
+    await this.area.area.zoom(part.k, 0, 0);
+    const k = this.area.area.transform.k;
+    await this.area.area.translate(part.w / 2 - bb.center.x * k, part.h / 2 - bb.center.y * k);
   }
 
   /**
