@@ -290,6 +290,7 @@ describe('npm run serve and plasticity serve', () => {
       [['--workspace', file], `error: --workspace ${file} is a file, not a folder; give a folder (it is made if it does not exist)`],
       [['--port', '80x'], 'error: --port must be a number from 0 to 65535, got 80x'],
       [['--port', '70000'], 'error: --port must be a number from 0 to 65535, got 70000'],
+      [['--examples', join(dir, 'none')], `error: --examples ${join(dir, 'none')} is not a folder (the folder of example graphs the Examples list shows)`],
     ]) {
       const r = await promisify(execFile)(process.execPath, [cli, 'serve', ...args, '--no-build'], { timeout: 60_000 }).then(
         () => ({ code: 0, stderr: '' }),

@@ -50,7 +50,7 @@ async function workspaceProblem(dir: string): Promise<string | null> {
 /** A usage error of `serve`: its sentence, said before anything starts (exit 2). */
 export class ServeUsageError extends Error {}
 
-/** The options checked: the port as a number and the workspace made; a ServeUsageError says what is wrong. */
+/** The options checked: the port as a number, the workspace made, the examples a folder; a ServeUsageError says what is wrong. */
 async function checked(o: ServeOptions): Promise<{ port: number; workspace: string }> {
   const port = Number(o.port);
   if (!/^\d+$/.test(o.port.trim()) || !Number.isInteger(port) || port > 65535) throw new ServeUsageError(`--port must be a number from 0 to 65535, got ${o.port}`);
@@ -58,6 +58,7 @@ async function checked(o: ServeOptions): Promise<{ port: number; workspace: stri
   const workspace = resolve(o.workspace);
   const problem = await workspaceProblem(workspace);
   if (problem) throw new ServeUsageError(`--workspace ${o.workspace} ${problem}`);
+  if (!(await stat(resolve(o.examples)).catch(() => null))?.isDirectory()) throw new ServeUsageError(`--examples ${o.examples} is not a folder (the folder of example graphs the Examples list shows)`);
   return { port, workspace };
 }
 
