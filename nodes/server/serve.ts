@@ -54,11 +54,11 @@ export class ServeUsageError extends Error {}
 async function checked(o: ServeOptions): Promise<{ port: number; workspace: string }> {
   const port = Number(o.port);
   if (!/^\d+$/.test(o.port.trim()) || !Number.isInteger(port) || port > 65535) throw new ServeUsageError(`--port must be a number from 0 to 65535, got ${o.port}`);
+  if (!(await stat(resolve(o.examples)).catch(() => null))?.isDirectory()) throw new ServeUsageError(`--examples ${o.examples} is not a folder (the folder of example graphs the Examples list shows)`);
   // Before the (slow) build: a workspace that cannot be a folder is a usage error, said in a sentence.
   const workspace = resolve(o.workspace);
   const problem = await workspaceProblem(workspace);
   if (problem) throw new ServeUsageError(`--workspace ${o.workspace} ${problem}`);
-  if (!(await stat(resolve(o.examples)).catch(() => null))?.isDirectory()) throw new ServeUsageError(`--examples ${o.examples} is not a folder (the folder of example graphs the Examples list shows)`);
   return { port, workspace };
 }
 
