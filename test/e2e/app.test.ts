@@ -1683,10 +1683,11 @@ d('desktop app in the browser (e2e)', () => {
     await first.press('[data-testid="run-note"]', 'Enter');
     await expect.poll(noted).toEqual(['r above 0.9: rate rule matches STDP\n']);
     await first.close();
-    // A new session: nothing in History until a past run is loaded.
+    // A new session: no run of its own yet, so History opens on the runs of earlier sessions, by itself.
     const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="tab-history"]');
-    await page.click('[data-testid="past-runs"]');
+    await page.locator('[data-testid="past-list"]').waitFor();
+    expect(await page.locator('[data-testid="past-runs"]').textContent()).toBe('Hide past runs');
     const row = page.locator('[data-testid="past-run"]').filter({ hasText: 'stdp-rate-vs-spike' }).first();
     await row.waitFor();
     // On a laptop screen a past run's buttons are in view, not behind a sideways scroll.
@@ -1756,7 +1757,6 @@ d('desktop app in the browser (e2e)', () => {
     expect(sweep.status, sweep.stderr).toBe(0);
     const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="tab-history"]');
-    await page.click('[data-testid="past-runs"]');
     const rows = page.locator('[data-testid="past-run"]').filter({ hasText: 'ebm-early-inference' });
     await expect.poll(() => page.locator('[data-testid="past-run"][data-id^="cli-seeds/"]').count()).toBe(2);
     // Each run of the sweep says which it is.

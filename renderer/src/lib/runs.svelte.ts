@@ -191,6 +191,8 @@ export class RunStore {
   /** History's list of past runs (null: not shown) and its filter: kept while another tab shows. */
   past = $state<Response<'listRuns'>['runs'] | null>(null);
   pastFilter = $state('');
+  /** Whether History has opened its list of past runs by itself yet (once a session, when it had no run to show). */
+  pastOffered = false;
   /** Up to MAX_COMPARE runs picked in the history for overlaid charts, in the order they were ticked. */
   compare = $state<string[]>([]);
 
