@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { AnyNodeKind } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+import { dragFromPalette, e2eDescribe, openApp, openExample, useApp } from './harness.ts';
 
 const d = e2eDescribe;
 
@@ -55,7 +55,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     expect(r.focused).toBe(true);
     expect(r.style).toBe('solid');
     // A refusal is said at once (role=alert), not only drawn.
-    await page.locator('[data-testid="palette-item"][data-kind="layers.encoder"]').dragTo(page.locator('[data-testid="canvas"]'), { targetPosition: { x: 300, y: 200 } });
+    await dragFromPalette(page, 'layers.encoder', 300, 200);
     await expect.poll(() => page.locator('[data-node-id="encoder1"]').count()).toBe(1);
     const out = (await page.locator('[data-node-id="encoder1"] [data-side="output"][data-port="out"] [data-type]').boundingBox())!;
     const inp = (await page.locator('[data-node-id="encoder1"] [data-side="input"][data-port="in"] [data-type]').boundingBox())!;

@@ -14,33 +14,11 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { e2eDescribe, openApp, openExample, ROOT, useApp } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, socket, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 /** The server and browser of the suite below (saveAndRead reads its workspace). */
 let app: ReturnType<typeof useApp>;
-
-
-const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
-const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
-  page.locator(`[data-node-id="${id}"] [data-side="${side}"][data-port="${port}"] [data-type]`);
-const connections = (page: Page) => page.locator('.lab-canvas [data-testid="connection"]:not(.pseudo)');
-
-async function dragFromPalette(page: Page, kind: string, x: number, y: number): Promise<void> {
-  const canvas = page.locator('[data-testid="canvas"]');
-  await page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`).dragTo(canvas, { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
-  const a = await socket(page, from.node, 'output', from.port).boundingBox();
-  const b = await socket(page, to.node, 'input', to.port).boundingBox();
-  if (!a || !b) throw new Error('socket not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
 
 async function select(page: Page, id: string): Promise<void> {
   await node(page, id).locator('.header').click();
@@ -60,16 +38,6 @@ async function runExample(page: Page, name: string, minNodes: number): Promise<v
   await runToEnd(page);
 }
 
-/** Runs the graph in the editor and waits until the run is done. */
-async function runToEnd(page: Page): Promise<void> {
-  const before = await page.locator('[data-testid="tab-history"] .n').textContent();
-  await page.click('[data-testid="run"]');
-  // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
-  await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
-  await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
-  expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
-}
-
 async function saveAs(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="save-as"]');
   await page.fill('[data-testid="file-dialog-name"]', name);
@@ -78,7 +46,6 @@ async function saveAs(page: Page, name: string): Promise<void> {
   if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
-
 
 async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {
   await saveAs(page, name);
@@ -774,7 +741,6 @@ d('desktop app in the browser (e2e)', () => {
     }
     await page.close();
   }, 120_000);
-
 
   it('no wire lies over a node: every card\'s title and ports take the pointer, in the two largest examples', async () => {
     const page = await openApp(app.browser.context, app.server.url);

@@ -141,3 +141,42 @@ export async function openExample(page: Page, name: string): Promise<void> {
   await page.selectOption('[data-testid="examples"]', name);
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(`${name}.json`);
 }
+
+/** A node's card on the canvas, by its id. */
+export const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
+/** A port's socket on a node's card. */
+export const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
+  page.locator(`[data-node-id="${id}"] [data-side="${side}"][data-port="${port}"] [data-type]`);
+/** The wires drawn on the canvas (not the one being drawn). */
+export const connections = (page: Page) => page.locator('.lab-canvas [data-testid="connection"]:not(.pseudo)');
+
+/** Runs the graph in the editor (as the Quick run box says) and waits until the run is done. */
+export async function runToEnd(page: Page): Promise<void> {
+  const before = await page.locator('[data-testid="tab-history"] .n').textContent();
+  await page.click('[data-testid="run"]');
+  // The new run is in the history before it ends (a fast run may be done before a poll sees it running).
+  await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
+  await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
+  expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+}
+
+/**
+ * Drags a kind from the palette onto the canvas at (x, y). Forced: on an empty canvas the list of examples lies over
+ * its middle, and a drop there lands on the canvas as a user's does (the drop event reaches it), but Playwright's
+ * check that the canvas itself is under the pointer would wait for ever.
+ */
+export async function dragFromPalette(page: Page, kind: string, x: number, y: number): Promise<void> {
+  await page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`).dragTo(page.locator('[data-testid="canvas"]'), { targetPosition: { x, y }, force: true });
+}
+
+/** Draws a wire with the mouse from an output's socket to an input's. */
+export async function wire(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+  const a = await socket(page, from.node, 'output', from.port).boundingBox();
+  const b = await socket(page, to.node, 'input', to.port).boundingBox();
+  if (!a || !b) throw new Error('socket not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+import { e2eDescribe, openApp, openExample, runToEnd, useApp } from './harness.ts';
 
 interface Box {
   left: number;
@@ -23,15 +23,6 @@ const box = async (page: Page, selector: string): Promise<Box[]> =>
   );
 const overlap = (a: Box, b: Box): boolean => a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom;
 const inside = (a: Box, b: Box): boolean => a.left >= b.left - 0.5 && a.top >= b.top - 0.5 && a.right <= b.right + 0.5 && a.bottom <= b.bottom + 0.5;
-
-/** Runs the graph in the editor (Quick run) and waits until the run is done. */
-async function runToEnd(page: Page): Promise<void> {
-  const before = await page.locator('[data-testid="tab-history"] .n').textContent();
-  await page.click('[data-testid="run"]');
-  await expect.poll(() => page.locator('[data-testid="tab-history"] .n').textContent()).toBe(String(Number(before) + 1));
-  await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toMatch(/done|error/);
-  expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
-}
 
 /**
  * Fits the EqProp example and checks it is clear of what lies over the canvas: every node inside the canvas and off

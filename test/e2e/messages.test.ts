@@ -7,30 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 let app: ReturnType<typeof useApp>;
 
-const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
-const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
-  page.locator(`[data-node-id="${id}"] [data-side="${side}"][data-port="${port}"] [data-type]`);
-const connections = (page: Page) => page.locator('.lab-canvas [data-testid="connection"]:not(.pseudo)');
 const toast = (page: Page) => page.locator('[data-testid="toast"]');
-
-async function addNode(page: Page, kind: string, x: number, y: number): Promise<void> {
-  await page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`).dragTo(page.locator('[data-testid="canvas"]'), { targetPosition: { x, y } });
-}
-
-async function wire(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
-  const a = (await socket(page, from.node, 'output', from.port).boundingBox())!;
-  const b = (await socket(page, to.node, 'input', to.port).boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
 
 /** The graph's wires, saved as `name` in the workspace and read back. */
 async function wiresIn(page: Page, name: string): Promise<string[]> {
@@ -54,7 +36,7 @@ d('messages to the user (e2e)', () => {
 
   it('a Problems row says the node and what is wrong in a sentence; the code is only in its tooltip', async () => {
     const page = await openApp(app.browser.context, app.server.url);
-    await addNode(page, 'layers.encoder', 260, 200);
+    await dragFromPalette(page, 'layers.encoder', 260, 200);
     await expect.poll(() => node(page, 'encoder1').count()).toBe(1);
     await page.click('[data-testid="tab-problems"]');
     const row = page.locator('[data-testid="problem"][data-node="encoder1"]').first();
@@ -68,9 +50,9 @@ d('messages to the user (e2e)', () => {
 
   it('a wire dropped on an input that had one says which wire it replaced; Undo puts that one back', async () => {
     const page = await openApp(app.browser.context, app.server.url);
-    await addNode(page, 'layers.encoder', 200, 150);
-    await addNode(page, 'layers.encoder', 200, 420);
-    await addNode(page, 'layers.decoder', 620, 260);
+    await dragFromPalette(page, 'layers.encoder', 200, 150);
+    await dragFromPalette(page, 'layers.encoder', 200, 420);
+    await dragFromPalette(page, 'layers.decoder', 620, 260);
     await expect.poll(() => node(page, 'decoder1').count()).toBe(1);
     await expect.poll(() => node(page, 'encoder2').count()).toBe(1);
     await wire(page, { node: 'encoder1', port: 'out' }, { node: 'decoder1', port: 'from' });

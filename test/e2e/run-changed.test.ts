@@ -3,7 +3,7 @@
  * the figures on show are then not those of the graph as it is now. Browser mode, as app.test.ts runs it.
  */
 import { expect, it } from 'vitest';
-import { e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+import { e2eDescribe, node, openApp, openExample, runToEnd, useApp } from './harness.ts';
 
 e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -11,11 +11,10 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
   it('names the change after an edit, counts several, and goes when Undo brings the graph back', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'stdp-curve');
-    await page.click('[data-testid="run"]');
-    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toBe('done');
+    await runToEnd(page);
     const pill = page.locator('[data-testid="run-graph-changed"]');
     expect(await pill.count()).toBe(0);
-    await page.locator('[data-node-id="neuron"] .header').click();
+    await node(page, 'neuron').locator('.header').click();
     await page.fill('[data-testid="param-trials"]', '5000');
     await page.press('[data-testid="param-trials"]', 'Enter');
     await expect.poll(() => pill.textContent()).toBe('edited since this run: neuron.trials 20000 → 5000');
