@@ -306,6 +306,32 @@ describe('plasticity run', () => {
     expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ epoch: 1, epochs: 1, batches: 15 });
   });
 
+  it('--quick makes the Quick run\'s parameter changes (quick.set) before --set; without --quick the graph runs as saved', async () => {
+    const doc = JSON.parse(readFileSync(join(root, 'examples', 'eqprop-mnist.json'), 'utf8')) as GraphDocument;
+    const train = doc.nodes.find((n) => n.kind === 'ebm.eqprop_train')!;
+    const set = { [`${train.id}.batch_size`]: 50, [`${train.id}.persistent`]: false };
+    const graph = file('eqprop-quick-set.json', JSON.stringify({ ...doc, quick: { trainLimit: 100, testLimit: 20, set } }));
+    const out = join(tmp, 'quick-set-out');
+    const r = await cli('run', graph, '--quick', '--set', `${train.id}.persistent=true`, '--out', out, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    // The graph as it ran: the Quick run's batch size, and --set's persistent over the Quick run's.
+    const ran = JSON.parse(readFileSync(join(out, 'graph.json'), 'utf8')) as GraphDocument;
+    expect(ran.nodes.find((n) => n.id === train.id)!.params).toMatchObject({ batch_size: 50, persistent: true });
+    const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    // 100 training digits in minibatches of 50.
+    expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ batches: 2 });
+    // Without --quick: the saved batch size.
+    const plan = await cli('plan', graph);
+    expect(plan.code, plan.err).toBe(0);
+    const step = (JSON.parse(plan.out) as { steps: { node: string; params: Record<string, unknown> }[] }).steps.find((st) => st.node === train.id)!;
+    expect(step.params.batch_size).toBe(train.params.batch_size);
+    // A Quick run change to a node the graph does not have is a problem of the graph, for every command.
+    const bad = file('eqprop-quick-bad.json', JSON.stringify({ ...doc, quick: { set: { 'nope.batch_size': 50 } } }));
+    const v = await cli('validate', bad);
+    expect(v.code).toBe(1);
+    expect(v.out).toContain('graph: the Quick run sets nope.batch_size, but the graph has no node nope');
+  });
+
   it('a metric with a published figure (the graph\'s references) is printed with it', async () => {
     const doc = JSON.parse(readFileSync(join(root, 'examples', 'ebm-early-inference.json'), 'utf8')) as GraphDocument;
     const graph = file('probe-refs.json', JSON.stringify({ ...doc, references: { energy_trace_max_rise: { value: 0, source: 'Bengio et al. 2017', note: 'energy never rises' } } }));

@@ -13,6 +13,7 @@ import {
   loadGraph,
   parseGraphText,
   saveGraph,
+  withQuickSets,
 } from '../nodes/core/document.ts';
 import { compileGraph } from '../nodes/core/compiler.ts';
 import { parseDecimal } from '../nodes/core/params.ts';
@@ -64,7 +65,7 @@ describe('examples load and save without loss', () => {
       name: 'all fields',
       description: 'every optional field set',
       seed: 42,
-      quick: { trainLimit: 10000, testLimit: 1000 },
+      quick: { trainLimit: 10000, testLimit: 1000, set: { 'a.epochs': 1, 'a.optimizer': 'adam' } },
       references: { test_error: { value: 0.024, source: 'Scellier & Bengio 2017', note: 'after 25 epochs' }, parzen_ll: { value: 236, source: 'Bengio et al. 2015' } },
       nodes: [
         { id: 'a', kind: 'train.local', version: 1, label: 'Train it', params: { epochs: 3, optimizer: 'sgd' }, position: [-10.5, 20] },
@@ -81,6 +82,37 @@ describe('examples load and save without loss', () => {
     expect(quickLimits({})).toEqual(DEFAULT_QUICK);
     expect(DEFAULT_QUICK).toEqual({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 });
     expect(quickLimits({ quick: { trainLimit: 10000, testLimit: 1000 } })).toEqual({ epochs: 1, trainLimit: 10000, testLimit: 1000, sampleLimit: 200 });
+  });
+
+  it('a Quick run\'s parameter changes (quick.set) apply to a Quick run only, and the compiler checks them as --set', () => {
+    const doc = mustLoad(
+      JSON.stringify({
+        format: GRAPH_FORMAT,
+        version: GRAPH_VERSION,
+        quick: { epochs: 3, set: { 'train.warmupBatches': 10, 'f1.lr': 0.0003 } },
+        nodes: [
+          { id: 'f1', kind: 'layers.encoder', params: { units: 10, lr: 1e-5 } },
+          { id: 'train', kind: 'train.local', params: { warmupBatches: 100 } },
+        ],
+      }),
+    );
+    // The limits leave `set` out; the graph itself keeps its own values.
+    expect(quickLimits(doc)).toEqual({ ...DEFAULT_QUICK, epochs: 3 });
+    expect(doc.nodes.map((n) => n.params)).toEqual([{ units: 10, lr: 1e-5 }, { warmupBatches: 100 }]);
+    const q = withQuickSets(doc);
+    expect(q.nodes.map((n) => n.params)).toEqual([{ units: 10, lr: 0.0003 }, { warmupBatches: 10 }]);
+    expect(withQuickSets(q)).toEqual(q);
+    const graph = emptyGraph('none');
+    expect(withQuickSets(graph)).toBe(graph);
+
+    const problems = (set: Record<string, unknown>) =>
+      compileGraph({ ...doc, quick: { set } } as GraphDocument, createRegistry()).diagnostics.filter((d) => d.severity === 'error' && /Quick run/.test(d.message)).map(formatDiagnostic);
+    // (The two nodes are not wired; only the Quick run's problems are looked at.)
+    expect(problems({ 'train.warmupBatches': 10 })).toEqual([]);
+    expect(problems({ 'nope.lr': 1 })).toEqual(['graph: the Quick run sets nope.lr, but the graph has no node nope (nodes: f1, train)']);
+    expect(problems({ 'train.warmup': 1 })[0]).toMatch(/^train: the Quick run sets train\.warmup, but "[^"]+" has no parameter warmup \(parameters: .*warmupBatches/);
+    expect(problems({ 'train.warmupBatches': -1 })).toEqual(["train.warmupBatches: the Quick run's warmupBatches must be at least 0, got -1"]);
+    expect(problems({ 'train.optimizer': 'fast' })[0]).toMatch(/^train\.optimizer: the Quick run's optimizer /);
   });
 
   it('an empty graph round-trips', () => {
@@ -269,6 +301,7 @@ describe('schema violations name the node', () => {
     ['a fractional seed', base([], { seed: 1.5 }), { path: /^seed/ }],
     ['a Quick run limit of 0', base([], { quick: { epochs: 0 } }), { path: /^quick\.epochs/ }],
     ['an unknown Quick run setting', base([], { quick: { epoch: 2 } }), { path: /^quick/ }],
+    ['a Quick run parameter change not keyed node.param', base([], { quick: { set: { warmupBatches: 10 } } }), { path: /^quick\.set/ }],
     ['a published figure that is not a number', base([], { references: { test_error: { value: '2.4%', source: 'paper' } } }), { path: /^references\.test_error\.value/ }],
     ['a published figure without its source', base([], { references: { test_error: { value: 0.024 } } }), { path: /^references\.test_error\.source/ }],
   ];

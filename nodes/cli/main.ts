@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { fmtMetric } from '../core/format.ts';
-import { type GraphDocument, parseGraphText, quickLimits, type Reference } from '../core/document.ts';
+import { type GraphDocument, parseGraphText, quickLimits, type Reference, withQuickSets } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
@@ -139,9 +139,13 @@ async function compileOrExit(path: string, io: Io, sets: Sets = [], problems: Pr
   return (await compileDocOrExit(path, io, sets, problems)).plan;
 }
 
-/** The document as it will run (the --set changes applied) and its plan; the graph's problems end the command. */
-async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'errors'): Promise<{ doc: GraphDocument; plan: Plan }> {
-  const doc = applySets(await readGraph(path, io, problems), sets);
+/**
+ * The document as it will run (with `quick`, its Quick run's parameter changes made; then the --set changes) and its
+ * plan; the graph's problems end the command.
+ */
+async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'errors', quick = false): Promise<{ doc: GraphDocument; plan: Plan }> {
+  const read = await readGraph(path, io, problems);
+  const doc = applySets(quick ? withQuickSets(read) : read, sets);
   const r = compileGraph(doc, createRegistry());
   printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
   if (!r.ok) {
@@ -266,7 +270,7 @@ function checkDataDir(o: RunFlags): void {
 
 function addRunFlags(cmd: Command, note = ''): Command {
   return cmd
-    .option('--quick', `the graph's Quick run limits, as the app's Quick run (the graph's "quick", else 1 epoch and 200 examples; --epochs and the --*-limit options override them)${note}`)
+    .option('--quick', `the graph's Quick run, as the app's Quick run: the limits of the graph's "quick" (else 1 epoch and 200 examples; --epochs and the --*-limit options override them) and the parameter changes of its "quick.set" (--set overrides them)${note}`)
     .option('--data-dir <dir>', `folder with the MNIST IDX files (default: the embedded 10,000-digit subset)${note}`)
     .option('--epochs <n>', `override the epochs of every training node (0: no training, the evaluators see the untrained network)${note}`, positiveInt)
     .option('--train-limit <n>', `use at most N training examples (0: no limit, also under --quick)${note}`, positiveInt)
@@ -327,7 +331,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--quiet', 'no progress bar and no step lines')
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
-      const { doc, plan } = await compileDocOrExit(graph, io, o.set);
+      const { doc, plan } = await compileDocOrExit(graph, io, o.set, 'errors', o.quick === true);
       checkDataDir(o);
       // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.

@@ -4,7 +4,7 @@
  * so one mistake is reported once, not once per downstream node.
  */
 import { type Diagnostic, type DiagnosticCode, hasErrors } from './diagnostics.ts';
-import { type GraphDocument, type GraphNode, scopeRing } from './document.ts';
+import { type GraphDocument, type GraphNode, scopeRing, splitQuickKey } from './document.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 import { type AnyNodeKind, type InputMetas, RecordedNames, type ValueMeta } from './kind.ts';
 import { checkParam, type ParamSpec } from './params.ts';
@@ -64,6 +64,25 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     }
     // Kept even with bad params so its wires are still checked; its compile is skipped below.
     prepared.set(node.id, { node, kind, params });
+  }
+
+  // 1b. the Quick run's parameter changes, checked as --set checks its own: an existing node and parameter, a value it takes.
+  for (const [key, value] of Object.entries(doc.quick?.set ?? {})) {
+    const where = splitQuickKey(key);
+    const p = where && prepared.get(where.node);
+    // A node whose kind or version is wrong has its own error already.
+    if (where && !p && doc.nodes.some((n) => n.id === where.node)) continue;
+    if (!where || !p) {
+      err('invalid_graph', `the Quick run sets ${key}, but the graph has no node ${where?.node ?? key} (nodes: ${doc.nodes.map((n) => n.id).join(', ')})`);
+      continue;
+    }
+    const spec = (p.kind.params as Record<string, ParamSpec>)[where.param];
+    if (!Object.hasOwn(p.kind.params, where.param)) {
+      err('bad_param', `the Quick run sets ${key}, but "${p.kind.title}" has no parameter ${where.param} (parameters: ${Object.keys(p.kind.params).join(', ')})`, where.node);
+      continue;
+    }
+    const problem = checkParam(spec, value);
+    if (problem) err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `the Quick run's ${where.param} ${problem.message}`, where.node, where.param);
   }
 
   // 2. scopes. `placed`: the nodes inside a loop scope that can hold them (the scope runs after them).

@@ -71,6 +71,19 @@ export const runLimitsSchema = z
   .strict();
 export type RunLimits = z.infer<typeof runLimitsSchema>;
 
+/**
+ * A graph's Quick run: its limits and, in `set`, parameter changes that only a Quick run makes, keyed
+ * "node.param" as `plasticity run --set node.param=value` (for instance a shorter warm-up, so that a few seconds of
+ * training get past it). The compiler checks them as it checks --set: the node and its parameter must exist and the
+ * value must be one the parameter takes.
+ */
+export const quickSchema = runLimitsSchema
+  .extend({
+    set: z.record(z.string().regex(/^[^.=]+\.[^.=]+$/, 'expected "node.param"'), jsonValue).optional(),
+  })
+  .strict();
+export type QuickRun = z.infer<typeof quickSchema>;
+
 /** What Quick run uses for a graph that does not say: tiny limits, so most graphs run in seconds. */
 export const DEFAULT_QUICK: Required<RunLimits> = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200 };
 
@@ -96,9 +109,10 @@ export const graphSchema = z.object({
   wires: z.array(wireSchema).default([]),
   /**
    * The limits of a Quick run of this graph (the app's Quick run, `plasticity run --quick`); a limit it does not
-   * set is DEFAULT_QUICK's. For a graph whose few seconds are better spent on more data than the default.
+   * set is DEFAULT_QUICK's. For a graph whose few seconds are better spent on more data than the default; `set`
+   * changes parameters for a Quick run only (the full run keeps the nodes' own values).
    */
-  quick: runLimitsSchema.optional(),
+  quick: quickSchema.optional(),
   /** Published figures for some of the graph's metrics, by metric name: the run panel and History show them beside the run's. */
   references: z.record(z.string().min(1), referenceSchema).optional(),
   /** Free-form editor state (viewport, etc.); kept verbatim. */
@@ -123,7 +137,28 @@ export function scopeRing(id: string, parentOf: (id: string) => string | undefin
 
 /** The limits a Quick run of `doc` uses: the graph's own `quick`, the rest DEFAULT_QUICK's. */
 export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimits> {
-  return { ...DEFAULT_QUICK, ...doc.quick };
+  const { set: _set, ...limits } = doc.quick ?? {};
+  return { ...DEFAULT_QUICK, ...limits };
+}
+
+/** A "node.param" key of a Quick run's `set`, split; null when it is not one. */
+export function splitQuickKey(key: string): { node: string; param: string } | null {
+  const m = /^([^.=]+)\.([^.=]+)$/.exec(key);
+  return m ? { node: m[1], param: m[2] } : null;
+}
+
+/**
+ * The graph as a Quick run runs it: the parameter changes of its `quick.set` made (a key naming no node is left to
+ * the compiler, which reports it). The full run uses the graph as it is.
+ */
+export function withQuickSets(doc: GraphDocument): GraphDocument {
+  const sets = Object.entries(doc.quick?.set ?? {});
+  if (!sets.length) return doc;
+  const nodes = doc.nodes.map((n) => {
+    const own = sets.filter(([k]) => splitQuickKey(k)?.node === n.id);
+    return own.length ? { ...n, params: { ...n.params, ...Object.fromEntries(own.map(([k, v]) => [splitQuickKey(k)!.param, v])) } } : n;
+  });
+  return { ...doc, nodes };
 }
 export type Wire = z.infer<typeof wireSchema>;
 export type GraphDocument = z.infer<typeof graphSchema>;

@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KindRegistry,
+  type QuickRun,
   type RunLimits,
   scopeRing,
   type Wire,
@@ -734,9 +735,12 @@ export class LabEditor {
     this.history.separate();
   }
 
-  /** Sets one Quick run limit of the graph (undefined: back to the default); no limits left removes `quick`. */
+  /**
+   * Sets one Quick run limit of the graph (undefined: back to the default); its parameter changes (`quick.set`) are
+   * kept; nothing left removes `quick`.
+   */
   setQuickLimit(key: keyof RunLimits, value: number | undefined): void {
-    const quick: RunLimits = { ...this.base.quick, [key]: value };
+    const quick: QuickRun = { ...this.base.quick, [key]: value };
     if (value === undefined) delete quick[key];
     this.setDocumentFields({ quick: Object.keys(quick).length ? quick : undefined });
   }
