@@ -408,7 +408,7 @@ d('desktop app in the browser (e2e)', () => {
     const nodes = await page.locator('[data-testid="node"]').count();
     const wires = await connections(page).count();
     // The middle of a wire that lies on the TRAIN scope's body, on no other card.
-    const spot = await page.evaluate(() => {
+    const findSpot = () => page.evaluate(() => {
       for (const path of document.querySelectorAll<SVGPathElement>('.lab-canvas [data-conn-id] path.hit')) {
         for (const f of [0.5, 0.4, 0.6, 0.3, 0.7]) {
           const p = path.getPointAtLength(path.getTotalLength() * f);
@@ -419,6 +419,16 @@ d('desktop app in the browser (e2e)', () => {
       }
       return null;
     });
+    // Where it is once the view has settled (the example is fitted to the canvas as it opens).
+    let spot = await findSpot();
+    await expect
+      .poll(async () => {
+        const again = await findSpot();
+        const same = JSON.stringify(again) === JSON.stringify(spot);
+        spot = again;
+        return same;
+      })
+      .toBe(true);
     expect(spot).not.toBeNull();
     await page.mouse.click(spot!.x, spot!.y);
     // (Where wires cross, the one drawn on top is picked.)

@@ -2,8 +2,10 @@
  * The Run tab says when the graph open in the editor has changed since the run it shows ran it (same graph name):
  * the figures on show are then not those of the graph as it is now. Browser mode, as app.test.ts runs it.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { e2eDescribe, node, openApp, openExample, runToEnd, useApp } from './harness.ts';
+import { e2eDescribe, node, openApp, openExample, ROOT, runToEnd, useApp } from './harness.ts';
 
 e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -28,5 +30,18 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
     await expect.poll(() => pill.count()).toBe(0);
+  }, 180_000);
+
+  it('says nothing after a Quick run that changed parameters for itself (the graph\'s quick.set)', async () => {
+    const doc = JSON.parse(await readFile(join(ROOT, 'examples', 'stdp-curve.json'), 'utf8'));
+    await writeFile(join(app.server.workspace, 'quick-set.json'), JSON.stringify({ ...doc, name: 'quick-set', quick: { set: { 'neuron.trials': 2000 } } }));
+    const page = await openApp(app.browser.context, app.server.url);
+    await page.click('[data-testid="open"]');
+    await page.click('[data-testid="file-entry"][data-path="quick-set.json"]');
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
+    expect(await page.isChecked('[data-testid="quick"]')).toBe(true);
+    await runToEnd(page);
+    // The run ran 2000 trials, the graph says 20000: that is the Quick run's own change, not an edit.
+    expect(await page.locator('[data-testid="run-graph-changed"]').count()).toBe(0);
   }, 180_000);
 });
