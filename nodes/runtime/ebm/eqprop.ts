@@ -21,9 +21,11 @@ import {
   type EbmNetwork,
   clampInput,
   disposeAll,
-  drives,
+  drive,
+  inBoxAfter,
   oneHot,
   outputCost,
+  rates,
   relax,
   rho,
   step,
@@ -139,12 +141,19 @@ export function batchInputs(tf: Tf, data: EbmDataset, idx: Int32Array): { x: TF.
 
 /**
  * Predicted classes at `states` (by `readout`) and, for each example, whether two or more output units share the
- * largest state (a tie that argmax of the states settles by class index).
+ * largest state (a tie that argmax of the states settles by class index). `inBox`: the states are known to lie in [0,1].
  */
-export function predict(tf: Tf, net: EbmNetwork, clamp: Clamp, states: TF.Tensor2D[], readout: Readout): { pred: Int32Array; byState: Int32Array; tied: Uint8Array } {
+export function predict(
+  tf: Tf,
+  net: EbmNetwork,
+  clamp: Clamp,
+  states: TF.Tensor2D[],
+  readout: Readout,
+  inBox?: boolean,
+): { pred: Int32Array; byState: Int32Array; tied: Uint8Array } {
   const L = states.length;
   const byState = tf.tidy(() => tf.argMax(states[L - 1], 1).dataSync()) as Int32Array;
-  const pred = readout === 'state' ? byState : (tf.tidy(() => tf.argMax(drives(tf, net, clamp, states)[L - 1], 1).dataSync()) as Int32Array);
+  const pred = readout === 'state' ? byState : (tf.tidy(() => tf.argMax(drive(tf, net, clamp, rates(tf, net, states, inBox), L - 1), 1).dataSync()) as Int32Array);
   const y = states[L - 1].dataSync();
   const k = net.sizes[net.sizes.length - 1];
   const tied = new Uint8Array(pred.length);
@@ -181,8 +190,13 @@ export function trainBatch(
   const target = oneHot(tf, labels, classes);
   const clamp = clampInput(tf, net, x);
   const seed = s.nextSeed;
-  const s0 = relax(tf, net, clamp, s.free, init, s.free.steps, { seed });
-  const wrong = countWrong(predict(tf, net, clamp, s0, s.readout).pred, labels);
+  // `init` is zero states or free fixed points of earlier batches: under clipped free dynamics they lie in [0,1], and
+  // so do the states a clipped phase ends in, so the phases' first steps and the update may skip ρ and ρ' as well.
+  const initInBox = s.free.form === 'clipped';
+  const s0 = relax(tf, net, clamp, s.free, init, s.free.steps, { seed, inBox: initInBox });
+  const s0InBox = inBoxAfter(s.free, s.free.steps, initInBox);
+  const sbInBox = inBoxAfter(s.nudged, s.nudged.steps, s0InBox);
+  const wrong = countWrong(predict(tf, net, clamp, s0, s.readout, s0InBox).pred, labels);
   const nudge = s.nudged.nudge!;
   const cost = tf.tidy(() => outputCost(tf, nudge.cost, s0[L - 1], target).sum().dataSync()[0]);
   // Clamped outputs (contrastive Hebbian learning): no sign to draw, and the update is α[ρρ(clamped) − ρρ(free)], i.e. β = 1 below.
@@ -190,14 +204,14 @@ export function trainBatch(
   const beta = nudge.clamp ? 1 : sign * nudge.beta;
   const opts = { beta, target, seed };
   if (s.rule.form === 'eqprop') {
-    const sb = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, opts);
+    const sb = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, { ...opts, inBox: s0InBox });
     if (s.rule.centered) {
       // (α/2β)[ρρ(s^β) − ρρ(s^−β)]: applyEqProp's (α/β')[ρρ(b) − ρρ(a)] with a = s^−β, b = s^β, β' = 2β.
-      const sm = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, { ...opts, beta: -beta });
-      applyEqProp(tf, net, clamp, sm, sb, 2 * beta, s.rule.lrs);
+      const sm = relax(tf, net, clamp, s.nudged, s0, s.nudged.steps, { ...opts, beta: -beta, inBox: s0InBox });
+      applyEqProp(tf, net, clamp, sm, sb, 2 * beta, s.rule.lrs, sbInBox);
       disposeAll(sm);
     } else {
-      applyEqProp(tf, net, clamp, s0, sb, beta, s.rule.lrs);
+      applyEqProp(tf, net, clamp, s0, sb, beta, s.rule.lrs, s0InBox && sbInBox);
     }
     disposeAll(sb);
   } else {
@@ -208,12 +222,12 @@ export function trainBatch(
   return { free: s0, wrong, cost, beta };
 }
 
-/** W += (α/β)[ρρ(sb) − ρρ(s0)] and b += (α/β)[ρ(sb) − ρ(s0)], averaged over the batch. */
-function applyEqProp(tf: Tf, net: EbmNetwork, clamp: Clamp, s0: TF.Tensor2D[], sb: TF.Tensor2D[], beta: number, lrs: number[]): void {
+/** W += (α/β)[ρρ(sb) − ρρ(s0)] and b += (α/β)[ρ(sb) − ρ(s0)], averaged over the batch. `inBox`: both ends lie in [0,1]. */
+function applyEqProp(tf: Tf, net: EbmNetwork, clamp: Clamp, s0: TF.Tensor2D[], sb: TF.Tensor2D[], beta: number, lrs: number[], inBox: boolean): void {
   const B = clamp.rx.shape[0];
   tf.tidy(() => {
-    const r0 = s0.map((s) => rho(tf, net.activation, s));
-    const rb = sb.map((s) => rho(tf, net.activation, s));
+    const r0 = rates(tf, net, s0, inBox);
+    const rb = rates(tf, net, sb, inBox);
     const updates: [TF.Variable, TF.Tensor][] = [];
     for (let l = 0; l < net.W.length; l++) {
       const k = lrs[l] / (beta * B);
@@ -367,9 +381,11 @@ export async function evaluate(
     const { x, labels } = batchInputs(tf, data, idx);
     const clamp = clampInput(tf, net, x);
     const init = o.states ? o.states.gather(tf, idx) : zeroStates(tf, net, idx.length);
-    const s = relax(tf, net, clamp, { ...dyn, nudge: undefined }, init, dyn.steps, { seed: o.seed });
+    // Zero states, or stored ones this relaxation ended in before: in [0,1] under clipped dynamics (see trainBatch).
+    const initInBox = dyn.form === 'clipped';
+    const s = relax(tf, net, clamp, { ...dyn, nudge: undefined }, init, dyn.steps, { seed: o.seed, inBox: initInBox });
     o.states?.scatter(s, idx);
-    const p = predict(tf, net, clamp, s, o.readout);
+    const p = predict(tf, net, clamp, s, o.readout, inBoxAfter(dyn, dyn.steps, initInBox));
     wrong += countWrong(p.pred, labels);
     wrongByState += countWrong(p.byState, labels);
     for (const t of p.tied) ties += t;

@@ -185,17 +185,52 @@ function identityRates(net: EbmNetwork, inBox: boolean | undefined): boolean {
   return inBox === true && net.activation === 'hard_sigmoid';
 }
 
-/** The input each free layer receives: Σ_j W_ij ρ(s_j) + b_i from the layers below and above. Call inside tidy. */
+/** ρ(s) of every layer; the states themselves when `inBox` says ρ is the identity on them (bit-identical). Call inside tidy. */
+export function rates(tf: Tf, net: EbmNetwork, states: TF.Tensor2D[], inBox?: boolean): TF.Tensor[] {
+  return identityRates(net, inBox) ? states : states.map((s) => rho(tf, net.activation, s));
+}
+
+/**
+ * Whether states are known to lie in [0,1] after `steps` steps of `dyn` from states that do (`startInBox`): a clipped
+ * step puts them there, a leaky one may not, and no step leaves them as they were.
+ */
+export function inBoxAfter(dyn: DynamicsSpec, steps: number, startInBox: boolean): boolean {
+  return steps > 0 ? dyn.form === 'clipped' : startInBox;
+}
+
+/** The input layer i receives: Σ_j W_ij ρ(s_j) + b_i from the layers below and above, given the rates `r` of the free layers. Call inside tidy. */
+export function drive(tf: Tf, net: EbmNetwork, clamp: Clamp, r: TF.Tensor[], i: number): TF.Tensor {
+  let d: TF.Tensor = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
+  if (i + 1 < r.length) d = tf.add(d, tf.matMul(r[i + 1], clamp.Wt[i + 1]!));
+  return tf.add(d, net.b[i]);
+}
+
+/** The input each free layer receives (see `drive`). Call inside tidy. */
 export function drives(tf: Tf, net: EbmNetwork, clamp: Clamp, states: TF.Tensor2D[], rates?: TF.Tensor[]): TF.Tensor[] {
   const r = rates ?? states.map((s) => rho(tf, net.activation, s));
-  const L = states.length;
-  const out: TF.Tensor[] = [];
-  for (let i = 0; i < L; i++) {
-    let d: TF.Tensor = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
-    if (i + 1 < L) d = tf.add(d, tf.matMul(r[i + 1], clamp.Wt[i + 1]!));
-    out.push(tf.add(d, net.b[i]));
-  }
-  return out;
+  return r.map((_, i) => drive(tf, net, clamp, r, i));
+}
+
+/**
+ * The scalars a step multiplies by, as tensors. tf.mul(t, 0.5) with a number uploads a new scalar tensor on every call,
+ * which on wasm costs about as much as the product itself (measured 7-16 µs against 5 µs with a scalar kept), so
+ * `relax` makes them once for all its steps. The same float32 values, so the same results bit for bit.
+ */
+export interface StepScalars {
+  /** ε */
+  eps: TF.Scalar;
+  /** The nudge's factor on (t − y): β, or 2β for the squared cost. */
+  nudge: TF.Scalar;
+  /** σ·sqrt(ε) */
+  noise: TF.Scalar;
+}
+
+export function stepScalars(tf: Tf, dyn: DynamicsSpec, beta: number | undefined): StepScalars {
+  return {
+    eps: tf.scalar(dyn.epsilon),
+    nudge: tf.scalar((dyn.nudge?.cost === 'squared' ? 2 : 1) * (beta ?? 0)),
+    noise: tf.scalar(dyn.sigma * Math.sqrt(dyn.epsilon)),
+  };
 }
 
 export interface StepOptions {
@@ -205,8 +240,13 @@ export interface StepOptions {
   /** Common noise for several copies: a function returning the noise tensor for layer i (else fresh noise from seed()). */
   noise?: (i: number, shape: [number, number]) => TF.Tensor;
   seed?: () => number;
-  /** Every state is known to lie in [0,1] (set by `relax` after a clipped step; saves ρ and ρ' for the hard sigmoid). */
+  /**
+   * Every state is known to lie in [0,1] (saves ρ and ρ' for the hard sigmoid): set by `relax` after a clipped step,
+   * and by a caller whose starting states are there (zero states, or states a clipped relaxation ended in).
+   */
   inBox?: boolean;
+  /** The step's scalars made beforehand (else made in the step): `relax` makes them once for all its steps. */
+  scalars?: StepScalars;
 }
 
 /** One synchronous step of every free layer (2017, Eq. 2.1 with the energy of Eq. 2.7; the nudge of Eq. 3.x on the outputs). */
@@ -215,21 +255,18 @@ export function step(tf: Tf, net: EbmNetwork, clamp: Clamp, dyn: DynamicsSpec, s
     const identity = identityRates(net, o.inBox);
     const d = drives(tf, net, clamp, states, identity ? states : undefined);
     const L = states.length;
-    const eps = dyn.epsilon;
-    const noiseScale = dyn.sigma * Math.sqrt(eps);
+    const k = o.scalars ?? stepScalars(tf, dyn, o.beta);
+    const noisy = dyn.sigma * Math.sqrt(dyn.epsilon) > 0;
     return states.map((s, i) => {
       // Clamped outputs (contrastive Hebbian learning): held at the target; the layer below sees them from the next step.
       if (i === L - 1 && dyn.nudge?.clamp && o.target) return o.target.clone() as TF.Tensor2D;
       let force: TF.Tensor = tf.sub(identity ? d[i] : tf.mul(rhoPrime(tf, net.activation, s), d[i]), s);
-      if (i === L - 1 && o.beta && o.target && dyn.nudge) {
-        const k = (dyn.nudge.cost === 'squared' ? 2 : 1) * o.beta;
-        force = tf.add(force, tf.mul(tf.sub(o.target, s), k));
-      }
-      let next: TF.Tensor = tf.add(s, tf.mul(force, eps));
-      if (noiseScale > 0) {
+      if (i === L - 1 && o.beta && o.target && dyn.nudge) force = tf.add(force, tf.mul(tf.sub(o.target, s), k.nudge));
+      let next: TF.Tensor = tf.add(s, tf.mul(force, k.eps));
+      if (noisy) {
         const shape = s.shape as [number, number];
         const n = o.noise ? o.noise(i, shape) : tf.randomNormal(shape, 0, 1, 'float32', o.seed ? o.seed() : undefined);
-        next = tf.add(next, tf.mul(n, noiseScale));
+        next = tf.add(next, tf.mul(n, k.noise));
       }
       if (dyn.form === 'clipped') next = tf.clipByValue(next, 0, 1);
       return next as TF.Tensor2D;
@@ -253,13 +290,15 @@ export function relax(
   o: StepOptions = {},
   each?: (t: number, s: TF.Tensor2D[]) => void,
 ): TF.Tensor2D[] {
+  const scalars = o.scalars ?? stepScalars(tf, dyn, o.beta);
   let cur = states;
   for (let t = 0; t < steps; t++) {
-    const next = step(tf, net, clamp, dyn, cur, stepOptionsAt(dyn, o, t));
+    const next = step(tf, net, clamp, dyn, cur, stepOptionsAt(dyn, { ...o, scalars }, t));
     if (cur !== states) for (const s of cur) s.dispose();
     cur = next;
     each?.(t, cur);
   }
+  if (!o.scalars) disposeAll(Object.values(scalars));
   return cur === states ? cur.map((s) => s.clone()) : cur;
 }
 
