@@ -41,4 +41,30 @@ describe('the energy-based network on wasm', () => {
     tf.dispose([x, plain, y]);
     net.dispose();
   });
+
+  it('a step through the fused kernel for small layers (fused-step.ts) is bit-identical to the ops, free and nudged', async () => {
+    const { tf } = await initBackend('wasm');
+    const { clampInput, disposeAll, initNetwork, step } = await import('../nodes/runtime/ebm/network.ts');
+    let seed = 3;
+    // Small layers, so each goes through the kernel (the middle one with input from above and below), and a bias
+    // and weights large enough to saturate many units at 0 and 1.
+    const net = initNetwork(tf, [30, 20, 15, 10], 'hard_sigmoid', { init: 'glorot_uniform', scale: 2, bias: 0.1, seed: () => seed++ });
+    const x = tf.randomUniform([8, 30], 0, 1, 'float32', 7);
+    const clamp = clampInput(tf, net, x as never);
+    const init = [20, 15, 10].map((k, i) => tf.clipByValue(tf.randomUniform([8, k], -0.5, 1.5, 'float32', 20 + i), 0, 1) as never);
+    const target = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32'), 10);
+    for (const cost of ['squared', 'half_squared'] as const) {
+      const dyn = { type: 'ebm.dynamics' as const, epsilon: 0.3, sigma: 0, steps: 1, form: 'clipped' as const, nudge: { beta: 0.7, randomSign: false, cost } };
+      for (const o of [{}, { beta: -0.7, target }]) {
+        // without inBox the step computes ρ and ρ' and takes the ops; with it, the kernel
+        const ops = step(tf, net, clamp, dyn, init, o);
+        const fused = step(tf, net, clamp, dyn, init, { ...o, inBox: true });
+        ops.forEach((t, i) => expect(Array.from(fused[i].dataSync())).toEqual(Array.from(t.dataSync())));
+        disposeAll([...ops, ...fused]);
+      }
+    }
+    disposeAll([...init, x, target]);
+    clamp.dispose();
+    net.dispose();
+  });
 });

@@ -13,6 +13,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../op.ts';
 import type { OwnsTensors } from '../values.ts';
+import { FUSED_MAX_VALUES, fusedClippedStep, fusedStepAvailable } from './fused-step.ts';
 
 export type Activation = 'hard_sigmoid' | 'sigmoid';
 
@@ -198,11 +199,16 @@ export function inBoxAfter(dyn: DynamicsSpec, steps: number, startInBox: boolean
   return steps > 0 ? dyn.form === 'clipped' : startInBox;
 }
 
+/** The products that make up layer i's input: from the layer below (ρ(x)W0 for the first) and, but for the top layer, from the one above. */
+function driveTerms(tf: Tf, net: EbmNetwork, clamp: Clamp, r: TF.Tensor[], i: number): { below: TF.Tensor; above?: TF.Tensor } {
+  const below = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
+  return i + 1 < r.length ? { below, above: tf.matMul(r[i + 1], clamp.Wt[i + 1]!) } : { below };
+}
+
 /** The input layer i receives: Σ_j W_ij ρ(s_j) + b_i from the layers below and above, given the rates `r` of the free layers. Call inside tidy. */
 export function drive(tf: Tf, net: EbmNetwork, clamp: Clamp, r: TF.Tensor[], i: number): TF.Tensor {
-  let d: TF.Tensor = i === 0 ? clamp.xW0 : tf.matMul(r[i - 1], net.W[i]);
-  if (i + 1 < r.length) d = tf.add(d, tf.matMul(r[i + 1], clamp.Wt[i + 1]!));
-  return tf.add(d, net.b[i]);
+  const { below, above } = driveTerms(tf, net, clamp, r, i);
+  return tf.add(above ? tf.add(below, above) : below, net.b[i]);
 }
 
 /** The input each free layer receives (see `drive`). Call inside tidy. */
@@ -253,15 +259,23 @@ export interface StepOptions {
 export function step(tf: Tf, net: EbmNetwork, clamp: Clamp, dyn: DynamicsSpec, states: TF.Tensor2D[], o: StepOptions = {}): TF.Tensor2D[] {
   return tf.tidy(() => {
     const identity = identityRates(net, o.inBox);
-    const d = drives(tf, net, clamp, states, identity ? states : undefined);
+    const r = rates(tf, net, states, o.inBox);
     const L = states.length;
     const k = o.scalars ?? stepScalars(tf, dyn, o.beta);
     const noisy = dyn.sigma * Math.sqrt(dyn.epsilon) > 0;
+    // A small layer's elementwise ops in one kernel (fused-step.ts): the same result bit for bit, without the dispatch cost.
+    const fuse = identity && !noisy && dyn.form === 'clipped' && fusedStepAvailable(tf);
     return states.map((s, i) => {
       // Clamped outputs (contrastive Hebbian learning): held at the target; the layer below sees them from the next step.
       if (i === L - 1 && dyn.nudge?.clamp && o.target) return o.target.clone() as TF.Tensor2D;
-      let force: TF.Tensor = tf.sub(identity ? d[i] : tf.mul(rhoPrime(tf, net.activation, s), d[i]), s);
-      if (i === L - 1 && o.beta && o.target && dyn.nudge) force = tf.add(force, tf.mul(tf.sub(o.target, s), k.nudge));
+      const nudged = i === L - 1 && o.beta && o.target && dyn.nudge;
+      if (fuse && s.size <= FUSED_MAX_VALUES) {
+        const nudge = nudged ? (dyn.nudge!.cost === 'squared' ? 2 : 1) * o.beta! : 0;
+        return fusedClippedStep(tf, { s, ...driveTerms(tf, net, clamp, r, i), bias: net.b[i], ...(nudged ? { target: o.target } : {}) }, dyn.epsilon, nudge);
+      }
+      const d = drive(tf, net, clamp, r, i);
+      let force: TF.Tensor = tf.sub(identity ? d : tf.mul(rhoPrime(tf, net.activation, s), d), s);
+      if (nudged) force = tf.add(force, tf.mul(tf.sub(o.target!, s), k.nudge));
       let next: TF.Tensor = tf.add(s, tf.mul(force, k.eps));
       if (noisy) {
         const shape = s.shape as [number, number];
