@@ -2,7 +2,7 @@
  * Equilibrium Propagation throughput for `npm run bench`: the example's 784-500-10 network, minibatches of 20,
  * 20 free steps and 4 nudged steps (ε 0.5, β 0.5 with a random sign), persistent states, on MNIST digits in file
  * order. Reports examples/s, the compute ceiling at the backend's matMul speed, and the dispatch cost of one small
- * op, which is what bounds a batch of 20 (each step is a dozen ops on [20, 500] tensors).
+ * op, which is what bounds a batch of 20 (each step is nine ops, seven of them on [20, 500] tensors).
  */
 import type { Tf } from '../nodes/runtime/op.ts';
 import type { MnistData } from '../nodes/runtime/data/mnist.ts';
