@@ -10,16 +10,15 @@ import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { AnyNodeKind } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { dragFromPalette, e2eDescribe, openApp, openExample, useApp } from './harness.ts';
+import { dragFromPalette, e2eDescribe, openApp, openExample, shot, useApp } from './harness.ts';
 
 const d = e2eDescribe;
 
 const registry = createRegistry();
 const kindOf = (kind: string): AnyNodeKind => registry.get(kind)!;
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, `a11y-${name}.png`) });
-}
+/** A screenshot under E2E_SHOTS, named for this suite. */
+const a11yShot = (page: Page, name: string): Promise<void> => shot(page, `a11y-${name}`);
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -102,7 +101,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     const item = page.locator('[data-testid="palette-item"]').first();
     expect((await ring(item)).focused).toBe(true);
     expect(await ring(item)).toMatchObject({ style: 'solid', width: 2 });
-    await shot(page, 'palette-focus');
+    await a11yShot(page, 'palette-focus');
     await page.keyboard.press(' ');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(1);
     // A toolbar button too.
@@ -135,7 +134,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     expect(d1.y + d1.height).toBeLessThanOrEqual(768);
     // The longest doc of all wraps and stays readable: at most a scroll inside the popover, not off the window.
     expect(d1.width).toBeGreaterThan(300);
-    await shot(page, 'palette-doc-keyboard');
+    await a11yShot(page, 'palette-doc-keyboard');
     await page.keyboard.press('Escape');
     await expect.poll(() => doc.count()).toBe(0);
     // On hover, after a moment; the pointer can move onto it (to scroll a long doc) without it closing.
@@ -148,7 +147,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     const [d2, i2] = [(await doc.boundingBox())!, (await last.boundingBox())!];
     expect(overlaps(d2, i2)).toBe(false);
     expect(d2.y + d2.height).toBeLessThanOrEqual(768);
-    await shot(page, 'palette-doc-hover');
+    await a11yShot(page, 'palette-doc-hover');
     await page.mouse.move(d2.x + 20, d2.y + 10, { steps: 4 });
     await page.waitForTimeout(400);
     expect(await doc.count()).toBe(1);
@@ -195,7 +194,7 @@ d('accessibility and readability of the panels (e2e)', () => {
       return c.textContent!.replace(/\s+/g, ' ').trim();
     });
     expect(spoken).toBe('input curve, type series');
-    await shot(page, 'inspector');
+    await a11yShot(page, 'inspector');
     await page.close();
   });
 
@@ -217,7 +216,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     // The message on a line or two, not a word a line.
     expect(msg.height).toBeLessThanOrEqual(40);
     expect(await row.locator('.where').getAttribute('title')).toContain(label);
-    await shot(page, 'problems');
+    await a11yShot(page, 'problems');
     await page.close();
   });
 
@@ -229,7 +228,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     expect(await page.locator('[data-testid="run-status"]').textContent()).toBe('done');
     const chart = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="stdp_curve"]');
     await chart.waitFor();
-    await shot(page, 'chart-stdp');
+    await a11yShot(page, 'chart-stdp');
     // The exported picture is drawn from the same data (E2E_SHOTS keeps it, to look at).
     const [png] = await Promise.all([page.waitForEvent('download'), chart.locator('[data-testid="chart-png"]').click()]);
     expect(png.suggestedFilename()).toMatch(/stdp_curve\.png$/);
@@ -287,7 +286,7 @@ d('accessibility and readability of the panels (e2e)', () => {
     await expect.poll(() => linePixelsAt(10)).toBe(0);
     expect(await linePixelsAt(-10)).toBeGreaterThan(0);
     expect(await linePixelsAt(0)).toBe(0);
-    await shot(page, 'chart-nan');
+    await a11yShot(page, 'chart-nan');
     await page.close();
   }, 180_000);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { ensureRendererBuilt } from '../../nodes/server/build-renderer.ts';
 
@@ -179,4 +179,9 @@ export async function wire(page: Page, from: { node: string; port: string }, to:
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
   await page.mouse.up();
+}
+
+/** With E2E_SHOTS=dir, a screenshot of the page (or of one element) as dir/name.png, to look at; else nothing. */
+export async function shot(target: Page | Locator, name: string): Promise<void> {
+  if (process.env.E2E_SHOTS) await target.screenshot({ path: join(process.env.E2E_SHOTS, `${name}.png`) });
 }

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eDescribe, openApp, openExample, runToEnd, useApp } from './harness.ts';
+import { e2eDescribe, openApp, openExample, runToEnd, shot, useApp } from './harness.ts';
 
 interface Box {
   left: number;
@@ -28,13 +28,13 @@ const inside = (a: Box, b: Box): boolean => a.left >= b.left - 0.5 && a.top >= b
  * Fits the EqProp example and checks it is clear of what lies over the canvas: every node inside the canvas and off
  * the minimap, the side panels' tabs and the "compiles" badge; the graph takes most of the canvas's width.
  */
-async function checkFit(page: Page, width: number, shot: string): Promise<void> {
+async function checkFit(page: Page, width: number, name: string): Promise<void> {
   await openExample(page, 'eqprop-mnist');
   await page.click('button[title^="Zoom to fit"]');
   const minimap = page.locator('[data-testid="canvas"] [data-testid="minimap"]');
   await expect.poll(() => minimap.isVisible()).toBe(true);
   await page.waitForTimeout(300);
-  await page.screenshot({ path: shot });
+  await shot(page, name);
   const [canvas] = await box(page, '[data-testid="canvas"]');
   const [mini] = await box(page, '[data-testid="canvas"] [data-testid="minimap"]');
   const controls = [mini!, ...(await box(page, '[data-testid="diag-summary"] span')), ...(await box(page, '.side-toggle'))];
@@ -53,12 +53,12 @@ async function checkFit(page: Page, width: number, shot: string): Promise<void> 
 }
 
 /** After a run: the Run tab shows the final metrics whole in the window, the main figure (test_error) among them. */
-async function checkFinalMetrics(page: Page, viewport: { width: number; height: number }, shot: string): Promise<void> {
+async function checkFinalMetrics(page: Page, viewport: { width: number; height: number }, name: string): Promise<void> {
   await page.click('[data-testid="tab-run"]');
   const metrics = page.locator('[data-testid="final-metrics"]');
   await expect.poll(() => metrics.locator('.mt').textContent()).toBe('Final metrics');
   await page.waitForTimeout(300);
-  await page.screenshot({ path: shot });
+  await shot(page, name);
   const [card] = await box(page, '[data-testid="final-metrics"]');
   const window = { left: 0, top: 0, right: viewport.width, bottom: viewport.height };
   expect(inside(card!, window), `final metrics at ${JSON.stringify(card)}`).toBe(true);
@@ -75,10 +75,10 @@ e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
 
   it('fits the graph clear of the minimap and the canvas controls, and shows the final metrics after a Quick run without scrolling', async () => {
     const page = await openApp(app.browser.context, app.server.url);
-    await checkFit(page, 0.8, '/tmp/h3/layout-1366-editor.png');
+    await checkFit(page, 0.8, 'layout-1366-editor');
     expect(await page.locator('[data-testid="quick"]').isChecked()).toBe(true);
     await runToEnd(page);
-    await checkFinalMetrics(page, viewport, '/tmp/h3/layout-1366-run.png');
+    await checkFinalMetrics(page, viewport, 'layout-1366-run');
   }, 180_000);
 
   it('draws a curve of one point as a dot in its colour: two one-epoch Quick runs compared in History', async () => {
@@ -94,7 +94,7 @@ e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
     await expect.poll(() => chart.getAttribute('data-lines')).toBe('2');
     await chart.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
-    await chart.screenshot({ path: '/tmp/h3/layout-one-point.png' });
+    await shot(chart, 'layout-one-point');
     // The legend still names both runs.
     expect(await chart.locator('.u-legend .u-series').allTextContents()).toEqual([expect.stringContaining('eqprop-mnist'), expect.stringContaining('eqprop-mnist')]);
     // The same seed gives the same value: the second run's dot is drawn over the first's. It shows in its own colour,
@@ -128,8 +128,8 @@ e2eDescribe('layout on a large window, 1920 × 1080 (e2e)', () => {
 
   it('fits the graph clear of the minimap and the canvas controls, and shows the final metrics after a Quick run', async () => {
     const page = await openApp(app.browser.context, app.server.url);
-    await checkFit(page, 0.6, '/tmp/h3/layout-1920-editor.png');
+    await checkFit(page, 0.6, 'layout-1920-editor');
     await runToEnd(page);
-    await checkFinalMetrics(page, viewport, '/tmp/h3/layout-1920-run.png');
+    await checkFinalMetrics(page, viewport, 'layout-1920-run');
   }, 180_000);
 });

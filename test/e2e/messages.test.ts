@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, useApp, wire } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, shot, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 let app: ReturnType<typeof useApp>;
@@ -45,7 +45,7 @@ d('messages to the user (e2e)', () => {
     expect(await row.locator('.msg').textContent()).toBe('input in (layer) must be wired.');
     expect(await row.textContent()).not.toContain('required_input_missing');
     expect(await row.getAttribute('title')).toBe('Error (required_input_missing): click to show the node');
-    await page.screenshot({ path: '/tmp/h2/messages-problems.png' });
+    await shot(page, 'messages-problems');
   });
 
   it('a wire dropped on an input that had one says which wire it replaced; Undo puts that one back', async () => {
@@ -63,7 +63,7 @@ d('messages to the user (e2e)', () => {
       'Replaced the wire Encoder f (encoder1).out → Decoder g (decoder1).from: an input takes one wire (Undo puts it back)',
     );
     expect(await toast(page).getAttribute('data-kind')).toBe('warn');
-    await page.screenshot({ path: '/tmp/h2/messages-replaced.png' });
+    await shot(page, 'messages-replaced');
     expect(await connections(page).count()).toBe(1);
     // One undo step takes the new wire away and puts the old one back.
     await page.click('[data-testid="undo"]');
@@ -80,7 +80,7 @@ d('messages to the user (e2e)', () => {
       await expect.poll(() => page.locator('[role="alert"] [data-testid="toast"]').textContent()).toMatch(/^Cannot open notes\.json: /);
     };
     await failOpen();
-    await page.screenshot({ path: '/tmp/h2/messages-open-error.png' });
+    await shot(page, 'messages-open-error');
     await page.click('[data-testid="toast-close"]');
     await expect.poll(() => toast(page).count()).toBe(0);
     await failOpen();
@@ -105,6 +105,7 @@ d('messages to the user (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 120_000 }).toBe('error');
     await page.click('[data-testid="tab-run"]');
     expect(await page.locator('[data-testid="charts-placeholder"]').textContent()).toContain('Failed before any batch reported');
-    await page.screenshot({ path: '/tmp/h2/messages-run-failed.png' });
+    expect(await page.locator('[data-testid="pictures-placeholder"]').textContent()).toBe('This run made no pictures.');
+    await shot(page, 'messages-run-failed');
   }, 180_000);
 });
