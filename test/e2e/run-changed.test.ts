@@ -16,6 +16,8 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     await runToEnd(page);
     const pill = page.locator('[data-testid="run-graph-changed"]');
     expect(await pill.count()).toBe(0);
+    // A Quick run says it was one: its limits, so its figures are not taken for the full run's.
+    expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('limited: 1 epoch · 200 training · 200 test');
     await node(page, 'neuron').locator('.header').click();
     await page.fill('[data-testid="param-trials"]', '5000');
     await page.press('[data-testid="param-trials"]', 'Enter');
