@@ -27,6 +27,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
   const err = (code: DiagnosticCode, message: string, node?: string, port?: string): void => {
     diags.push({ code, severity: 'error', message, ...(node !== undefined ? { node } : {}), ...(port !== undefined ? { port } : {}) });
   };
+  /** An error when `value` is not one `spec` takes: "<what> <why>" (a node's own value, or one its Quick run sets). */
+  const paramProblem = (spec: ParamSpec, value: JsonValue, what: string, node: string, name: string): void => {
+    const problem = checkParam(spec, value);
+    if (problem) err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `${what} ${problem.message}`, node, name);
+  };
 
   // 1. ids, kinds, versions, params
   const prepared = new Map<string, Prepared>();
@@ -52,10 +57,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     const params: JsonObject = {};
     for (const [name, spec] of Object.entries(kind.params as Record<string, ParamSpec>)) {
       const value: JsonValue = Object.hasOwn(raw, name) ? raw[name] : spec.default;
-      const problem = checkParam(spec, value);
-      if (problem) {
-        err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `parameter ${name} ${problem.message}`, node.id, name);
-      }
+      paramProblem(spec, value, `parameter ${name}`, node.id, name);
       params[name] = value;
     }
     for (const name of Object.keys(raw)) {
@@ -76,13 +78,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       err('invalid_graph', `the Quick run sets ${key}, but the graph has no node ${where?.node ?? key} (nodes: ${doc.nodes.map((n) => n.id).join(', ')})`);
       continue;
     }
-    const spec = (p.kind.params as Record<string, ParamSpec>)[where.param];
     if (!Object.hasOwn(p.kind.params, where.param)) {
       err('bad_param', `the Quick run sets ${key}, but "${p.kind.title}" has no parameter ${where.param} (parameters: ${Object.keys(p.kind.params).join(', ')})`, where.node);
       continue;
     }
-    const problem = checkParam(spec, value);
-    if (problem) err(problem.problem === 'range' ? 'param_out_of_range' : 'bad_param', `the Quick run's ${where.param} ${problem.message}`, where.node, where.param);
+    paramProblem((p.kind.params as Record<string, ParamSpec>)[where.param], value, `the Quick run's ${where.param}`, where.node, where.param);
   }
 
   // 2. scopes. `placed`: the nodes inside a loop scope that can hold them (the scope runs after them).

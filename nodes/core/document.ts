@@ -77,9 +77,12 @@ export type RunLimits = z.infer<typeof runLimitsSchema>;
  * training get past it). The compiler checks them as it checks --set: the node and its parameter must exist and the
  * value must be one the parameter takes.
  */
+/** A key of a Quick run's `set`: "node.param". */
+const QUICK_KEY = /^([^.=]+)\.([^.=]+)$/;
+
 export const quickSchema = runLimitsSchema
   .extend({
-    set: z.record(z.string().regex(/^[^.=]+\.[^.=]+$/, 'expected "node.param"'), jsonValue).optional(),
+    set: z.record(z.string().regex(QUICK_KEY, 'expected "node.param"'), jsonValue).optional(),
   })
   .strict();
 export type QuickRun = z.infer<typeof quickSchema>;
@@ -143,7 +146,7 @@ export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimi
 
 /** A "node.param" key of a Quick run's `set`, split; null when it is not one. */
 export function splitQuickKey(key: string): { node: string; param: string } | null {
-  const m = /^([^.=]+)\.([^.=]+)$/.exec(key);
+  const m = QUICK_KEY.exec(key);
   return m ? { node: m[1], param: m[2] } : null;
 }
 
@@ -152,11 +155,14 @@ export function splitQuickKey(key: string): { node: string; param: string } | nu
  * the compiler, which reports it). The full run uses the graph as it is.
  */
 export function withQuickSets(doc: GraphDocument): GraphDocument {
-  const sets = Object.entries(doc.quick?.set ?? {});
+  const sets = Object.entries(doc.quick?.set ?? {}).flatMap(([k, v]) => {
+    const where = splitQuickKey(k);
+    return where ? [{ ...where, value: v }] : [];
+  });
   if (!sets.length) return doc;
   const nodes = doc.nodes.map((n) => {
-    const own = sets.filter(([k]) => splitQuickKey(k)?.node === n.id);
-    return own.length ? { ...n, params: { ...n.params, ...Object.fromEntries(own.map(([k, v]) => [splitQuickKey(k)!.param, v])) } } : n;
+    const own = sets.filter((x) => x.node === n.id);
+    return own.length ? { ...n, params: { ...n.params, ...Object.fromEntries(own.map((x) => [x.param, x.value])) } } : n;
   });
   return { ...doc, nodes };
 }

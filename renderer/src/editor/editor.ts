@@ -593,8 +593,10 @@ export class LabEditor {
   /** Makes a wire chosen with the keyboard (replacing the one in an input that takes one): one undo step. */
   async connect(c: WireChoice): Promise<void> {
     this.history.separate();
-    if (c.replaces) this.noteReplaced(c.from, c.output, c.to, c.input);
-    if (c.replaces) for (const w of this.editor.getConnections()) if (w.target === c.to && w.targetInput === c.input) await this.editor.removeConnection(w.id);
+    if (c.replaces) {
+      this.noteReplaced(c.from, c.output, c.to, c.input);
+      for (const w of this.editor.getConnections()) if (w.target === c.to && w.targetInput === c.input) await this.editor.removeConnection(w.id);
+    }
     await this.editor.addConnection(this.makeConnection(c.from, c.output, c.to, c.input));
     this.history.separate();
   }
