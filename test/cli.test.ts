@@ -306,7 +306,7 @@ describe('plasticity run', () => {
     expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ epoch: 1, epochs: 1, batches: 15 });
   });
 
-  it('--quick makes the Quick run\'s parameter changes (quick.set) before --set; without --quick the graph runs as saved', async () => {
+  it('--quick makes the Quick run\'s parameter changes (quick.set), --set\'s winning; graph.json keeps the graph without them; without --quick the graph runs as saved', async () => {
     const doc = JSON.parse(readFileSync(join(root, 'examples', 'eqprop-mnist.json'), 'utf8')) as GraphDocument;
     const train = doc.nodes.find((n) => n.kind === 'ebm.eqprop_train')!;
     const set = { [`${train.id}.batch_size`]: 50, [`${train.id}.persistent`]: false };
@@ -314,11 +314,15 @@ describe('plasticity run', () => {
     const out = join(tmp, 'quick-set-out');
     const r = await cli('run', graph, '--quick', '--set', `${train.id}.persistent=true`, '--out', out, '--quiet');
     expect(r.code, r.err).toBe(0);
-    // The graph as it ran: the Quick run's batch size, and --set's persistent over the Quick run's.
+    // The graph the run ran, as the user had it (its own batch size) with --set made, in the graph and in the Quick
+    // run's changes alike; summary.json says it was a Quick run. So run again with --quick, it repeats the run, and
+    // without, it runs in full as the user made it.
     const ran = JSON.parse(readFileSync(join(out, 'graph.json'), 'utf8')) as GraphDocument;
-    expect(ran.nodes.find((n) => n.id === train.id)!.params).toMatchObject({ batch_size: 50, persistent: true });
+    expect(ran.nodes.find((n) => n.id === train.id)!.params).toMatchObject({ batch_size: train.params.batch_size, persistent: true });
+    expect(ran.quick?.set).toEqual({ [`${train.id}.batch_size`]: 50, [`${train.id}.persistent`]: true });
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).options).toMatchObject({ quick: true, trainLimit: 100, testLimit: 20 });
     const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-    // 100 training digits in minibatches of 50.
+    // 100 training digits in minibatches of 50 (the Quick run's).
     expect(events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batches).at(-1)).toMatchObject({ batches: 2 });
     // Without --quick: the saved batch size.
     const plan = await cli('plan', graph);

@@ -23,6 +23,15 @@ describe('differences between runs', () => {
     expect(differences([{ doc: example, options: { epochs: 1 } }], registry)).toEqual([]);
   });
 
+  it('a Quick run (option quick) is compared as it ran: with the graph\'s quick.set changes made', () => {
+    const quick: GraphDocument = { ...example, quick: { trainLimit: 100, set: { 'nudge.beta': 1 } } };
+    expect(differences([{ doc: quick }, { doc: quick, options: { trainLimit: 100, quick: true } }], registry)).toEqual([
+      { key: 'nudge.beta', values: ['0.5', '1'] },
+      { key: 'option trainLimit', values: [null, '100'] },
+      { key: 'option quick', values: [null, 'true'] },
+    ]);
+  });
+
   it('one row per changed parameter, a value per run in run order', () => {
     const rows = differences([{ doc: example }, { doc: edit(example, 'nudge', { beta: 1 }) }, { doc: edit(example, 'nudge', { beta: 0.25, steps: 8 }) }], registry);
     expect(rows).toEqual([

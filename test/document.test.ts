@@ -9,6 +9,7 @@ import {
   DEFAULT_QUICK,
   type GraphDocument,
   quickLimits,
+  withParam,
   emptyGraph,
   loadGraph,
   parseGraphText,
@@ -104,6 +105,16 @@ describe('examples load and save without loss', () => {
     expect(withQuickSets(q)).toEqual(q);
     const graph = emptyGraph('none');
     expect(withQuickSets(graph)).toBe(graph);
+    // A change on top of the graph (--set, a sweep's value) also changes the Quick run's own value of that
+    // parameter, so it wins in a full run and a Quick run alike; other parameters leave quick.set alone.
+    const lr = withParam(doc, 'f1', 'lr', 0.002);
+    expect(lr.nodes[0].params).toEqual({ units: 10, lr: 0.002 });
+    expect(lr.quick).toEqual({ epochs: 3, set: { 'train.warmupBatches': 10, 'f1.lr': 0.002 } });
+    expect(withQuickSets(lr).nodes[0].params.lr).toBe(0.002);
+    const units = withParam(doc, 'f1', 'units', 20);
+    expect(units.quick).toBe(doc.quick);
+    expect(units.nodes.map((n) => n.params)).toEqual([{ units: 20, lr: 1e-5 }, { warmupBatches: 100 }]);
+    expect(doc.nodes[0].params).toEqual({ units: 10, lr: 1e-5 });
 
     const problems = (set: Record<string, unknown>) =>
       compileGraph({ ...doc, quick: { set } } as GraphDocument, createRegistry()).diagnostics.filter((d) => d.severity === 'error' && /Quick run/.test(d.message)).map(formatDiagnostic);

@@ -108,6 +108,29 @@ describe('RunHost', () => {
     expect(existsSync(lock)).toBe(false);
   });
 
+  it('a Quick run runs the plan with the graph\'s quick.set changes made, while graph.json keeps the graph without them', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const host = new RunHost(() => engine.channel, checkingSink().sink, 1000, runsDir);
+    const quickDoc: GraphDocument = { ...doc, quick: { trainLimit: 50, set: { 'data.trainLimit': 300 } } };
+    const { runId, folder } = host.start({ doc: quickDoc, options: { trainLimit: 50, quick: true }, backend: 'auto' });
+    const run = engine.posted.find((m) => m.type === 'run') as unknown as { plan: { steps: { node: string; params: Record<string, unknown> }[] }; options: RunOptions };
+    expect(run.plan.steps.find((st) => st.node === 'data')!.params.trainLimit).toBe(300);
+    expect(run.options).toMatchObject({ trainLimit: 50, quick: true });
+    engine.send(start(runId));
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: {}, images: [], options: { trainLimit: 50, quick: true } } });
+    await host.dispose();
+    const ran = JSON.parse(readFileSync(join(runsDir, folder!, 'graph.json'), 'utf8')) as GraphDocument;
+    expect(ran.nodes[0].params).toEqual({});
+    expect(ran.quick).toEqual(quickDoc.quick);
+    // Without quick, the same graph runs as it is.
+    const full = new RunHost(() => engine.channel, checkingSink().sink, 20, runsDir);
+    full.start({ doc: quickDoc, options: {}, backend: 'auto' });
+    const again = engine.posted.filter((m) => m.type === 'run').at(-1) as unknown as { plan: { steps: { node: string; params: Record<string, unknown> }[] } };
+    expect(again.plan.steps.find((st) => st.node === 'data')!.params.trainLimit).toBe(0);
+    await full.dispose();
+  });
+
   it('a window that refuses events does not stop the run from ending and writing its files', async () => {
     const { runsDir, engine, host, runId } = started({}, true);
     engine.send(start(runId));

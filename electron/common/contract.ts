@@ -21,7 +21,8 @@ const nothing = z.object({}).strict();
 /** A browser tab's autosave slot: a short id the tab makes up and keeps for its life (sessionStorage). */
 export const autosaveSlot = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a slot is 1-64 letters, digits, _ or -');
 
-export const runOptionsSchema = runLimitsSchema;
+/** A run's limits, and whether it is a Quick run (which makes the graph's quick.set changes; RunOptions.quick). */
+export const runOptionsSchema = runLimitsSchema.extend({ quick: z.boolean().optional() }).strict();
 export type RunOptionsMsg = z.infer<typeof runOptionsSchema>;
 
 export const backendSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { fmtMetric } from '../core/format.ts';
-import { type GraphDocument, parseGraphText, quickLimits, type Reference, withQuickSets } from '../core/document.ts';
+import { type GraphDocument, parseGraphText, quickLimits, type Reference, withParam, withQuickSets } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import type { Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
@@ -114,7 +114,8 @@ function printDiagnostics(ds: Diagnostic[], io: Io, problems: Problems = 'report
  */
 export function applySets(doc: GraphDocument, sets: readonly (string | { set: string; as: string })[]): GraphDocument {
   const registry = createRegistry();
-  const nodes = doc.nodes.map((n) => ({ ...n, params: { ...n.params } }));
+  const nodes = doc.nodes;
+  let out = doc;
   for (const entry of sets) {
     const set = typeof entry === 'string' ? entry : entry.set;
     const as = typeof entry === 'string' ? `--set ${entry}` : entry.as;
@@ -128,9 +129,9 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
       throw new Exit(1, `${as}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
     const value = setValue(set);
     // A text parameter takes the text as typed, even when it reads as JSON (--set eval.metric=2024).
-    node.params[name] = (kind?.params[name]?.type === 'string' && typeof value !== 'string' ? set.slice(set.indexOf('=') + 1) : value) as JsonValue;
+    out = withParam(out, id, name, (kind?.params[name]?.type === 'string' && typeof value !== 'string' ? set.slice(set.indexOf('=') + 1) : value) as JsonValue);
   }
-  return { ...doc, nodes };
+  return out;
 }
 
 type Sets = Parameters<typeof applySets>[1];
@@ -140,13 +141,12 @@ async function compileOrExit(path: string, io: Io, sets: Sets = [], problems: Pr
 }
 
 /**
- * The document as it will run (with `quick`, its Quick run's parameter changes made; then the --set changes) and its
- * plan; the graph's problems end the command.
+ * The document with the --set changes made, and the plan it runs (with `quick`, the plan of the document with its
+ * Quick run's parameter changes made too; --set's win); the graph's problems end the command.
  */
 async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'errors', quick = false): Promise<{ doc: GraphDocument; plan: Plan }> {
-  const read = await readGraph(path, io, problems);
-  const doc = applySets(quick ? withQuickSets(read) : read, sets);
-  const r = compileGraph(doc, createRegistry());
+  const doc = applySets(await readGraph(path, io, problems), sets);
+  const r = compileGraph(quick ? withQuickSets(doc) : doc, createRegistry());
   printDiagnostics(r.diagnostics.filter((d) => d.severity === 'warning'), io);
   if (!r.ok) {
     printDiagnostics(r.diagnostics.filter((d) => d.severity === 'error'), io, problems);
@@ -346,9 +346,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         try {
           await refuseForeignFiles('--out', o.out, outDir);
           await clearEarlierRun(outDir, io.err);
-          // The graph as it runs: with --seed, its seed (so `plasticity run OUT/graph.json` repeats the run).
+          // The graph as it runs: with --seed, its seed; with --quick, without its Quick run's parameter changes, which
+          // summary.json's option quick says were made (`plasticity run OUT/graph.json`, with --quick for a Quick run,
+          // repeats the run).
           await writeGraphJson(outDir, o.seed !== undefined ? { ...doc, seed: o.seed } : doc);
-          const options: RunOptions = { outDir, ...(o.quick ? quickLimits(doc) : {}) };
+          const options: RunOptions = { outDir, ...(o.quick ? { ...quickLimits(doc), quick: true } : {}) };
           // Absolute, as sweep passes it: summary.json then means the same folder read from anywhere (and diff agrees).
           if (o.dataDir) options.dataDir = resolve(o.dataDir);
           if (o.epochs !== undefined) options.epochs = o.epochs;

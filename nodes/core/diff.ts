@@ -4,7 +4,7 @@
  * `plasticity diff` both show these rows, so a sweep's or a session's runs say what was changed
  * between them.
  */
-import type { GraphDocument } from './document.ts';
+import { type GraphDocument, withQuickSets } from './document.ts';
 import type { JsonValue } from './json.ts';
 import type { KindRegistry } from './registry.ts';
 
@@ -41,12 +41,13 @@ export function effectiveParams(n: GraphDocument['nodes'][number], registry: Kin
 }
 
 /**
- * A run as keys and shown values: `seed`, `<node>` (its kind), `<node>.<param>` (default filled in, so
+ * A run (a Quick run's graph with its quick.set changes made) as keys and shown values: `seed`, `<node>` (its kind), `<node>.<param>` (default filled in, so
  * a parameter saved explicitly at its default does not differ from one left out; with the node it
  * belongs to), `wire <node>.<port> → <node>.<port>`, and `option <name>` for each run option set.
  */
 function* entries(input: DiffInput, registry: KindRegistry): Generator<[key: string, value: string, node?: string]> {
-  const { doc } = input;
+  // A Quick run's graph is kept without its quick.set changes: compared as it ran, with them.
+  const doc = input.doc && input.options?.quick === true ? withQuickSets(input.doc) : input.doc;
   if (doc) {
     yield ['seed', show(doc.seed)];
     for (const n of doc.nodes) {

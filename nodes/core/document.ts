@@ -166,6 +166,18 @@ export function withQuickSets(doc: GraphDocument): GraphDocument {
   });
   return { ...doc, nodes };
 }
+
+/**
+ * `doc` with parameter `param` of node `node` set to `value`, and so also in its Quick run's `set` when that sets the
+ * same parameter: a change made on top of the graph (--set, a sweep's value) wins over the Quick run's own, whichever
+ * way the graph then runs.
+ */
+export function withParam(doc: GraphDocument, node: string, param: string, value: JsonValue): GraphDocument {
+  const nodes = doc.nodes.map((n) => (n.id === node ? { ...n, params: { ...n.params, [param]: value } } : n));
+  const key = `${node}.${param}`;
+  const set = doc.quick?.set;
+  return set && Object.hasOwn(set, key) ? { ...doc, nodes, quick: { ...doc.quick, set: { ...set, [key]: value } } } : { ...doc, nodes };
+}
 export type Wire = z.infer<typeof wireSchema>;
 export type GraphDocument = z.infer<typeof graphSchema>;
 

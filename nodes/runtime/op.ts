@@ -26,6 +26,11 @@ export interface RunOptions {
   baseDir?: string;
   /** The CLI's `--set node.param=value` changes, already applied to the plan; kept so summary.json says how the graph was run. */
   set?: string[];
+  /**
+   * A Quick run: the plan is the graph's with its Quick run's parameter changes (`quick.set`) made, while the run's
+   * graph.json keeps the graph as it was (so that run again in full, it runs as the user made it); kept for summary.json.
+   */
+  quick?: boolean;
 }
 
 /** Thrown (only) by ctx.checkStop() when the user asked the run to stop. */

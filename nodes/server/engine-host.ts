@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { eventJsonLine, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
-import { compileGraph, formatDiagnostic, type GraphDocument } from '../core/index.ts';
+import { compileGraph, formatDiagnostic, type GraphDocument, withQuickSets } from '../core/index.ts';
 import { createRegistry } from '../kinds/index.ts';
 import { type RunEvent, type RunSummary, summaryOptions } from '../runtime/events.ts';
 import type { RunOptions } from '../runtime/op.ts';
@@ -129,7 +129,8 @@ export class RunHost {
 
   start(req: { doc: GraphDocument; options: RunOptions; backend: Backend }): { runId: string; folder?: string } {
     if (this.running) throw new Error('a run is already in progress; stop it first');
-    const compiled = compileGraph(req.doc, createRegistry());
+    // A Quick run runs the graph with its Quick run's parameter changes; graph.json keeps it as it is (options.quick).
+    const compiled = compileGraph(req.options.quick ? withQuickSets(req.doc) : req.doc, createRegistry());
     if (!compiled.ok) {
       const errs = compiled.diagnostics.filter((d) => d.severity === 'error');
       throw new Error(`the graph has ${errs.length} problem${errs.length === 1 ? '' : 's'}: ${errs.slice(0, 3).map(formatDiagnostic).join('; ')}`);

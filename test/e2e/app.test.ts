@@ -1220,7 +1220,7 @@ d('desktop app in the browser (e2e)', () => {
     expect(await overlay.locator('.u-legend .u-series').count()).toBe(2); // one line per run, labelled by its start time and graph (no series: nothing else sets them apart)
     expect(await overlay.locator('.u-legend').textContent()).toContain('bengio2015-mnist');
     // What differs: only the Quick run's parameter changes (the graph's quick.set) and limits (the same graph and seed).
-    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td:first-child').allTextContents()).toEqual(['f1.lr', 'f2.lr', 'train.batchSize', 'train.warmupBatches', 'option epochs', 'option trainLimit', 'option testLimit', 'option sampleLimit']);
+    expect(await page.locator('[data-testid="compare-diff"] [data-testid="diff-row"] td:first-child').allTextContents()).toEqual(['f1.lr', 'f2.lr', 'train.batchSize', 'train.warmupBatches', 'option epochs', 'option trainLimit', 'option testLimit', 'option sampleLimit', 'option quick']);
     // And their final metrics side by side (the stopped run has none after training).
     expect(await page.locator('[data-testid="compare-metrics"]').textContent()).toContain('parzen_ll');
     if (process.env.E2E_SHOTS) {

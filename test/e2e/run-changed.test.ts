@@ -2,7 +2,7 @@
  * The Run tab says when the graph open in the editor has changed since the run it shows ran it (same graph name):
  * the figures on show are then not those of the graph as it is now. Browser mode, as app.test.ts runs it.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { e2eDescribe, node, openApp, openExample, ROOT, runToEnd, useApp } from './harness.ts';
@@ -17,7 +17,7 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     const pill = page.locator('[data-testid="run-graph-changed"]');
     expect(await pill.count()).toBe(0);
     // A Quick run says it was one: its limits, so its figures are not taken for the full run's.
-    expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('limited: 1 epoch · 200 training · 200 test');
+    expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('Quick run: 1 epoch · 200 training · 200 test');
     await node(page, 'neuron').locator('.header').click();
     await page.fill('[data-testid="param-trials"]', '5000');
     await page.press('[data-testid="param-trials"]', 'Enter');
@@ -34,7 +34,7 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     await expect.poll(() => pill.count()).toBe(0);
   }, 180_000);
 
-  it('says nothing after a Quick run that changed parameters for itself (the graph\'s quick.set)', async () => {
+  it('says nothing after a Quick run that changed parameters for itself (the graph\'s quick.set), but names an edit of such a parameter; the run\'s graph is the graph without those changes', async () => {
     const doc = JSON.parse(await readFile(join(ROOT, 'examples', 'stdp-curve.json'), 'utf8'));
     await writeFile(join(app.server.workspace, 'quick-set.json'), JSON.stringify({ ...doc, name: 'quick-set', quick: { set: { 'neuron.trials': 2000 } } }));
     const page = await openApp(app.browser.context, app.server.url);
@@ -44,6 +44,19 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     expect(await page.isChecked('[data-testid="quick"]')).toBe(true);
     await runToEnd(page);
     // The run ran 2000 trials, the graph says 20000: that is the Quick run's own change, not an edit.
-    expect(await page.locator('[data-testid="run-graph-changed"]').count()).toBe(0);
+    const pill = page.locator('[data-testid="run-graph-changed"]');
+    expect(await pill.count()).toBe(0);
+    // The run's folder keeps the graph as it was (20000 trials, and the Quick run's 2000 in quick.set) and says it
+    // was a Quick run, so the graph opened from History and run in full runs as the user made it.
+    const folder = (await readdir(join(app.server.workspace, 'runs'))).find((d) => d.endsWith('-quick-set'))!;
+    const ran = JSON.parse(await readFile(join(app.server.workspace, 'runs', folder, 'graph.json'), 'utf8'));
+    expect(ran.nodes.find((n: { id: string }) => n.id === 'neuron').params.trials).toBe(20000);
+    expect(ran.quick).toEqual({ set: { 'neuron.trials': 2000 } });
+    await expect.poll(async () => JSON.parse(await readFile(join(app.server.workspace, 'runs', folder, 'summary.json'), 'utf8').catch(() => '{}')).options?.quick).toBe(true);
+    // An edit of that very parameter is an edit.
+    await node(page, 'neuron').locator('.header').click();
+    await page.fill('[data-testid="param-trials"]', '5000');
+    await page.press('[data-testid="param-trials"]', 'Enter');
+    await expect.poll(() => pill.textContent()).toBe('edited since this run: neuron.trials 20000 → 5000');
   }, 180_000);
 });
