@@ -72,7 +72,7 @@ d('messages to the user (e2e)', () => {
     await expect.poll(() => wiresIn(page, 'redone.json')).toEqual(['encoder2.out -> decoder1.from']);
   });
 
-  it('an error from a failed Open can be dismissed (its button, Escape) and goes when a document opens', async () => {
+  it('an error from a failed Open stays until dismissed (its button, Escape) and goes when a document opens', async () => {
     await writeFile(join(app.server.workspace, 'notes.json'), JSON.stringify({ hello: 'not a graph' }));
     const page = await openApp(app.browser.context, app.server.url);
     const failOpen = async (): Promise<void> => {
@@ -81,6 +81,12 @@ d('messages to the user (e2e)', () => {
     };
     await failOpen();
     await shot(page, 'messages-open-error');
+    // Still there after the 5 s a warning gets, until the next click or key.
+    await page.waitForTimeout(5500);
+    expect(await toast(page).count()).toBe(1);
+    await page.locator('[data-testid="canvas"]').click({ position: { x: 20, y: 20 } });
+    await expect.poll(() => toast(page).count()).toBe(0);
+    await failOpen();
     await page.click('[data-testid="toast-close"]');
     await expect.poll(() => toast(page).count()).toBe(0);
     await failOpen();
