@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { e2eDescribe, openApp, ROOT, useApp } from './harness.ts';
+import { e2eDescribe, openApp, ROOT, shot, useApp } from './harness.ts';
 
 e2eDescribe('the examples on an empty canvas (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -23,9 +23,17 @@ e2eDescribe('the examples on an empty canvas (e2e)', () => {
     const description = (await stdp.getAttribute('title')) ?? '';
     expect(description).toMatch(/^Bengio et al\. 2015, Sec\. 2 and Fig\. 1/);
     expect(await stdp.locator('.desc').textContent()).toBe(description);
-    // The list scrolls within the canvas: the last example is reachable.
+    // The list scrolls within the canvas: its foot fades while more is below, and the last example is reachable.
+    const list = page.locator('[data-testid="example-list"]');
+    const box = await list.boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(768);
+    expect(await list.getAttribute('data-more')).toBe('true');
+    await shot(page, 'examples-list-more');
     await items.last().scrollIntoViewIfNeeded();
     expect(await items.last().isVisible()).toBe(true);
+    await expect.poll(() => list.getAttribute('data-more')).toBe('false');
+    // The text above the list stays in view.
+    expect(await page.locator('[data-testid="empty-hint"] p').isVisible()).toBe(true);
     await stdp.click();
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('stdp-curve');
