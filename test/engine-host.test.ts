@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { checkEvent } from '../electron/common/dispatch.ts';
 import type { GraphDocument } from '../nodes/core/index.ts';
 import { listPastRuns, readPastRun } from '../nodes/server/past-runs.ts';
+import { formatRuns } from '../nodes/cli/tables.ts';
 import { RunHost, type RunHostEvents } from '../nodes/server/engine-host.ts';
 import type { EngineChannel, FromEngine } from '../nodes/server/engine-protocol.ts';
 import type { RunEvent, RunSummary } from '../nodes/runtime/events.ts';
@@ -122,6 +123,7 @@ describe('RunHost', () => {
     await host.dispose();
     const ran = JSON.parse(readFileSync(join(runsDir, folder!, 'graph.json'), 'utf8')) as GraphDocument;
     expect(ran.nodes[0].params).toEqual({});
+    expect(summaryFile(runsDir).label).toBeUndefined();
     expect(ran.quick).toEqual(quickDoc.quick);
     // Without quick, the same graph runs as it is.
     const full = new RunHost(() => engine.channel, checkingSink().sink, 20, runsDir);
@@ -129,6 +131,20 @@ describe('RunHost', () => {
     const again = engine.posted.filter((m) => m.type === 'run').at(-1) as unknown as { plan: { steps: { node: string; params: Record<string, unknown> }[] } };
     expect(again.plan.steps.find((st) => st.node === 'data')!.params.trainLimit).toBe(0);
     await full.dispose();
+  });
+
+  it('a run of a series keeps its label (place and what sets it apart) in summary.json, for the past runs\' list and plasticity runs', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'plasticity-host-'));
+    const engine = fakeEngine();
+    const host = new RunHost(() => engine.channel, checkingSink().sink, 20, runsDir);
+    const { runId } = host.start({ doc, options: {}, backend: 'auto', label: '2/3 · nudge.beta=1' });
+    engine.send(start(runId));
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'done', backend: 'cpu', seed: 7, wall_seconds: 1, train_examples_per_second: null, metrics: { e: 0.5 }, images: [], options: {} } });
+    await host.dispose();
+    expect(summaryFile(runsDir).label).toBe('2/3 · nudge.beta=1');
+    const [listed] = await listPastRuns(runsDir);
+    expect(listed.label).toBe('2/3 · nudge.beta=1');
+    expect(formatRuns([listed])).toContain('fake (2/3 · nudge.beta=1)');
   });
 
   it('a window that refuses events does not stop the run from ending and writing its files', async () => {

@@ -79,6 +79,7 @@ export const runSummarySchema = z.object({
   metrics: z.record(z.string(), measuredValue),
   images: z.array(z.string()),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+  label: z.string().optional(),
 });
 
 /**
@@ -147,7 +148,8 @@ export const methods = {
     res: z.object({ text: text.nullable(), savedAt: z.number().nullable(), slot: autosaveSlot.nullable() }),
   },
   startRun: {
-    req: z.object({ doc: graphSchema, options: runOptionsSchema.default({}), backend: backendSchema.default('auto') }).strict(),
+    /** label: a run of a series, its place and what sets it apart ("2/3 · seed=2"), kept in its summary.json. */
+    req: z.object({ doc: graphSchema, options: runOptionsSchema.default({}), backend: backendSchema.default('auto'), label: z.string().max(500).optional() }).strict(),
     /** folder: the run's folder in the host's runs folder (its id for listRuns, readRun and setRunNote), when the host keeps them. */
     res: z.object({ runId: name, folder: name.optional() }),
   },
@@ -181,7 +183,7 @@ export const methods = {
     req: nothing,
     res: z.object({
       runs: z.array(
-        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText }),
+        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText, label: z.string().optional() }),
       ),
     }),
   },

@@ -89,8 +89,8 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
       // One window, one autosave: slots are browser mode's.
       return { ...(await d.autosave.read()), slot: null };
     },
-    async startRun({ doc, options, backend }) {
-      return d.host.start({ doc, options, backend });
+    async startRun({ doc, options, backend, label }) {
+      return d.host.start({ doc, options, backend, label });
     },
     async stopRun({ runId }) {
       return { stopped: d.host.stop(runId) };

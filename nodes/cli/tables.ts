@@ -30,7 +30,7 @@ export function formatRuns(list: PastRunEntry[]): string {
     ...list.map((r) => [
       when(r.endedAt),
       r.id,
-      r.graph,
+      r.label ? `${r.graph} (${r.label})` : r.graph,
       r.status,
       `${r.wallSeconds.toFixed(1)} s`,
       Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${fmtMetric(v)}`).join(' ') || '—',

@@ -44,6 +44,11 @@ export interface RunSummary {
   images: string[];
   /** The run options as given (set: the CLI's --set arguments). */
   options: Record<string, string | number | boolean | null | string[]>;
+  /**
+   * The app's label for a run of a series (seeds, a sweep): its place and what sets it apart from the others
+   * ("2/3 · nudge.beta=1"), so its folder still says so after the session.
+   */
+  label?: string;
 }
 
 /** The run options as summary.json records them: every option given, an unset one as null. */

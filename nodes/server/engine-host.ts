@@ -44,6 +44,8 @@ interface ActiveRun {
   metrics: RunSummary['metrics'];
   images: string[];
   options: RunOptions;
+  /** A run of a series: its label (RunSummary.label). */
+  label?: string;
   /** The engine's own end event: it names the node a failed run stopped in (the summary's error only starts with its id). */
   engineEnd?: Extract<RunEvent, { type: 'end' }>;
   /**
@@ -127,7 +129,7 @@ export class RunHost {
     return this.active && !this.active.ended ? this.active.runId : null;
   }
 
-  start(req: { doc: GraphDocument; options: RunOptions; backend: Backend }): { runId: string; folder?: string } {
+  start(req: { doc: GraphDocument; options: RunOptions; backend: Backend; label?: string }): { runId: string; folder?: string } {
     if (this.running) throw new Error('a run is already in progress; stop it first');
     // A Quick run runs the graph with its Quick run's parameter changes; graph.json keeps it as it is (options.quick).
     const compiled = compileGraph(req.options.quick ? withQuickSets(req.doc) : req.doc, createRegistry());
@@ -155,6 +157,7 @@ export class RunHost {
       metrics: {},
       images: [],
       options,
+      ...(req.label ? { label: req.label } : {}),
       curves: {},
       request: req.backend,
       ended$,
@@ -246,7 +249,7 @@ export class RunHost {
     run.markEnded();
     if (run.stopTimer) clearTimeout(run.stopTimer);
     const wallSeconds = (Date.now() - run.startedAt) / 1000;
-    const s: RunSummary = summary ?? {
+    const own: RunSummary = summary ?? {
       graph: run.graph,
       status,
       ...(error ? { error } : {}),
@@ -262,6 +265,7 @@ export class RunHost {
       images: run.images,
       options: summaryOptions(run.options),
     };
+    const s: RunSummary = run.label ? { ...own, label: run.label } : own;
     if (this.active === run) this.active = null;
     run.channel.kill();
     this.warmUp(run.request);

@@ -24,6 +24,8 @@ export interface PastRunEntry {
   metrics: Record<string, number>;
   /** The user's note on the run (note.md), or ''. */
   note: string;
+  /** A run of a series started in the app: its place and what set it apart (RunSummary.label). */
+  label?: string;
 }
 
 /** The file in a run folder that holds the user's note on the run. */
@@ -104,7 +106,7 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
         ...all.filter((e): e is [string, number] => typeof e[1] === 'number'),
         ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' ? [[lastValueName(k), v.at(-1) as number]] : [])),
       ]);
-      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir) };
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}) };
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);

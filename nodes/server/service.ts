@@ -106,8 +106,8 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     async recoverAutosave({ slot }) {
       return autosaves.read(slot ?? DEFAULT_SLOT);
     },
-    async startRun({ doc, options, backend }) {
-      return host.start({ doc, options, backend });
+    async startRun({ doc, options, backend, label }) {
+      return host.start({ doc, options, backend, label });
     },
     async stopRun({ runId }) {
       return { stopped: host.stop(runId) };

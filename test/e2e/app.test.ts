@@ -1376,7 +1376,10 @@ d('desktop app in the browser (e2e)', () => {
     // The mean ± sd of the first cosine, worked out here from the three runs' summary.json files.
     const folders = (await readdir(join(app.server.workspace, 'runs'))).filter((d) => !before.has(d) && d.endsWith('-ebm-early-inference'));
     expect(folders).toHaveLength(3);
-    const firsts = await Promise.all(folders.map(async (f) => JSON.parse(await readFile(join(app.server.workspace, 'runs', f, 'summary.json'), 'utf8')).metrics.backprop_cosine[0] as number));
+    const summaries = await Promise.all(folders.map(async (f) => JSON.parse(await readFile(join(app.server.workspace, 'runs', f, 'summary.json'), 'utf8'))));
+    // Each run's folder keeps its label, so after the session it still says which run of the series it was.
+    expect(summaries.map((s) => s.label).sort()).toEqual(['1/3 · seed=1', '2/3 · seed=2', '3/3 · seed=3']);
+    const firsts = summaries.map((s) => s.metrics.backprop_cosine[0] as number);
     const mean = firsts.reduce((a, x) => a + x, 0) / 3;
     const sd = Math.sqrt(firsts.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
     const row = page.locator('[data-testid="compare-metrics"] tr').filter({ hasText: 'backprop_cosine' });
@@ -1394,6 +1397,10 @@ d('desktop app in the browser (e2e)', () => {
     expect(Number(first[5])).toBeCloseTo(sd, 12);
     expect(await page.locator('[data-testid="run"]').textContent()).toBe('▶ Run');
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'seeds.png') });
+    // Read back from their folders (Past runs), the three say which they were.
+    await page.click('[data-testid="past-runs"]');
+    for (const f of folders) expect(await page.locator(`[data-testid="past-run"][data-id="${f}"] [data-testid="past-run-variant"]`).textContent()).toMatch(/^[123]\/3 · seed=[123]$/);
+    await page.click('[data-testid="past-runs"]');
     await page.close();
   }, 180_000);
 

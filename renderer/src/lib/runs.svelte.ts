@@ -244,6 +244,7 @@ export class RunStore {
     r.setGraph(past.graph);
     r.folder = past.id;
     r.note = past.note;
+    r.variant = past.summary.label ?? '';
     const start = past.events.find((e) => e.type === 'start');
     r.startedAt = start ? start.time : Date.now();
     for (const e of past.events) r.apply(e);
