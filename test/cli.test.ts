@@ -411,6 +411,9 @@ describe('plasticity sweep', () => {
     });
     // Scalars first, whatever order they were recorded in; a one-value series (one epoch) only as [-1].
     expect(Object.keys(scalarMetrics({ train_error: [0.2], test_error: 0.1, cos: [0.9, 0.8] }))).toEqual(['test_error', 'train_error[-1]', 'cos[0]', 'cos[1]', 'cos[-1]']);
+    // A curve's two arrays (ΔW against ΔT) are no series over epochs: no [-1] of theirs (stdp_curve_dt[-1] would be
+    // the window's edge, 20); its figures are its own scalars. A lone _dt array is a series like any other.
+    expect(scalarMetrics({ c_dt: [-1, 1, 2], c_dw: [-0.5, 0.4, 0.2], c_ltp: 0.4, lone_dt: [1, 2, 3, 4, 5, 6, 7] })).toEqual({ c_ltp: 0.4, 'lone_dt[-1]': 7 });
   });
 
   it('runs every seed for every value, two at a time, and summarises each metric over the seeds', async () => {

@@ -58,6 +58,8 @@ describe('examples', () => {
     const dw = s.metrics.stdp_curve_dw as number[];
     expect(dt.length).toBe(40);
     dt.forEach((t, i) => expect(Math.sign(dw[i])).toBe(Math.sign(t)));
+    // The two sides next to ΔT = 0 as figures: ΔW at ΔT = +1 and at ΔT = -1.
+    expect([s.metrics.stdp_curve_ltp, s.metrics.stdp_curve_ltd]).toEqual([dw[dt.indexOf(1)], dw[dt.indexOf(-1)]]);
     expect(s.images).toEqual(['stdp_curve.png']);
   });
 

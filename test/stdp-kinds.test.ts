@@ -283,12 +283,19 @@ describe('stdp.neuron_fig1', () => {
 });
 
 describe('stdp.curve_plot', () => {
-  it('records the curve as _dt and _dw series without empty bins and draws it', async () => {
+  it('records the curve as _dt and _dw series without empty bins, its two sides next to ΔT = 0 as _ltp and _ltd, and draws it', async () => {
     const metrics: Record<string, unknown> = {};
     const images: string[] = [];
-    const out = await run('stdp.curve_plot', { curve: [1, Number.NaN, 3] }, { name: 'c', normalize: false, x_start: -1, x_step: 1, ref_x_start: -1 }, metrics, images);
-    expect(metrics.c_dt).toEqual([-1, 1]);
-    expect(metrics.c_dw).toEqual([1, 3]);
+    const out = await run('stdp.curve_plot', { curve: [5, 1, Number.NaN, Number.NaN, 3, 7] }, { name: 'c', normalize: false, x_start: -2, x_step: 1, ref_x_start: -2 }, metrics, images);
+    // ΔT -2, -1, (0 and 1 empty), 2, 3.
+    expect(metrics.c_dt).toEqual([-2, -1, 2, 3]);
+    expect(metrics.c_dw).toEqual([5, 1, 3, 7]);
+    // Nearest 0 with data on each side: ΔT = 2 (3) after, ΔT = -1 (1) before.
+    expect([metrics.c_ltp, metrics.c_ltd]).toEqual([3, 1]);
+    // A curve with no bin before ΔT = 0 has no post-before-pre figure.
+    const one: Record<string, unknown> = {};
+    await run('stdp.curve_plot', { curve: [2, 4] }, { name: 'd', normalize: false, x_start: 1, x_step: 1, ref_x_start: 1 }, one, []);
+    expect([one.d_ltp, one.d_ltd]).toEqual([2, Number.NaN]);
     expect(images).toEqual(['c']);
     const pic = out.image as Picture;
     expect([PNG.sync.read(pic.png).width, pic.width, pic.height]).toEqual([480, 480, 320]);

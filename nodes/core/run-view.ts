@@ -139,6 +139,18 @@ export const rowText = (r: TraceRow): string => (r.metric ? r.values.map(fmtMetr
 const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw', xLabel: 'ΔT (steps)' }];
 
 /**
+ * Whether metric `name` is one of a curve's two arrays (x and y, such as stdp_curve_dt and stdp_curve_dw, both
+ * recorded): drawn as one chart, and not a series over epochs whose last value is a figure.
+ */
+export function isCurvePart(name: string, metrics: Record<string, unknown>): boolean {
+  for (const p of PAIRS) {
+    const partner = name.endsWith(p.x) ? name.slice(0, -p.x.length) + p.y : name.endsWith(p.y) ? name.slice(0, -p.y.length) + p.x : null;
+    if (partner !== null && Array.isArray(metrics[name]) && Array.isArray(metrics[partner])) return true;
+  }
+  return false;
+}
+
+/**
  * `series` are the run's live series, keyed "phase: name"; a trace of the same name is not drawn again, but its
  * last value (where a curve over the epochs ends) is a row, `name[-1]`, as `plasticity sweep` names it.
  */

@@ -3,6 +3,7 @@
  * `plasticity sweep` and History's runs that differ only in their seed.
  */
 import { lastValueName } from './format.ts';
+import { isCurvePart } from './run-view.ts';
 
 export interface Stat {
   n: number;
@@ -37,7 +38,8 @@ export function scalarMetrics(metrics: Record<string, unknown>): Record<string, 
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number') out[k] = v;
   for (const [k, v] of Object.entries(metrics)) {
-    if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number')) {
+    // (A curve's x and y arrays, such as ΔW against ΔT, are not series over epochs: their last values are no figures.)
+    if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'number') && !isCurvePart(k, metrics)) {
       if (v.length > 1 && v.length <= 6) v.forEach((x, i) => (out[`${k}[${i}]`] = x));
       out[lastValueName(k)] = v[v.length - 1];
     }

@@ -44,6 +44,8 @@ interface ActiveRun {
   metrics: RunSummary['metrics'];
   images: string[];
   options: RunOptions;
+  /** graph.json being written. */
+  graphWritten?: Promise<void>;
   /** A run of a series: its label (RunSummary.label). */
   label?: string;
   /** The engine's own end event: it names the node a failed run stopped in (the summary's error only starts with its id). */
@@ -163,7 +165,8 @@ export class RunHost {
       ended$,
       markEnded,
     };
-    if (outDir) writeGraphJson(outDir, req.doc).catch((e: Error) => console.error(`could not write ${join(outDir, 'graph.json')}: ${e.message}`));
+    // (summary.json waits for it: a folder with a summary is a finished run, with its graph.)
+    if (outDir) run.graphWritten = writeGraphJson(outDir, req.doc).catch((e: Error) => console.error(`could not write ${join(outDir, 'graph.json')}: ${e.message}`));
     this.active = run;
     channel.onMessage((msg: FromEngine) => this.onMessage(run, msg));
     channel.onExit((code, cause) => {
@@ -274,7 +277,7 @@ export class RunHost {
     if (outDir) {
       const written = new Promise<void>((resolve) => {
         const summarize = (): void =>
-          void writeSummary(outDir, s).then(() => {
+          void Promise.resolve(run.graphWritten).then(() => writeSummary(outDir, s)).then(() => {
             run.lock?.release();
             resolve();
           });

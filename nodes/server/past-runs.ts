@@ -11,6 +11,7 @@ import { FOLDER_NAME, isRunId, type LabServiceImpl, runEventSchema, runSummarySc
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { lastValueName } from '../core/format.ts';
+import { isCurvePart } from '../core/run-view.ts';
 
 export interface PastRunEntry {
   /** The folder's name inside the runs folder (sweep/run for a run of a sweep). */
@@ -104,7 +105,7 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
       const all = Object.entries(s.metrics);
       const metrics = Object.fromEntries([
         ...all.filter((e): e is [string, number] => typeof e[1] === 'number'),
-        ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' ? [[lastValueName(k), v.at(-1) as number]] : [])),
+        ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' && !isCurvePart(k, s.metrics) ? [[lastValueName(k), v.at(-1) as number]] : [])),
       ]);
       return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}) };
     }),

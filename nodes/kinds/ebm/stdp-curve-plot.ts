@@ -9,7 +9,7 @@ export const curvePlotKind = defineKind({
   title: 'Plot ΔW against ΔT',
   category: 'stdp',
   doc:
-    'Draws a curve (e.g. ΔW against ΔT) as a PNG with its zero axes, and records it as two series metrics, <name>_dt and <name>_dw (bins with no data left out). An optional second curve on the same axis is drawn in gray. Axis labels and legend entries are parameters.',
+    'Draws a curve (e.g. ΔW against ΔT) as a PNG with its zero axes, and records it as two series metrics, <name>_dt and <name>_dw (bins with no data left out), and as two figures: <name>_ltp, ΔW at the smallest ΔT > 0 with data (post after pre: positive for STDP), and <name>_ltd, ΔW at the largest ΔT < 0 (post before pre: negative for STDP); NaN when the curve has no such bin. An optional second curve on the same axis is drawn in gray. Axis labels and legend entries are parameters.',
   equation: 'Bengio et al. 2015, Fig. 1; Bengio et al. 2017, Fig. 4',
   inputs: {
     curve: port('series', { doc: 'The curve (a spike-timing node\'s curve output).' }),
@@ -24,7 +24,7 @@ export const curvePlotKind = defineKind({
     label: str('', { doc: 'Legend entry of the curve (no legend when both entries are empty).' }),
     reference_label: str('', { doc: 'Legend entry of the reference curve.' }),
   },
-  records: (p) => [metricRecord(`${p.name}_dt`, 'name'), metricRecord(`${p.name}_dw`, 'name'), pictureRecord(p.name, 'name')],
+  records: (p) => [...['_dt', '_dw', '_ltp', '_ltd'].map((s) => metricRecord(`${p.name}${s}`, 'name')), pictureRecord(p.name, 'name')],
   compile(ctx, inputs, p) {
     const c = one(inputs, 'curve');
     const xStart = num(c.info, 'xStart');

@@ -180,6 +180,12 @@ const curvePlotOp: OpImpl = async (ctx, inputs, params) => {
   const keep = y.map((v, i) => i).filter((i) => Number.isFinite(y[i]));
   ctx.metric(`${name}_dt`, keep.map((i) => xs[i]));
   ctx.metric(`${name}_dw`, finite(keep.map((i) => y[i])));
+  // The curve's two sides where they are strongest in STDP, next to ΔT = 0, as figures a run list or sweep compares:
+  // ΔW for post after pre (the smallest ΔT > 0 with data) and for post before pre (the largest ΔT < 0); NaN without.
+  const after = keep.find((i) => xs[i] > 0);
+  const before = keep.filter((i) => xs[i] < 0).at(-1);
+  ctx.metric(`${name}_ltp`, after === undefined ? Number.NaN : y[after]);
+  ctx.metric(`${name}_ltd`, before === undefined ? Number.NaN : y[before]);
   const image: Picture = { png: plotPng({ series, xLabel: P(params, 'x_label'), yLabel: P(params, 'y_label') }), width: 480, height: 320 };
   await ctx.image(name, image.png, image.width, image.height);
   return { image };
