@@ -102,12 +102,33 @@ export const referenceSchema = z
   .strict();
 export type Reference = z.infer<typeof referenceSchema>;
 
+/**
+ * A graph's seed: a whole number from 0 up to 2^53 - 1, so that it stays exact as a JSON number. The same rule
+ * everywhere: the document's schema, the inspector's seed field and the CLI's --seed and --seeds. (Each step's
+ * random numbers are seeded from a hash of the graph's seed and the node's id; no negative seed is needed.)
+ */
+export const SEED_MAX = Number.MAX_SAFE_INTEGER;
+export const SEED_RULE = 'a whole number >= 0';
+
+/** Why `value` cannot be a graph's seed ("must be a whole number >= 0, got -3"), or null when it can. */
+export function seedProblem(value: unknown): string | null {
+  const shown = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return `must be ${SEED_RULE}, got ${shown.length > 40 ? `${shown.slice(0, 37)}...` : shown}`;
+  if (value > SEED_MAX) return `must be at most ${SEED_MAX}, got ${shown}`;
+  return null;
+}
+
+const seedSchema = z.number({ error: (iss) => seedProblem(iss.input) ?? undefined }).superRefine((v, ctx) => {
+  const problem = seedProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const graphSchema = z.object({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
   name: z.string().default('untitled'),
   description: z.string().optional(),
-  seed: z.number().int().default(1),
+  seed: seedSchema.default(1),
   nodes: z.array(graphNodeSchema),
   wires: z.array(wireSchema).default([]),
   /**

@@ -49,6 +49,56 @@ export function parseDecimal(text: string): number {
   return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : Number.NaN;
 }
 
+/**
+ * A list of numbers typed in a field: "500, 500", "500 500", or bracketed as JSON and `--set` write it, "[500, 500]".
+ * Each number is written in decimal (parseDecimal); nothing at all (or "[]") is the empty list. An empty item
+ * ("500,,10", "500,") is an error, not skipped: skipping it would quietly change the list.
+ */
+export function parseNumberList(text: string): { value: number[] } | { error: string } {
+  let t = text.trim();
+  const open = t.startsWith('['), close = t.endsWith(']');
+  if (open !== close) return { error: open ? 'has a [ without its ]' : 'has a ] without its [' };
+  if (open) t = t.slice(1, -1).trim();
+  if (t === '') return { value: [] };
+  const items = t.split(',').map((x) => x.trim());
+  const value: number[] = [];
+  for (const [i, item] of items.entries()) {
+    if (item === '') return { error: `has an empty item (item ${i + 1} of ${items.length})` };
+    for (const word of item.split(/\s+/)) {
+      const n = parseDecimal(word);
+      if (!Number.isFinite(n)) return { error: /^[-+]?(\d|\.\d)/.test(word) && Math.abs(Number(word)) === Infinity ? `has ${word}, too large a number` : `has ${JSON.stringify(word)}, which is not a number` };
+      value.push(n);
+    }
+  }
+  return { value };
+}
+
+/**
+ * The value a parameter's field holds once `text` is typed in it: a number, or a list of numbers, when the text is
+ * one; else the text as typed, which checkParam then refuses with a message that says what is wrong with it.
+ */
+export function paramFromText(spec: ParamSpec, text: string): JsonValue {
+  if (spec.type === 'int' || spec.type === 'float') {
+    const n = parseDecimal(text);
+    return Number.isFinite(n) ? n : text.trim();
+  }
+  if (spec.type === 'floats') {
+    const r = parseNumberList(text);
+    return 'value' in r ? r.value : text;
+  }
+  if (spec.type === 'bool') return text.trim() === 'true' ? true : text.trim() === 'false' ? false : text;
+  return text;
+}
+
+/**
+ * A whole number typed in a field that takes digits only, as the CLI's --seed, --epochs and --*-limit options do:
+ * "1000", not "1e3", "1000.0", "+5" or "0x10"; NaN for anything else.
+ */
+export function parseDigits(text: string): number {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? Number(t) : Number.NaN;
+}
+
 /** Checks one value against its spec; returns a sentence for the user or null if it is fine. */
 export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' | 'range'; message: string } | null {
   const range = (v: number, min?: number, max?: number): string | null => {
@@ -85,6 +135,11 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
         ? null
         : { problem: 'type', message: `must be one of ${spec.choices.join(', ')}, got ${show(value)}` };
     case 'floats': {
+      // Text typed in the field that is not a list: say what is wrong with it ("500,,10": an empty item).
+      if (typeof value === 'string') {
+        const r = parseNumberList(value);
+        return { problem: 'type', message: `must be a list of numbers, got ${show(value)}${'error' in r ? `: it ${r.error}` : ''}` };
+      }
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
         return { problem: 'type', message: `must be a list of numbers, got ${show(value)}` };
       for (const v of value as number[]) {
