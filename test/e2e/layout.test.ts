@@ -65,8 +65,11 @@ async function checkFinalMetrics(page: Page, viewport: { width: number; height: 
   const row = metrics.locator('tr').filter({ hasText: /^test_error\d/ });
   const [r] = await row.evaluateAll((es) => es.map((e) => e.getBoundingClientRect().toJSON() as Box));
   expect(inside(r!, card!)).toBe(true);
-  // The curves are still there, below the figures.
-  expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]').count()).toBe(1);
+  // The curves are still there, below the figures, the first one in view with them (no scrolling).
+  const chart = page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="train"]');
+  expect(await chart.count()).toBe(1);
+  const [plot] = await box(page, '[data-testid="run-panel"] [data-testid="chart"][data-title="train"] canvas');
+  expect(plot!.top, `the first chart's plot at ${JSON.stringify(plot)}`).toBeLessThan(viewport.height - 100);
 }
 
 e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
