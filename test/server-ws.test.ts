@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import WebSocket from 'ws';
+import { createRequire } from 'node:module';
 import { startLabServer, type LabServer } from '../nodes/server/ws-server.ts';
+
+const resolves = (pkg: string): boolean => {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
 import { DEFAULT_EXAMPLES_DIR } from '../nodes/server/files.ts';
 import type { EngineChannel, FromEngine, ToEngine } from '../nodes/server/engine-protocol.ts';
 
@@ -90,6 +100,9 @@ describe('browser-mode server', () => {
     ws.send(JSON.stringify({ t: 'eval', code: 'process.exit()' }));
     const info = await c.call('getInfo', {});
     expect(info).toMatchObject({ ok: true, value: { nativeDialogs: false } });
+    // The native backends not installed here (the backend menu marks them), as resolving their packages finds.
+    const missing = (['tensorflow-gpu', 'tensorflow'] as const).filter((b) => !resolves(`@tensorflow/tfjs-node${b === 'tensorflow-gpu' ? '-gpu' : ''}`));
+    expect((info as { value: { notInstalled: string[] } }).value.notInstalled).toEqual(missing);
     expect(c.frames.filter((f) => f.t === 'error').length).toBe(3);
     expect(await c.call('nope', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     expect(await c.call('startRun', { doc: { format: 'x' } })).toMatchObject({ ok: false, error: { code: 'bad_request' } });

@@ -107,6 +107,8 @@ export const methods = {
       /** Where relative paths live (browser mode), or null. */
       workspace: z.string().nullable(),
       platform: z.string(),
+      /** The native backends whose package is not installed: the backend menu marks them. */
+      notInstalled: z.array(z.enum(['tensorflow-gpu', 'tensorflow'])).default([]),
     }),
   },
   listExamples: {

@@ -11,6 +11,7 @@ import { Autosave, listExamples, readExample, writeFileAtomic } from '../../node
 import type { RunHost } from '../../nodes/server/engine-host.ts';
 import { pastRunMethods } from '../../nodes/server/past-runs.ts';
 import { RecentFiles } from './recent.ts';
+import { nativeNotInstalled } from '../../nodes/runtime/backend.ts';
 
 export interface ElectronServiceDeps {
   dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
@@ -42,7 +43,7 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
   return {
     grant,
     async getInfo() {
-      return { version: d.version, nativeDialogs: true, workspace: null, platform: d.platform };
+      return { version: d.version, nativeDialogs: true, workspace: null, platform: d.platform, notInstalled: nativeNotInstalled() };
     },
     async listExamples() {
       return { examples: await listExamples(d.examplesDir) };

@@ -64,6 +64,14 @@ function isInstalled(pkg: string): boolean {
   }
 }
 
+/**
+ * The native backends whose package is not installed (optional dependencies whose download failed or was skipped),
+ * for the app's backend menu to mark; one that is installed may still fail to load, which only a run finds out.
+ */
+export function nativeNotInstalled(): ('tensorflow-gpu' | 'tensorflow')[] {
+  return (Object.keys(NATIVE) as ('tensorflow-gpu' | 'tensorflow')[]).filter((b) => !isInstalled(NATIVE[b].pkg));
+}
+
 async function loadTfjs(): Promise<Tf> {
   return import('@tensorflow/tfjs');
 }

@@ -10,6 +10,7 @@ import { AutosaveSlots, listExamples, listJsonFiles, readExample, shownName, wor
 import { RunHost, spawnThreadEngine } from './engine-host.ts';
 import { pastRunMethods } from './past-runs.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
+import { nativeNotInstalled } from '../runtime/backend.ts';
 
 export interface ServerServiceOptions {
   workspace: string;
@@ -63,7 +64,7 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
 
   const service: LabServiceImpl = {
     async getInfo() {
-      return { version: o.version, nativeDialogs: false, workspace: o.workspace, platform: platform() };
+      return { version: o.version, nativeDialogs: false, workspace: o.workspace, platform: platform(), notInstalled: nativeNotInstalled() };
     },
     async listExamples() {
       return { examples: await listExamples(o.examplesDir) };

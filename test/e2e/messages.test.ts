@@ -5,11 +5,21 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, shot, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
+
+const resolves = (pkg: string): boolean => {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
 let app: ReturnType<typeof useApp>;
 
 const toast = (page: Page) => page.locator('[data-testid="toast"]');
@@ -114,4 +124,15 @@ d('messages to the user (e2e)', () => {
     expect(await page.locator('[data-testid="pictures-placeholder"]').textContent()).toBe('This run made no pictures.');
     await shot(page, 'messages-run-failed');
   }, 180_000);
+
+  it('the backend menu marks the native backends whose package is not installed, and does not offer them', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    for (const [b, pkg] of [['tensorflow', '@tensorflow/tfjs-node'], ['tensorflow-gpu', '@tensorflow/tfjs-node-gpu']] as const) {
+      const option = page.locator(`[data-testid="backend"] option[value="${b}"]`);
+      const missing = !resolves(pkg);
+      await expect.poll(() => option.isDisabled()).toBe(missing);
+      expect(await option.textContent()).toBe(missing ? `${b} (not installed)` : b);
+    }
+    expect(await page.locator('[data-testid="backend"] option[value="wasm"]').isDisabled()).toBe(false);
+  });
 });
