@@ -56,7 +56,7 @@ async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {
 
 async function openWorkspaceFile(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="open"]');
-  await page.click(`[data-testid="file-entry"][data-path="${name}"]`);
+  await page.dblclick(`[data-testid="file-entry"][data-path="${name}"]`);
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
 
@@ -238,7 +238,7 @@ d('desktop app in the browser (e2e)', () => {
     await saveAs(page, 'round-a.json');
     const a = await readFile(join(app.server.workspace, 'round-a.json'), 'utf8');
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="round-a.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="round-a.json"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(10);
     await saveAs(page, 'round-b.json');
     const b = await readFile(join(app.server.workspace, 'round-b.json'), 'utf8');
@@ -887,7 +887,7 @@ d('desktop app in the browser (e2e)', () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openWorkspaceFile(page, 'kept.json');
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="future.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="future.json"]');
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toBe(
       'Cannot open future.json: node "f" is of kind "ebm.future_thing", which this version does not know (made by a newer one, or misspelt?). Nothing was changed.',
     );
@@ -1856,7 +1856,7 @@ d('desktop app in the browser (e2e)', () => {
     await writeFile(join(app.server.workspace, 'two-hundred.json'), saveGraph(doc));
     const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="two-hundred.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="two-hundred.json"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(200);
     if (process.env.E2E_NO_MINIMAP) await page.click('text=Minimap');
     await page.waitForTimeout(500);

@@ -38,7 +38,7 @@ async function wiresIn(page: Page, name: string): Promise<string[]> {
 
 async function openWorkspaceFile(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="open"]');
-  await page.click(`[data-testid="file-entry"][data-path="${name}"]`);
+  await page.dblclick(`[data-testid="file-entry"][data-path="${name}"]`);
 }
 
 d('messages to the user (e2e)', () => {

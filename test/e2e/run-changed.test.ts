@@ -39,7 +39,7 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     await writeFile(join(app.server.workspace, 'quick-set.json'), JSON.stringify({ ...doc, name: 'quick-set', quick: { set: { 'neuron.trials': 2000 } } }));
     const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="quick-set.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="quick-set.json"]');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(2);
     expect(await page.isChecked('[data-testid="quick"]')).toBe(true);
     await runToEnd(page);

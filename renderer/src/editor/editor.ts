@@ -76,6 +76,10 @@ type ParentMap = Map<string, string | undefined>;
 
 /** A card's place and size on the canvas. */
 type Box = { x: number; y: number; w: number; h: number };
+/** How near a dropped card may come to the canvas's edges, in screen pixels (`dropSpot`). */
+const DROP_MARGIN = 8;
+/** How far, in screen pixels, a dropped card is moved at most to be clear of the cards already there (`dropSpot`). */
+const DROP_NUDGE = 64;
 /** Whether two cards overlap or come within 8 px of each other. */
 const crowds = (a: Box, b: Box): boolean => a.x < b.x + b.w + 8 && b.x < a.x + a.w + 8 && a.y < b.y + b.h + 8 && b.y < a.y + a.h + 8;
 /** One step in the history plugin's record; a node move has the node's id and its place before and after. */
@@ -612,6 +616,14 @@ export class LabEditor {
 
   // ---- document <-> editor ----------------------------------------------------------------------
 
+  /** Why `doc` cannot be shown without losing part of it (what `load` refuses with `UnreadableGraph`), or null when it can. */
+  unreadable(doc: GraphDocument): string | null {
+    const unknownKinds = doc.nodes.filter((n) => !this.registry.get(n.kind));
+    return unknownKinds.length
+      ? `${unknownKinds.map((n) => `node "${n.id}" is of kind "${n.kind}"`).join(', ')}, which this version does not know (made by a newer one, or misspelt?)`
+      : null;
+  }
+
   /**
    * Loads a document. A node of a kind this version does not know cannot be drawn, and leaving it out would lose it
    * at the next save: such a document is refused (`UnreadableGraph`) before anything on the canvas changes. Returns
@@ -620,11 +632,8 @@ export class LabEditor {
    * any scope; and wires from or to a port the node does not have, which are left out.
    */
   async load(doc: GraphDocument): Promise<{ outsideScopes: string[]; droppedWires: string[] }> {
-    const unknownKinds = doc.nodes.filter((n) => !this.registry.get(n.kind));
-    if (unknownKinds.length)
-      throw new UnreadableGraph(
-        `${unknownKinds.map((n) => `node "${n.id}" is of kind "${n.kind}"`).join(', ')}, which this version does not know (made by a newer one, or misspelt?)`,
-      );
+    const unreadable = this.unreadable(doc);
+    if (unreadable) throw new UnreadableGraph(unreadable);
     const parents = this.drawableParents(doc);
     const byId = new Map(doc.nodes.map((n) => [n.id, n]));
     const droppedWires: string[] = [];
@@ -757,16 +766,24 @@ export class LabEditor {
     for (let i = 1; ; i++) if (!this.editor.getNode(`${stem}${i}`)) return `${stem}${i}`;
   }
 
-  /** Adds a node at `at`, or at the centre of the view; placed by the user (`clear`, the default at the centre), it goes under any card already there. */
-  async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string, clear = at === undefined): Promise<LabNode | null> {
+  /**
+   * Adds a node at `at`, or at the centre of the view. Placed by the user at the centre (`place` 'clear', the default
+   * there), it goes under any card already there and the view follows it; dropped (`place` 'drop'), it stays where it
+   * was dropped (`dropSpot`), and the view stays put.
+   */
+  async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string, place: 'exact' | 'clear' | 'drop' = at === undefined ? 'clear' : 'exact'): Promise<LabNode | null> {
     const def = this.registry.get(kind);
     if (!def) return null;
     const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
     await this.editor.addNode(node);
     this.lastParents.set(node.id, node.parent);
-    const pos = clear ? this.freeSpot(at ?? this.viewCenter(), node) : (at ?? this.viewCenter());
+    const want = at ?? this.viewCenter();
+    const pos = place === 'clear' ? this.freeSpot(want, node) : place === 'drop' ? this.dropSpot(want, node) : want;
     await this.area.translate(node.id, pos);
-    if (clear) await this.reveal(node);
+    // A dropped card is on screen already (the view pans only for one larger than the view); one added at the centre
+    // may have gone below it.
+    if (place === 'clear') await this.reveal(node);
+    else if (place === 'drop') await this.reveal(node, DROP_MARGIN - 1);
     await this.select([node.id]);
     return node;
   }
@@ -775,7 +792,8 @@ export class LabEditor {
    * Pans the view, if need be, so that `nodes` are on screen (a card placed under others can land below the view, a
    * paste beside what was copied). A group larger than the view shows its top left.
    */
-  private async reveal(...nodes: LabNode[]): Promise<void> {
+  private async reveal(nodes: LabNode | LabNode[], margin = 24): Promise<void> {
+    nodes = Array.isArray(nodes) ? nodes : [nodes];
     const boxes = nodes.flatMap((n) => {
       const v = this.area.nodeViews.get(n.id);
       return v ? [{ x0: v.position.x, y0: v.position.y, x1: v.position.x + n.width, y1: v.position.y + n.height }] : [];
@@ -783,7 +801,6 @@ export class LabEditor {
     if (!boxes.length) return;
     const { x, y, k } = this.area.area.transform;
     const r = this.container.getBoundingClientRect();
-    const margin = 24;
     const [left, top] = [Math.min(...boxes.map((b) => b.x0)) * k + x, Math.min(...boxes.map((b) => b.y0)) * k + y];
     const [right, bottom] = [Math.max(...boxes.map((b) => b.x1)) * k + x, Math.max(...boxes.map((b) => b.y1)) * k + y];
     const dx = left < margin ? margin - left : right > r.width - margin ? Math.max(margin - left, r.width - margin - right) : 0;
@@ -811,7 +828,8 @@ export class LabEditor {
   async addNodeAtClient(kind: string, clientX: number, clientY: number): Promise<LabNode | null> {
     this.area.area.setPointerFrom({ clientX, clientY } as PointerEvent);
     const p = this.area.area.pointer;
-    const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 }, undefined, undefined, true);
+    // The pointer on the card's header, 40 px in.
+    const node = await this.addNode(kind, { x: p.x - 40, y: p.y - 16 }, undefined, undefined, 'drop');
     // Dropped onto a loop scope: it joins the scope's body.
     const scope = node && !node.isScope ? this.scopeAt(p.x, p.y, new Set([node.id])) : undefined;
     if (node && scope) await this.placeNew([[node, scope.id]]);
@@ -831,6 +849,41 @@ export class LabEditor {
       at.y = hit.y + hit.h + 16;
     }
     return { x: at.x, y: at.y };
+  }
+
+  /**
+   * Where a card of `node`'s dropped at `pos` (canvas coordinates) lands: there, moved only as far as it takes to be
+   * whole on screen (a drop by the canvas's edge), and nudged at most DROP_NUDGE screen pixels to the nearest place
+   * clear of the cards already there, on screen too; with none that near, where it was dropped, over the card.
+   * A card larger than the view keeps its top left on screen.
+   */
+  private dropSpot(pos: { x: number; y: number }, node: LabNode): { x: number; y: number } {
+    const { x, y, k } = this.area.area.transform;
+    const r = this.container.getBoundingClientRect();
+    const m = DROP_MARGIN / k;
+    // The view in canvas coordinates, less the margin and the card's size: where its top left can go.
+    const [x0, y0] = [(DROP_MARGIN - x) / k, (DROP_MARGIN - y) / k];
+    const [x1, y1] = [Math.max(x0, (r.width - x) / k - m - node.width), Math.max(y0, (r.height - y) / k - m - node.height)];
+    const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
+    const at = { x: clamp(pos.x, x0, x1), y: clamp(pos.y, y0, y1) };
+    const cards = this.cardBoxes(node.id);
+    const clear = (p: { x: number; y: number }): boolean => !cards.some((c) => crowds({ ...p, w: node.width, h: node.height }, c));
+    if (clear(at)) return at;
+    const step = 4 / k;
+    const reach = DROP_NUDGE / k;
+    let best: { x: number; y: number } | null = null;
+    let bestD = Infinity;
+    for (let dx = -reach; dx <= reach; dx += step) {
+      for (let dy = -reach; dy <= reach; dy += step) {
+        const d = Math.hypot(dx, dy);
+        if (d > reach || d >= bestD) continue;
+        const p = { x: at.x + dx, y: at.y + dy };
+        if (p.x < x0 || p.y < y0 || p.x > x1 || p.y > y1 || !clear(p)) continue;
+        best = p;
+        bestD = d;
+      }
+    }
+    return best ?? at;
   }
 
   /** Where the cards are on the canvas (scopes aside, and `except`). */
@@ -1177,7 +1230,7 @@ export class LabEditor {
     // The next paste goes on from this one (its nodes' places, under their new ids' sizes).
     if (clip === this.clip) this.clip = { nodes: clip.nodes.map((n) => ({ ...n, id: rename.get(n.id) ?? n.id, parent: n.parent && (rename.get(n.parent) ?? n.parent), position: [n.position[0] + dx, n.position[1] + dy] })), wires: clip.wires.map((w) => ({ from: { ...w.from, node: rename.get(w.from.node) ?? w.from.node }, to: { ...w.to, node: rename.get(w.to.node) ?? w.to.node } })) };
     await this.select(added);
-    await this.reveal(...added.flatMap((id) => this.editor.getNode(id) ?? []));
+    await this.reveal(added.flatMap((id) => this.editor.getNode(id) ?? []));
     this.history.separate();
   }
 
