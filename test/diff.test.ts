@@ -32,6 +32,28 @@ describe('differences between runs', () => {
     ]);
   });
 
+  it('nodes that differ only in id (one of their kind each side) are compared as one, the match said in their kind row', () => {
+    // The example as a graph built from the palette names its nodes: mnist1 for data, network1 for net.
+    const ids: Record<string, string> = { data: 'mnist1', net: 'network1' };
+    const to = (id: string): string => ids[id] ?? id;
+    const built: GraphDocument = {
+      ...edit(example, 'net', { hidden: [300] }),
+      wires: example.wires.map((w) => ({ from: { ...w.from, node: to(w.from.node) }, to: { ...w.to, node: to(w.to.node) } })),
+    };
+    built.nodes = built.nodes.map((n) => ({ ...n, id: to(n.id) }));
+    expect(differences([{ doc: example }, { doc: built }], registry)).toEqual([
+      { key: 'data', values: ['data.mnist', 'data.mnist as mnist1'] },
+      { key: 'net', values: ['ebm.network', 'ebm.network as network1'] },
+      { key: 'net.hidden', values: ['[500]', '[300]'] },
+    ]);
+    // Two nodes of one kind renamed: which is which is not guessed, each is a node missing on one side.
+    const langevins = example.nodes.filter((n) => n.kind === 'ebm.langevin').map((n) => n.id);
+    expect(langevins.length).toBeGreaterThanOrEqual(2);
+    const renamed: GraphDocument = { ...example, nodes: example.nodes.map((n) => (langevins.includes(n.id) ? { ...n, id: `${n.id}2` } : n)), wires: [] };
+    const rows = differences([{ doc: { ...example, wires: [] } }, { doc: renamed }], registry).map((r) => r.key);
+    expect(rows).toEqual([...langevins, ...langevins.map((id) => `${id}2`)]);
+  });
+
   it('one row per changed parameter, a value per run in run order', () => {
     const rows = differences([{ doc: example }, { doc: edit(example, 'nudge', { beta: 1 }) }, { doc: edit(example, 'nudge', { beta: 0.25, steps: 8 }) }], registry);
     expect(rows).toEqual([

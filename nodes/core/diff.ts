@@ -62,18 +62,54 @@ function* entries(input: DiffInput, registry: KindRegistry): Generator<[key: str
 }
 
 /**
+ * `doc` with its nodes named as in `base` where only the ids differ: a node whose id `base` lacks takes the id of the
+ * one node of its kind in `base` whose id `doc` lacks, when each is the only such node of that kind on its side (a
+ * graph built from the palette, mnist1 and network1, against an example's data and net). Its kind row then says
+ * which node it was ("data.mnist as mnist1"), so the match is seen.
+ */
+function matchIds(doc: GraphDocument, base: GraphDocument): { doc: GraphDocument; was: Map<string, string> } {
+  const baseIds = new Set(base.nodes.map((n) => n.id));
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  // The nodes of `ns` by kind, for the kinds that have exactly one.
+  const alone = <T extends { kind: string }>(ns: T[]): Map<string, T> => {
+    const count = new Map<string, number>();
+    for (const n of ns) count.set(n.kind, (count.get(n.kind) ?? 0) + 1);
+    return new Map(ns.filter((n) => count.get(n.kind) === 1).map((n) => [n.kind, n]));
+  };
+  const mine = alone(doc.nodes.filter((n) => !baseIds.has(n.id)));
+  const theirs = alone(base.nodes.filter((n) => !ids.has(n.id)));
+  const rename = new Map([...mine].flatMap(([kind, n]) => (theirs.has(kind) ? [[n.id, theirs.get(kind)!.id] as [string, string]] : [])));
+  if (!rename.size) return { doc, was: new Map() };
+  const to = (id: string): string => rename.get(id) ?? id;
+  return {
+    doc: {
+      ...doc,
+      nodes: doc.nodes.map((n) => ({ ...n, id: to(n.id), ...(n.parent ? { parent: to(n.parent) } : {}) })),
+      wires: doc.wires.map((w) => ({ from: { ...w.from, node: to(w.from.node) }, to: { ...w.to, node: to(w.to.node) } })),
+    },
+    was: new Map([...rename].map(([from, id]) => [id, from])),
+  };
+}
+
+/**
  * The keys whose values are not the same in every run, in the order they first appear (graph order:
  * seed, then node by node, then wires, then options). With fewer than two runs nothing differs.
  * A node missing from some run is one row (its kind, or null), not a row per parameter. A run whose
  * graph is unknown is left out of the graph keys (it has none to compare): only its options are.
+ * Nodes that differ only in id (the one node of a kind that the other graph names otherwise) are
+ * compared as one, under the first graph's id (matchIds).
  */
-export function differences(inputs: DiffInput[], registry: KindRegistry): DiffRow[] {
-  if (inputs.length < 2) return [];
+export function differences(given: DiffInput[], registry: KindRegistry): DiffRow[] {
+  if (given.length < 2) return [];
+  const base = given.find((i) => i.doc)?.doc;
+  const matched = given.map((i) => (i.doc && base && i.doc !== base ? { input: i, ...matchIds(i.doc, base) } : { input: i, doc: i.doc, was: new Map<string, string>() }));
+  const inputs = matched.map((m) => ({ ...m.input, doc: m.doc }));
   const maps = inputs.map(() => new Map<string, string>());
   const owner = new Map<string, string>();
   inputs.forEach((input, j) => {
     for (const [k, v, node] of entries(input, registry)) {
-      maps[j].set(k, v);
+      const was = node === undefined && matched[j].was.get(k);
+      maps[j].set(k, was ? `${v} as ${was}` : v);
       if (node !== undefined) owner.set(k, node);
     }
   });
