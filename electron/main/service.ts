@@ -11,7 +11,7 @@ import { Autosave, listExamples, readExample, writeFileAtomic } from '../../node
 import type { RunHost } from '../../nodes/server/engine-host.ts';
 import { pastRunMethods } from '../../nodes/server/past-runs.ts';
 import { RecentFiles } from './recent.ts';
-import { nativeNotInstalled } from '../../nodes/runtime/backend.ts';
+import { nativeNotInstalled } from '../../nodes/runtime/native-packages.ts';
 
 export interface ElectronServiceDeps {
   dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;

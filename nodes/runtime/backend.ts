@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { patchWasmMatMul } from './wasm-matmul.ts';
+import { isInstalled, NATIVE } from './native-packages.ts';
 
 export type Tf = typeof import('@tensorflow/tfjs');
 
@@ -40,37 +41,10 @@ export class BackendError extends Error {
 
 const require = createRequire(import.meta.url);
 
-const NATIVE: Record<'tensorflow-gpu' | 'tensorflow', { pkg: string; hint: string }> = {
-  'tensorflow-gpu': {
-    pkg: '@tensorflow/tfjs-node-gpu',
-    hint: 'it is optional and needs CUDA; install it with npm i @tensorflow/tfjs-node-gpu',
-  },
-  tensorflow: {
-    pkg: '@tensorflow/tfjs-node',
-    hint: 'it is optional; install it with npm i @tensorflow/tfjs-node',
-  },
-};
-
 type Attempt = { ok: true; info: Omit<BackendInfo, 'requested' | 'note'>; detail: string } | { ok: false; reason: string; error?: unknown };
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
 
-function isInstalled(pkg: string): boolean {
-  try {
-    require.resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The native backends whose package is not installed (optional dependencies whose download failed or was skipped),
- * for the app's backend menu to mark; one that is installed may still fail to load, which only a run finds out.
- */
-export function nativeNotInstalled(): ('tensorflow-gpu' | 'tensorflow')[] {
-  return (Object.keys(NATIVE) as ('tensorflow-gpu' | 'tensorflow')[]).filter((b) => !isInstalled(NATIVE[b].pkg));
-}
 
 async function loadTfjs(): Promise<Tf> {
   return import('@tensorflow/tfjs');

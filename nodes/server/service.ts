@@ -10,7 +10,7 @@ import { AutosaveSlots, listExamples, listJsonFiles, readExample, shownName, wor
 import { RunHost, spawnThreadEngine } from './engine-host.ts';
 import { pastRunMethods } from './past-runs.ts';
 import type { SpawnEngine } from './engine-protocol.ts';
-import { nativeNotInstalled } from '../runtime/backend.ts';
+import { nativeNotInstalled } from '../runtime/native-packages.ts';
 
 export interface ServerServiceOptions {
   workspace: string;
