@@ -135,7 +135,7 @@ describe('browser-mode server', () => {
     expect((await tabA.call('recoverAutosave', { slot: 'tab-a' })).value).toMatchObject({ text: 'graph A', slot: 'tab-a' });
     // A new tab is offered nothing while both tabs are open (B's is newer, but B holds it).
     const tabC = rpc(await connect());
-    expect((await tabC.call('recoverAutosave', { slot: 'tab-c' })).value).toEqual({ text: null, savedAt: null, slot: null });
+    expect((await tabC.call('recoverAutosave', { slot: 'tab-c' })).value).toEqual({ text: null, savedAt: null, slot: null, file: null });
     // A's tab is closed (or crashed) with its work unsaved: the next new tab is offered A's, and holds it.
     await closed(wsA);
     const tabD = rpc(await connect());
@@ -154,6 +154,36 @@ describe('browser-mode server', () => {
     expect((await tabF.call('recoverAutosave', { slot: 'tab-f' })).value).toMatchObject({ text: 'graph of an earlier version', slot: 'earlier' });
     expect(existsSync(join(dir, 'ws', '.autosave.plasticity.json'))).toBe(false);
     await tabF.call('autosave', { text: null, slot: 'earlier' });
+  });
+
+  it("keeps the file unsaved work belongs to with its autosave, and gives it back on recovery (text-only autosaves still read)", async () => {
+    const tab = rpc(await connect());
+    const slotFile = join(dir, 'ws', '.autosave', 'tab-file.plasticity.json');
+    const graph = '{"format":"plasticity-graph","version":1,"name":"stdp-rate-vs-spike","nodes":[],"wires":[]}';
+    // Work on mine.json: the autosave names the file, and recovery (a reload) gives it back with the text unchanged.
+    expect(await tab.call('autosave', { text: graph, slot: 'tab-file', path: 'mine.json' })).toMatchObject({ ok: true });
+    expect(JSON.parse(await readFile(slotFile, 'utf8'))).toEqual({ format: 'plasticity-autosave', path: 'mine.json', text: graph });
+    const back = (await tab.call('recoverAutosave', { slot: 'tab-file' })).value;
+    expect(back).toMatchObject({ text: graph, slot: 'tab-file', file: { path: 'mine.json', name: 'mine.json' } });
+    expect(typeof back.savedAt).toBe('number');
+    // Work with no file is kept as its bare text, as before, and is recovered with none.
+    expect(await tab.call('autosave', { text: graph, slot: 'tab-file' })).toMatchObject({ ok: true });
+    expect(await readFile(slotFile, 'utf8')).toBe(graph);
+    expect((await tab.call('recoverAutosave', { slot: 'tab-file' })).value).toMatchObject({ text: graph, file: null });
+    // An autosave of an earlier version (text only) reads as work with no file, whatever the text.
+    for (const old of ['graph of an earlier version', '{"format":"plasticity-autosave","path":"cut short']) {
+      await writeFile(slotFile, old);
+      expect((await tab.call('recoverAutosave', { slot: 'tab-file' })).value).toMatchObject({ text: old, file: null });
+    }
+    // A path Save could not write in the workspace: outside it, no file; a file in a subfolder, its name only (Save As).
+    await writeFile(slotFile, JSON.stringify({ format: 'plasticity-autosave', path: '../outside.json', text: graph }));
+    expect((await tab.call('recoverAutosave', { slot: 'tab-file' })).value).toMatchObject({ text: graph, file: null });
+    await writeFile(slotFile, JSON.stringify({ format: 'plasticity-autosave', path: 'sub/deep.json', text: graph }));
+    expect((await tab.call('recoverAutosave', { slot: 'tab-file' })).value).toMatchObject({ text: graph, file: { path: null, name: 'deep.json' } });
+    // The contract checks the path as any other.
+    expect(await tab.call('autosave', { text: graph, slot: 'tab-file', path: '' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await tab.call('autosave', { text: null, slot: 'tab-file' })).toMatchObject({ ok: true });
+    expect(existsSync(slotFile)).toBe(false);
   });
 
   it('starts a run in the engine worker, relays its events, and Stop reaches it', async () => {

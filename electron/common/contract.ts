@@ -140,14 +140,27 @@ export const methods = {
     res: z.object({ path, name }),
   },
   autosave: {
-    /** null clears the autosave (after a save, or on a clean close). slot: the tab's own autosave (browser mode; Electron keeps one). */
-    req: z.object({ text: text.nullable(), slot: autosaveSlot.optional() }).strict(),
+    /**
+     * null clears the autosave (after a save, or on a clean close). slot: the tab's own autosave (browser mode; Electron
+     * keeps one). path: the file the work belongs to (what Save writes), none for work with no file.
+     */
+    req: z.object({ text: text.nullable(), slot: autosaveSlot.optional(), path: path.optional() }).strict(),
     res: nothing,
   },
   recoverAutosave: {
-    /** The tab's own autosave, or else the newest one no open tab holds; `slot` says where it lies (null: none, or the host keeps one). */
+    /**
+     * The tab's own autosave, or else the newest one no open tab holds; `slot` says where it lies (null: none, or the
+     * host keeps one). file: the file the work belongs to, null when it has none (or is from an earlier version, which
+     * kept only the text); its path is null when the host would not write there now (Electron: a path no longer in the
+     * recent list nor picked in a dialog), so Save asks where, offering its name.
+     */
     req: z.object({ slot: autosaveSlot.optional() }).strict(),
-    res: z.object({ text: text.nullable(), savedAt: z.number().nullable(), slot: autosaveSlot.nullable() }),
+    res: z.object({
+      text: text.nullable(),
+      savedAt: z.number().nullable(),
+      slot: autosaveSlot.nullable(),
+      file: z.object({ path: path.nullable(), name }).nullable(),
+    }),
   },
   startRun: {
     /** label: a run of a series, its place and what sets it apart ("2/3 · seed=2"), kept in its summary.json. */

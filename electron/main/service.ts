@@ -40,6 +40,14 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
     if (!granted.has(full) && !d.recent.list().includes(full)) throw new Error(`${p} was not chosen in a file dialog`);
     return full;
   };
+  const mayWrite = (p: string): boolean => {
+    try {
+      allowed(p);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return {
     grant,
     async getInfo() {
@@ -82,13 +90,17 @@ export function createElectronService(d: ElectronServiceDeps): LabServiceImpl & 
       d.recent.add(full);
       return { path: full, name: basename(full) };
     },
-    async autosave({ text }) {
-      await d.autosave.write(text);
+    async autosave({ text, path }) {
+      await d.autosave.write(text, path ?? null);
       return {};
     },
     async recoverAutosave() {
       // One window, one autosave: slots are browser mode's.
-      return { ...(await d.autosave.read()), slot: null };
+      const { path, ...rec } = await d.autosave.read();
+      // The path the work belongs to is Save's only while this host would write there anyway (picked in a dialog this
+      // session, or in the recent list): the autosave's path is no grant. Otherwise Save asks, offering the file's name.
+      const file = path === null ? null : { path: mayWrite(path) ? resolve(path) : null, name: basename(path) || 'recovered.json' };
+      return { ...rec, slot: null, file };
     },
     async startRun({ doc, options, backend, label }) {
       return d.host.start({ doc, options, backend, label });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { quoted } from '../core/format.ts';
 import { plainFileNameProblem, writeFileAtomic } from '../runtime/fs-atomic.ts';
 
@@ -83,27 +84,54 @@ export async function listJsonFiles(dir: string): Promise<{ path: string; name: 
   return out;
 }
 
+/**
+ * What an autosave file holds when the work belongs to a file: the work's text and that file's path, in an envelope
+ * (`format` first, so that a graph document, written as is, is told from one by its start). Work with no file is
+ * written as its bare text, as every autosave of earlier versions was, and such a file still reads as work with none.
+ */
+const AUTOSAVE_FORMAT = 'plasticity-autosave';
+const envelopeStart = `{"format":"${AUTOSAVE_FORMAT}"`;
+const envelopeSchema = z.object({ format: z.literal(AUTOSAVE_FORMAT), path: z.string().min(1).max(4096).nullable(), text: z.string() });
+
+/** An autosave read back: the work's text, when it was saved, and the path of the file it belongs to (null: none). */
+export interface AutosaveContent {
+  text: string | null;
+  savedAt: number | null;
+  path: string | null;
+}
+
 /** Autosave: one file, written atomically; its presence at start means the last session did not close cleanly. */
 export class Autosave {
   constructor(private readonly file: string) {}
-  async write(text: string | null): Promise<void> {
+  /** Keeps `text` (null removes the autosave), with the path of the file it belongs to, if any. */
+  async write(text: string | null, path: string | null = null): Promise<void> {
     if (text === null) await unlink(this.file).catch(() => undefined);
-    else await writeFileAtomic(this.file, text);
+    else await writeFileAtomic(this.file, path === null ? text : JSON.stringify({ format: AUTOSAVE_FORMAT, path, text }));
   }
-  async read(): Promise<{ text: string | null; savedAt: number | null }> {
+  async read(): Promise<AutosaveContent> {
+    let raw: string;
+    let savedAt: number;
     try {
-      const [text, s] = await Promise.all([readFile(this.file, 'utf8'), stat(this.file)]);
-      return { text, savedAt: s.mtimeMs };
+      const [t, s] = await Promise.all([readFile(this.file, 'utf8'), stat(this.file)]);
+      raw = t;
+      savedAt = s.mtimeMs;
     } catch {
-      return { text: null, savedAt: null };
+      return { text: null, savedAt: null, path: null };
     }
+    if (raw.startsWith(envelopeStart)) {
+      try {
+        const e = envelopeSchema.parse(JSON.parse(raw));
+        return { text: e.text, savedAt, path: e.path };
+      } catch {
+        // Not an envelope after all (cut short, say): offered as it is, like any text, for the user to judge.
+      }
+    }
+    return { text: raw, savedAt, path: null };
   }
 }
 
-/** What recovery offers: an autosave's text, when it was saved, and the slot it lies in (null when there is none). */
-export interface Recovered {
-  text: string | null;
-  savedAt: number | null;
+/** What recovery offers: an autosave's text, when it was saved, its file's path (null: none), and the slot it lies in (null when there is none). */
+export interface Recovered extends AutosaveContent {
   slot: string | null;
 }
 
@@ -131,9 +159,9 @@ export class AutosaveSlots {
     if (n > 0) this.held.set(slot, n);
     else this.held.delete(slot);
   }
-  async write(slot: string, text: string | null): Promise<void> {
+  async write(slot: string, text: string | null, path: string | null = null): Promise<void> {
     if (text !== null) await mkdir(this.dir, { recursive: true });
-    await new Autosave(this.file(slot)).write(text);
+    await new Autosave(this.file(slot)).write(text, path);
   }
   async read(slot: string): Promise<Recovered> {
     if (this.legacy && existsSync(this.legacy)) {
@@ -150,9 +178,10 @@ export class AutosaveSlots {
       const s = await stat(join(this.dir, n)).catch(() => null);
       if (s?.isFile() && (!best || s.mtimeMs > best.mtime)) best = { slot: m[1], mtime: s.mtimeMs };
     }
-    if (!best) return { text: null, savedAt: null, slot: null };
+    const none = { text: null, savedAt: null, path: null, slot: null };
+    if (!best) return none;
     const other = await new Autosave(this.file(best.slot)).read();
-    return other.text === null ? { text: null, savedAt: null, slot: null } : { ...other, slot: best.slot };
+    return other.text === null ? none : { ...other, slot: best.slot };
   }
 }
 

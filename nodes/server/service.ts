@@ -62,6 +62,20 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
     return full;
   };
 
+  /**
+   * The file recovered work belongs to: its path when Save may write there (as writeFile would take it), else only its
+   * name, for Save As to offer; null when the path is not one of the workspace's (never written by this host).
+   */
+  const recoveredFile = (p: string): { path: string | null; name: string } | null => {
+    let full: string;
+    try {
+      full = inWorkspace(p);
+    } catch {
+      return null;
+    }
+    return { path: workspaceFileNameProblem(p) ? null : p, name: basename(full) };
+  };
+
   const service: LabServiceImpl = {
     async getInfo() {
       return { version: o.version, nativeDialogs: false, workspace: o.workspace, platform: platform(), notInstalled: nativeNotInstalled() };
@@ -100,12 +114,13 @@ export function createServerService(o: ServerServiceOptions): { service: LabServ
       touch(path);
       return { path, name: basename(full) };
     },
-    async autosave({ text, slot }) {
-      await autosaves.write(slot ?? DEFAULT_SLOT, text);
+    async autosave({ text, slot, path }) {
+      await autosaves.write(slot ?? DEFAULT_SLOT, text, path ?? null);
       return {};
     },
     async recoverAutosave({ slot }) {
-      return autosaves.read(slot ?? DEFAULT_SLOT);
+      const { path, ...rec } = await autosaves.read(slot ?? DEFAULT_SLOT);
+      return { ...rec, file: path === null ? null : recoveredFile(path) };
     },
     async startRun({ doc, options, backend, label }) {
       return host.start({ doc, options, backend, label });
