@@ -38,7 +38,7 @@ e2eDescribe('recovering unsaved work on a file (e2e)', () => {
     await copyFile(join(ROOT, 'examples', 'stdp-rate-vs-spike.json'), join(app.server.workspace, 'mine.json'));
     const page = await openApp(app.browser.context, app.server.url);
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="mine.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="mine.json"]');
     await expect.poll(() => fileName(page)).toBe('mine.json');
     await setParam(page, 'sim', 'trains', '700');
     const autosave = await slotFile(page);
