@@ -5,17 +5,9 @@ import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import WebSocket from 'ws';
-import { createRequire } from 'node:module';
+import { resolves } from './support/packages.ts';
 import { startLabServer, type LabServer } from '../nodes/server/ws-server.ts';
 
-const resolves = (pkg: string): boolean => {
-  try {
-    createRequire(import.meta.url).resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 import { DEFAULT_EXAMPLES_DIR } from '../nodes/server/files.ts';
 import type { EngineChannel, FromEngine, ToEngine } from '../nodes/server/engine-protocol.ts';
 

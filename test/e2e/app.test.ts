@@ -14,7 +14,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, socket, useApp, wire } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, saveAs, socket, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 /** The server and browser of the suite below (saveAndRead reads its workspace). */
@@ -36,15 +36,6 @@ async function runExample(page: Page, name: string, minNodes: number): Promise<v
   await page.selectOption('[data-testid="examples"]', name);
   await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThanOrEqual(minNodes);
   await runToEnd(page);
-}
-
-async function saveAs(page: Page, name: string): Promise<void> {
-  await page.click('[data-testid="save-as"]');
-  await page.fill('[data-testid="file-dialog-name"]', name);
-  await page.click('[data-testid="file-save"]');
-  // A file of that name already there is replaced when asked twice.
-  if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
 
 async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Dialog, Page } from 'playwright-core';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, useApp } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, saveAs, useApp } from './harness.ts';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -35,14 +35,6 @@ function answerConfirms(page: Page, answer: () => boolean): string[] {
     void (answer() ? d.accept() : d.dismiss());
   });
   return asked;
-}
-
-async function saveAs(page: Page, name: string): Promise<void> {
-  await page.click('[data-testid="save-as"]');
-  await page.fill('[data-testid="file-dialog-name"]', name);
-  await page.click('[data-testid="file-save"]');
-  if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
-  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
 
 /**

@@ -185,3 +185,12 @@ export async function wire(page: Page, from: { node: string; port: string }, to:
 export async function shot(target: Page | Locator, name: string): Promise<void> {
   if (process.env.E2E_SHOTS) await target.screenshot({ path: join(process.env.E2E_SHOTS, `${name}.png`) });
 }
+
+/** Save As into the workspace under `name` (replacing a file of that name, asked twice), then the title shows it. */
+export async function saveAs(page: Page, name: string): Promise<void> {
+  await page.click('[data-testid="save-as"]');
+  await page.fill('[data-testid="file-dialog-name"]', name);
+  await page.click('[data-testid="file-save"]');
+  if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
+}

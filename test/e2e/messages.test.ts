@@ -5,21 +5,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
+import { resolves } from '../support/packages.ts';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, shot, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 
-const resolves = (pkg: string): boolean => {
-  try {
-    createRequire(import.meta.url).resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-};
 let app: ReturnType<typeof useApp>;
 
 const toast = (page: Page) => page.locator('[data-testid="toast"]');
