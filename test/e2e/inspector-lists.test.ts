@@ -110,7 +110,7 @@ d('inspector: lists, seeds and limits as the docs and the CLI write them', () =>
     page.on('pageerror', (e) => errors.push(e.message));
     await openExample(page, 'eqprop-mnist');
     await page.click('[data-testid="open"]');
-    await page.click('[data-testid="file-entry"][data-path="negative-seed.json"]');
+    await page.dblclick('[data-testid="file-entry"][data-path="negative-seed.json"]');
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('seed: must be a whole number >= 0, got -3');
     expect(await page.locator('[data-testid="file-name"]').first().textContent()).toContain('eqprop-mnist.json');
     expect(errors).toEqual([]);
