@@ -143,11 +143,14 @@ const PAIRS: { x: string; y: string; xLabel: string }[] = [{ x: '_dt', y: '_dw',
  * recorded): drawn as one chart, and not a series over epochs whose last value is a figure.
  */
 export function isCurvePart(name: string, metrics: Record<string, unknown>): boolean {
-  for (const p of PAIRS) {
-    const partner = name.endsWith(p.x) ? name.slice(0, -p.x.length) + p.y : name.endsWith(p.y) ? name.slice(0, -p.y.length) + p.x : null;
-    if (partner !== null && Array.isArray(metrics[name]) && Array.isArray(metrics[partner])) return true;
-  }
-  return false;
+  const c = curveOf(name);
+  return c !== null && Array.isArray(metrics[c.base + c.pair.x]) && Array.isArray(metrics[c.base + c.pair.y]);
+}
+
+/** The curve a metric's name would be part of (stdp_curve_dt: base stdp_curve, the ΔT pair), or null. */
+function curveOf(name: string): { base: string; pair: (typeof PAIRS)[number] } | null {
+  const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));
+  return pair ? { base: name.slice(0, -(name.endsWith(pair.x) ? pair.x : pair.y).length), pair } : null;
 }
 
 /**
@@ -165,9 +168,9 @@ export function splitTraces(traces: Record<string, number[]>, series: Record<str
       if (ys.length) rows.push({ name: lastValueName(name), values: [ys[ys.length - 1]!], metric: name });
       continue;
     }
-    const pair = PAIRS.find((p) => name.endsWith(p.x) || name.endsWith(p.y));
-    if (pair) {
-      const base = name.slice(0, -(name.endsWith(pair.x) ? pair.x : pair.y).length);
+    const curve = curveOf(name);
+    if (curve) {
+      const { base, pair } = curve;
       const x = traces[base + pair.x];
       const y = traces[base + pair.y];
       if (x && y && x.length === y.length) {

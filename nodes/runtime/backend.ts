@@ -45,7 +45,6 @@ type Attempt = { ok: true; info: Omit<BackendInfo, 'requested' | 'note'>; detail
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
 
-
 async function loadTfjs(): Promise<Tf> {
   return import('@tensorflow/tfjs');
 }
