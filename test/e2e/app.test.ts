@@ -14,7 +14,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, saveAs, socket, useApp, wire } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, saveAs, socket, TUTORIAL_DROPS, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 /** The server and browser of the suite below (saveAndRead reads its workspace). */
@@ -1569,15 +1569,7 @@ d('desktop app in the browser (e2e)', () => {
   it('follows docs/tutorial-eqprop.md: builds Equilibrium Propagation from the palette, quick-runs it, saves it', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     // Step 1-2: the seven nodes, dropped where the tutorial's picture has them.
-    const drops: [string, number, number][] = [
-      ['data.mnist', 20, 40],
-      ['ebm.langevin', 20, 260],
-      ['ebm.network', 250, 40],
-      ['ebm.nudge', 250, 200],
-      ['ebm.eqprop_rule', 250, 360],
-      ['ebm.eqprop_train', 480, 40],
-      ['ebm.evaluate', 710, 260],
-    ];
+    const drops = TUTORIAL_DROPS;
     for (const [kind, x, y] of drops) await dragFromPalette(page, kind, x, y);
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(7);
     // Each card's footer sums up its parameters: no empty entry (MNIST's empty data folder), lists too.

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Dialog, Page } from 'playwright-core';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, saveAs, useApp } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, saveAs, TUTORIAL_DROPS, useApp } from './harness.ts';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -98,15 +98,7 @@ e2eDescribe('drops and the Open dialog at 1366 × 768 (e2e)', () => {
     const page = await openApp(app.browser.context, app.server.url);
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     // docs/tutorial-eqprop.md's drops: Network at (250, 40) overlaps MNIST's card at (20, 40).
-    const drops: [string, number, number][] = [
-      ['data.mnist', 20, 40],
-      ['ebm.langevin', 20, 260],
-      ['ebm.network', 250, 40],
-      ['ebm.nudge', 250, 200],
-      ['ebm.eqprop_rule', 250, 360],
-      ['ebm.eqprop_train', 480, 40],
-      ['ebm.evaluate', 710, 260],
-    ];
+    const drops = TUTORIAL_DROPS;
     for (const [kind, x, y] of drops) {
       const before = await cards(page);
       await dragFromPalette(page, kind, x, y);

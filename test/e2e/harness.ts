@@ -194,3 +194,14 @@ export async function saveAs(page: Page, name: string): Promise<void> {
   if (await page.locator('[data-testid="file-dialog-problem"]').isVisible()) await page.click('[data-testid="file-save"]');
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
 }
+
+/** docs/tutorial-eqprop.md's seven drops from the palette: kind and where on the canvas (Network's card overlaps MNIST's). */
+export const TUTORIAL_DROPS: readonly [kind: string, x: number, y: number][] = [
+  ['data.mnist', 20, 40],
+  ['ebm.langevin', 20, 260],
+  ['ebm.network', 250, 40],
+  ['ebm.nudge', 250, 200],
+  ['ebm.eqprop_rule', 250, 360],
+  ['ebm.eqprop_train', 480, 40],
+  ['ebm.evaluate', 710, 260],
+];
