@@ -14,9 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { fmtMetric } from '../core/format.ts';
+import type { RunLimitKey } from '../core/kind.ts';
+import { MnistData } from '../kinds/b15/data-mnist.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference, withParam, withQuickSets } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
-import type { Plan } from '../core/plan.ts';
+import { flattenSteps, type Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
 import { lockFolder } from '../runtime/out-lock.ts';
@@ -263,6 +265,32 @@ interface RunFlags {
   backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 }
 
+const LIMIT_FLAGS: [RunLimitKey, string][] = [
+  ['epochs', '--epochs'],
+  ['trainLimit', '--train-limit'],
+  ['testLimit', '--test-limit'],
+  ['sampleLimit', '--sample-limit'],
+];
+
+/**
+ * A warning for each run option given that no node of the graph obeys (--train-limit on an STDP graph, --data-dir on
+ * a graph without an MNIST node): it changes nothing, which the user should hear before the run rather than guess
+ * from its figures.
+ */
+function warnUnusedRunFlags(o: RunFlags, plan: Plan, io: Io): void {
+  const kinds = flattenSteps(plan.steps).map((s) => s.kind);
+  const applies = createRegistry().limitsOf(kinds);
+  for (const [key, flag] of LIMIT_FLAGS)
+    if (o[key] !== undefined && !applies.includes(key)) io.err(`warning: ${flag} changes nothing: no node of this graph obeys it (none ${LIMIT_USERS[key]})\n`);
+  if (o.dataDir !== undefined && !kinds.includes(MnistData)) io.err('warning: --data-dir changes nothing: this graph has no MNIST node\n');
+}
+const LIMIT_USERS: Record<RunLimitKey, string> = {
+  epochs: 'trains for epochs',
+  trainLimit: 'reads training data',
+  testLimit: 'reads test data',
+  sampleLimit: 'draws samples',
+};
+
 /** An empty --data-dir (an unset "$VAR") is a usage error, for run and sweep alike: it would mean the embedded digits. */
 function checkDataDir(o: RunFlags): void {
   if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
@@ -333,6 +361,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .action(async (graph: string, o: RunFlags & { seed?: number; set: string[]; out: string; quiet?: boolean }) => {
       const { doc, plan } = await compileDocOrExit(graph, io, o.set, 'errors', o.quick === true);
       checkDataDir(o);
+      warnUnusedRunFlags(o, plan, io);
       // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
       // (PLASTICITY_TRACE_START=1: say when, for a test that signals the run while the engine loads.)
@@ -387,13 +416,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         const vary = o.vary.map(parseVary);
         checkVaryTargets(vary);
         // Every combination compiles before any run starts: a typo costs nothing. A varied value's mistake names its --vary.
+        let plan: Plan | undefined;
         for (const combo of combinations(vary))
-          await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {
+          plan = await compileOrExit(graph, io, [...o.set, ...combo.map((set, i) => ({ set, as: `--vary ${o.vary[i]}` }))], 'errors').catch((e: unknown) => {
             // The graph's problem with one combination of the varied values: say which.
             if (e instanceof Exit && !e.message && combo.length) io.err(`(with ${combo.join(', ')}, from --vary)\n`);
             throw e;
           });
         checkDataDir(o);
+        // Said once here (the runs' own warnings go to their run.log); the varied values do not change the kinds.
+        if (plan) warnUnusedRunFlags(o, plan, io);
         const lock = lockOut(o.out, await makeOutDir('--out', o.out), 'sweep');
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.ts';
 import { quoted } from './format.ts';
 import type { JsonObject, JsonValue } from './json.ts';
+import type { RunLimitKey } from './kind.ts';
 
 export const GRAPH_FORMAT = 'plasticity-graph';
 export const GRAPH_VERSION = 1;
@@ -58,7 +59,7 @@ const endpoint = z.object({ node: id, port: z.string().min(1) });
 export const wireSchema = z.object({ from: endpoint, to: endpoint });
 
 /** The largest value of each run limit. */
-export const RUN_LIMIT_MAX = { epochs: 100_000, trainLimit: 10_000_000, testLimit: 10_000_000, sampleLimit: 10_000_000 } as const;
+export const RUN_LIMIT_MAX = { epochs: 100_000, trainLimit: 10_000_000, testLimit: 10_000_000, sampleLimit: 10_000_000 } as const satisfies Record<RunLimitKey, number>;
 
 /** Limits on a run's data and epochs (the app's Quick run, the CLI's --epochs and --*-limit options). */
 export const runLimitsSchema = z
@@ -163,6 +164,25 @@ export function scopeRing(id: string, parentOf: (id: string) => string | undefin
 export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimits> {
   const { set: _set, ...limits } = doc.quick ?? {};
   return { ...DEFAULT_QUICK, ...limits };
+}
+
+const LIMIT_WORDS: Record<RunLimitKey, (n: number) => string> = {
+  epochs: (n) => `${n} epoch${n === 1 ? '' : 's'}`,
+  trainLimit: (n) => `${n} training`,
+  testLimit: (n) => `${n} test`,
+  sampleLimit: (n) => `${n} sample${n === 1 ? '' : 's'}`,
+};
+
+/**
+ * A run's limits, each said ("1 epoch", "200 training", "200 test", "200 samples"), of those that applied to its graph
+ * (`applies`: the limits some node of the graph obeys, KindRegistry.limitsOf): an STDP graph has no data or epochs, so
+ * a Quick run of it limits nothing. 0 and absent are no limit.
+ */
+export function appliedLimits(limits: Readonly<Record<string, unknown>>, applies: readonly RunLimitKey[]): string[] {
+  return applies.flatMap((k) => {
+    const n = limits[k];
+    return typeof n === 'number' && n > 0 ? [LIMIT_WORDS[k](n)] : [];
+  });
 }
 
 /** A "node.param" key of a Quick run's `set`, split; null when it is not one. */

@@ -7,6 +7,10 @@ import type { JsonObject } from './json.ts';
 import type { ParamSpec, ParamValues } from './params.ts';
 import type { PortSpec, PortType } from './ports.ts';
 
+/** A run limit: the app's Quick run and the CLI's --epochs, --train-limit, --test-limit and --sample-limit. */
+export type RunLimitKey = 'epochs' | 'trainLimit' | 'testLimit' | 'sampleLimit';
+export const RUN_LIMIT_KEYS: readonly RunLimitKey[] = ['epochs', 'trainLimit', 'testLimit', 'sampleLimit'];
+
 export type Category = 'data' | 'layers' | 'corruption' | 'inference' | 'learning' | 'sampling' | 'evaluation' | 'output' | 'energy' | 'stdp';
 
 export const CATEGORY_TITLES: Record<Category, string> = {
@@ -96,6 +100,12 @@ export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, P
    * refuses it at run time, for kinds that do not say.)
    */
   records?(params: ParamValues<P>, nodeId: string, wired: ReadonlySet<string>): Recorded[];
+  /**
+   * The run limits this kind's run obeys (a trainer its epochs, the data node its training and test examples …); none
+   * when absent. The app and the CLI say which limits a graph's Quick run or a limited run actually applied, and the
+   * engine refuses a run that reads a limit its kind does not declare here, so the two cannot drift apart.
+   */
+  limits?: readonly RunLimitKey[];
   /** Brings params saved with an older kind version up to date. */
   migrate?(params: JsonObject, fromVersion: number): JsonObject;
 }

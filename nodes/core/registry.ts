@@ -1,5 +1,5 @@
 /** A registry of node kinds keyed by their stable id; a duplicate id is a programming error. */
-import type { AnyNodeKind, Category } from './kind.ts';
+import { type AnyNodeKind, type Category, RUN_LIMIT_KEYS, type RunLimitKey } from './kind.ts';
 
 export class KindRegistry {
   private readonly kinds = new Map<string, AnyNodeKind>();
@@ -23,6 +23,13 @@ export class KindRegistry {
 
   all(): AnyNodeKind[] {
     return [...this.kinds.values()];
+  }
+
+  /** The run limits that some node of these kinds obeys, in RUN_LIMIT_KEYS's order (unknown kinds obey none). */
+  limitsOf(kinds: Iterable<string>): RunLimitKey[] {
+    const used = new Set<RunLimitKey>();
+    for (const k of kinds) for (const l of this.kinds.get(k)?.limits ?? []) used.add(l);
+    return RUN_LIMIT_KEYS.filter((l) => used.has(l));
   }
 
   byCategory(): Map<Category, AnyNodeKind[]> {

@@ -9,7 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Plan, PlanStep } from '../core/plan.ts';
 import { flattenSteps } from '../core/plan.ts';
 import { hash } from '../core/compiler.ts';
-import { RecordedNames } from '../core/kind.ts';
+import { RecordedNames, RUN_LIMIT_KEYS, type RunLimitKey } from '../core/kind.ts';
+import { allKinds } from '../kinds/index.ts';
 import { nodeIdProblem } from '../core/document.ts';
 import { quoted } from '../core/format.ts';
 import { initBackend } from './backend.ts';
@@ -146,6 +147,25 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
   }
 }
 
+const declaredLimits = new Map(allKinds.map((k) => [k.kind, new Set<RunLimitKey>(k.limits ?? [])]));
+
+/**
+ * The run options as a step of `kind` sees them: reading a run limit its kind does not declare (NodeKind.limits) is a
+ * programming error, so what the app and the CLI say a run's limits applied to stays what the ops obey. (A kind outside
+ * the catalog, a test's own, reads them freely.)
+ */
+function guardLimits(options: RunOptions, kind: string): RunOptions {
+  const declared = declaredLimits.get(kind);
+  if (!declared) return options;
+  return new Proxy(options, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && (RUN_LIMIT_KEYS as readonly string[]).includes(key) && !declared.has(key as RunLimitKey))
+        throw new Error(`internal: node kind "${kind}" reads the run limit ${key} but does not declare it in its limits`);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
 interface Sinks {
   metric(name: string, v: number | number[]): void;
   image(name: string, png: Buffer, w: number, h: number): Promise<string>;
@@ -168,7 +188,7 @@ function makeContext(
   return {
     tf,
     backend,
-    options,
+    options: guardLimits(options, step.kind),
     seed,
     step,
     random: () => rng(),

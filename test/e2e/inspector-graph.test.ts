@@ -100,7 +100,16 @@ d('inspector graph fields', () => {
     expect(await page.inputValue('[data-testid="quick-trainLimit"]')).toBe('');
     expect(await page.locator('[data-testid="graph-error"]').count()).toBe(0);
     expect(await page.locator('[data-testid="graph-quick"] .param.bad, [data-testid="graph-settings"] .param.bad').count()).toBe(0);
-    expect(await page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('Quick run: 1 epoch');
+    // stdp-curve has no data, epochs or samples: its Quick run limits nothing, and says so.
+    expect(await page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('Quick run: no limits');
+    expect(await page.locator('[data-testid="quick-none"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="graph-quick"] .param[data-unused="true"]').count()).toBe(4);
+    // EqProp has data and epochs but no samples: only the samples field is marked.
+    await openExample(page, 'eqprop-mnist');
+    await showGraphFields(page);
+    await expect.poll(() => page.locator('[data-testid="quick-none"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="graph-quick"] .param[data-unused="true"] input').getAttribute('data-testid')).toBe('quick-sampleLimit');
+    expect(await page.getAttribute('[data-testid="quick-label"]', 'title')).toContain('Quick run: 1 epoch, at most 10000 training and 1000 test examples (');
     await page.close();
   }, 120_000);
 });

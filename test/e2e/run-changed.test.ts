@@ -16,8 +16,8 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     await runToEnd(page);
     const pill = page.locator('[data-testid="run-graph-changed"]');
     expect(await pill.count()).toBe(0);
-    // A Quick run says it was one: its limits, so its figures are not taken for the full run's.
-    expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('Quick run: 1 epoch · 200 training · 200 test');
+    // A Quick run says it was one, and here that its limits applied to nothing: the graph has no data or epochs.
+    expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('Quick run: no limits apply to this graph');
     await node(page, 'neuron').locator('.header').click();
     await page.fill('[data-testid="param-trials"]', '5000');
     await page.press('[data-testid="param-trials"]', 'Enter');

@@ -9,6 +9,7 @@ export const mnistDataKind = defineKind({
   version: 1,
   title: 'MNIST',
   category: 'data',
+  limits: ['trainLimit', 'testLimit'],
   doc: 'MNIST digits, pixels scaled to [0, 1] (784 values). Reads the four IDX files (gzipped or not) from a folder; with no folder, the embedded 10,000-digit subset that needs no download. The validation split is the last digits of the training set, as in the Parzen protocol.',
   equation: 'Bengio et al. 2015, Sec. 8 (data)',
   inputs: {},

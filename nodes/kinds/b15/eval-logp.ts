@@ -9,6 +9,7 @@ export const logpTraceKind = defineKind({
   version: 1,
   title: 'log p(x,h) during inference',
   category: 'evaluation',
+  limits: ['testLimit'],
   doc: 'Mean of log p(x,h) = -1/2 ||x - g1(h1)||^2 - 1/2 sum_l ||h_{l-1} - g_l(h_l)||^2 (constants and the top prior dropped) over the data, after the feedforward pass (t = 0) and after each inference iteration: inference should climb it.',
   equation: 'Bengio et al. 2015, Fig. 4',
   inputs: { model: port('model'), inference: port('inference'), data: port('dataset') },

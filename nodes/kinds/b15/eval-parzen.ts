@@ -9,6 +9,7 @@ export const parzenKind = defineKind({
   version: 1,
   title: 'Parzen log-likelihood',
   category: 'evaluation',
+  limits: ['testLimit'],
   doc: 'Parzen-window log-likelihood with the samples as kernel centres: log p(x) = logsumexp_k(-||x - mu_k||^2 / 2s^2) - log K - D log(s sqrt(2 pi)). The width s is chosen on validation digits from a grid; the mean over the test digits is reported with its standard error.',
   equation: 'Bengio et al. 2015, Sec. 8 (protocol of Goodfellow et al. 2014 / Bengio et al. 2014)',
   inputs: { samples: port('samples'), valid: port('dataset'), test: port('dataset') },

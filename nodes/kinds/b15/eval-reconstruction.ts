@@ -9,6 +9,7 @@ export const reconstructionKind = defineKind({
   version: 1,
   title: 'Reconstruction error',
   category: 'evaluation',
+  limits: ['testLimit'],
   doc: 'Mean squared error per pixel of x against g_1(f_1(x)) (the one-layer auto-encoder path), and a picture of the first `show` digits above their reconstructions.',
   equation: 'Bengio et al. 2015, Sec. 4 (||g1(h1) - x||^2)',
   inputs: { model: port('model'), data: port('dataset') },

@@ -9,6 +9,7 @@ export const chainSampleKind = defineKind({
   version: 1,
   title: 'GENERATE (inference chain)',
   category: 'sampling',
+  limits: ['sampleLimit'],
   doc: 'GENERATE: h_L ~ prior; x = g_1(...g_L(h_L)); then `rounds` times: h = INFERENCE(x) with the given alpha, x = g_1(h_1). An iteration scope over rounds.',
   equation: 'Bengio et al. 2015, Sec. 5 (GENERATE)',
   inputs: { model: port('model'), prior: port('prior'), inference: port('inference') },

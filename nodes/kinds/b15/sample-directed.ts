@@ -9,6 +9,7 @@ export const directedSampleKind = defineKind({
   version: 1,
   title: 'Directed sample',
   category: 'sampling',
+  limits: ['sampleLimit'],
   doc: 'Ancestral sampling: h_L ~ prior, then x = g_1(g_2(... g_L(h_L))). The baseline the inference chain is compared with.',
   equation: 'Bengio et al. 2015, Sec. 8 (directed sampling, Parzen 126)',
   inputs: { model: port('model'), prior: port('prior') },

@@ -9,6 +9,7 @@ export const jdaeSampleKind = defineKind({
   version: 1,
   title: 'Joint DAE chain',
   category: 'sampling',
+  limits: ['sampleLimit'],
   doc: 'Sampling from the model seen as a joint denoising auto-encoder: start from a directed sample; each step corrupts all layers with Gaussian noise, then reconstructs x from above, the top from below, and each middle layer from below or above with probability 1/2.',
   equation: 'Bengio et al. 2015, Eq. 9-11',
   inputs: { model: port('model'), prior: port('prior') },

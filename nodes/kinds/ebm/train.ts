@@ -8,6 +8,7 @@ export const trainKind = defineKind({
   version: 1,
   title: 'Train (free + nudged phases)',
   category: 'energy',
+  limits: ['epochs'],
   doc:
     'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus, with the input readout, <valid_metric>_by_state (the error by argmax of the output states, the published measure), and draws these per-epoch errors as <node id>_learning_curve.png, redrawn after every epoch so a run shows it as it learns. With fields N it also draws, after every epoch, what training has changed so far in the input weights of the first N hidden units (<node id>_fields.png). The CLI\'s --epochs overrides the epochs.',
   equation: 'Scellier & Bengio 2016, Algorithm (Sec. 3); Bengio et al. 2017, Sec. 3.2',
