@@ -1774,8 +1774,9 @@ d('desktop app in the browser (e2e)', () => {
       expect(Math.round(bar.height / 40), `toolbar lines at ${width}`).toBe(rows);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     }
-    // Resizing keeps the view's centre: the graph's middle stays where it was relative to the canvas's middle
-    // (without that it kept its distance from the top-left corner and went out at the right).
+    // Resizing keeps the view's centre once the user has moved the view: the graph's middle stays where it was relative
+    // to the canvas's middle (without that it kept its distance from the top-left corner and went out at the right).
+    // A view as Fit left it is fitted again instead (below).
     const middles = async (): Promise<{ dx: number; dy: number }> => {
       const c = (await page.locator('[data-testid="canvas"]').boundingBox())!;
       const boxes = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, r: r.right, t: r.top, b: r.bottom })));
@@ -1786,12 +1787,35 @@ d('desktop app in the browser (e2e)', () => {
     await page.setViewportSize({ width: 1600, height: 1000 });
     await page.getByRole('button', { name: 'Fit', exact: true }).click();
     await page.waitForTimeout(300);
+    // The user pans the view a little (a drag on the background).
+    const c = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    await page.mouse.move(c.x + 20, c.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 50, c.y + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForTimeout(100);
     const before = await middles();
     await page.setViewportSize({ width: 1100, height: 700 });
     await page.waitForTimeout(300);
     const after = await middles();
     expect(Math.abs(after.dx - before.dx)).toBeLessThan(2);
     expect(Math.abs(after.dy - before.dy)).toBeLessThan(2);
+    // As Fit left it, the view is fitted again on a resize: every node inside the canvas, and the graph as large as
+    // the larger canvas allows (kept centred, it kept the smaller window's zoom).
+    const nodeBoxes = (): Promise<DOMRect[]> => page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    const spread = (bs: DOMRect[]): number => Math.max(...bs.map((b) => b.right)) - Math.min(...bs.map((b) => b.left));
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(300);
+    const small = spread(await nodeBoxes());
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.waitForTimeout(400);
+    const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    const boxes = await nodeBoxes();
+    for (const b of boxes) {
+      expect(b.left).toBeGreaterThanOrEqual(canvas.x - 0.5);
+      expect(b.right).toBeLessThanOrEqual(canvas.x + canvas.width + 0.5);
+    }
+    expect(spread(boxes)).toBeGreaterThan(1.2 * small);
     await page.close();
   });
 

@@ -119,6 +119,15 @@ export class LabEditor {
   private lastParents: ParentMap = new Map();
   private applyingParents = false;
   private readonly resizeObserver: ResizeObserver;
+  /**
+   * The view is as Fit left it (Fit, a layout, a graph opened) and the user has not panned or zoomed since: when the
+   * canvas is resized (the run panel opening below it, the window), it is fitted again rather than kept centred, so
+   * the graph does not end up under the panel or the minimap.
+   */
+  private fitted = false;
+  /** zoomToFit is moving the view: the moves are not the user's. */
+  private fitting = 0;
+  private refitTimer = 0;
 
   constructor(
     readonly container: HTMLElement,
@@ -133,8 +142,14 @@ export class LabEditor {
     this.resizeObserver = new ResizeObserver(() => {
       const now = { w: container.clientWidth, h: container.clientHeight };
       if (size.w && size.h && now.w && now.h && (now.w !== size.w || now.h !== size.h)) {
-        const { x, y } = this.area.area.transform;
-        void this.area.area.translate(x + (now.w - size.w) / 2, y + (now.h - size.h) / 2);
+        if (this.fitted) {
+          // Once the resizing settles (a panel dragged taller resizes the canvas many times).
+          window.clearTimeout(this.refitTimer);
+          this.refitTimer = window.setTimeout(() => void (this.fitted && this.zoomToFit()), 60);
+        } else {
+          const { x, y } = this.area.area.transform;
+          void this.area.area.translate(x + (now.w - size.w) / 2, y + (now.h - size.h) / 2);
+        }
       }
       size = now;
     });
@@ -249,6 +264,8 @@ export class LabEditor {
     minimap.setParent(this.area as any);
     this.area.addPipe((ctx) => {
       forwardToMinimap(ctx as { type: string });
+      // A pan or zoom that Fit did not make: the view is the user's now (see `fitted`).
+      if ((ctx.type === 'translated' || ctx.type === 'zoomed') && !this.fitting) this.fitted = false;
       return ctx;
     });
     this.area.use(this.arrange);
@@ -716,6 +733,11 @@ export class LabEditor {
     const wires: Wire[] = this.editor.getConnections().map((c) => ({ from: { node: c.source, port: c.sourceOutput }, to: { node: c.target, port: c.targetInput } }));
     const { nodes: _n, wires: _w, ...rest } = this.base;
     return graphSchema.parse({ ...rest, nodes, wires });
+  }
+
+  /** The kind of each node on the canvas (cheaper than toDocument, which also validates). */
+  nodeKinds(): string[] {
+    return this.editor.getNodes().map((n) => n.def.kind);
   }
 
   /** The graph's own fields (not its nodes and wires): what the inspector shows when no node is selected. */
@@ -1329,6 +1351,16 @@ export class LabEditor {
    * graph on a laptop's short canvas keeps its width above the minimap instead of shrinking to its left).
    */
   async zoomToFit(): Promise<void> {
+    this.fitting++;
+    try {
+      await this.fitNodes();
+    } finally {
+      this.fitting--;
+    }
+    this.fitted = this.editor.getNodes().length > 0;
+  }
+
+  private async fitNodes(): Promise<void> {
     const nodes = this.editor.getNodes();
     if (!nodes.length) return;
     await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 });
@@ -1448,6 +1480,7 @@ export class LabEditor {
   }
 
   destroy(): void {
+    window.clearTimeout(this.refitTimer);
     this.resizeObserver.disconnect();
     this.area.destroy();
   }
