@@ -3,7 +3,7 @@
  * the paper equation it implements, its ports and its params with defaults and ranges. The palette,
  * the inspector and the compiler read the same descriptors, so the page cannot say something else.
  */
-import { CATEGORY_TITLES, type AnyNodeKind, type Category } from './kind.ts';
+import { CATEGORY_TITLES, type AnyNodeKind, type Category, type RunLimitKey } from './kind.ts';
 import type { ParamSpec } from './params.ts';
 import { PORT_TYPES, type PortSpec } from './ports.ts';
 
@@ -57,9 +57,12 @@ function paramsTable(params: Record<string, ParamSpec>): string[] {
   return ['**Parameters**', '', '| name | type | default | accepts | what it is |', '|---|---|---|---|---|', ...rows, ''];
 }
 
+const LIMIT_OPTIONS: Record<RunLimitKey, string> = { epochs: '`--epochs`', trainLimit: '`--train-limit`', testLimit: '`--test-limit`', sampleLimit: '`--sample-limit`' };
+
 function kindSection(k: AnyNodeKind): string[] {
   const facts = [`kind ${code(k.kind)}`, `version ${k.version}`];
   if (k.scope) facts.push(`a loop scope over ${k.scope.loop}: the nodes put inside it run in its loop`);
+  if (k.limits?.length) facts.push(`obeys the run limits ${k.limits.map((l) => LIMIT_OPTIONS[l]).join(', ')} (and the Quick run's)`);
   return [
     `<a id="${k.kind}"></a>`,
     '',
