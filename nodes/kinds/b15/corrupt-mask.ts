@@ -10,7 +10,7 @@ export const maskCorruptionKind = defineKind({
   version: 1,
   title: 'Pixel mask',
   category: 'corruption',
-  doc: 'Hides a random fraction of the pixels of each image (a new mask per image) and fills them with uniform noise or zeros; used for in-painting.',
+  doc: 'Hides a random fraction of the pixels of each image (a new mask per image, scattered over the image) and fills them with uniform noise or zeros; used for in-painting. The default is the paper\'s Fig. 5: "half of the pixels randomly sampled (with a different corruption pattern in each row)", not a contiguous half of the image.',
   equation: 'Bengio et al. 2015, Sec. 5, Fig. 5 (in-painting)',
   inputs: { layer: port('layer', { doc: 'The visible layer x.' }) },
   outputs: { corruption: port('corruption') },

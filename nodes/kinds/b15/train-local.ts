@@ -11,7 +11,7 @@ export const localTrainKind = defineKind({
   title: 'Local training (EM)',
   category: 'learning',
   limits: ['epochs'],
-  doc: 'Variational EM with layer-local updates. Per minibatch: the E-step runs the inference loop; the targets h are then held fixed and each module takes one optimiser step on its own loss only: g_l on ||g_l(~h_l) - h_{l-1}||^2, f_l on ||f_l(~h_{l-1}) - h_l||^2 (sum over units, mean over the batch), ~ being the corruption wired for that layer. A loop scope over epochs and minibatches; put its inference loop and corruptions inside it. The first warmupBatches minibatches use N = 0 (feedforward targets) so the encoders do not chase untrained inference targets.',
+  doc: 'Variational EM with layer-local updates. Per minibatch: the E-step runs the inference loop; the targets h are then held fixed and each module takes one optimiser step on its own loss only: g_l on ||g_l(~h_l) - h_{l-1}||^2, f_l on ||f_l(~h_{l-1}) - h_l||^2 (sum over units, mean over the batch), ~ being the corruption wired for that layer. A loop scope over epochs and minibatches: the inference loop and corruptions wired to it run in every minibatch wherever they sit on the canvas (the wires are what count); putting them inside the scope only shows that they do. The first warmupBatches minibatches use N = 0 (feedforward targets) so the encoders do not chase untrained inference targets.',
   equation: 'Bengio et al. 2015, Algorithm 2 (TRAIN), Sec. 4',
   inputs: {
     model: port('model'),
