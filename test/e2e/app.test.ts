@@ -1255,9 +1255,11 @@ d('desktop app in the browser (e2e)', () => {
     const paperCell = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('[data-testid="paper-value"]');
     expect(await paperCell.textContent()).toBe('0.024');
     expect(await paperCell.getAttribute('title')).toContain('Scellier & Bengio 2016');
-    // The figure the example is about also sits on the status line, beside the paper's.
+    // The figure the example is about also sits on the status line, beside the paper's; this Quick run's figure is a
+    // preview, so the paper's is said to be the full run's, there and over the table.
     const headline = page.locator('[data-testid="run-headline"]');
-    expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024)`]);
+    expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024, full run)`]);
+    expect(await page.locator('[data-testid="final-metrics"] thead th').allTextContents()).toEqual(['', 'this run (limited)', 'paper (full run)']);
     // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
     const runs = join(app.server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));

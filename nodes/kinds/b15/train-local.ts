@@ -25,7 +25,7 @@ export const localTrainKind = defineKind({
     batchSize: int(100, { min: 1, max: 100000, doc: 'Minibatch size.' }),
     optimizer: choice(['adam', 'rmsprop', 'sgd'] as const, 'adam', { doc: 'One optimiser per module.' }),
     lr: float(0.001, { min: 0, max: 10, doc: 'Learning rate of modules that do not set their own.' }),
-    warmupBatches: int(100, { min: 0, doc: 'First minibatches trained with N = 0.' }),
+    warmupBatches: int(100, { min: 0, doc: 'First minibatches trained with N = 0 (feedforward targets). Meanwhile an encoder whose input has no corruption wired learns nothing: its target is its own output, so its loss is 0. A Quick run of a few minibatches may be all warm-up (the run warns): lower this for it (the graph\'s Quick run settings can, in quick.set).' }),
     fields: int(0, {
       min: 0,
       max: 10000,

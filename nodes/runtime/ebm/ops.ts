@@ -319,7 +319,7 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
     });
     if (r.residual > P<number>(params, 'tolerance'))
       ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
-    if (nudged.steps < L) ctx.log(`with ${nudged.steps} nudged steps the nudge has not reached the lowest ${L - nudged.steps} hidden layer(s) yet (their cosine is 0)`, 'warn');
+    if (nudged.steps < L) ctx.log(`with ${nudged.steps} nudged step${nudged.steps === 1 ? '' : 's'} the nudge has not reached the lowest ${L - nudged.steps} hidden layer${L - nudged.steps === 1 ? '' : 's'} yet (their cosine is 0)`, 'warn');
     r.gradNorm.forEach((g, i) => {
       if (g === 0)
         ctx.log(

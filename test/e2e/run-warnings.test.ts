@@ -1,0 +1,36 @@
+/**
+ * A run's warnings show where the user looks: a pill on the Run tab's status line (click: the Log tab) and a count on
+ * the Log tab, not only as orange lines in the Log. Browser mode, as app.test.ts runs it.
+ */
+import { expect, it } from 'vitest';
+import { e2eDescribe, node, openApp, openExample, runToEnd, useApp } from './harness.ts';
+
+e2eDescribe('a run\'s warnings on the Run tab (e2e)', () => {
+  const app = useApp({ width: 1366, height: 768 });
+
+  it('counts them on a pill and on the Log tab; the pill opens the Log; a run without any shows neither', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await openExample(page, 'ebm-early-inference');
+    // One nudged step cannot reach the lowest hidden layers of this 3-hidden-layer network: the probe warns.
+    await node(page, 'nudge').locator('.header').click();
+    await page.fill('[data-testid="param-steps"]', '1');
+    await page.press('[data-testid="param-steps"]', 'Enter');
+    await runToEnd(page);
+    const pill = page.locator('[data-testid="run-warnings"]');
+    await expect.poll(() => pill.textContent()).toMatch(/^\d+ warnings?$/);
+    const n = Number((await pill.textContent())!.split(' ')[0]);
+    expect(await pill.getAttribute('title')).toContain('probe: with 1 nudged step the nudge has not reached the lowest 3 hidden layers yet (their cosine is 0)');
+    expect(await page.locator('[data-testid="log-warnings"]').textContent()).toBe(String(n));
+    await pill.click();
+    expect(await page.locator('[data-testid="tab-log"]').getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('.log .warn').count()).toBe(n);
+    // The example as it is: no warning, no pill, no count.
+    await openExample(page, 'stdp-curve');
+    await runToEnd(page);
+    await page.click('[data-testid="tab-run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
+    expect(await pill.count()).toBe(0);
+    expect(await page.locator('[data-testid="log-warnings"]').count()).toBe(0);
+    await page.close();
+  }, 180_000);
+});
