@@ -10,5 +10,6 @@ export * from './compiler.ts';
 export * from './diff.ts';
 export * from './stats.ts';
 export * from './run-view.ts';
+export * from './recorded-docs.ts';
 export * from './format.ts';
 export * from './reference.ts';

@@ -57,6 +57,12 @@ export interface Recorded {
   name: string;
   /** The parameter that sets the name, if any. */
   param?: string;
+  /**
+   * What it is, in words, for the run panel's tooltips and the report ("Classification error of the test digits, a
+   * fraction"). A node that passes on one wired value (Metric, Series, Image grid) needs none: the output wired into
+   * it says it (recordedDocs).
+   */
+  doc?: string;
 }
 
 /**
@@ -75,9 +81,9 @@ export class RecordedNames {
 }
 
 /** A metric the node records (named by `param`, if a parameter names it). */
-export const metricRecord = (name: string, param?: string): Recorded => ({ what: 'metric', name, ...(param ? { param } : {}) });
+export const metricRecord = (name: string, param?: string, doc?: string): Recorded => ({ what: 'metric', name, ...(param ? { param } : {}), ...(doc ? { doc } : {}) });
 /** A picture NAME.png the node records. */
-export const pictureRecord = (name: string, param?: string): Recorded => ({ what: 'picture', name, ...(param ? { param } : {}) });
+export const pictureRecord = (name: string, param?: string, doc?: string): Recorded => ({ what: 'picture', name, ...(param ? { param } : {}), ...(doc ? { doc } : {}) });
 
 export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, ParamSpec>> {
   kind: string;

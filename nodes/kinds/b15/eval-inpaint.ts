@@ -16,9 +16,9 @@ export const inpaintKind = defineKind({
   equation: 'Bengio et al. 2015, Sec. 5, Fig. 5',
   inputs: { model: port('model'), inference: port('inference'), data: port('dataset'), mask: port('corruption') },
   outputs: {
-    before: port('metric', { doc: 'MSE on missing pixels of the masked image.' }),
-    after: port('metric', { doc: 'MSE on missing pixels after in-painting.' }),
-    image: port('image', { doc: 'Rows: original, masked, filled.' }),
+    before: port('metric', { doc: 'Mean squared error per hidden pixel of the masked digits, before in-painting (pixels in 0-1).' }),
+    after: port('metric', { doc: 'Mean squared error per hidden pixel after in-painting: lower than before when inference fills the hidden pixels in.' }),
+    image: port('image', { doc: 'One column per test digit; rows: the original, the masked digit (the hidden pixels as noise or 0), and the in-painted digit.' }),
   },
   params: {
     rounds: int(20, { min: 0, max: 10000, doc: 'Rounds of clamped inference.' }),

@@ -14,7 +14,7 @@ export const reconstructionKind = defineKind({
   equation: 'Bengio et al. 2015, Sec. 4 (||g1(h1) - x||^2)',
   inputs: { model: port('model'), data: port('dataset') },
   outputs: {
-    mse: port('metric'),
+    mse: port('metric', { doc: 'Mean squared error per pixel of g1(f1(x)) against the test digits x (pixels in 0-1).' }),
     image: port('image', { doc: 'Rows: the first test digits, then their reconstructions g1(f1(x)).' }),
   },
   params: {

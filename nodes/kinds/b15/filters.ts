@@ -25,5 +25,5 @@ export const filtersKind = defineKind({
     image_width: int(28, { min: 1, max: 10000, doc: 'Width in pixels of one tile; x must be a whole number of rows of it.' }),
   },
   compile: (ctx, _i, p) => (checkName(ctx, p.name) ? { outputs: { image: {} } } : null),
-  records: (p) => [pictureRecord(p.name, 'name')],
+  records: (p) => [pictureRecord(p.name, 'name', p.module === 'g1' ? 'The decoder g1\'s weights out of the first h1 units, one 28 × 28 tile each.' : 'The encoder f1\'s weights into the first h1 units, one 28 × 28 tile each: what each unit responds to.')],
 });

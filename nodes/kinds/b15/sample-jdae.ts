@@ -13,7 +13,7 @@ export const jdaeSampleKind = defineKind({
   doc: 'Sampling from the model seen as a joint denoising auto-encoder: start from a directed sample; each step corrupts all layers with Gaussian noise, then reconstructs x from above, the top from below, and each middle layer from below or above with probability 1/2.',
   equation: 'Bengio et al. 2015, Eq. 9-11',
   inputs: { model: port('model'), prior: port('prior') },
-  outputs: { samples: port('samples') },
+  outputs: { samples: port('samples', { doc: 'Samples from the joint denoising auto-encoder chain.' }) },
   params: {
     count: int(1000, { min: 1, max: 1000000, doc: 'Number of samples (the CLI --sample-limit caps it).' }),
     steps: int(10, { min: 0, max: 10000, doc: 'Chain steps.' }),

@@ -33,7 +33,7 @@ export const localTrainKind = defineKind({
     }),
   },
   scope: { loop: 'epochs' },
-  records: (p, id) => (p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields')] : []),
+  records: (p, id) => (p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields', 'The encoder f1\'s weights into the first h1 units, redrawn after every epoch while it trains.')] : []),
   compile: (ctx, inputs) => {
     const layers = new Map<number, string>();
     // A model built here says which stack it is (a loaded one does not): a corruption must be of one of its layers,

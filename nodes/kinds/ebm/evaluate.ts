@@ -27,10 +27,10 @@ export const evaluateKind = defineKind({
     metric: str('test_error', { doc: 'Name of the recorded metric.' }),
   },
   records: (p) => [
-    metricRecord(p.metric, 'metric'),
-    metricRecord(`${p.metric}_cost`, 'metric'),
-    metricRecord(`${p.metric}_ties`, 'metric'),
-    ...(p.readout === 'input' ? [metricRecord(`${p.metric}_by_state`, 'metric')] : []),
+    metricRecord(p.metric, 'metric', `Classification error, a fraction: the examples relaxed from zero (${p.steps || 'the dynamics node\'s'} steps), each read as ${p.readout === 'input' ? 'the output unit with the largest input' : 'the output unit with the largest state'}.`),
+    metricRecord(`${p.metric}_cost`, 'metric', 'The output cost at those fixed points, mean over the examples.'),
+    metricRecord(`${p.metric}_ties`, 'metric', 'The fraction of examples whose output states tie (mostly all ten silent).'),
+    ...(p.readout === 'input' ? [metricRecord(`${p.metric}_by_state`, 'metric', 'The same fixed points read by the largest output state (a tie goes to the lowest class).')] : []),
   ],
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');

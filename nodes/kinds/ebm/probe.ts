@@ -26,7 +26,7 @@ export const probeKind = defineKind({
     tolerance: float(1e-6, { min: 0, max: 1, doc: 'The fixed point is reached when no unit moves more than this in a step.' }),
     metric: str('backprop_cosine', { doc: 'Name of the recorded series.' }),
   },
-  records: (p) => [metricRecord(p.metric, 'metric')],
+  records: (p) => [metricRecord(p.metric, 'metric', 'Cosine between each hidden layer\'s change in the first steps after the nudge and the backprop gradient −∂C/∂s of the output cost at the free fixed point, one value per hidden layer, the layer next to the output first: 1 is the same direction.')],
   compile(ctx, inputs, p) {
     const net = one(inputs, 'network');
     let ok = checkDataFits(ctx, net, one(inputs, 'data'), 'data');

@@ -25,7 +25,7 @@ export const receptiveFieldsKind = defineKind({
     cols: int(10, { min: 1, max: 100, doc: 'Tiles per row.' }),
     image_width: int(28, { min: 1, max: 10000, doc: 'Width in pixels of one tile; the visible layer must be a whole number of rows of it.' }),
   },
-  records: (p) => [pictureRecord(p.name, 'name')],
+  records: (p) => [pictureRecord(p.name, 'name', 'The change training made to the input weights of the first hidden units, one 28 × 28 tile each (grey 0, white up, black down).')],
   compile(ctx, inputs, p) {
     const sizes = sizesOf(one(inputs, 'network'));
     const ref = inputs.reference && !Array.isArray(inputs.reference) ? sizesOf(inputs.reference) : [];

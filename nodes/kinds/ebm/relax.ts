@@ -23,7 +23,10 @@ export const relaxKind = defineKind({
     examples: int(100, { min: 1, max: 100000, doc: 'How many examples to relax (the first ones).' }),
     metric: str('energy_trace', { doc: 'Name of the recorded series.' }),
   },
-  records: (p) => [metricRecord(p.metric, 'metric'), metricRecord(`${p.metric}_max_rise`, 'metric')],
+  records: (p) => [
+    metricRecord(p.metric, 'metric', 'The mean energy E(s) of the clamped examples after each step of the dynamics, the starting state first: it falls as inference settles.'),
+    metricRecord(`${p.metric}_max_rise`, 'metric', 'The largest rise of that energy from one step to the next: 0 up to rounding when inference only goes down the energy.'),
+  ],
   compile(ctx, inputs, p) {
     const d = one(inputs, 'dynamics');
     if (!checkDataFits(ctx, one(inputs, 'network'), one(inputs, 'data'), 'data')) return null;

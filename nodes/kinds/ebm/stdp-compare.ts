@@ -27,7 +27,11 @@ export const compareRulesKind = defineKind({
     x_label: str('x', { doc: 'Label of the horizontal axis.' }),
     y_label: str('y', { doc: 'Label of the vertical axis.' }),
   },
-  records: (p) => [metricRecord(p.r_metric, 'r_metric'), metricRecord(p.slope_metric, 'slope_metric'), pictureRecord(p.image_name, 'image_name')],
+  records: (p) => [
+    metricRecord(p.r_metric, 'r_metric', 'Pearson correlation between the two rules\' weight changes, one point per sequence: 1 when they agree up to scale.'),
+    metricRecord(p.slope_metric, 'slope_metric', 'Least-squares slope of y on x (e.g. STDP ΔW per unit of rate-rule ΔW): positive when the rules agree in sign.'),
+    pictureRecord(p.image_name, 'image_name', 'The scatter of y against x, one point per sequence, with the least-squares line.'),
+  ],
   compile(ctx, inputs, p) {
     const nx = num(one(inputs, 'x').info, 'length');
     const ny = num(one(inputs, 'y').info, 'length');

@@ -24,7 +24,13 @@ export const curvePlotKind = defineKind({
     label: str('', { doc: 'Legend entry of the curve (no legend when both entries are empty).' }),
     reference_label: str('', { doc: 'Legend entry of the reference curve.' }),
   },
-  records: (p) => [...['_dt', '_dw', '_ltp', '_ltd'].map((s) => metricRecord(`${p.name}${s}`, 'name')), pictureRecord(p.name, 'name')],
+  records: (p) => [
+    metricRecord(`${p.name}_dt`, 'name', 'ΔT of each point of the curve: post spike time minus pre spike time (steps).'),
+    metricRecord(`${p.name}_dw`, 'name', 'ΔW at each of those ΔT (mean over trials).'),
+    metricRecord(`${p.name}_ltp`, 'name', 'ΔW at the smallest ΔT > 0 (post after pre): positive for STDP.'),
+    metricRecord(`${p.name}_ltd`, 'name', 'ΔW at the largest ΔT < 0 (post before pre): negative for STDP.'),
+    pictureRecord(p.name, 'name', 'ΔW against ΔT, with the zero axes.'),
+  ],
   compile(ctx, inputs, p) {
     const c = one(inputs, 'curve');
     const xStart = num(c.info, 'xStart');

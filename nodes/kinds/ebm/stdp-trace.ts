@@ -22,7 +22,11 @@ export const spikeTraceKind = defineKind({
     coincident: choice(['ignore', 'nearest'] as const, 'ignore', { doc: 'A postsynaptic spike at the presynaptic spike\'s own step, beside postsynaptic spikes on one side only (a lone one is always skipped). ignore: it is never the neighbour; the nearest spike on the one side is paired. nearest: it is the nearest neighbour, as the paper\'s "closest postsynaptic spike" reads literally; ΔT = 0, where the kernel is 0, so the presynaptic spike is paired but changes no weight.' }),
     name: str('stdp_spike_trace', { doc: 'Metric prefix and PNG file name.' }),
   },
-  records: (p) => [metricRecord(`${p.name}_rate_dw`, 'name'), metricRecord(`${p.name}_stdp_dw`, 'name'), pictureRecord(p.name, 'name')],
+  records: (p) => [
+    metricRecord(`${p.name}_rate_dw`, 'name', 'The rate rule\'s weight change over the sequence shown.'),
+    metricRecord(`${p.name}_stdp_dw`, 'name', 'The spike-timing rule\'s weight change over the same sequence.'),
+    pictureRecord(p.name, 'name', 'One sequence in three panels: the rates, the spike trains, and the two rules\' weight changes accumulating.'),
+  ],
   compile(ctx, inputs, p) {
     const r = one(inputs, 'rates');
     const sequences = num(r.info, 'sequences');

@@ -3,6 +3,11 @@ import { bool, choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
 
+const VALID_DOCS = {
+  stored: 'Error per epoch on the examples wired to valid, a fraction: each relaxed from its own stored state, the free phase\'s steps more each epoch (the published code\'s protocol; no labels used).',
+  zero: 'Error per epoch on the examples wired to valid, a fraction: each relaxed from zero with valid_steps steps.',
+};
+
 export const trainKind = defineKind({
   kind: 'ebm.eqprop_train',
   version: 1,
@@ -54,11 +59,14 @@ export const trainKind = defineKind({
       : [...(p.valid_states !== 'from_zero' ? [validName] : []), ...(p.valid_states !== 'persistent' ? [p.valid_states === 'both' ? p.valid_zero_metric || 'valid_error_zero' : validName] : [])];
     const param = (n: string): string => (n === validName ? 'valid_metric' : 'valid_zero_metric');
     return [
-      metricRecord('train_error'),
-      metricRecord('train_cost'),
-      ...valid.flatMap((n) => [metricRecord(n, param(n)), ...(p.readout === 'input' ? [metricRecord(`${n}_by_state`, param(n))] : [])]),
-      pictureRecord(`${id}_learning_curve`),
-      ...(p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields')] : []),
+      metricRecord('train_error', undefined, 'Training error per epoch, a fraction: the training examples misclassified at their free fixed points during the epoch.'),
+      metricRecord('train_cost', undefined, 'The output cost at the free fixed points per epoch, mean over the training examples.'),
+      ...valid.flatMap((n) => [
+        metricRecord(n, param(n), VALID_DOCS[n === validName && p.valid_states !== 'from_zero' ? 'stored' : 'zero']),
+        ...(p.readout === 'input' ? [metricRecord(`${n}_by_state`, param(n), 'The same, each example read by the largest output state.')] : []),
+      ]),
+      pictureRecord(`${id}_learning_curve`, undefined, 'The training and validation errors per epoch so far.'),
+      ...(p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields', 'The change training has made so far to the input weights of the first hidden units, redrawn after every epoch.')] : []),
     ];
   },
   compile(ctx, inputs, p) {

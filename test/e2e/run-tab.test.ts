@@ -1,14 +1,15 @@
 /**
- * A run's warnings show where the user looks: a pill on the Run tab's status line (click: the Log tab) and a count on
- * the Log tab, not only as orange lines in the Log. Browser mode, as app.test.ts runs it.
+ * The Run tab explains a run: its warnings show where the user looks (a pill on the status line, click: the Log tab,
+ * and a count on the Log tab), not only as orange lines in the Log; each metric's name says on hover what it is and
+ * which node recorded it, and an enlarged picture says what it shows. Browser mode, as app.test.ts runs it.
  */
 import { expect, it } from 'vitest';
 import { e2eDescribe, node, openApp, openExample, runToEnd, useApp } from './harness.ts';
 
-e2eDescribe('a run\'s warnings on the Run tab (e2e)', () => {
+e2eDescribe('the Run tab explains a run (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
 
-  it('counts them on a pill and on the Log tab; the pill opens the Log; a run without any shows neither', async () => {
+  it('counts warnings on a pill and on the Log tab (the pill opens the Log); a run without any shows neither; says what each metric and picture is', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'ebm-early-inference');
     // One nudged step cannot reach the lowest hidden layers of this 3-hidden-layer network: the probe warns.
@@ -31,6 +32,12 @@ e2eDescribe('a run\'s warnings on the Run tab (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent()).toBe('done');
     expect(await pill.count()).toBe(0);
     expect(await page.locator('[data-testid="log-warnings"]').count()).toBe(0);
+    // What the figures are: on hover of a metric's name, and under an enlarged picture.
+    const ltp = page.locator('[data-testid="final-metrics"] td', { hasText: /^stdp_curve_ltp$/ });
+    expect(await ltp.getAttribute('title')).toBe('ΔW at the smallest ΔT > 0 (post after pre): positive for STDP. Recorded by ΔW against ΔT (plot).');
+    await page.locator('[data-testid="run-image"][data-name="stdp_curve"]').click();
+    expect(await page.locator('[data-testid="image-zoom-doc"]').textContent()).toBe('ΔW against ΔT, with the zero axes. Recorded by ΔW against ΔT (plot).');
+    await page.keyboard.press('Escape');
     await page.close();
   }, 180_000);
 });
