@@ -10,8 +10,14 @@ interface ParamBase<T extends JsonValue> {
   /** A short unit or symbol shown beside the field, e.g. "σ" or "steps". */
   label?: string;
 }
-export interface IntParam extends ParamBase<number> { type: 'int'; min?: number; max?: number }
-export interface FloatParam extends ParamBase<number> { type: 'float'; min?: number; max?: number; log?: boolean }
+interface NumberParam {
+  min?: number;
+  max?: number;
+  /** What 0 means when it means something else than the number ("all", "off", "trainer's"): the node's card says it. */
+  zero?: string;
+}
+export interface IntParam extends ParamBase<number>, NumberParam { type: 'int' }
+export interface FloatParam extends ParamBase<number>, NumberParam { type: 'float'; log?: boolean }
 export interface BoolParam extends ParamBase<boolean> { type: 'bool' }
 export interface StringParam extends ParamBase<string> { type: 'string' }
 export interface ChoiceParam<C extends string = string> extends ParamBase<C> { type: 'choice'; choices: readonly C[] }

@@ -24,7 +24,8 @@ export function paramRange(spec: ParamSpec): string {
       const { min, max } = spec;
       const r = min !== undefined && max !== undefined ? `${min} … ${max}` : min !== undefined ? `at least ${min}` : max !== undefined ? `at most ${max}` : '';
       const log = spec.type === 'float' && spec.log ? 'log scale' : '';
-      return [r, log].filter(Boolean).join(', ');
+      const zero = spec.type !== 'floats' && spec.zero ? `0: ${spec.zero}` : '';
+      return [r, log, zero].filter(Boolean).join(', ');
     }
     case 'choice':
       return spec.choices.map(code).join(', ');

@@ -21,9 +21,9 @@ export const mnistDataKind = defineKind({
   },
   params: {
     dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the embedded set. The CLI\'s --data-dir, when given, takes the place of this folder.' }),
-    validCount: int(10000, { min: 0, max: 10000, doc: 'The last training digits, held out for validation (0 = train on all). At most a sixth of the training set is held out: all 10,000 of MNIST\'s 60,000, 1,333 of the embedded 8,000.' }),
-    trainLimit: int(0, { min: 0, doc: 'Use only the first N training digits (0 = all).' }),
-    testLimit: int(0, { min: 0, doc: 'Use only the first N test digits (0 = all).' }),
+    validCount: int(10000, { min: 0, max: 10000, zero: 'none', doc: 'The last training digits, held out for validation (0 = train on all). At most a sixth of the training set is held out: all 10,000 of MNIST\'s 60,000, 1,333 of the embedded 8,000.' }),
+    trainLimit: int(0, { min: 0, zero: 'all', doc: 'Use only the first N training digits (0 = all).' }),
+    testLimit: int(0, { min: 0, zero: 'all', doc: 'Use only the first N test digits (0 = all).' }),
   },
   compile: (ctx, _inputs, p) => ({
     outputs: {

@@ -21,7 +21,7 @@ export const decoderKind = defineKind({
   params: {
     activation: choice(ACTIVATIONS, 'sigmoid', { doc: 'Nonlinearity of the reconstruction (sigmoid for pixels, softplus for a softplus layer).' }),
     initGain: float(1, { min: 0, max: 10, doc: 'Multiplier of the Glorot uniform scale.' }),
-    lr: float(0, { min: 0, max: 10, doc: 'Learning rate of this module (0 = the trainer\'s).' }),
+    lr: float(0, { min: 0, max: 10, zero: 'trainer\'s', doc: 'Learning rate of this module (0 = the trainer\'s).' }),
   },
   compile: (ctx, inputs, p) => {
     const from = layerInfo(one(inputs, 'from'));

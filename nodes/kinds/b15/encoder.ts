@@ -19,7 +19,7 @@ export const encoderKind = defineKind({
     units: int(1000, { min: 1, max: 65536, doc: 'Units in h_l.' }),
     activation: choice(ACTIVATIONS, 'softplus', { doc: 'Nonlinearity of h_l.' }),
     initGain: float(1, { min: 0, max: 10, doc: 'Multiplier of the Glorot uniform scale sqrt(6/(fan_in+fan_out)).' }),
-    lr: float(0, { min: 0, max: 10, doc: 'Learning rate of this module (0 = the trainer\'s).' }),
+    lr: float(0, { min: 0, max: 10, zero: 'trainer\'s', doc: 'Learning rate of this module (0 = the trainer\'s).' }),
   },
   compile: (ctx, inputs, p) => {
     const below = layerInfo(one(inputs, 'in'));

@@ -19,7 +19,7 @@ export const gaussianPriorKind = defineKind({
   outputs: { prior: port('prior') },
   params: {
     varianceScale: float(4, { min: 0, max: 1000, doc: 'Multiplier of the fitted variances.' }),
-    limit: int(0, { min: 0, doc: 'Fit on the first N examples only (0 = all).' }),
+    limit: int(0, { min: 0, zero: 'all', doc: 'Fit on the first N examples only (0 = all).' }),
     covariance: choice(['diagonal', 'full'] as const, 'diagonal', { doc: 'Diagonal (the paper: independent top units) or full covariance per component.' }),
     components: int(1, { min: 1, max: 10000, doc: 'Gaussians in the mixture (1 = a single Gaussian, the paper). At most one per two examples is fitted (a quick run on few examples fits fewer and says so).' }),
   },

@@ -29,6 +29,7 @@ export const localTrainKind = defineKind({
     fields: int(0, {
       min: 0,
       max: 10000,
+      zero: 'off',
       doc: 'Watch the filters form: after every epoch, draw the encoder f1\'s weights from the pixels into the first N units of h1, one tile each, as the Filters node draws them, as <node id>_fields.png. 0: off. Needs a square input (784 = 28 × 28).',
     }),
   },

@@ -48,6 +48,7 @@ export const trainKind = defineKind({
     fields: int(0, {
       min: 0,
       max: 10000,
+      zero: 'off',
       doc: 'Watch the receptive fields form: after every epoch, draw the change training has made so far to the input weights of the first N hidden units, one tile each (grey 0, white up, black down, each tile on its own scale), as <node id>_fields.png. 0: off. Needs a square input (784 = 28 × 28).',
     }),
   },

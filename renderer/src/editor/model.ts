@@ -95,7 +95,7 @@ export function paramSummary(node: LabNode): string {
   const parts: string[] = [];
   for (const [name, spec] of Object.entries(node.def.params as Record<string, ParamSpec>)) {
     const v = name in node.params ? node.params[name] : spec.default;
-    if (typeof v === 'number') parts.push(`${name} ${fmt(v)}`);
+    if (typeof v === 'number') parts.push(`${name} ${v === 0 && (spec.type === 'int' || spec.type === 'float') && spec.zero ? spec.zero : fmt(v)}`);
     // A choice reads by its value alone ("nudge"); any other text with its name (a number field holding "abc").
     else if (typeof v === 'string' && v !== '' && v.length <= 12) parts.push(spec.type === 'choice' ? v : `${name} ${v}`);
     else if (Array.isArray(v) && v.length > 0 && v.length <= 4 && v.every((x) => typeof x === 'number')) parts.push(`${name} ${v.map(fmt).join(', ')}`);
