@@ -66,7 +66,7 @@ async function checkFit(page: Page, width: number, name: string): Promise<void> 
 async function checkFinalMetrics(page: Page, viewport: { width: number; height: number }, name: string): Promise<void> {
   await page.click('[data-testid="tab-run"]');
   const metrics = page.locator('[data-testid="final-metrics"]');
-  await expect.poll(() => metrics.locator('.mt').textContent()).toBe('Final metrics');
+  await expect.poll(() => metrics.locator('.mt .title').textContent()).toBe('Final metrics');
   await page.waitForTimeout(300);
   await shot(page, name);
   const [card] = await box(page, '[data-testid="final-metrics"]');
@@ -94,6 +94,18 @@ e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
     await checkFinalMetrics(page, viewport, 'layout-1366-run');
     // The run panel grew under the fitted graph: it is fitted again, still clear of the minimap.
     await clearOfControls(page);
+    // More figures than the card shows at once here: "all N" shows every row without scrolling within; "fewer" goes back.
+    const card = page.locator('[data-testid="final-metrics"]');
+    const all = page.locator('[data-testid="all-metrics"]');
+    const rows = await card.locator('tbody tr').count();
+    expect(await all.textContent()).toBe(`all ${rows}`);
+    expect(await card.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(true);
+    await all.click();
+    await expect.poll(() => card.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+    expect(await all.textContent()).toBe('fewer');
+    await shot(page, 'layout-1366-all-metrics');
+    await all.click();
+    await expect.poll(() => card.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(true);
   }, 180_000);
 
   it('draws a curve of one point as a dot in its colour: two one-epoch Quick runs compared in History', async () => {
