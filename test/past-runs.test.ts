@@ -7,6 +7,7 @@ import { main } from '../nodes/cli/main.ts';
 import { listPastRuns, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
 import { chart, runReport } from '../nodes/server/report.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
+import { graphOrNull, quickLimits } from '../nodes/core/document.ts';
 import { methods } from '../electron/common/contract.ts';
 
 let runs: string;
@@ -226,6 +227,50 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).toContain('<th class="num">paper</th>');
     expect(html).toMatch(/<td>stdp_slope<\/td><td class="num">[\d.]+<\/td><td class="num" title="A paper, Fig. 5: read off the plot">3<\/td>/);
     expect(html).toContain('<li><b>stdp_slope</b> 3: A paper, Fig. 5: read off the plot</li>');
+  });
+
+  it('shows a Quick run\'s parameters as it ran (quick.set made, each marked with the graph\'s value) and says near the top which limits applied', async () => {
+    const run = await readPastRun(runs, 'cli-run');
+    const text = readFileSync(join(import.meta.dirname, '..', 'examples', 'bengio2015-mnist.json'), 'utf8');
+    const doc = graphOrNull(text)!;
+    const summary = { ...run.summary, graph: doc.name, metrics: { parzen_ll: -53.05 }, options: { outDir: 'x', ...quickLimits(doc), quick: true } };
+    const html = runReport({ ...run, events: [], summary, graph: text });
+    // as it ran: the quick.set values, each saying the graph's own
+    expect(html).toContain('lr=0.0001 (Quick run; the graph: 0.00001)</code>');
+    expect(html).toContain('batchSize=50 (Quick run; the graph: 100)</code>');
+    expect(html).toContain('warmupBatches=10 (Quick run; the graph: 100)</code>');
+    expect(html).not.toContain('<code>lr=0.00001</code>');
+    expect(html).not.toContain('<code>batchSize=100</code>');
+    // a parameter the Quick run leaves alone is shown plainly
+    expect(html).toContain('<code>lr=0.001</code>');
+    // said before the facts: a Quick run, its limits (the Run tab's words), and that its figures are a preview
+    const top = html.slice(0, html.indexOf('<table>'));
+    expect(top).toContain('<b>Quick run: 12 epochs · 500 training · 200 test · 200 samples</b>');
+    expect(top).toContain('(the app&#39;s Quick run, or the CLI&#39;s --quick), with 4 parameter changes of the graph&#39;s Quick run settings');
+    expect(top).toContain('a preview, not those of the graph&#39;s full run');
+    // the paper's figure is for the full run
+    expect(html).toContain('<th class="num">paper (full run)</th>');
+    expect(html).toContain('The paper&#39;s figures are for the full run; this run&#39;s are a preview');
+    // the same graph's full run: its own values, nothing said
+    const full = runReport({ ...run, events: [], summary: { ...summary, options: { outDir: 'x' } }, graph: text });
+    expect(full).toContain('<code>lr=0.00001</code>');
+    expect(full).not.toContain('(Quick run; the graph:');
+    expect(full).not.toContain('class="limits"');
+    expect(full).toContain('<th class="num">paper</th>');
+    // a run with --epochs only: limited, its graph as saved
+    const limited = runReport({ ...run, events: [], summary: { ...summary, options: { outDir: 'x', epochs: 2 } }, graph: text });
+    expect(limited).toContain('<b>limited: 2 epochs</b>');
+    expect(limited).toContain('<code>lr=0.00001</code>');
+  });
+
+  it('says an STDP graph\'s Quick run limited nothing (no node obeys a run limit)', async () => {
+    const run = await readPastRun(runs, 'cli-run');
+    const summary = { ...run.summary, options: { ...run.summary.options, epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true } };
+    const html = runReport({ ...run, summary });
+    expect(html).toContain('<b>Quick run: no limits apply to this graph</b>');
+    expect(html).toContain('it ran as its full run does.');
+    expect(html).not.toContain('200 training');
+    expect(html).not.toContain('(Quick run; the graph:');
   });
 
   it('is served over the contract for a run id, and refused for anything else', async () => {

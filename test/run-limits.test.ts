@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../nodes/cli/main.ts';
-import { appliedLimits, graphOrNull, PLAN_FORMAT, type Plan } from '../nodes/core/index.ts';
+import { appliedLimits, graphOrNull, runLimitsMarker, PLAN_FORMAT, type Plan } from '../nodes/core/index.ts';
 import { createRegistry } from '../nodes/kinds/index.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
 import type { OpImpl } from '../nodes/runtime/op.ts';
@@ -29,6 +29,15 @@ describe('the limits a graph obeys', () => {
     expect(appliedLimits(quick, ['epochs', 'trainLimit', 'testLimit', 'sampleLimit'])).toEqual(['1 epoch', '200 training', '1 sample']);
     expect(appliedLimits({ epochs: 3, sampleLimit: 50 }, ['epochs', 'sampleLimit'])).toEqual(['3 epochs', '50 samples']);
     expect(appliedLimits(quick, [])).toEqual([]);
+  });
+
+  it('says a run\'s limits as one marker, the same words everywhere a run is shown', () => {
+    const quick = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true };
+    expect(runLimitsMarker(quick, ['epochs', 'trainLimit'])).toBe('Quick run: 1 epoch · 200 training');
+    expect(runLimitsMarker(quick, [])).toBe('Quick run: no limits apply to this graph');
+    expect(runLimitsMarker({ epochs: 2 }, ['epochs', 'trainLimit'])).toBe('limited: 2 epochs');
+    expect(runLimitsMarker({ epochs: 2 }, [])).toBe('');
+    expect(runLimitsMarker({ outDir: 'x' }, ['epochs'])).toBe('');
   });
 });
 

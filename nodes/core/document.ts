@@ -185,6 +185,18 @@ export function appliedLimits(limits: Readonly<Record<string, unknown>>, applies
   });
 }
 
+/**
+ * A run's limits as one short marker, the same words wherever a run is shown (the Run tab's pill, History's past runs,
+ * `plasticity runs`, the report): "Quick run: 1 epoch · 200 training" for a Quick run ("Quick run: no limits apply to
+ * this graph" when none of its limits applied), "limited: 2 epochs" for a run with the CLI's --epochs or --*-limit
+ * that applied; '' for a full run. `applies` as for appliedLimits.
+ */
+export function runLimitsMarker(options: Readonly<Record<string, unknown>>, applies: readonly RunLimitKey[]): string {
+  const said = appliedLimits(options, applies).join(' · ');
+  if (options.quick === true) return `Quick run: ${said || 'no limits apply to this graph'}`;
+  return said ? `limited: ${said}` : '';
+}
+
 /** A "node.param" key of a Quick run's `set`, split; null when it is not one. */
 export function splitQuickKey(key: string): { node: string; param: string } | null {
   const m = QUICK_KEY.exec(key);

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, autoLogY, effectiveParams, fmtMetric, graphOrNull, paperFigure, paperLines, type Reference, rowText, type Series, seriesByPhase, splitTraces } from '../core/index.ts';
+import { addProgress, appliedLimits, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -66,7 +66,8 @@ table { border-collapse: collapse; } td, th { padding: 3px 10px 3px 0; text-alig
 td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
 .desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
 img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
-code { font-size: 12px; } td.params code { word-break: break-all; } td.params code.default { color: #777; }
+code { font-size: 12px; } td.params code { word-break: break-all; } td.params code.default { color: #777; } td.params code.quick { background: #fff1c2; }
+p.limits { background: #fff8e1; border-left: 3px solid #d4a72c; padding: 6px 10px; }
 </style>
 </head>
 <body>
@@ -87,10 +88,43 @@ export function paperSources(references: Record<string, Reference>, names: (name
   return items.length ? `<ul>${items.join('')}</ul>` : '';
 }
 
+/**
+ * What a run's limits made of it, for the report: its marker (runLimitsMarker: "Quick run: 1 epoch · 200 training"),
+ * the parameters its Quick run changed ("node.param" → the graph's own value, as shown), and a sentence saying so
+ * to follow the marker (empty for a full run).
+ */
+export function runLimitsNotice(options: Readonly<Record<string, unknown>>, graph: GraphDocument | null): { marker: string; changed: Map<string, string>; preview: boolean; text: string } {
+  const registry = createRegistry();
+  const applies = graph ? registry.limitsOf(graph.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS;
+  const marker = runLimitsMarker(options, applies);
+  const limited = appliedLimits(options, applies).length > 0;
+  const changed = new Map<string, string>();
+  if (options.quick === true && graph) {
+    const ran = withQuickSets(graph);
+    graph.nodes.forEach((n, i) => {
+      const before = new Map(effectiveParams(n, registry).map((p) => [p.name, JSON.stringify(p.value)]));
+      for (const p of effectiveParams(ran.nodes[i], registry)) {
+        const was = before.get(p.name);
+        if (JSON.stringify(p.value) !== was) changed.set(`${n.id}.${p.name}`, was ?? 'not set');
+      }
+    });
+  }
+  const changes = changed.size ? `${changed.size} parameter change${changed.size === 1 ? '' : 's'} of the graph's Quick run settings (quick.set; marked in the Graph table)` : '';
+  const preview = limited || changed.size > 0;
+  const how = options.quick === true ? "the app's Quick run, or the CLI's --quick" : "the CLI's --epochs, --train-limit …";
+  const text = !marker
+    ? ''
+    : `(${how})${changes ? `, with ${changes}` : ''}: ${preview ? "its figures are a preview, not those of the graph's full run." : 'it ran as its full run does.'}`;
+  return { marker, changed, preview, text };
+}
+
 /** The report's HTML. */
 export function runReport(run: PastRun): string {
   const { summary } = run;
-  const doc = graphOrNull(run.graph);
+  const saved = graphOrNull(run.graph);
+  // graph.json keeps a Quick run's graph without its quick.set changes: the report shows the graph as it ran.
+  const notice = runLimitsNotice(summary.options, saved);
+  const doc = saved && summary.options.quick === true ? withQuickSets(saved) : saved;
   const references: Record<string, Reference> = doc?.references ?? {};
   let series: Record<string, Series> = {};
   let start: Extract<RunEvent, { type: 'start' }> | undefined;
@@ -137,11 +171,18 @@ export function runReport(run: PastRun): string {
   const pictures = [...lastImages.values()]
     .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
 
-  // Every parameter as it ran, defaults filled in (a default in grey), so the page says the whole setting.
+  // Every parameter as it ran, defaults filled in (a default in grey), so the page says the whole setting; one a Quick
+  // run changed says so, with the graph's own value.
   const registry = createRegistry();
+  const param = (n: NonNullable<typeof doc>['nodes'][number], p: ReturnType<typeof effectiveParams>[number]): string => {
+    const shown = `${escape(p.name)}=${escape(JSON.stringify(p.value))}`;
+    const was = notice.changed.get(`${n.id}.${p.name}`);
+    if (was !== undefined) return `<code class="quick" title="set by the graph's Quick run settings (quick.set)">${shown} (Quick run; the graph: ${escape(was)})</code>`;
+    return `<code${p.set ? '' : ' class="default" title="the default"'}>${shown}</code>`;
+  };
   const params = (n: NonNullable<typeof doc>['nodes'][number]): string =>
     effectiveParams(n, registry)
-      .map((p) => `<code${p.set ? '' : ' class="default" title="the default"'}>${escape(p.name)}=${escape(JSON.stringify(p.value))}</code>`)
+      .map((p) => param(n, p))
       .join(' ');
   const nodes = (doc?.nodes ?? []).map(
     (n) => `<tr><td>${escape(n.id)}</td><td>${escape(n.label ?? '')}</td><td><code>${escape(n.kind)}</code></td><td class="params">${params(n)}</td></tr>`,
@@ -150,10 +191,12 @@ export function runReport(run: PastRun): string {
     `${summary.graph} — ${run.id}`,
     `<h1>${escape(summary.graph)}</h1>
 ${doc?.description ? `<p class="desc">${escape(doc.description)}</p>` : ''}
+${notice.marker ? `<p class="limits"><b>${escape(notice.marker)}</b> ${escape(notice.text)}</p>` : ''}
 ${factsTable(facts)}
 ${run.note ? `<h2>Note</h2><pre>${escape(run.note)}</pre>` : ''}
 <h2>Metrics</h2>
-${metricRows.length ? `<table>${paperCol ? '<tr><th></th><th class="num">this run</th><th class="num">paper</th></tr>' : ''}${metricRows.join('')}</table>` : '<p>No metrics.</p>'}
+${metricRows.length ? `<table>${paperCol ? `<tr><th></th><th class="num">this run${notice.preview ? ' (preview)' : ''}</th><th class="num">paper${notice.preview ? ' (full run)' : ''}</th></tr>` : ''}${metricRows.join('')}</table>` : '<p>No metrics.</p>'}
+${paperCol && notice.preview ? `<p class="limits">${escape(`The paper's figures are for the full run; this run's are a preview (${notice.marker}).`)}</p>` : ''}
 ${paperSources(references, (k) => k in summary.metrics)}
 ${charts.length ? `<h2>Curves</h2>${charts.join('\n')}` : ''}
 ${pictures.length ? `<h2>Pictures</h2>${pictures.join('\n')}` : ''}
