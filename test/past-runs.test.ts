@@ -58,6 +58,51 @@ describe('listPastRuns', () => {
   });
 });
 
+describe('Quick and limited runs in the list', () => {
+  it('marks them with the Run tab pill\'s words, of the limits their graph obeys, in the list, over the contract and in plasticity runs', async () => {
+    const summary = JSON.parse(readFileSync(join(runs, 'cli-run', 'summary.json'), 'utf8'));
+    const bengio = join(import.meta.dirname, '..', 'examples', 'bengio2015-mnist.json');
+    const folder = (name: string, options: Record<string, unknown>, graph?: string): void => {
+      mkdirSync(join(runs, name));
+      writeFileSync(join(runs, name, 'summary.json'), JSON.stringify({ ...summary, options: { outDir: name, ...options } }));
+      if (graph) copyFileSync(graph, join(runs, name, 'graph.json'));
+    };
+    folder('quick-bengio', { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true }, bengio);
+    folder('limited-bengio', { epochs: 2 }, bengio);
+    folder('quick-stdp', { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true }, join(runs, 'cli-run', 'graph.json'));
+    folder('limited-stdp', { epochs: 2 }, join(runs, 'cli-run', 'graph.json'));
+    folder('quick-no-graph', { epochs: 1, trainLimit: 200, quick: true });
+    try {
+      const list = await listPastRuns(runs);
+      const limits = Object.fromEntries(list.map((r) => [r.id, r.limits]));
+      expect(limits).toEqual({
+        'cli-run': undefined,
+        'quick-bengio': 'Quick run: 1 epoch · 200 training · 200 test · 200 samples',
+        'limited-bengio': 'limited: 2 epochs',
+        // no node of an STDP graph obeys a run limit: the --epochs run is a full one
+        'quick-stdp': 'Quick run: no limits apply to this graph',
+        'limited-stdp': undefined,
+        // its graph unknown: every limit it had
+        'quick-no-graph': 'Quick run: 1 epoch · 200 training',
+      });
+      expect(list.find((r) => r.id === 'cli-run')).not.toHaveProperty('limits');
+      // the app gets them over the contract
+      const served = methods.listRuns.res.parse(await pastRunMethods(runs).listRuns({}));
+      expect(served.runs.find((r) => r.id === 'quick-bengio')!.limits).toBe('Quick run: 1 epoch · 200 training · 200 test · 200 samples');
+      // plasticity runs says it beside the status
+      let out = '';
+      const r = await main(['runs', runs], { out: (t: string) => void (out += t), err: () => undefined });
+      expect(r).toBe(0);
+      const row = (id: string): string => out.split('\n').find((l) => l.includes(`  ${id}  `))!;
+      expect(row('quick-bengio')).toContain('done (Quick run: 1 epoch · 200 training · 200 test · 200 samples)');
+      expect(row('limited-bengio')).toContain('done (limited: 2 epochs)');
+      expect(row('cli-run')).not.toContain('(');
+    } finally {
+      for (const name of ['quick-bengio', 'limited-bengio', 'quick-stdp', 'limited-stdp', 'quick-no-graph']) rmSync(join(runs, name), { recursive: true });
+    }
+  });
+});
+
 describe('notes on runs', () => {
   it('writes note.md into the run folder (a sweep\'s run too), reads it back with the list and the run, and removes it when empty', async () => {
     await writeRunNote(runs, 'cli-run', 'rates 30, trains 30: quick look');

@@ -18,7 +18,7 @@ export function formatDiff(rows: DiffRow[], names: string[]): string {
   return aligned([['', ...names], ...rows.map((r) => [r.key, ...r.values.map((v) => v ?? '—')])]);
 }
 
-/** The run folders as a table: when each ended (local time), its id, graph, status, wall time, its first three scalar metrics (as the app shows them) and its note's first line. */
+/** The run folders as a table: when each ended (local time), its id, graph, status (a Quick or limited run's marker beside it, as the app's Run tab says it), wall time, its first three scalar metrics (as the app shows them) and its note's first line. */
 export function formatRuns(list: PastRunEntry[]): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   const when = (t: number): string => {
@@ -31,7 +31,7 @@ export function formatRuns(list: PastRunEntry[]): string {
       when(r.endedAt),
       r.id,
       r.label ? `${r.graph} (${r.label})` : r.graph,
-      r.status,
+      r.limits ? `${r.status} (${r.limits})` : r.status,
       `${r.wallSeconds.toFixed(1)} s`,
       Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${fmtMetric(v)}`).join(' ') || '—',
       r.note.split('\n')[0],

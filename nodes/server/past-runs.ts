@@ -12,6 +12,9 @@ import type { RunEvent, RunSummary } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { lastValueName } from '../core/format.ts';
 import { isCurvePart } from '../core/run-view.ts';
+import { graphOrNull, runLimitsMarker } from '../core/document.ts';
+import { RUN_LIMIT_KEYS } from '../core/kind.ts';
+import { createRegistry } from '../kinds/index.ts';
 
 export interface PastRunEntry {
   /** The folder's name inside the runs folder (sweep/run for a run of a sweep). */
@@ -27,6 +30,11 @@ export interface PastRunEntry {
   note: string;
   /** A run of a series started in the app: its place and what set it apart (RunSummary.label). */
   label?: string;
+  /**
+   * A Quick run's or a limited run's marker, so its figures are not taken for a full run's: the Run tab pill's words
+   * (runLimitsMarker, "Quick run: 1 epoch · 200 training"), of the limits some node of its graph obeys.
+   */
+  limits?: string;
 }
 
 /** The file in a run folder that holds the user's note on the run. */
@@ -107,10 +115,21 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
         ...all.filter((e): e is [string, number] => typeof e[1] === 'number'),
         ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' && !isCurvePart(k, s.metrics) ? [[lastValueName(k), v.at(-1) as number]] : [])),
       ]);
-      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}) };
+      const limits = await limitsMarker(dir, s.options);
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}), ...(limits ? { limits } : {}) };
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);
+}
+
+/**
+ * The marker of the run in `dir` run with `options` (runLimitsMarker), of the limits some node of its graph
+ * (graph.json) obeys; all of them when the graph cannot be read. '' for a full run, without reading the graph.
+ */
+async function limitsMarker(dir: string, options: RunSummary['options']): Promise<string> {
+  if (!runLimitsMarker(options, RUN_LIMIT_KEYS)) return '';
+  const doc = graphOrNull(await readFile(join(dir, 'graph.json'), 'utf8').catch(() => null));
+  return runLimitsMarker(options, doc ? createRegistry().limitsOf(doc.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS);
 }
 
 /** Width and height from a PNG's IHDR chunk. */
