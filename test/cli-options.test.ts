@@ -317,6 +317,31 @@ describe('run folders with spaces and other letters', () => {
   });
 });
 
+describe('plasticity runs with no folder in a fresh checkout', () => {
+  it('says where runs are kept, not "runs is not a folder", and exits 2 as before', async () => {
+    const fresh = join(tmp, 'fresh-checkout');
+    mkdirSync(fresh);
+    const was = process.cwd();
+    process.chdir(fresh);
+    try {
+      const r = await cli('runs');
+      expect(r.code).toBe(2);
+      expect(r.err).not.toContain('is not a folder');
+      expect(r.err).toContain('error: there is no runs folder here');
+      for (const where of ['runs/latest', '<workspace>/runs', './workspace/runs', '<userData>/runs', 'plasticity runs DIR']) expect(r.err).toContain(where);
+      // a folder named on the command line that is not there: said as before
+      expect((await cli('runs', 'nope')).err).toContain('nope is not a folder');
+      // and with a runs folder, no argument lists it
+      mkdirSync(join(fresh, 'runs'));
+      const listed = await cli('runs');
+      expect(listed.code, listed.err).toBe(0);
+      expect(listed.err).toBe('no run folders with a summary.json in runs\n');
+    } finally {
+      process.chdir(was);
+    }
+  });
+});
+
 describe('--vary values the parameter does not take', () => {
   it('the graph\'s problem is followed by the combination of varied values it came from', async () => {
     const r = await cli('sweep', stdp, '--vary', 'sim.trains=["a", 5]', '--out', join(tmp, 'vary-type'));

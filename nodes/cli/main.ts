@@ -76,6 +76,13 @@ async function readGraph(path: string, io: Io, problems: Problems = 'report'): P
   return r.doc;
 }
 
+/**
+ * `plasticity runs` with no folder where there is no runs/ folder (a fresh checkout): where runs are kept, rather than
+ * "runs is not a folder".
+ */
+export const NO_RUNS_HERE =
+  "there is no runs folder here. `plasticity run` writes to runs/latest unless --out names another folder; the app keeps its runs in <workspace>/runs in browser mode (npm run serve: ./workspace/runs unless --workspace names another folder) and in <userData>/runs in the desktop app (its Log tab names each run's folder). Name the folder: plasticity runs DIR";
+
 const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
 
 /** A graph document, or a run folder's graph.json with its summary.json's options (when it has a summary). */
@@ -449,11 +456,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   program
     .command('runs')
     .description('list the run folders under a folder (CLI --out folders, sweeps, the app\'s runs folder), newest first: when each ended, graph, status, time, metrics and note')
-    .argument('[dir]', 'the folder holding run folders', 'runs')
+    .argument('[dir]', 'the folder holding run folders (default: runs)')
     .option('--json', 'print the list as JSON')
-    .action(async (dir: string, o: { json?: boolean }) => {
+    .action(async (given: string | undefined, o: { json?: boolean }) => {
       const { listPastRuns } = await import('../server/past-runs.ts');
       const { formatRuns } = await import('./tables.ts');
+      const dir = given ?? 'runs';
+      if (given === undefined && !existsSync(dir)) throw new Exit(2, NO_RUNS_HERE);
       if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
       const unreadable: string[] = [];
       const list = await listPastRuns(resolve(dir), 10_000, unreadable);
