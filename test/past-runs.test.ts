@@ -226,13 +226,16 @@ describe('runReport (plasticity report, History → Report)', () => {
     const html = runReport(run);
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
-    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${fmtMetric(summary.metrics.stdp_pearson_r)}</td>`);
+    // each metric with what it is under its name (recordedDocs of the graph as it ran)
+    expect(html).toContain(`<td>stdp_pearson_r<div class="what">Pearson correlation between the two rules&#39; weight changes, one point per sequence: 1 when they agree up to scale. Recorded by`);
+    expect(html).toContain(`</div></td><td class="num">${fmtMetric(summary.metrics.stdp_pearson_r)}</td>`);
     expect(html).toContain('<pre>r &amp; slope &lt;b&gt;fine&lt;/b&gt;</pre>');
     expect(html).not.toContain('<b>fine');
     // three pictures of the run and one chart (the rate rule's ΔW against ΔT), all as data URLs; nothing fetched
     expect(html.match(/<img src="data:image\/png;base64,/g)).toHaveLength(4);
     expect(html).not.toMatch(/src="(?!data:)/);
-    for (const name of ['stdp_scatter', 'rate_rule_curve', 'stdp_spike_trace']) expect(html).toContain(`<figcaption>${name}</figcaption>`);
+    for (const name of ['stdp_scatter', 'rate_rule_curve', 'stdp_spike_trace']) expect(html).toContain(`<figcaption>${name}<div class="what">`);
+    expect(html).toContain('<figcaption>rate_rule_curve<div class="what">ΔW against ΔT, with the zero axes. Recorded by');
     // the graph's nodes, with their parameters as they ran (--set included)
     expect(html).toContain('<code>trains=30</code>');
     // and every other parameter at its default, marked as one (sim's coincident is not in the file)
@@ -257,7 +260,7 @@ describe('runReport (plasticity report, History → Report)', () => {
     const html = runReport({ ...run, events: redrawn });
     const imgs = (page: string) => page.match(/<img src="data:image\/png;base64,/g)?.length;
     expect(imgs(html)).toBe(imgs(runReport(run)));
-    expect(html.match(new RegExp(`<figcaption>${first.name}</figcaption>`, 'g'))).toHaveLength(1);
+    expect(html.match(new RegExp(`<figcaption>${first.name}<`, 'g'))).toHaveLength(1);
     expect(html).toContain('base64,TEFTVA==');
     expect(html).not.toContain(`base64,${first.pngBase64}`);
     const pictures = html.slice(html.indexOf('<h2>Pictures</h2>'));
@@ -270,7 +273,7 @@ describe('runReport (plasticity report, History → Report)', () => {
     graph.references = { stdp_slope: { value: 3, source: 'A paper, Fig. 5', note: 'read off the plot' } };
     const html = runReport({ ...run, graph: JSON.stringify(graph) });
     expect(html).toContain('<th class="num">paper</th>');
-    expect(html).toMatch(/<td>stdp_slope<\/td><td class="num">[\d.]+<\/td><td class="num" title="A paper, Fig. 5: read off the plot">3<\/td>/);
+    expect(html).toMatch(/<td>stdp_slope<div class="what">[^<]*<\/div><\/td><td class="num">[\d.]+<\/td><td class="num" title="A paper, Fig. 5: read off the plot">3<\/td>/);
     expect(html).toContain('<li><b>stdp_slope</b> 3: A paper, Fig. 5: read off the plot</li>');
   });
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, appliedLimits, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
+import { addProgress, appliedLimits, compileGraph, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -67,6 +67,7 @@ td.num, th.num { text-align: right; font-family: ui-monospace, monospace; }
 .desc { color: #57606a; } figure { display: inline-block; margin: 8px 12px 8px 0; } figcaption { color: #57606a; font-size: 12px; }
 img { max-width: 100%; height: auto; image-rendering: pixelated; } pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; }
 code { font-size: 12px; } td.params code { word-break: break-all; } td.params code.default { color: #777; } td.params code.quick { background: #fff1c2; }
+.what { color: #57606a; font-size: 12px; max-width: 60ch; } figcaption .what { max-width: 40ch; }
 p.limits { background: #fff8e1; border-left: 3px solid #d4a72c; padding: 6px 10px; }
 </style>
 </head>
@@ -154,9 +155,13 @@ export function runReport(run: PastRun): string {
     const p = paperFigure(references[k]);
     return paperCol ? `<td class="num" title="${escape(p?.title ?? '')}">${p?.text ?? ''}</td>` : '';
   };
+  // What each figure is, from the graph as it ran (recordedDocs), under its name: the page is read without the app.
+  const compiled = doc ? compileGraph(doc, createRegistry()) : null;
+  const docs = compiled?.ok ? recordedDocs(compiled.plan, createRegistry()) : { metrics: {}, pictures: {} };
+  const what = (text: string | undefined): string => (text ? `<div class="what">${escape(text)}</div>` : '');
   const metricRows = [
-    ...scalars.map(([k, v]) => `<tr><td>${escape(k)}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
-    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}</td><td class="num">${rowText(r)}</td>${paperCell(r.metric ?? r.name)}</tr>`),
+    ...scalars.map(([k, v]) => `<tr><td>${escape(k)}${what(docs.metrics[k])}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
+    ...traces.rows.map((r) => `<tr><td>${escape(r.name)}${what(docs.metrics[r.metric ?? r.name])}</td><td class="num">${rowText(r)}</td>${paperCell(r.metric ?? r.name)}</tr>`),
   ];
 
   // Series grouped by phase, as the run panel draws them; array metrics that are not series, as their own charts.
@@ -169,7 +174,7 @@ export function runReport(run: PastRun): string {
   const lastImages = new Map<string, Extract<RunEvent, { type: 'image' }>>();
   for (const e of run.events) if (e.type === 'image') lastImages.set(e.name, e);
   const pictures = [...lastImages.values()]
-    .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}</figcaption></figure>`);
+    .map((e) => `<figure><img src="data:image/png;base64,${e.pngBase64}" width="${e.width}" height="${e.height}" alt="${escape(e.name)}"><figcaption>${escape(e.name)}${what(docs.pictures[e.name])}</figcaption></figure>`);
 
   // Every parameter as it ran, defaults filled in (a default in grey), so the page says the whole setting; one a Quick
   // run changed says so, with the graph's own value.
