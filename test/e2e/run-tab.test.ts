@@ -35,6 +35,8 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     // What the figures are: on hover of a metric's name, and under an enlarged picture.
     const ltp = page.locator('[data-testid="final-metrics"] td', { hasText: /^stdp_curve_ltp$/ });
     expect(await ltp.getAttribute('title')).toBe('ΔW at the smallest ΔT > 0 (post after pre): positive for STDP. Recorded by ΔW against ΔT (plot).');
+    // A curve's chart says what it shows on hover of its title (a ΔT/ΔW pair: its ΔW's words).
+    expect(await page.locator('[data-testid="run-panel"] [data-testid="chart"][data-title="stdp_curve"] .title').getAttribute('title')).toBe('ΔW at each ΔT of the curve (mean over trials). Recorded by ΔW against ΔT (plot).');
     await page.locator('[data-testid="run-image"][data-name="stdp_curve"]').click();
     expect(await page.locator('[data-testid="image-zoom-doc"]').textContent()).toBe('ΔW against ΔT, with the zero axes. Recorded by ΔW against ΔT (plot).');
     await page.keyboard.press('Escape');

@@ -26,7 +26,7 @@ export const curvePlotKind = defineKind({
   },
   records: (p) => [
     metricRecord(`${p.name}_dt`, 'name', 'ΔT of each point of the curve: post spike time minus pre spike time (steps).'),
-    metricRecord(`${p.name}_dw`, 'name', 'ΔW at each of those ΔT (mean over trials).'),
+    metricRecord(`${p.name}_dw`, 'name', 'ΔW at each ΔT of the curve (mean over trials).'),
     metricRecord(`${p.name}_ltp`, 'name', 'ΔW at the smallest ΔT > 0 (post after pre): positive for STDP.'),
     metricRecord(`${p.name}_ltd`, 'name', 'ΔW at the largest ΔT < 0 (post before pre): negative for STDP.'),
     pictureRecord(p.name, 'name', 'ΔW against ΔT, with the zero axes.'),
