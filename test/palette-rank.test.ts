@@ -25,6 +25,34 @@ describe('palette search ranking', () => {
     expect(top('nudge')).toBe('ebm.nudge');
   });
 
+  it('finds a kind by the names users know its method by (keywords), from both papers', () => {
+    // The Inference loop's targetprop update is difference target propagation (Bengio et al. 2015, Algorithm 2):
+    for (const q of ['difference target propagation', 'DTP', 'dtp', 'target propagation', 'target prop', 'Difference target']) expect(top(q), q).toBe('infer.iterative');
+    for (const q of ['equilibrium propagation', 'EqProp', 'eqprop']) expect(top(q), q).toBe('ebm.eqprop_rule');
+    expect(shown('equilibrium propagation')).toContain('ebm.eqprop_train');
+    expect(top('STDP')).toBe('ebm.stdp_rule');
+    expect(shown('spike-timing')).toEqual(expect.arrayContaining(['ebm.stdp_rule', 'stdp.simulate']));
+    expect(top('Langevin')).toBe('ebm.langevin');
+    expect(top('Parzen')).toBe('eval.parzen');
+    for (const q of ['backprop', 'backpropagation']) expect(top(q), q).toBe('ebm.early_inference_probe');
+    expect(top('denoising autoencoder')).toBe('sample.jdae');
+    expect(top('inpainting')).toBe('eval.inpaint');
+    expect(top('weak clamping')).toBe('ebm.nudge');
+    expect(top('Hopfield')).toBe('ebm.network');
+  });
+
+  it('ranks a word of a keyword below a title word and above a match inside a title or an id', () => {
+    const k = { kind: 'x.abc', title: 'Alpha', doc: '', category: 'c', keywords: ['difference target propagation', 'DTP'] };
+    expect(matchRank(k, 'dtp')).toBe(RANK.keyword);
+    expect(matchRank(k, 'target prop')).toBe(RANK.keyword);
+    expect(matchRank(k, 'arget')).toBe(RANK.other);
+    expect(RANK.titleWord).toBeLessThan(RANK.keyword);
+    expect(RANK.keyword).toBeLessThan(RANK.title);
+    const inTitle = { kind: 'y', title: 'Gradtp', doc: '', category: 'c' };
+    const inId = { kind: 'z.gradtp', title: 'Other', doc: '', category: 'c' };
+    expect(rankKinds([inId, inTitle, k], 'dtp').map((x) => x.kind)).toEqual(['x.abc', 'y', 'z.gradtp']);
+  });
+
   it('ranks title prefix, then a title word, then elsewhere in the title, then the kind id, then doc or equation', () => {
     const k = { kind: 'x.foo_bar', title: 'Alpha betagamma', doc: 'delta', category: 'c', equation: 'Eq. 7' };
     expect(matchRank(k, 'alp')).toBe(RANK.titlePrefix);

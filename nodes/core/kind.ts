@@ -94,6 +94,11 @@ export interface NodeKind<P extends Record<string, ParamSpec> = Record<string, P
   doc: string;
   /** The paper and equation or algorithm it implements, e.g. "Bengio et al. 2015, Algorithm 2". */
   equation?: string;
+  /**
+   * Other names users search for it by (the method it implements, as the papers or the field call it: "difference
+   * target propagation", "DTP"): the palette search finds the kind by them, and the reference docs list them.
+   */
+  keywords?: readonly string[];
   inputs: Record<string, PortSpec>;
   outputs: Record<string, PortSpec>;
   params: P;

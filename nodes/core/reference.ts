@@ -72,6 +72,7 @@ function kindSection(k: AnyNodeKind): string[] {
     facts.join(' · '),
     '',
     ...(k.equation ? [`*Implements:* ${text(k.equation)}`, ''] : []),
+    ...(k.keywords?.length ? [`*Also known as:* ${k.keywords.map(text).join(', ')}`, ''] : []),
     text(k.doc),
     '',
     ...portsTable(k.inputs, 'input'),

@@ -14,6 +14,7 @@ export const inpaintKind = defineKind({
   limits: ['testLimit'],
   doc: 'Hides pixels with the wired mask, then runs `rounds` inference loops in which visible pixels are clamped and missing ones are taken from g1(h1) (bottom-up term f1(x_visible + g1_missing(h1)) - f1(g1(h1))); after each round the missing pixels are set from g1(h1). With start carry (the default) each round starts from the hidden states the previous one ended with (the first from a feedforward pass), so the rounds are one long clamped inference whose missing pixels are refreshed every round; with start feedforward each round is a fresh call of INFERENCE, which begins with a feedforward pass of the refilled image, as the paper\'s "20 iterations steps of encode/decode … with a call to INFERENCE for each step" reads literally. Reports the MSE on the missing pixels before and after, and a picture with original, masked and filled rows.',
   equation: 'Bengio et al. 2015, Sec. 5, Fig. 5',
+  keywords: ['inpainting'],
   inputs: { model: port('model'), inference: port('inference'), data: port('dataset'), mask: port('corruption') },
   outputs: {
     before: port('metric', { doc: 'Mean squared error per hidden pixel of the masked digits, before in-painting (pixels in 0-1).' }),

@@ -12,6 +12,7 @@ export const parzenKind = defineKind({
   limits: ['testLimit'],
   doc: 'Parzen-window log-likelihood with the samples as kernel centres: log p(x) = logsumexp_k(-||x - mu_k||^2 / 2s^2) - log K - D log(s sqrt(2 pi)). The width s is chosen on validation digits from a grid; the mean over the test digits is reported with its standard error.',
   equation: 'Bengio et al. 2015, Sec. 8 (protocol of Goodfellow et al. 2014 / Bengio et al. 2014)',
+  keywords: ['kernel density estimate', 'KDE'],
   inputs: { samples: port('samples'), valid: port('dataset'), test: port('dataset') },
   outputs: {
     ll: port('metric', { doc: 'Mean log-likelihood of the test digits (nats per digit) under a Parzen window (Gaussian kernels of width sigma) centred on the samples: higher is better; the paper\'s 236 is for 10,000 samples and 10,000 test digits.' }),

@@ -13,6 +13,7 @@ export const hierarchyKind = defineKind({
   category: 'layers',
   doc: 'Gathers a stack of encoders f_1..f_L (followed down from the top layer) and one decoder g_l per layer into a model with weights, initialised with Glorot uniform scale times each module\'s gain and zero biases.',
   equation: 'Bengio et al. 2015, Sec. 4 and 8 (x - h1 - h2 with f and g)',
+  keywords: ['autoencoder', 'stacked autoencoders'],
   inputs: {
     top: port('layer', { doc: 'The top layer h_L; the encoders below it are found by following its wires down.' }),
     decoders: port('decoder', { multiple: true, doc: 'One decoder g_l for every layer l = 1..L.' }),

@@ -12,6 +12,7 @@ export const jdaeSampleKind = defineKind({
   limits: ['sampleLimit'],
   doc: 'Sampling from the model seen as a joint denoising auto-encoder: start from a directed sample; each step corrupts all layers with Gaussian noise, then reconstructs x from above, the top from below, and each middle layer from below or above with probability 1/2.',
   equation: 'Bengio et al. 2015, Eq. 9-11',
+  keywords: ['denoising autoencoder', 'Markov chain'],
   inputs: { model: port('model'), prior: port('prior') },
   outputs: { samples: port('samples', { doc: 'Samples from the joint denoising auto-encoder chain.' }) },
   params: {

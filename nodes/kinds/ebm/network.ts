@@ -11,6 +11,7 @@ export const networkKind = defineKind({
   doc:
     'Layers of units with state s and firing rate ρ(s) = clip(s,0,1) (or a sigmoid), symmetric weights between adjacent layers and biases, with the energy E(s) = ½Σs_i² − ½Σ_{i≠j} W_ij ρ(s_i)ρ(s_j) − Σ b_i ρ(s_i). The first layer is the visible layer, clamped to the data; the last is the output layer (one unit per class). Energies reported by the nodes leave out the clamped layer\'s own term ½Σx_i², a constant for each example that changes neither the dynamics nor the updates. Wire a data set to take the input size from it.',
   equation: 'Bengio et al. 2017, Eq. 2.7; Scellier & Bengio 2016, Eq. 1',
+  keywords: ['Hopfield energy', 'Hopfield network'],
   inputs: {
     data: port('dataset', { optional: true, doc: 'Sets the size of the visible layer (and checks the output layer against the number of classes).' }),
   },

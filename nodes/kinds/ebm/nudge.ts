@@ -10,6 +10,7 @@ export const nudgeKind = defineKind({
   doc:
     'Adds to the output units the force −β ∂C/∂s_y = β(target − s_y) of the cost C = ½||y − target||², which pulls them toward the target; the rest of the dynamics comes from the wired Langevin node, with this node\'s number of steps (the nudged or weakly clamped phase). Starting from a fixed point, the early changes of the hidden units this causes are proportional to the backpropagated gradients. With mode "clamp" the outputs are instead held at the target for the whole phase (β → ∞): with the EqProp rule that is contrastive Hebbian learning, ΔW = α[ρρ(clamped) − ρρ(free)] (Movellan 1991), the classic comparison for Equilibrium Propagation.',
   equation: 'Bengio et al. 2017, Sec. 3.1; Scellier & Bengio 2016, Eq. 4 (F = E + βC); clamp: Movellan 1991 (contrastive Hebbian learning)',
+  keywords: ['weak clamping', 'weakly clamped phase', 'contrastive Hebbian learning'],
   inputs: {
     dynamics: port('dynamics', { doc: 'The Langevin dynamics to add the nudge to.' }),
   },

@@ -11,6 +11,7 @@ export const probeKind = defineKind({
   doc:
     'Relaxes the clamped network (σ = 0) to a free fixed point s*, then nudges the outputs toward the targets and runs the nudged dynamics\' steps k, beside a free copy with the same noise. The change Δs of each hidden layer is compared with −∂C/∂s of the output cost C at s*, computed by tfjs autodiff through the network\'s layered feedforward map at the fixed point. Records the cosine similarity per hidden layer, the layer next to the output first. Use a small β (e.g. 0.001) so no unit crosses a kink of the hard sigmoid, and k at least the number of hidden layers + 1 (the nudge reaches layer L−m after m+1 steps).',
   equation: 'Bengio et al. 2017, Sec. 3.1 (early inference propagates ∂C/∂s)',
+  keywords: ['backpropagation', 'gradient'],
   inputs: {
     network: port('network'),
     data: port('dataset', { doc: 'Inputs to clamp and labels for the targets (the first examples).' }),

@@ -11,6 +11,7 @@ export const stdpSimulateKind = defineKind({
   doc:
     'Draws Bernoulli spike trains from each rate sequence (spike probability max_prob·rate per step) and applies two weight updates per train. The rate rule: ΔW = Σ_t S_i(t)(ρ_j(t+1) − ρ_j(t)). Nearest-neighbour STDP: for each presynaptic spike, look `window` steps before and after; skip it if there are postsynaptic spikes on both sides, none, or only one coinciding with it; otherwise take the nearest postsynaptic spike ΔT away and add +exp(−ΔT/τ) if it came after, −exp(ΔT/τ) if before. A postsynaptic spike at the same step as the presynaptic one: alone it means a skip (the paper\'s rule); beside spikes on one side, see coincident. Outputs the per-sequence means of both rules (for the scatter) and, per ΔT, the mean rate-rule ΔW at presynaptic spikes whose nearest postsynaptic spike is ΔT away (the STDP curve of the rate rule) and the same for STDP itself.',
   equation: 'Bengio et al. 2017, Sec. 4.2, Eq. 3.18, Figs. 4-5',
+  keywords: ['spike-timing-dependent plasticity'],
   inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
   outputs: {
     rate_dw: port('series', { doc: 'Per sequence: mean total ΔW of the rate rule over its trains.' }),

@@ -1,7 +1,9 @@
 /**
  * The palette search's ranking: which node kinds a query finds, best first. A kind is found when the query is in its
- * title, kind id, doc, category or paper equation (so "Eq. 3.18" or "Algorithm 2" finds the kinds that implement it);
- * a match in the title ranks above one in the id, and both above one only in the doc or the equation.
+ * title, kind id, keywords (other names of its method: "DTP", "difference target propagation"), doc, category or paper
+ * equation (so "Eq. 3.18" or "Algorithm 2" finds the kinds that implement it); a match in the title ranks above one in
+ * the id (a word of a keyword between a title word and a match inside the title), and all of them above one only in the
+ * doc or the equation.
  */
 
 /** What the search reads of a node kind. */
@@ -11,6 +13,7 @@ export interface SearchableKind {
   doc: string;
   category: string;
   equation?: string;
+  keywords?: readonly string[];
 }
 
 /** Match tiers, best first (lower is better). */
@@ -19,14 +22,19 @@ export const RANK = {
   titlePrefix: 0,
   /** A word of the title starts with it ("train" → "Local training (EM)"). */
   titleWord: 1,
+  /**
+   * A word of one of its keywords starts with it ("dtp" or "target prop" → the Inference loop, whose targetprop update
+   * is difference target propagation): above a match inside a title ("dtp" in "STDP-compatible rule") or an id.
+   */
+  keyword: 2,
   /** Elsewhere in the title. */
-  title: 2,
+  title: 3,
   /** The kind id, or one of its parts, starts with it ("parzen" → eval.parzen). */
-  idWord: 3,
+  idWord: 4,
   /** Elsewhere in the kind id. */
-  id: 4,
-  /** Only in the doc, the category or the paper equation. */
-  other: 5,
+  id: 5,
+  /** Only in the doc, the category, the paper equation or inside a word of a keyword. */
+  other: 6,
 } as const;
 
 /** True when `q` starts a word of `text` (at its start, or after a character that is not a letter or digit). */
@@ -41,10 +49,13 @@ function startsWord(text: string, q: string): boolean {
 export function matchRank(k: SearchableKind, q: string): number | null {
   const title = k.title.toLowerCase();
   if (title.startsWith(q)) return RANK.titlePrefix;
-  if (title.includes(q)) return startsWord(title, q) ? RANK.titleWord : RANK.title;
+  if (title.includes(q) && startsWord(title, q)) return RANK.titleWord;
+  const keywords = (k.keywords ?? []).map((w) => w.toLowerCase());
+  if (keywords.some((w) => startsWord(w, q))) return RANK.keyword;
+  if (title.includes(q)) return RANK.title;
   const id = k.kind.toLowerCase();
   if (id.includes(q)) return startsWord(id, q) ? RANK.idWord : RANK.id;
-  if ([k.doc, k.category, k.equation ?? ''].some((t) => t.toLowerCase().includes(q))) return RANK.other;
+  if ([k.doc, k.category, k.equation ?? '', ...keywords].some((t) => t.toLowerCase().includes(q))) return RANK.other;
   return null;
 }
 
