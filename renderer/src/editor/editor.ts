@@ -646,7 +646,9 @@ export class LabEditor {
    * at the next save: such a document is refused (`UnreadableGraph`) before anything on the canvas changes. Returns
    * what could not be kept as it was, a sentence each: placements in a loop scope that is not one (a missing node,
    * the node itself, another kind, scopes inside each other in a ring), whose nodes are put on the canvas outside
-   * any scope; and wires from or to a port the node does not have, which are left out.
+   * any scope; and wires the canvas cannot draw, which are left out: from or to a port the node does not have, between
+   * ports whose types do not match (as the compiler says it: "a layer output cannot feed a model input"), or from a
+   * node to itself.
    */
   async load(doc: GraphDocument): Promise<{ outsideScopes: string[]; droppedWires: string[] }> {
     const unreadable = this.unreadable(doc);
@@ -663,6 +665,13 @@ export class LabEditor {
       if (!from || !to || !src || !dst) why = `${name} joins a node that does not exist`;
       else if (!Object.hasOwn(src.outputs, w.from.port)) why = `${name}: "${from.label ?? src.title}" has no output "${w.from.port}"`;
       else if (!Object.hasOwn(dst.inputs, w.to.port)) why = `${name}: "${to.label ?? dst.title}" has no input "${w.to.port}"`;
+      else if (w.from.node === w.to.node) why = `${name}: a node cannot feed itself`;
+      else {
+        // The canvas draws only wires its check allows (a type mismatch would be refused by the pipe, silently while
+        // loading): said in the compiler's words ("a layer output cannot feed a model input").
+        const c = canConnect(src.outputs[w.from.port].type, dst.inputs[w.to.port].type);
+        if (!c.ok) why = `${name}: ${c.reason}`;
+      }
       if (why) droppedWires.push(why);
       return why === null;
     });

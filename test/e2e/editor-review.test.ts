@@ -1,0 +1,60 @@
+/**
+ * Findings of a user review of the editor, end to end in browser mode (as app.test.ts runs it): a file with a wire
+ * between ports whose types do not match opens without it, said in the compiler's words; deleting a loop scope says
+ * which body nodes went with it; a second Metric takes a name of its own; the palette search knows the methods' names.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, saveAs, useApp } from './harness.ts';
+
+const d = e2eDescribe;
+const toast = (page: Page) => page.locator('[data-testid="toast"]').textContent();
+const cards = (page: Page) => page.locator('[data-testid="node"]').count();
+
+async function openWorkspaceFile(page: Page, name: string): Promise<void> {
+  await page.click('[data-testid="open"]');
+  await page.dblclick(`[data-testid="file-entry"][data-path="${name}"]`);
+  await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
+}
+
+async function select(page: Page, id: string): Promise<void> {
+  await node(page, id).locator('.header').click();
+  await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe(id);
+}
+
+const graph = (name: string, nodes: GraphDocument['nodes'], wires: GraphDocument['wires']): GraphDocument => ({ format: 'plasticity-graph', version: 1, name, seed: 1, nodes, wires });
+
+d('editor review findings (e2e)', () => {
+  const app = useApp({ width: 1366, height: 768 });
+
+  async function saveAndRead(page: Page, name: string): Promise<GraphDocument> {
+    await saveAs(page, name);
+    const r = loadGraph(JSON.parse(await readFile(join(app.server.workspace, name), 'utf8')));
+    if (!r.ok) throw new Error(`${name} does not load`);
+    return r.doc;
+  }
+
+  it('a file with a wire between ports whose types do not match opens without it, and a toast says which wire and why (the compiler\'s words)', async () => {
+    const doc = graph(
+      'mismatch',
+      [
+        { id: 'mnist1', kind: 'data.mnist', params: {}, position: [0, 0] },
+        { id: 'local1', kind: 'train.local', params: {}, position: [400, 0] },
+      ],
+      [
+        { from: { node: 'mnist1', port: 'train' }, to: { node: 'local1', port: 'data' } },
+        // x is a layer output, model a model input.
+        { from: { node: 'mnist1', port: 'x' }, to: { node: 'local1', port: 'model' } },
+      ],
+    );
+    await writeFile(join(app.server.workspace, 'mismatch.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
+    await openWorkspaceFile(page, 'mismatch.json');
+    await expect.poll(() => toast(page)).toBe('mismatch.json: the wire mnist1.x → local1.model: a layer output cannot feed a model input. That wire is left out.');
+    expect(await cards(page)).toBe(2);
+    expect(await connections(page).count()).toBe(1);
+  });
+});
