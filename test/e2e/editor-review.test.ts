@@ -57,4 +57,32 @@ d('editor review findings (e2e)', () => {
     expect(await cards(page)).toBe(2);
     expect(await connections(page).count()).toBe(1);
   });
+
+  it('deleting a loop scope says which body nodes went with it, and that Undo brings them back', async () => {
+    const doc = graph(
+      'scope',
+      [
+        { id: 'train', kind: 'train.local', params: {}, position: [400, 0] },
+        { id: 'infer', kind: 'infer.iterative', params: {}, position: [414, 132], parent: 'train' },
+        { id: 'noise', kind: 'corrupt.gaussian', params: {}, position: [414, 300], parent: 'train' },
+        { id: 'data', kind: 'data.mnist', params: {}, position: [0, 0] },
+      ],
+      [],
+    );
+    await writeFile(join(app.server.workspace, 'scope-delete.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
+    await openWorkspaceFile(page, 'scope-delete.json');
+    await expect.poll(() => cards(page)).toBe(4);
+    await select(page, 'train');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => cards(page)).toBe(1);
+    await expect.poll(() => toast(page)).toBe('Deleted Local training (EM) (train) with the 2 nodes inside it: Inference loop (infer), Gaussian noise (noise). Undo brings them back.');
+    await page.click('[data-testid="undo"]');
+    await expect.poll(() => cards(page)).toBe(4);
+    // Cut says it the same way.
+    await select(page, 'train');
+    await page.keyboard.press('Control+x');
+    await expect.poll(() => cards(page)).toBe(1);
+    await expect.poll(() => toast(page)).toBe('Cut Local training (EM) (train) with the 2 nodes inside it: Inference loop (infer), Gaussian noise (noise). Undo brings them back.');
+  });
 });

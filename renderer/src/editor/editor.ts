@@ -50,6 +50,8 @@ export interface EditorCallbacks {
   onRefused(reason: string): void;
   /** A wire the user made took the place of the one an input had (it takes one); `wire` names the one removed. */
   onReplaced?(wire: string): void;
+  /** Deleting (or cutting) loop scopes took nodes that were not selected with them, their bodies: `text` says which. */
+  onBodiesDeleted?(text: string): void;
 }
 
 interface Clip {
@@ -1146,8 +1148,9 @@ export class LabEditor {
    * plugin's own steps put the nodes back one by one, and the scopes plugin refitted the scope around each body node
    * as it came back, which moved the ones already back: a scope with two body nodes returned shifted.)
    */
-  async deleteSelected(): Promise<void> {
-    const ids = this.withBodies(this.selected().map((n) => n.id));
+  async deleteSelected(verb: 'Deleted' | 'Cut' = 'Deleted'): Promise<void> {
+    const chosen = this.selected().map((n) => n.id);
+    const ids = this.withBodies(chosen);
     const wire = this.selectedWire();
     if (!ids.size && wire) {
       // One undo step (the history plugin records a removed wire).
@@ -1176,8 +1179,21 @@ export class LabEditor {
       for (const { node, at } of nodes) await this.area.translate(node.id, at);
       for (const c of wires) await this.editor.addConnection(c);
     };
+    // The body nodes went with their scopes without being selected: said, so that it is no surprise.
+    // (Named top to bottom, as they stood.)
+    const body = nodes
+      .filter(({ node }) => !chosen.includes(node.id))
+      .sort((a, b) => a.at.y - b.at.y || a.at.x - b.at.x)
+      .map(({ node }) => node);
+    const scopes = chosen.filter((id) => body.some((b) => this.ancestors(b.id).includes(id))).map((id) => this.editor.getNode(id)!);
     await this.ownStep((present: boolean) => (present ? restore() : remove()), true, false);
     this.checkParents();
+    if (body.length) {
+      const list = (ns: LabNode[]): string => ns.map((n) => this.fullName(n)).join(', ');
+      this.cb.onBodiesDeleted?.(
+        `${verb} ${list(scopes)} with the ${body.length === 1 ? 'node' : `${body.length} nodes`} inside ${scopes.length === 1 ? 'it' : 'them'}: ${list(body)}. Undo brings ${body.length === 1 ? 'it' : 'them'} back.`,
+      );
+    }
   }
 
   /**
@@ -1226,7 +1242,7 @@ export class LabEditor {
   }
 
   async cut(): Promise<void> {
-    if (this.copy()) await this.deleteSelected();
+    if (this.copy()) await this.deleteSelected('Cut');
   }
 
   async paste(clip: Clip | null = this.clip): Promise<void> {
