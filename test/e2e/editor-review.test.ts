@@ -85,4 +85,19 @@ d('editor review findings (e2e)', () => {
     await expect.poll(() => cards(page)).toBe(1);
     await expect.poll(() => toast(page)).toBe('Cut Local training (EM) (train) with the 2 nodes inside it: Inference loop (infer), Gaussian noise (noise). Undo brings them back.');
   });
+
+  it('a second Metric, dropped from the palette or duplicated, takes a name no node records yet: the graph has no "also recorded by" problem', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await dragFromPalette(page, 'output.metric', 200, 150);
+    await expect.poll(() => cards(page)).toBe(1);
+    await dragFromPalette(page, 'output.metric', 500, 150);
+    await expect.poll(() => cards(page)).toBe(2);
+    await select(page, 'metric2');
+    await page.keyboard.press('Control+d');
+    await expect.poll(() => cards(page)).toBe(3);
+    const saved = await saveAndRead(page, 'metrics.json');
+    expect(Object.fromEntries(saved.nodes.map((n) => [n.id, n.params.name]))).toEqual({ metric1: undefined, metric2: 'metric2', metric3: 'metric3' });
+    await page.click('[data-testid="tab-problems"]');
+    expect((await page.locator('[data-testid="problem"]').allTextContents()).join('\n')).not.toContain('also recorded by');
+  });
 });

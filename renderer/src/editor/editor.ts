@@ -26,6 +26,7 @@ import {
   scopeRing,
   type Wire,
 } from '../../../nodes/core/index.ts';
+import { freshRecordNames } from '../lib/record-names';
 import { HEADER, LabConnection, LabNode, portRows, ROW, type Schemes } from './model';
 import NodeView from './NodeView.svelte';
 import SocketView from './SocketView.svelte';
@@ -802,12 +803,16 @@ export class LabEditor {
   /**
    * Adds a node at `at`, or at the centre of the view. Placed by the user at the centre (`place` 'clear', the default
    * there), it goes under any card already there and the view follows it; dropped (`place` 'drop'), it stays where it
-   * was dropped (`dropSpot`), and the view stays put.
+   * was dropped (`dropSpot`), and the view stays put. A name it records (a Metric's `name`) that another node records
+   * already is made free ("metric2"): two nodes cannot record one name.
    */
   async addNode(kind: string, at?: { x: number; y: number }, params?: JsonObject, id?: string, place: 'exact' | 'clear' | 'drop' = at === undefined ? 'clear' : 'exact'): Promise<LabNode | null> {
     const def = this.registry.get(kind);
     if (!def) return null;
-    const node = new LabNode(id ?? this.freshId(kind), def, params ?? {});
+    const nodeId = id ?? this.freshId(kind);
+    const wires = this.editor.getConnections();
+    const others = this.editor.getNodes().map((n) => ({ id: n.id, kind: n.def, params: n.params, wired: new Set(wires.filter((w) => w.target === n.id).map((w) => w.targetInput)) }));
+    const node = new LabNode(nodeId, def, freshRecordNames({ id: nodeId, kind: def, params: params ?? {} }, others));
     await this.editor.addNode(node);
     this.lastParents.set(node.id, node.parent);
     const want = at ?? this.viewCenter();

@@ -1,0 +1,51 @@
+// A node added in the editor takes record names no other node records (renderer/src/lib/record-names.ts): a second
+// Metric is "metric2", so adding it does not make the graph an error ("also recorded by metric1").
+import { describe, expect, it } from 'vitest';
+import { compileGraph, type GraphDocument, type JsonObject } from '../nodes/core/index.ts';
+import { createRegistry } from '../nodes/kinds/index.ts';
+import { freshRecordNames } from '../renderer/src/lib/record-names.ts';
+
+const registry = createRegistry();
+const kind = (k: string) => registry.get(k)!;
+const placed = (id: string, k: string, params: JsonObject = {}) => ({ id, kind: kind(k), params });
+
+describe('fresh record names for a node added in the editor', () => {
+  it('a second Metric (and Series, Image grid, Picture) takes the next free name; the first keeps the default', () => {
+    expect(freshRecordNames(placed('metric1', 'output.metric'), [])).toEqual({});
+    expect(freshRecordNames(placed('metric2', 'output.metric'), [placed('metric1', 'output.metric')])).toEqual({ name: 'metric2' });
+    expect(freshRecordNames(placed('metric3', 'output.metric'), [placed('metric1', 'output.metric'), placed('metric2', 'output.metric', { name: 'metric2' })])).toEqual({ name: 'metric3' });
+    expect(freshRecordNames(placed('series2', 'output.series'), [placed('series1', 'output.series')])).toEqual({ name: 'series2' });
+    expect(freshRecordNames(placed('image_grid2', 'output.image_grid', { count: 16 }), [placed('image_grid1', 'output.image_grid')])).toEqual({ name: 'samples2', count: 16 });
+    expect(freshRecordNames(placed('image2', 'output.image'), [placed('image1', 'output.image')])).toEqual({ name: 'picture2' });
+    // A metric and a picture of one name do not clash; a Metric and a Series (both metrics) do.
+    expect(freshRecordNames(placed('metric1', 'output.metric', { name: 'samples' }), [placed('image_grid1', 'output.image_grid')])).toEqual({ name: 'samples' });
+    expect(freshRecordNames(placed('metric1', 'output.metric', { name: 'series' }), [placed('series1', 'output.series')])).toEqual({ name: 'series2' });
+  });
+
+  it('a pasted copy of a named node gets a number (test_error → test_error2; metric2 → metric3), and the EBM kinds too', () => {
+    expect(freshRecordNames(placed('m2', 'output.metric', { name: 'test_error' }), [placed('m1', 'output.metric', { name: 'test_error' })])).toEqual({ name: 'test_error2' });
+    expect(freshRecordNames(placed('m3', 'output.metric', { name: 'metric2' }), [placed('m1', 'output.metric'), placed('m2', 'output.metric', { name: 'metric2' })])).toEqual({ name: 'metric3' });
+    expect(freshRecordNames(placed('evaluate2', 'ebm.evaluate'), [placed('evaluate1', 'ebm.evaluate')])).toEqual({ metric: 'test_error2' });
+    expect(freshRecordNames(placed('relax2', 'ebm.relax'), [placed('relax1', 'ebm.relax')])).toEqual({ metric: 'energy_trace2' });
+    expect(freshRecordNames(placed('r2', 'ebm.receptive_fields'), [placed('r1', 'ebm.receptive_fields')])).toEqual({ name: 'receptive_fields2' });
+    expect(freshRecordNames(placed('c2', 'stdp.compare_rules'), [placed('c1', 'stdp.compare_rules')])).toEqual({ r_metric: 'stdp_pearson_r2', slope_metric: 'stdp_slope2', image_name: 'stdp_scatter2' });
+  });
+
+  it('two Metrics added one after another compile without "also recorded by"', () => {
+    const a = freshRecordNames(placed('metric1', 'output.metric'), []);
+    const b = freshRecordNames(placed('metric2', 'output.metric'), [placed('metric1', 'output.metric', a)]);
+    const doc: GraphDocument = {
+      format: 'plasticity-graph',
+      version: 1,
+      name: 't',
+      seed: 1,
+      nodes: [
+        { id: 'metric1', kind: 'output.metric', params: a, position: [0, 0] },
+        { id: 'metric2', kind: 'output.metric', params: b, position: [0, 100] },
+      ],
+      wires: [],
+    };
+    const r = compileGraph(doc, registry);
+    expect(r.diagnostics.map((d) => d.message).filter((m) => m.includes('also recorded by'))).toEqual([]);
+  });
+});
