@@ -100,4 +100,12 @@ d('editor review findings (e2e)', () => {
     await page.click('[data-testid="tab-problems"]');
     expect((await page.locator('[data-testid="problem"]').allTextContents()).join('\n')).not.toContain('also recorded by');
   });
+
+  it('the palette search finds the Inference loop by "DTP" and "difference target propagation"', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    for (const q of ['DTP', 'difference target propagation']) {
+      await page.fill('[data-testid="palette-search"]', q);
+      await expect.poll(() => page.locator('[data-testid="palette-item"]').first().getAttribute('data-kind')).toBe('infer.iterative');
+    }
+  });
 });
