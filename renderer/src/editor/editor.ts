@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KindRegistry,
+  nodeIdProblem,
   type QuickRun,
   type RunLimits,
   scopeRing,
@@ -962,6 +963,53 @@ export class LabEditor {
     this.history.separate();
     this.history.add(new ValueAction(apply, before, value));
     this.history.separate();
+  }
+
+  /**
+   * Renames node `from` to `to` (its id: what its metrics, pictures and `--set` keys are named after): its wires, the
+   * nodes inside it (a loop scope) and the graph's Quick run changes (quick.set) follow. One undo step. Returns why
+   * it cannot be (not an id, or another node's), or null.
+   */
+  async renameNode(from: string, to: string): Promise<string | null> {
+    const id = to.trim();
+    if (id === from || !this.editor.getNode(from)) return null;
+    const problem = nodeIdProblem(id);
+    if (problem) return problem;
+    if (this.editor.getNode(id)) return `another node is called ${id}`;
+    await this.ownStep((pair: [string, string]) => this.swapId(pair[0], pair[1]), [id, from], [from, id]);
+    return null;
+  }
+
+  /** The node `from` as node `to`: the same kind, params, label, place and scope, with its wires and its body. */
+  private async swapId(from: string, to: string): Promise<void> {
+    const old = this.editor.getNode(from);
+    if (!old || this.editor.getNode(to)) return;
+    const at = { ...this.area.nodeViews.get(from)!.position };
+    const wires = this.editor.getConnections().filter((c) => c.source === from || c.target === from);
+    const body = this.editor.getNodes().filter((n) => n.parent === from).map((n) => ({ n, at: { ...this.area.nodeViews.get(n.id)!.position } }));
+    const selected = this.selected().some((n) => n.id === from);
+    for (const c of wires) await this.editor.removeConnection(c.id);
+    // The body leaves the scope while it is replaced (a scope is not removed with nodes inside it) and comes back.
+    for (const { n } of body) n.parent = undefined;
+    await this.editor.removeNode(from);
+    const node = new LabNode(to, old.def, old.params);
+    node.docLabel = old.docLabel;
+    node.version = old.version;
+    node.parent = old.parent;
+    await this.editor.addNode(node);
+    await this.area.translate(to, at);
+    for (const { n } of body) n.parent = to;
+    for (const id of [...(body.length ? [to] : []), ...(old.parent ? [old.parent] : [])]) await this.scopes.emit({ type: 'scopeupdated', data: { id } });
+    for (const { n, at: p } of body) await this.area.translate(n.id, p);
+    for (const c of wires) await this.editor.addConnection(this.makeConnection(c.source === from ? to : c.source, c.sourceOutput, c.target === from ? to : c.target, c.targetInput, c.id));
+    this.order = this.order.map((id) => (id === from ? to : id));
+    const set = this.base.quick?.set;
+    if (set && Object.keys(set).some((k) => k.startsWith(`${from}.`)))
+      this.base = { ...this.base, quick: { ...this.base.quick, set: Object.fromEntries(Object.entries(set).map(([k, v]) => [k.startsWith(`${from}.`) ? `${to}${k.slice(from.length)}` : k, v])) } };
+    this.lastParents = this.parentMap();
+    this.scheduleLoops();
+    if (selected) await this.select([to]);
+    this.cb.onChange('structure');
   }
 
   /** Sets a node's label; one of only spaces (or none) clears it, so the card shows the kind's title. */
