@@ -279,6 +279,14 @@ const LIMIT_FLAGS: [RunLimitKey, string][] = [
   ['sampleLimit', '--sample-limit'],
 ];
 
+/** What a node that obeys each limit does, for the warning. */
+const LIMIT_USERS: Record<RunLimitKey, string> = {
+  epochs: 'trains for epochs',
+  trainLimit: 'reads training data',
+  testLimit: 'reads test data',
+  sampleLimit: 'draws samples',
+};
+
 /**
  * A warning for each run option given that no node of the graph obeys (--train-limit on an STDP graph, --data-dir on
  * a graph without an MNIST node): it changes nothing, which the user should hear before the run rather than guess
@@ -291,12 +299,6 @@ function warnUnusedRunFlags(o: RunFlags, plan: Plan, io: Io): void {
     if (o[key] !== undefined && !applies.includes(key)) io.err(`warning: ${flag} changes nothing: no node of this graph obeys it (none ${LIMIT_USERS[key]})\n`);
   if (o.dataDir !== undefined && !kinds.includes(MnistData)) io.err('warning: --data-dir changes nothing: this graph has no MNIST node\n');
 }
-const LIMIT_USERS: Record<RunLimitKey, string> = {
-  epochs: 'trains for epochs',
-  trainLimit: 'reads training data',
-  testLimit: 'reads test data',
-  sampleLimit: 'draws samples',
-};
 
 /** An empty --data-dir (an unset "$VAR") is a usage error, for run and sweep alike: it would mean the embedded digits. */
 function checkDataDir(o: RunFlags): void {
