@@ -1674,7 +1674,7 @@ d('desktop app in the browser (e2e)', () => {
     const html = await readFile((await report.path())!, 'utf8');
     expect(html).toContain('<h1>stdp-rate-vs-spike</h1>');
     expect(html).toContain('<pre>r above 0.9: rate rule matches STDP</pre>');
-    expect(html).toContain(`<td>stdp_pearson_r</td><td class="num">${r!.replace('stdp_pearson_r', '')}</td>`);
+    expect(html).toMatch(new RegExp(`<td>stdp_pearson_r<div class="what">[^<]*</div></td><td class="num">${r!.replace('stdp_pearson_r', '').replace('.', '\\.')}</td>`));
     await page.fill('[data-testid="past-filter"]', 'rate rule');
     await row.locator('[data-testid="load-past-run"]').click();
     // Loading switches to the Run tab and shows the run as it was: status, metrics, the curve chart, its pictures.
