@@ -319,6 +319,9 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).toContain('it ran as its full run does.');
     expect(html).not.toContain('200 training');
     expect(html).not.toContain('(Quick run; the graph:');
+    // The options passed are listed as passed, each limit saying it changed nothing here.
+    expect(html).toContain('<tr><th>option trainLimit</th><td>200 (no node of this graph obeys it)</td></tr>');
+    expect(html).toContain('<tr><th>option quick</th><td>true</td></tr>');
   });
 
   it('is served over the contract for a run id, and refused for anything else', async () => {

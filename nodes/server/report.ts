@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, appliedLimits, compileGraph, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
+import { addProgress, appliedLimits, compileGraph, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, type RunLimitKey, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -94,7 +94,10 @@ export function paperSources(references: Record<string, Reference>, names: (name
  * the parameters its Quick run changed ("node.param" → the graph's own value, as shown), and a sentence saying so
  * to follow the marker (empty for a full run).
  */
-export function runLimitsNotice(options: Readonly<Record<string, unknown>>, graph: GraphDocument | null): { marker: string; changed: Map<string, string>; preview: boolean; text: string } {
+export function runLimitsNotice(
+  options: Readonly<Record<string, unknown>>,
+  graph: GraphDocument | null,
+): { marker: string; changed: Map<string, string>; preview: boolean; text: string; applies: readonly RunLimitKey[] } {
   const registry = createRegistry();
   const applies = graph ? registry.limitsOf(graph.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS;
   const marker = runLimitsMarker(options, applies);
@@ -116,7 +119,7 @@ export function runLimitsNotice(options: Readonly<Record<string, unknown>>, grap
   const text = !marker
     ? ''
     : `(${how})${changes ? `, with ${changes}` : ''}: ${preview ? "its figures are a preview, not those of the graph's full run." : 'it ran as its full run does.'}`;
-  return { marker, changed, preview, text };
+  return { marker, changed, preview, text, applies };
 }
 
 /** The report's HTML. */
@@ -147,7 +150,11 @@ export function runReport(run: PastRun): string {
     ...(summary.train_examples_per_second !== null ? [['training examples/s', fmtMetric(summary.train_examples_per_second)] as [string, string]] : []),
     ...Object.entries(summary.options)
       .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-      .map(([k, v]): [string, string] => [`option ${k}`, Array.isArray(v) ? v.join(', ') : String(v)]),
+      .map(([k, v]): [string, string] => {
+        // A limit no node of the graph obeys (an STDP graph's Quick run) was passed, but changed nothing: said so.
+        const idle = (RUN_LIMIT_KEYS as readonly string[]).includes(k) && !notice.applies.includes(k as RunLimitKey);
+        return [`option ${k}`, `${Array.isArray(v) ? v.join(', ') : String(v)}${idle ? ' (no node of this graph obeys it)' : ''}`];
+      }),
   ];
 
   const paperCol = [...scalars.map(([k]) => k), ...traces.rows.map((r) => r.metric ?? r.name)].some((k) => references[k]);
