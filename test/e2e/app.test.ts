@@ -1244,9 +1244,9 @@ d('desktop app in the browser (e2e)', () => {
     await expect.poll(() => train.getAttribute('data-y-log')).toBe('false');
     await train.locator('[data-testid="chart-log"]').click();
     await expect.poll(() => train.getAttribute('data-y-log')).toBe('true');
-    // The published figure for test_error_stored (and test_error_zero, the same 0.024) is one dashed line across the chart.
+    // The published figure beside the like-for-like series (stored states, read by argmax) is a dashed line across the chart.
     expect(await train.locator('.u-legend').textContent()).toBe(
-      'train_errortrain_costtest_error_storedtest_error_stored_by_statetest_error_zerotest_error_zero_by_statepaper: test_error_stored & test_error_zero',
+      'train_errortrain_costtest_error_storedtest_error_stored_by_statetest_error_zerotest_error_zero_by_statepaper: test_error_stored_by_state',
     );
     // The same series come back as arrays in summary.json; they are not drawn again on an index axis.
     expect(await charts.evaluateAll((cs) => cs.map((c) => c.getAttribute('data-title')))).toEqual(['train']);
@@ -1280,7 +1280,7 @@ d('desktop app in the browser (e2e)', () => {
       'test_error_stored_by_state',
       'test_error_zero',
       'test_error_zero_by_state',
-      'paper: test_error_stored & test_error_zero',
+      'paper: test_error_stored_by_state',
     ]);
     const last = csv.at(-1)!;
     expect(Number(last[0])).toBe(1);
@@ -1289,9 +1289,12 @@ d('desktop app in the browser (e2e)', () => {
     // After the one epoch, the test digits relaxed from zero score what the final test_error says.
     expect(Number(last[5])).toBe(summary.metrics.test_error);
     // Where a curve drawn live ends is a number of the final metrics too (as plasticity sweep names it), with the paper's figure.
-    const stored = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error_stored\[-1\]\d/ });
-    expect(Number(await stored.locator('td.num').first().textContent())).toBeCloseTo(summary.metrics.test_error_stored.at(-1), 3);
+    const stored = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error_stored_by_state\[-1\]\d/ });
+    expect(Number(await stored.locator('td.num').first().textContent())).toBeCloseTo(summary.metrics.test_error_stored_by_state.at(-1), 3);
     expect(await stored.locator('[data-testid="paper-value"]').textContent()).toBe('0.024');
+    // The stored states read by input have no paper figure beside them: the paper read by argmax.
+    const byInput = page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error_stored\[-1\]\d/ });
+    expect(await byInput.locator('[data-testid="paper-value"]').textContent()).toBe('');
     // And as a picture drawn at twice the screen's size (on this 1× screen), title and legend included.
     const [pngDownload] = await Promise.all([page.waitForEvent('download'), train.locator('[data-testid="chart-png"]').click()]);
     expect(pngDownload.suggestedFilename()).toBe(`${folder}-train.png`);
