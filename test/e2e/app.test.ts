@@ -1413,7 +1413,9 @@ d('desktop app in the browser (e2e)', () => {
     await page.fill('[data-testid="sweep-values"]', '1 0.25');
     await page.click('[data-testid="sweep-run"]');
     // Said beside the values, which stay as typed to be mended.
-    await expect.poll(() => page.locator('[data-testid="sweep-error"]').textContent()).toContain('2 values × 5 seeds is 10 runs');
+    await expect.poll(() => page.locator('[data-testid="sweep-error"]').textContent()).toBe(
+      '2 values × 5 seeds is 10 runs: a sweep runs at most 8, so History can compare them all (3 seeds with these values, or at most 1 value with 5 seeds; or plasticity sweep, which has no such limit)',
+    );
     expect(await page.inputValue('[data-testid="sweep-values"]')).toBe('1 0.25');
     expect(Number(await page.locator('[data-testid="tab-history"] .n').textContent())).toBe(0);
     await page.selectOption('[data-testid="seeds"]', '1');
