@@ -32,6 +32,11 @@ export class KindRegistry {
     return RUN_LIMIT_KEYS.filter((l) => used.has(l));
   }
 
+  /** The run limits some node of `graph` obeys; all of them when the graph is not known (a run folder without graph.json). */
+  limitsOfGraph(graph: { nodes: readonly { kind: string }[] } | null): readonly RunLimitKey[] {
+    return graph ? this.limitsOf(graph.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS;
+  }
+
   byCategory(): Map<Category, AnyNodeKind[]> {
     const m = new Map<Category, AnyNodeKind[]>();
     for (const k of this.kinds.values()) {

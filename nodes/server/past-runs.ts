@@ -129,7 +129,7 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
 async function limitsMarker(dir: string, options: RunSummary['options']): Promise<string> {
   if (!runLimitsMarker(options, RUN_LIMIT_KEYS)) return '';
   const doc = graphOrNull(await readFile(join(dir, 'graph.json'), 'utf8').catch(() => null));
-  return runLimitsMarker(options, doc ? createRegistry().limitsOf(doc.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS);
+  return runLimitsMarker(options, createRegistry().limitsOfGraph(doc));
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -99,7 +99,7 @@ export function runLimitsNotice(
   graph: GraphDocument | null,
 ): { marker: string; changed: Map<string, string>; preview: boolean; text: string; applies: readonly RunLimitKey[] } {
   const registry = createRegistry();
-  const applies = graph ? registry.limitsOf(graph.nodes.map((n) => n.kind)) : RUN_LIMIT_KEYS;
+  const applies = registry.limitsOfGraph(graph);
   const marker = runLimitsMarker(options, applies);
   const limited = appliedLimits(options, applies).length > 0;
   const changed = new Map<string, string>();

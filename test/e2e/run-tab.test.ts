@@ -40,6 +40,9 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     await page.locator('[data-testid="run-image"][data-name="stdp_curve"]').click();
     expect(await page.locator('[data-testid="image-zoom-doc"]').textContent()).toBe('ΔW against ΔT, with the zero axes. Recorded by ΔW against ΔT (plot).');
     await page.keyboard.press('Escape');
+    // History marks each Quick run of the session with the limits that applied to its graph (none for the STDP graph).
+    await page.click('[data-testid="tab-history"]');
+    await expect.poll(() => page.locator('[data-testid="history-limits"]').allTextContents()).toEqual(['Quick run: no limits apply to this graph', 'Quick run: 200 training · 200 test']);
     await page.close();
   }, 180_000);
 });
