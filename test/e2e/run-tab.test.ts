@@ -45,4 +45,20 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="history-limits"]').allTextContents()).toEqual(['Quick run: no limits apply to this graph', 'Quick run: 200 training · 200 test']);
     await page.close();
   }, 180_000);
+
+  it('a run stopped mid-epoch, before its first curve point, says where it stopped (not "before any batch")', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await openExample(page, 'eqprop-mnist');
+    // A slow free phase: the first epoch takes long, its curves are recorded when it ends.
+    await node(page, 'free').locator('.header').click();
+    await page.fill('[data-testid="param-steps"]', '2000');
+    await page.press('[data-testid="param-steps"]', 'Enter');
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('running');
+    await page.waitForTimeout(3000);
+    await page.click('[data-testid="stop"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('stopped');
+    expect(await page.locator('[data-testid="charts-placeholder"]').textContent()).toMatch(/^\s*Stopped at batch \d+ of \d+ of epoch 1, before the first figure was recorded: no curves to chart\.\s*$/);
+    await page.close();
+  }, 180_000);
 });
