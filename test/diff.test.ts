@@ -121,3 +121,27 @@ describe('differences between runs', () => {
     expect(text).toBe(['               a    run-b', 'nudge.beta     0.5  1', 'option epochs  1    —', ''].join('\n'));
   });
 });
+
+describe('run options that changed nothing', () => {
+  const stdp = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'examples', 'stdp-curve.json'), 'utf8')) as GraphDocument;
+  const quickOptions = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true };
+
+  it('a limit no node of the graph obeys, and a Quick run that changes nothing, are not differences', () => {
+    expect(differences([{ doc: stdp, options: quickOptions }, { doc: stdp, options: {} }], registry)).toEqual([]);
+    // With a quick.set, the Quick run does change the graph: said.
+    const withSet = { ...stdp, quick: { set: { 'neuron.trials': 2000 } } };
+    expect(differences([{ doc: withSet, options: quickOptions }, { doc: withSet, options: {} }], registry)).toEqual([
+      { key: 'neuron.trials', values: ['2000', '20000'] },
+      { key: 'option quick', values: ['true', null] },
+    ]);
+  });
+
+  it('on EqProp the epochs and data limits are differences, the sample limit is not', () => {
+    expect(differences([{ doc: example, options: quickOptions }, { doc: example, options: {} }], registry).map((r) => r.key)).toEqual([
+      'option epochs',
+      'option trainLimit',
+      'option testLimit',
+      'option quick',
+    ]);
+  });
+});
