@@ -731,6 +731,24 @@ describe('compile checks a user can trip over', () => {
   it('a well-wired trainer compiles', () => {
     expect(compileGraph(base({}), reg).ok).toBe(true);
   });
+  it('a nudged phase of 0 steps is refused (no signal: s^β = s^0), a free phase of 0 steps warned about', () => {
+    const withSteps = (node: string, steps: number): GraphDocument => {
+      const doc = base({});
+      const n = doc.nodes.find((x) => x.id === node)!;
+      n.params = { ...n.params, steps };
+      return doc;
+    };
+    const d = compileGraph(withSteps('u', 0), reg).diagnostics;
+    expect(d.map((x) => [x.severity, x.node, x.port])).toEqual([['error', 't', 'nudged']]);
+    expect(d[0].message).toMatch(/^the nudged phase has 0 steps \(u\.steps = 0\), so the nudged states s\^β are the free ones s\^0 and the learning rule gets no signal: no weight would change/);
+    const f = compileGraph(withSteps('f', 0), reg);
+    expect(f.ok).toBe(true);
+    expect(f.diagnostics.map((x) => [x.severity, x.node, x.port])).toEqual([['warning', 't', 'free']]);
+    expect(f.diagnostics[0].message).toMatch(/^the free phase has 0 steps \(f\.steps = 0\), so s\^0 is each example's starting state .* rather than a fixed point/);
+    // One step each is fine.
+    expect(compileGraph(withSteps('u', 1), reg).diagnostics).toEqual([]);
+    expect(compileGraph(withSteps('f', 1), reg).diagnostics).toEqual([]);
+  });
   it('one learning rate per weight matrix', () => {
     expect(messages(base({ lrs: [0.1] }))).toMatch(/1 learning rate but the network \(784-20-10\) has 2 weight matrices/);
     expect(compileGraph(base({ lrs: [0.1, 0.1, 0.1], hidden: [20, 20] }), reg).ok).toBe(true);

@@ -1,4 +1,4 @@
-import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord, type ValueMeta } from '../../core/kind.ts';
 import { bool, choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
@@ -7,6 +7,9 @@ const VALID_DOCS = {
   stored: 'Error per epoch on the examples wired to valid, a fraction: each relaxed from its own stored state, the free phase\'s steps more each epoch (the published code\'s protocol; no labels used).',
   zero: 'Error per epoch on the examples wired to valid, a fraction: each relaxed from zero with valid_steps steps.',
 };
+
+/** The node whose output a wired value is ("nudge.dynamics" → "nudge"). */
+const nodeOf = (m: ValueMeta): string => m.ref.slice(0, m.ref.lastIndexOf('.'));
 
 export const trainKind = defineKind({
   kind: 'ebm.eqprop_train',
@@ -83,6 +86,19 @@ export const trainKind = defineKind({
     if (valid) ok = checkDataFits(ctx, net, valid, 'valid') && ok;
     ok = checkNudged(ctx, free, false, 'free') && ok;
     ok = checkNudged(ctx, nudged, true, 'nudged') && ok;
+    // Steps 0 of a dynamics node mean no steps here (unlike ebm.evaluate's own steps, where 0 defers to the dynamics).
+    if (nudged.info.nudged === true && nudged.info.steps === 0) {
+      ctx.error(
+        `the nudged phase has 0 steps (${nodeOf(nudged)}.steps = 0), so the nudged states s^β are the free ones s^0 and the learning rule gets no signal: no weight would change. Give ${nodeOf(nudged)} 1 or more steps (the reference uses 4)`,
+        'nudged',
+      );
+      ok = false;
+    }
+    if (free.info.nudged !== true && free.info.steps === 0)
+      ctx.warn(
+        `the free phase has 0 steps (${nodeOf(free)}.steps = 0), so s^0 is each example's starting state (zero, or its stored state, which then never changes) rather than a fixed point: the nudged phase relaxes from there, the rule learns that relaxation as well as the nudge, and train_error is read at those states. Give ${nodeOf(free)} 1 or more steps (the reference uses 20)`,
+        'free',
+      );
     const lrs = nums(rule.info, 'lrs') ?? [];
     if (sizes.length && lrs.length !== sizes.length - 1) {
       ctx.error(`the rule has ${lrs.length} learning rate${lrs.length === 1 ? '' : 's'} but the network (${sizesText(sizes)}) has ${sizes.length - 1} weight matri${sizes.length === 2 ? 'x' : 'ces'}; give one per matrix`, 'rule');
