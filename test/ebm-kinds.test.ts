@@ -615,6 +615,26 @@ describe('ebm.early_inference_probe', () => {
     net.dispose();
   });
 
+  it('a free phase that did not settle is reported as stopped, not as a fixed point', async () => {
+    const mk = (): EbmNetwork => makeNetwork(tf, [1, 2, 1], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4]]), tf.tensor2d([[0.5], [-0.25]])], [tf.tensor1d([0, 0.2]), tf.tensor1d([0.1])]);
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const nd: DynamicsSpec = { ...dyn, steps: 2, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
+    const probe = async (settleSteps: number) => {
+      const net = mk();
+      const ctx = fakeCtx(tf, { node: 'probe' });
+      await ebmOps['ebm.early_inference_probe'](ctx, { network: net, data: oneExample, free: dyn, nudged: nd }, { examples: 1, settle_steps: settleSteps, tolerance: 1e-7, metric: 'cos' });
+      net.dispose();
+      return ctx.logs;
+    };
+    const short = await probe(3);
+    expect(short.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([expect.stringMatching(/^the free phase did not settle within 3 steps/)]);
+    const info = short.filter((l) => l.level === 'info').map((l) => l.message);
+    expect(info).toEqual([expect.stringMatching(/^cos \(top hidden layer first\): .*; free phase stopped after 3 steps without settling$/)]);
+    const long = await probe(2000);
+    expect(long.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(long.filter((l) => l.level === 'info').map((l) => l.message)).toEqual([expect.stringMatching(/; fixed point after \d+ steps$/)]);
+  });
+
   it('says so when no error reaches the hidden layer (the output saturated at its target)', async () => {
     // W0 = 2, W1 = 3, x = 1: h = clip(2 + 3y) = 1 and y = clip(3h) = 1, the target; ρ'(y) = 0 and the nudge β(1 − y) = 0.
     const net = makeNetwork(tf, [1, 1, 1], 'hard_sigmoid', [tf.tensor2d([[2]]), tf.tensor2d([[3]])], [tf.tensor1d([0]), tf.tensor1d([0])]);

@@ -317,7 +317,8 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
       seed: ctx.nextSeed,
       checkStop: ctx.checkStop,
     });
-    if (r.residual > P<number>(params, 'tolerance'))
+    const settled = r.residual <= P<number>(params, 'tolerance');
+    if (!settled)
       ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
     if (nudged.steps < L) ctx.log(`with ${nudged.steps} nudged step${nudged.steps === 1 ? '' : 's'} the nudge has not reached the lowest ${L - nudged.steps} hidden layer${L - nudged.steps === 1 ? '' : 's'} yet (their cosine is 0)`, 'warn');
     r.gradNorm.forEach((g, i) => {
@@ -329,7 +330,7 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
     });
     const name = P<string>(params, 'metric');
     ctx.metric(name, r.cosine);
-    ctx.log(`${name} (top hidden layer first): ${r.cosine.map((c) => c.toFixed(4)).join(', ')}; fixed point after ${r.settleSteps} steps`);
+    ctx.log(`${name} (top hidden layer first): ${r.cosine.map((c) => c.toFixed(4)).join(', ')}; ${settled ? `fixed point after ${r.settleSteps} steps` : `free phase stopped after ${r.settleSteps} steps without settling`}`);
     return { cosine: r.cosine };
   } finally {
     x.dispose();
