@@ -615,6 +615,26 @@ describe('ebm.early_inference_probe', () => {
     net.dispose();
   });
 
+  it('when a saturated hidden layer stops the error, the warning names that layer, not the outputs', async () => {
+    // x — h1 — h2 — h3 — y, one unit each, x = 1, target 1. h2's bias 2 saturates it at 1 (ρ' = 0); h1 = 0.5 + 0.2 = 0.7,
+    // h3 = 0.3 + 0.2y and y = 0.2·h3 stay inside (0,1). So h3 gets the error (cosine 1); h2 takes none, and none reaches h1.
+    const net = makeNetwork(tf, [1, 1, 1, 1, 1], 'hard_sigmoid', [[0.5], [0.2], [0.3], [0.2]].map((w) => tf.tensor2d([w])), [0, 2, 0, 0].map((b) => tf.tensor1d([b])));
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const nd: DynamicsSpec = { ...dyn, steps: 4, nudge: { beta: 0.001, randomSign: false, cost: 'half_squared' } };
+    const ctx = fakeCtx(tf, { node: 'probe' });
+    const out = await ebmOps['ebm.early_inference_probe'](ctx, { network: net, data: oneExample, free: dyn, nudged: nd }, { examples: 1, settle_steps: 2000, tolerance: 1e-7, metric: 'cos' });
+    const cos = out.cosine as number[];
+    expect(cos[0]).toBeCloseTo(1, 4);
+    expect(cos.slice(1)).toEqual([0, 0]);
+    const warns = ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    expect(warns).toEqual([
+      expect.stringMatching(/^no error reaches hidden layer 2 \(counted from the input\): every one of its units is saturated at the fixed point \(ρ' = 0\) on every probed example, so it takes none of the error from above, so backprop's gradient there is zero/),
+      expect.stringMatching(/^no error reaches hidden layer 1 \(counted from the input\): every unit of hidden layer 2 is saturated at the fixed point \(ρ' = 0\) on every probed example, so the error from above stops there/),
+    ]);
+    expect(warns.join(' ')).not.toMatch(/output/);
+    net.dispose();
+  });
+
   it('a free phase that did not settle is reported as stopped, not as a fixed point', async () => {
     const mk = (): EbmNetwork => makeNetwork(tf, [1, 2, 1], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4]]), tf.tensor2d([[0.5], [-0.25]])], [tf.tensor1d([0, 0.2]), tf.tensor1d([0.1])]);
     const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
@@ -646,6 +666,8 @@ describe('ebm.early_inference_probe', () => {
     const warns = ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message);
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatch(/^no error reaches hidden layer 1 \(counted from the input\): .*\(the nudged change has norm 0\.00e\+0\)/);
+    // h is saturated too, but the error stops first at the output, which the warning names.
+    expect(warns[0]).toMatch(/: every probed output unit sits at its target or is saturated/);
     net.dispose();
   });
 });

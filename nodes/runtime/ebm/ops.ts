@@ -299,6 +299,33 @@ const relaxOp: OpImpl = async (ctx, inputs, params) => {
   return { energy: trace };
 };
 
+/**
+ * Why backprop's gradient to hidden layer `h` (counted from the input; free layer h − 1) is zero, from where the error
+ * stops on its way down on each probed example (ProbeResult.stops: free-layer indices, L − 1 the outputs, −1 none).
+ */
+function noErrorWarning(h: number, L: number, stops: { layer: number; examples: number }[], blocked: boolean[], deltaNorm: number): string {
+  const head = `no error reaches hidden layer ${h} (counted from the input): `;
+  const tail = `, so backprop's gradient there is zero (the nudged change has norm ${deltaNorm.toExponential(2)}) and the cosine is reported as 0.`;
+  const saturatedAdvice = ' Large weights or biases saturate units (at 0 or 1); probe a network with smaller weights (init_scale) or other examples';
+  const outputAdvice = ' A trained network does this on examples whose outputs it has saturated; probe other examples or a network earlier in training';
+  // The layer nearest the output, at or above this one, that passes no error on any example stops all of it there
+  // (the error flows down from the outputs); if there is none, each example is stopped somewhere: say where.
+  let k = L - 1;
+  while (k >= h - 1 && !blocked[k]) k--;
+  if (k === L - 1) return `${head}every probed output unit sits at its target or is saturated (ρ' = 0 at the fixed point)${tail}${outputAdvice}`;
+  if (k === h - 1) return `${head}every one of its units is saturated at the fixed point (ρ' = 0) on every probed example, so it takes none of the error from above${tail}${saturatedAdvice}`;
+  if (k >= h) return `${head}every unit of hidden layer ${k + 1} is saturated at the fixed point (ρ' = 0) on every probed example, so the error from above stops there${tail}${saturatedAdvice}`;
+  const where = stops
+    .map(({ layer, examples: n }) => {
+      const what =
+        layer === L - 1 ? 'at the outputs (each at its target or saturated)' : layer < 0 ? 'at no one layer (between partly saturated layers)' : `at hidden layer ${layer + 1} (every unit saturated)`;
+      return `${what} on ${n} example${n === 1 ? '' : 's'}`;
+    })
+    .join(', ');
+  const advice = stops.some((x) => x.layer >= 0 && x.layer < L - 1) ? saturatedAdvice : outputAdvice;
+  return `${head}on each probed example the error from above stops at a layer whose units all pass none: ${where}${tail}${advice}`;
+}
+
 const probeOp: OpImpl = async (ctx, inputs, params) => {
   const tf = ctx.tf;
   const data = asDataset(inputs.data, ctx.step.node, 'data');
@@ -322,11 +349,7 @@ const probeOp: OpImpl = async (ctx, inputs, params) => {
       ctx.log(`the free phase did not settle within ${r.settleSteps} steps (largest change per step ${r.residual.toExponential(2)}); the cosines compare against a state that is not a fixed point`, 'warn');
     if (nudged.steps < L) ctx.log(`with ${nudged.steps} nudged step${nudged.steps === 1 ? '' : 's'} the nudge has not reached the lowest ${L - nudged.steps} hidden layer${L - nudged.steps === 1 ? '' : 's'} yet (their cosine is 0)`, 'warn');
     r.gradNorm.forEach((g, i) => {
-      if (g === 0)
-        ctx.log(
-          `no error reaches hidden layer ${L - 1 - i} (counted from the input): every probed output unit sits at its target or is saturated (ρ' = 0 at the fixed point), so backprop's gradient there is zero (the nudged change has norm ${r.deltaNorm[i].toExponential(2)}) and the cosine is reported as 0. A trained network does this on examples whose outputs it has saturated; probe other examples or a network earlier in training`,
-          'warn',
-        );
+      if (g === 0) ctx.log(noErrorWarning(L - 1 - i, L, r.stops[i], r.blocked, r.deltaNorm[i]), 'warn');
     });
     const name = P<string>(params, 'metric');
     ctx.metric(name, r.cosine);

@@ -45,6 +45,29 @@ export interface ProbeResult {
   deltaNorm: number[];
   /** Norm of the backprop gradient per hidden layer (same order); 0 when no error reaches the layer. */
   gradNorm: number[];
+  /**
+   * Per hidden layer (same order), where backprop's error stops on its way down to it, as counts of examples: `layer` is
+   * the index of the free layer (the output is the last) nearest the output, at or above this one, whose error term
+   * is zero on that example — a hidden layer with every unit saturated (ρ' = 0 at s*), or the outputs, every one at
+   * its target or saturated — or -1 when no layer is blocked on that example. A layer's gradient is zero exactly when
+   * every example is blocked somewhere at or above it (or the weights carry nothing).
+   */
+  stops: { layer: number; examples: number }[][];
+  /** Per free layer (input side first, the output last): true when it passes no error on any probed example (see `stops`). */
+  blocked: boolean[];
+}
+
+/** For each example, which free layers pass no error at s*: hidden layers with every unit saturated, the outputs with every unit at its target or saturated. */
+function blockedLayers(tf: Tf, net: EbmNetwork, sStar: TF.Tensor2D[], target: TF.Tensor): boolean[][] {
+  const L = sStar.length;
+  const rows = sStar.map((s, k) =>
+    tf.tidy(() => {
+      const slope = rhoPrimeStrict(tf, net, s);
+      const term = k === L - 1 ? tf.abs(tf.mul(slope, tf.sub(s, target))) : slope;
+      return Array.from(tf.max(term, 1).dataSync(), (v) => v === 0);
+    }),
+  );
+  return rows[0].map((_, e) => rows.map((r) => r[e]));
 }
 
 /** Relaxes (σ = 0) until no state moves by more than `tol` in a step, or `maxSteps`. */
@@ -117,7 +140,17 @@ export async function earlyInferenceProbe(
   const cosine: number[] = [];
   const deltaNorm: number[] = [];
   const gradNorm: number[] = [];
+  const stops: { layer: number; examples: number }[][] = [];
+  const blocked = blockedLayers(tf, net, sStar, target);
   for (let l = L - 2; l >= 0; l--) {
+    const count = new Map<number, number>();
+    for (const b of blocked) {
+      let k = L - 1;
+      while (k >= l && !b[k]) k--;
+      const at = k >= l ? k : -1;
+      count.set(at, (count.get(at) ?? 0) + 1);
+    }
+    stops.push([...count].map(([layer, examples]) => ({ layer, examples })).sort((a, b) => b.examples - a.examples || b.layer - a.layer));
     const [c, n, g] = tf.tidy(() => {
       const delta = k > 0 ? tf.sub(sb[l], s0[l]) : tf.zerosLike(sStar[l]);
       const grad = backpropGradient(tf, net, clamp, sStar, target, nudge.cost, l);
@@ -136,7 +169,7 @@ export async function earlyInferenceProbe(
   disposeAll(sStar);
   target.dispose();
   clamp.dispose();
-  return { cosine, settleSteps: fixed.steps, residual: fixed.residual, deltaNorm, gradNorm };
+  return { cosine, settleSteps: fixed.steps, residual: fixed.residual, deltaNorm, gradNorm, stops, blocked: Array.from({ length: L }, (_, k) => blocked.every((b) => b[k])) };
 }
 
 /** ∂C/∂s_l at the fixed point through the layered feedforward map above layer l (index l of the free layers), by tfjs autodiff. */
