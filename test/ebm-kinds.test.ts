@@ -635,6 +635,22 @@ describe('ebm.early_inference_probe', () => {
     net.dispose();
   });
 
+  it('warns when the nudged dynamics are noisy (σ > 0) or β is too large for a first-order comparison, not at σ = 0 and a small β', async () => {
+    const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };
+    const warnsFor = async (sigma: number, beta: number): Promise<string[]> => {
+      const net = makeNetwork(tf, [1, 2, 1], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4]]), tf.tensor2d([[0.5], [-0.25]])], [tf.tensor1d([0, 0.2]), tf.tensor1d([0.1])]);
+      const nd: DynamicsSpec = { ...dyn, sigma, steps: 2, nudge: { beta, randomSign: false, cost: 'half_squared' } };
+      const ctx = fakeCtx(tf, { node: 'probe' });
+      await ebmOps['ebm.early_inference_probe'](ctx, { network: net, data: oneExample, free: dyn, nudged: nd }, { examples: 1, settle_steps: 2000, tolerance: 1e-7, metric: 'cos' });
+      net.dispose();
+      return ctx.logs.filter((l) => l.level === 'warn').map((l) => l.message);
+    };
+    expect(await warnsFor(0, 0.001)).toEqual([]);
+    expect(await warnsFor(0, 0.005)).toEqual([]);
+    expect(await warnsFor(1, 0.001)).toEqual([expect.stringMatching(/^the nudged dynamics have noise σ = 1: .*Δs is mostly noise.*Set σ = 0/)]);
+    expect(await warnsFor(0, 1)).toEqual([expect.stringMatching(/^β = 1 is large for this comparison: early inference matches backprop's gradient only to first order in β.*Use a small β such as 0\.001$/)]);
+  });
+
   it('a free phase that did not settle is reported as stopped, not as a fixed point', async () => {
     const mk = (): EbmNetwork => makeNetwork(tf, [1, 2, 1], 'hard_sigmoid', [tf.tensor2d([[0.6, 0.4]]), tf.tensor2d([[0.5], [-0.25]])], [tf.tensor1d([0, 0.2]), tf.tensor1d([0.1])]);
     const dyn: DynamicsSpec = { type: 'ebm.dynamics', epsilon: 0.5, sigma: 0, steps: 20, form: 'clipped' };

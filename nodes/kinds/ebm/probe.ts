@@ -9,7 +9,7 @@ export const probeKind = defineKind({
   title: 'Early inference vs backprop',
   category: 'energy',
   doc:
-    'Relaxes the clamped network (σ = 0) to a free fixed point s*, then nudges the outputs toward the targets and runs the nudged dynamics\' steps k, beside a free copy with the same noise. The change Δs of each hidden layer is compared with −∂C/∂s of the output cost C at s*, computed by tfjs autodiff through the network\'s layered feedforward map at the fixed point. Records the cosine similarity per hidden layer, the layer next to the output first. Use a small β (e.g. 0.001) so no unit crosses a kink of the hard sigmoid, and k at least the number of hidden layers + 1 (the nudge reaches layer L−m after m+1 steps).',
+    'Relaxes the clamped network (σ = 0) to a free fixed point s*, then nudges the outputs toward the targets and runs the nudged dynamics\' steps k, beside a free copy with the same noise. The change Δs of each hidden layer is compared with −∂C/∂s of the output cost C at s*, computed by tfjs autodiff through the network\'s layered feedforward map at the fixed point. Records the cosine similarity per hidden layer, the layer next to the output first. Use a small β (e.g. 0.001) so no unit crosses a kink of the hard sigmoid, σ = 0 in the nudged dynamics (their noise would swamp Δs), and k at least the number of hidden layers + 1 (the nudge reaches layer L−m after m+1 steps); the probe warns when β > 0.005 or σ > 0.',
   equation: 'Bengio et al. 2017, Sec. 3.1 (early inference propagates ∂C/∂s)',
   keywords: ['backpropagation', 'gradient'],
   inputs: {
