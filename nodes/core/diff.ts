@@ -6,7 +6,7 @@
  */
 import { type GraphDocument, withQuickSets } from './document.ts';
 import type { JsonValue } from './json.ts';
-import { RUN_LIMIT_KEYS, type RunLimitKey } from './kind.ts';
+import { isIdleLimit } from './kind.ts';
 import type { KindRegistry } from './registry.ts';
 
 /** One difference: `key` names what differs, `values` has one entry per run (null: absent there). */
@@ -59,10 +59,10 @@ function* entries(input: DiffInput, registry: KindRegistry): Generator<[key: str
   }
   // A run limit no node of the graph obeys (--epochs on an STDP graph) changed nothing: not a difference. Nor is a Quick
   // run of a graph whose Quick run changes nothing (no limit applies and no quick.set).
-  const applies = input.doc ? registry.limitsOfGraph(input.doc) : RUN_LIMIT_KEYS;
+  const applies = registry.limitsOfGraph(input.doc ?? null);
   const idle = (k: string): boolean =>
-    ((RUN_LIMIT_KEYS as readonly string[]).includes(k) && !applies.includes(k as RunLimitKey)) ||
-    (k === 'quick' && input.doc !== null && input.doc !== undefined && !applies.length && !Object.keys(input.doc.quick?.set ?? {}).length);
+    isIdleLimit(k, applies) ||
+    (k === 'quick' && !!input.doc && !applies.length && !Object.keys(input.doc.quick?.set ?? {}).length);
   for (const [k, v] of Object.entries(input.options ?? {})) {
     if (!NOT_SETTINGS.has(k) && v !== undefined && v !== null && !idle(k)) yield [`option ${k}`, show(v)];
   }

@@ -10,6 +10,9 @@ import type { PortSpec, PortType } from './ports.ts';
 /** A run limit: the app's Quick run and the CLI's --epochs, --train-limit, --test-limit and --sample-limit. */
 export type RunLimitKey = 'epochs' | 'trainLimit' | 'testLimit' | 'sampleLimit';
 export const RUN_LIMIT_KEYS: readonly RunLimitKey[] = ['epochs', 'trainLimit', 'testLimit', 'sampleLimit'];
+/** A run option `key` that is a run limit no node of the graph obeys (`applies`): passed, but it changed nothing. */
+export const isIdleLimit = (key: string, applies: readonly RunLimitKey[]): boolean =>
+  (RUN_LIMIT_KEYS as readonly string[]).includes(key) && !applies.includes(key as RunLimitKey);
 
 export type Category = 'data' | 'layers' | 'corruption' | 'inference' | 'learning' | 'sampling' | 'evaluation' | 'output' | 'energy' | 'stdp';
 

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, appliedLimits, compileGraph, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, RUN_LIMIT_KEYS, type RunLimitKey, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
+import { addProgress, appliedLimits, compileGraph, type KindRegistry, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, isIdleLimit, type RunLimitKey, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -97,8 +97,8 @@ export function paperSources(references: Record<string, Reference>, names: (name
 export function runLimitsNotice(
   options: Readonly<Record<string, unknown>>,
   graph: GraphDocument | null,
+  registry: KindRegistry = createRegistry(),
 ): { marker: string; changed: Map<string, string>; preview: boolean; text: string; applies: readonly RunLimitKey[] } {
-  const registry = createRegistry();
   const applies = registry.limitsOfGraph(graph);
   const marker = runLimitsMarker(options, applies);
   const limited = appliedLimits(options, applies).length > 0;
@@ -126,8 +126,9 @@ export function runLimitsNotice(
 export function runReport(run: PastRun): string {
   const { summary } = run;
   const saved = graphOrNull(run.graph);
+  const registry = createRegistry();
   // graph.json keeps a Quick run's graph without its quick.set changes: the report shows the graph as it ran.
-  const notice = runLimitsNotice(summary.options, saved);
+  const notice = runLimitsNotice(summary.options, saved, registry);
   const doc = saved && summary.options.quick === true ? withQuickSets(saved) : saved;
   const references: Record<string, Reference> = doc?.references ?? {};
   let series: Record<string, Series> = {};
@@ -152,7 +153,7 @@ export function runReport(run: PastRun): string {
       .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
       .map(([k, v]): [string, string] => {
         // A limit no node of the graph obeys (an STDP graph's Quick run) was passed, but changed nothing: said so.
-        const idle = (RUN_LIMIT_KEYS as readonly string[]).includes(k) && !notice.applies.includes(k as RunLimitKey);
+        const idle = isIdleLimit(k, notice.applies);
         return [`option ${k}`, `${Array.isArray(v) ? v.join(', ') : String(v)}${idle ? ' (no node of this graph obeys it)' : ''}`];
       }),
   ];
@@ -163,8 +164,8 @@ export function runReport(run: PastRun): string {
     return paperCol ? `<td class="num" title="${escape(p?.title ?? '')}">${p?.text ?? ''}</td>` : '';
   };
   // What each figure is, from the graph as it ran (recordedDocs), under its name: the page is read without the app.
-  const compiled = doc ? compileGraph(doc, createRegistry()) : null;
-  const docs = compiled?.ok ? recordedDocs(compiled.plan, createRegistry()) : { metrics: {}, pictures: {} };
+  const compiled = doc ? compileGraph(doc, registry) : null;
+  const docs = compiled?.ok ? recordedDocs(compiled.plan, registry) : { metrics: {}, pictures: {} };
   const what = (text: string | undefined): string => (text ? `<div class="what">${escape(text)}</div>` : '');
   const metricRows = [
     ...scalars.map(([k, v]) => `<tr><td>${escape(k)}${what(docs.metrics[k])}</td><td class="num">${fmtMetric(v)}</td>${paperCell(k)}</tr>`),
@@ -185,7 +186,6 @@ export function runReport(run: PastRun): string {
 
   // Every parameter as it ran, defaults filled in (a default in grey), so the page says the whole setting; one a Quick
   // run changed says so, with the graph's own value.
-  const registry = createRegistry();
   const param = (n: NonNullable<typeof doc>['nodes'][number], p: ReturnType<typeof effectiveParams>[number]): string => {
     const shown = `${escape(p.name)}=${escape(JSON.stringify(p.value))}`;
     const was = notice.changed.get(`${n.id}.${p.name}`);
