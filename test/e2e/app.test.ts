@@ -14,16 +14,11 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { compileGraph, fmtMeanSd, fmtMetric, loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
 import { createRegistry } from '../../nodes/kinds/index.ts';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, saveAs, socket, TUTORIAL_DROPS, useApp, wire } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, node, openApp, openExample, ROOT, runToEnd, saveAs, select, socket, TUTORIAL_DROPS, useApp, wire } from './harness.ts';
 
 const d = e2eDescribe;
 /** The server and browser of the suite below (saveAndRead reads its workspace). */
 let app: ReturnType<typeof useApp>;
-
-async function select(page: Page, id: string): Promise<void> {
-  await node(page, id).locator('.header').click();
-  await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe(id);
-}
 
 async function problemsFor(page: Page, id: string): Promise<string[]> {
   await page.click('[data-testid="tab-problems"]');

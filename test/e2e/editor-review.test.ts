@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadGraph, saveGraph, type GraphDocument } from '../../nodes/core/index.ts';
-import { connections, dragFromPalette, e2eDescribe, node, openApp, saveAs, useApp } from './harness.ts';
+import { connections, dragFromPalette, e2eDescribe, openApp, saveAs, select, useApp } from './harness.ts';
 
 const d = e2eDescribe;
 const toast = (page: Page) => page.locator('[data-testid="toast"]').textContent();
@@ -18,11 +18,6 @@ async function openWorkspaceFile(page: Page, name: string): Promise<void> {
   await page.click('[data-testid="open"]');
   await page.dblclick(`[data-testid="file-entry"][data-path="${name}"]`);
   await expect.poll(() => page.locator('[data-testid="file-name"]').first().textContent()).toContain(name);
-}
-
-async function select(page: Page, id: string): Promise<void> {
-  await node(page, id).locator('.header').click();
-  await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe(id);
 }
 
 const graph = (name: string, nodes: GraphDocument['nodes'], wires: GraphDocument['wires']): GraphDocument => ({ format: 'plasticity-graph', version: 1, name, seed: 1, nodes, wires });

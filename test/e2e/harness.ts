@@ -144,6 +144,19 @@ export async function openExample(page: Page, name: string): Promise<void> {
 
 /** A node's card on the canvas, by its id. */
 export const node = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`);
+
+/** Selects node `id` (a click on its card's header); the inspector then shows it. */
+export async function select(page: Page, id: string): Promise<void> {
+  await node(page, id).locator('.header').click();
+  await expect.poll(() => page.locator('[data-testid="inspector-id"]').textContent()).toBe(id);
+}
+
+/** Selects node `id` and enters `value` for its parameter `param` in the inspector (Enter commits it). */
+export async function setParam(page: Page, id: string, param: string, value: string): Promise<void> {
+  await node(page, id).locator('.header').click();
+  await page.fill(`[data-testid="param-${param}"]`, value);
+  await page.press(`[data-testid="param-${param}"]`, 'Enter');
+}
 /** A port's socket on a node's card. */
 export const socket = (page: Page, id: string, side: 'input' | 'output', port: string) =>
   page.locator(`[data-node-id="${id}"] [data-side="${side}"][data-port="${port}"] [data-type]`);

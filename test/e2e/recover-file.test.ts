@@ -8,7 +8,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { e2eDescribe, node, openApp, openExample, ROOT, useApp } from './harness.ts';
+import { e2eDescribe, node, openApp, openExample, ROOT, setParam, useApp } from './harness.ts';
 
 e2eDescribe('recovering unsaved work on a file (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -19,10 +19,8 @@ e2eDescribe('recovering unsaved work on a file (e2e)', () => {
   const isDirty = async (page: Page): Promise<boolean> => ((await page.locator('[data-testid="file-name"]').first().textContent()) ?? '').includes('•');
 
   /** Sets a node's parameter in the inspector (an edit: the graph has unsaved changes, autosaved 1.5 s later). */
-  async function setParam(page: Page, id: string, param: string, value: string): Promise<void> {
-    await node(page, id).locator('.header').click();
-    await page.fill(`[data-testid="param-${param}"]`, value);
-    await page.press(`[data-testid="param-${param}"]`, 'Enter');
+  async function edit(page: Page, id: string, param: string, value: string): Promise<void> {
+    await setParam(page, id, param, value);
     await expect.poll(() => isDirty(page)).toBe(true);
   }
 
@@ -40,7 +38,7 @@ e2eDescribe('recovering unsaved work on a file (e2e)', () => {
     await page.click('[data-testid="open"]');
     await page.dblclick('[data-testid="file-entry"][data-path="mine.json"]');
     await expect.poll(() => fileName(page)).toBe('mine.json');
-    await setParam(page, 'sim', 'trains', '700');
+    await edit(page, 'sim', 'trains', '700');
     const autosave = await slotFile(page);
     await expect.poll(async () => (existsSync(autosave) ? await readFile(autosave, 'utf8') : ''), { timeout: 10_000 }).toContain('"trains\\": 700');
     expect(JSON.parse(await readFile(autosave, 'utf8'))).toMatchObject({ format: 'plasticity-autosave', path: 'mine.json' });
@@ -79,7 +77,7 @@ e2eDescribe('recovering unsaved work on a file (e2e)', () => {
   it('recovers work with no file untitled, under the graph\'s name, and Save asks where', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'stdp-rate-vs-spike');
-    await setParam(page, 'sim', 'trains', '600');
+    await edit(page, 'sim', 'trains', '600');
     const autosave = await slotFile(page);
     await expect.poll(async () => (existsSync(autosave) ? await readFile(autosave, 'utf8') : ''), { timeout: 10_000 }).toContain('"trains": 600');
     // No file: the autosave is the graph's text alone, as ever.

@@ -5,7 +5,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { e2eDescribe, node, openApp, openExample, ROOT, runToEnd, useApp } from './harness.ts';
+import { e2eDescribe, openApp, openExample, ROOT, runToEnd, setParam, useApp } from './harness.ts';
 
 e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -18,9 +18,7 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     expect(await pill.count()).toBe(0);
     // A Quick run says it was one, and here that its limits applied to nothing: the graph has no data or epochs.
     expect(await page.locator('[data-testid="run-limits"]').textContent()).toBe('Quick run: no limits apply to this graph');
-    await node(page, 'neuron').locator('.header').click();
-    await page.fill('[data-testid="param-trials"]', '5000');
-    await page.press('[data-testid="param-trials"]', 'Enter');
+    await setParam(page, 'neuron', 'trials', '5000');
     await expect.poll(() => pill.textContent()).toBe('edited since this run: neuron.trials 20000 → 5000');
     expect(await pill.getAttribute('title')).toContain('neuron.trials 20000 → 5000');
     await page.fill('[data-testid="param-window"]', '10');
@@ -54,9 +52,7 @@ e2eDescribe('the Run tab and a graph changed since its run (e2e)', () => {
     expect(ran.quick).toEqual({ set: { 'neuron.trials': 2000 } });
     await expect.poll(async () => JSON.parse(await readFile(join(app.server.workspace, 'runs', folder, 'summary.json'), 'utf8').catch(() => '{}')).options?.quick).toBe(true);
     // An edit of that very parameter is an edit.
-    await node(page, 'neuron').locator('.header').click();
-    await page.fill('[data-testid="param-trials"]', '5000');
-    await page.press('[data-testid="param-trials"]', 'Enter');
+    await setParam(page, 'neuron', 'trials', '5000');
     await expect.poll(() => pill.textContent()).toBe('edited since this run: neuron.trials 20000 → 5000');
   }, 180_000);
 });

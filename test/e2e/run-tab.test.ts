@@ -4,7 +4,7 @@
  * which node recorded it, and an enlarged picture says what it shows. Browser mode, as app.test.ts runs it.
  */
 import { expect, it } from 'vitest';
-import { e2eDescribe, node, openApp, openExample, runToEnd, useApp } from './harness.ts';
+import { e2eDescribe, openApp, openExample, runToEnd, setParam, useApp } from './harness.ts';
 
 e2eDescribe('the Run tab explains a run (e2e)', () => {
   const app = useApp({ width: 1366, height: 768 });
@@ -13,9 +13,7 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'ebm-early-inference');
     // One nudged step cannot reach the lowest hidden layers of this 3-hidden-layer network: the probe warns.
-    await node(page, 'nudge').locator('.header').click();
-    await page.fill('[data-testid="param-steps"]', '1');
-    await page.press('[data-testid="param-steps"]', 'Enter');
+    await setParam(page, 'nudge', 'steps', '1');
     await runToEnd(page);
     const pill = page.locator('[data-testid="run-warnings"]');
     await expect.poll(() => pill.textContent()).toMatch(/^\d+ warnings?$/);
@@ -50,9 +48,7 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');
     // A slow free phase: the first epoch takes long, its curves are recorded when it ends.
-    await node(page, 'free').locator('.header').click();
-    await page.fill('[data-testid="param-steps"]', '2000');
-    await page.press('[data-testid="param-steps"]', 'Enter');
+    await setParam(page, 'free', 'steps', '2000');
     await page.click('[data-testid="run"]');
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('running');
     await page.waitForTimeout(3000);
