@@ -25,6 +25,7 @@ import {
   type QuickRun,
   type RunLimits,
   scopeRing,
+  splitQuickKey,
   type Wire,
 } from '../../../nodes/core/index.ts';
 import { freshRecordNames } from '../lib/record-names';
@@ -1004,8 +1005,11 @@ export class LabEditor {
     for (const c of wires) await this.editor.addConnection(this.makeConnection(c.source === from ? to : c.source, c.sourceOutput, c.target === from ? to : c.target, c.targetInput, c.id));
     this.order = this.order.map((id) => (id === from ? to : id));
     const set = this.base.quick?.set;
-    if (set && Object.keys(set).some((k) => k.startsWith(`${from}.`)))
-      this.base = { ...this.base, quick: { ...this.base.quick, set: Object.fromEntries(Object.entries(set).map(([k, v]) => [k.startsWith(`${from}.`) ? `${to}${k.slice(from.length)}` : k, v])) } };
+    const renamed = (k: string): string => {
+      const where = splitQuickKey(k);
+      return where?.node === from ? `${to}.${where.param}` : k;
+    };
+    if (set && Object.keys(set).some((k) => renamed(k) !== k)) this.base = { ...this.base, quick: { ...this.base.quick, set: Object.fromEntries(Object.entries(set).map(([k, v]) => [renamed(k), v])) } };
     this.lastParents = this.parentMap();
     this.scheduleLoops();
     if (selected) await this.select([to]);
