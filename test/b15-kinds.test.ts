@@ -1275,6 +1275,19 @@ describe('data, model, corruption and inference ops from a compiled plan', () =>
     const ctx2 = fakeCtx(tf);
     const out2 = (await bengio2015Ops['data.mnist'](ctx2, {}, { dataDir: '', validCount: 500, trainLimit: 300, testLimit: 0 })) as Record<string, DatasetValue>;
     expect([out2.train.n, out2.valid.n, out2.test.n]).toEqual([300, 500, 2000]);
+    expect(ctx2.logs.some((l) => /is more than/.test(l.message))).toBe(false);
+  });
+
+  it('data: a limit above what the set has uses all of it, and says so (the run shows its limits as asked)', async () => {
+    const ctx = fakeCtx(tf, { options: { trainLimit: 10000, testLimit: 5000 } });
+    const out = (await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: '', validCount: 0, trainLimit: 9000, testLimit: 0 })) as Record<string, DatasetValue>;
+    expect([out.train.n, out.test.n]).toEqual([8000, 2000]);
+    const said = ctx.logs.filter((l) => /is more than/.test(l.message)).map((l) => l.message);
+    // the tighter of the node's and the run's limits is the one named
+    expect(said).toEqual([
+      'a limit of 9,000 training digits is more than the 8,000 there are: all 8,000 are used',
+      'a limit of 5,000 test digits is more than the 2,000 there are: all 2,000 are used',
+    ]);
   });
 
   it('data: a folder without MNIST is a user error naming the node', async () => {

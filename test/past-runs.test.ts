@@ -77,24 +77,24 @@ describe('Quick and limited runs in the list', () => {
       const limits = Object.fromEntries(list.map((r) => [r.id, r.limits]));
       expect(limits).toEqual({
         'cli-run': undefined,
-        'quick-bengio': 'Quick run: 1 epoch · 200 training · 200 test · 200 samples',
+        'quick-bengio': 'Quick run: 1 epoch · up to 200 training · up to 200 test · 200 samples',
         'limited-bengio': 'limited: 2 epochs',
         // no node of an STDP graph obeys a run limit: the --epochs run is a full one
         'quick-stdp': 'Quick run: no limits apply to this graph',
         'limited-stdp': undefined,
         // its graph unknown: every limit it had
-        'quick-no-graph': 'Quick run: 1 epoch · 200 training',
+        'quick-no-graph': 'Quick run: 1 epoch · up to 200 training',
       });
       expect(list.find((r) => r.id === 'cli-run')).not.toHaveProperty('limits');
       // the app gets them over the contract
       const served = methods.listRuns.res.parse(await pastRunMethods(runs).listRuns({}));
-      expect(served.runs.find((r) => r.id === 'quick-bengio')!.limits).toBe('Quick run: 1 epoch · 200 training · 200 test · 200 samples');
+      expect(served.runs.find((r) => r.id === 'quick-bengio')!.limits).toBe('Quick run: 1 epoch · up to 200 training · up to 200 test · 200 samples');
       // plasticity runs says it beside the status
       let out = '';
       const r = await main(['runs', runs], { out: (t: string) => void (out += t), err: () => undefined });
       expect(r).toBe(0);
       const row = (id: string): string => out.split('\n').find((l) => l.includes(`  ${id}  `))!;
-      expect(row('quick-bengio')).toContain('done (Quick run: 1 epoch · 200 training · 200 test · 200 samples)');
+      expect(row('quick-bengio')).toContain('done (Quick run: 1 epoch · up to 200 training · up to 200 test · 200 samples)');
       expect(row('limited-bengio')).toContain('done (limited: 2 epochs)');
       expect(row('cli-run')).not.toContain('(');
     } finally {
@@ -293,7 +293,7 @@ describe('runReport (plasticity report, History → Report)', () => {
     expect(html).toContain('<code>lr=0.001</code>');
     // said before the facts: a Quick run, its limits (the Run tab's words), and that its figures are a preview
     const top = html.slice(0, html.indexOf('<table>'));
-    expect(top).toContain('<b>Quick run: 12 epochs · 500 training · 200 test · 200 samples</b>');
+    expect(top).toContain('<b>Quick run: 12 epochs · up to 500 training · up to 200 test · 200 samples</b>');
     expect(top).toContain('(the app&#39;s Quick run, or the CLI&#39;s --quick), with 4 parameter changes of the graph&#39;s Quick run settings');
     expect(top).toContain('a preview, not those of the graph&#39;s full run');
     // the paper's figure is for the full run

@@ -26,14 +26,14 @@ describe('the limits a graph obeys', () => {
 
   it('says the limits that applied, in order, and skips 0 and absent ones', () => {
     const quick = { epochs: 1, trainLimit: 200, testLimit: 0, sampleLimit: 1, quick: true };
-    expect(appliedLimits(quick, ['epochs', 'trainLimit', 'testLimit', 'sampleLimit'])).toEqual(['1 epoch', '200 training', '1 sample']);
+    expect(appliedLimits(quick, ['epochs', 'trainLimit', 'testLimit', 'sampleLimit'])).toEqual(['1 epoch', 'up to 200 training', '1 sample']);
     expect(appliedLimits({ epochs: 3, sampleLimit: 50 }, ['epochs', 'sampleLimit'])).toEqual(['3 epochs', '50 samples']);
     expect(appliedLimits(quick, [])).toEqual([]);
   });
 
   it('says a run\'s limits as one marker, the same words everywhere a run is shown', () => {
     const quick = { epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, quick: true };
-    expect(runLimitsMarker(quick, ['epochs', 'trainLimit'])).toBe('Quick run: 1 epoch · 200 training');
+    expect(runLimitsMarker(quick, ['epochs', 'trainLimit'])).toBe('Quick run: 1 epoch · up to 200 training');
     expect(runLimitsMarker(quick, [])).toBe('Quick run: no limits apply to this graph');
     expect(runLimitsMarker({ epochs: 2 }, ['epochs', 'trainLimit'])).toBe('limited: 2 epochs');
     expect(runLimitsMarker({ epochs: 2 }, [])).toBe('');

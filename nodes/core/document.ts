@@ -168,13 +168,14 @@ export function quickLimits(doc: Pick<GraphDocument, 'quick'>): Required<RunLimi
 
 const LIMIT_WORDS: Record<RunLimitKey, (n: number) => string> = {
   epochs: (n) => `${n} epoch${n === 1 ? '' : 's'}`,
-  trainLimit: (n) => `${n} training`,
-  testLimit: (n) => `${n} test`,
+  trainLimit: (n) => `up to ${n} training`,
+  testLimit: (n) => `up to ${n} test`,
   sampleLimit: (n) => `${n} sample${n === 1 ? '' : 's'}`,
 };
 
 /**
- * A run's limits, each said ("1 epoch", "200 training", "200 test", "200 samples"), of those that applied to its graph
+ * A run's limits, each said ("1 epoch", "up to 200 training", "up to 200 test", "200 samples": a data set smaller than
+ * an example limit is used whole, and the data node says so in the log), of those that applied to its graph
  * (`applies`: the limits some node of the graph obeys, KindRegistry.limitsOf): an STDP graph has no data or epochs, so
  * a Quick run of it limits nothing. 0 and absent are no limit.
  */
@@ -187,7 +188,7 @@ export function appliedLimits(limits: Readonly<Record<string, unknown>>, applies
 
 /**
  * A run's limits as one short marker, the same words wherever a run is shown (the Run tab's pill, History's past runs,
- * `plasticity runs`, the report): "Quick run: 1 epoch · 200 training" for a Quick run ("Quick run: no limits apply to
+ * `plasticity runs`, the report): "Quick run: 1 epoch · up to 200 training" for a Quick run ("Quick run: no limits apply to
  * this graph" when none of its limits applied), "limited: 2 epochs" for a run with the CLI's --epochs or --*-limit
  * that applied; '' for a full run. `applies` as for appliedLimits.
  */

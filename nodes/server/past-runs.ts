@@ -32,7 +32,7 @@ export interface PastRunEntry {
   label?: string;
   /**
    * A Quick run's or a limited run's marker, so its figures are not taken for a full run's: the Run tab pill's words
-   * (runLimitsMarker, "Quick run: 1 epoch · 200 training"), of the limits some node of its graph obeys.
+   * (runLimitsMarker, "Quick run: 1 epoch · up to 200 training"), of the limits some node of its graph obeys.
    */
   limits?: string;
 }

@@ -90,7 +90,7 @@ export function paperSources(references: Record<string, Reference>, names: (name
 }
 
 /**
- * What a run's limits made of it, for the report: its marker (runLimitsMarker: "Quick run: 1 epoch · 200 training"),
+ * What a run's limits made of it, for the report: its marker (runLimitsMarker: "Quick run: 1 epoch · up to 200 training"),
  * the parameters its Quick run changed ("node.param" → the graph's own value, as shown), and a sentence saying so
  * to follow the marker (empty for a full run).
  */

@@ -40,7 +40,7 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     await page.keyboard.press('Escape');
     // History marks each Quick run of the session with the limits that applied to its graph (none for the STDP graph).
     await page.click('[data-testid="tab-history"]');
-    await expect.poll(() => page.locator('[data-testid="history-limits"]').allTextContents()).toEqual(['Quick run: no limits apply to this graph', 'Quick run: 200 training · 200 test']);
+    await expect.poll(() => page.locator('[data-testid="history-limits"]').allTextContents()).toEqual(['Quick run: no limits apply to this graph', 'Quick run: up to 200 training · up to 200 test']);
     await page.close();
   }, 180_000);
 

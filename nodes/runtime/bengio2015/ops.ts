@@ -100,6 +100,15 @@ const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObjec
   const split = splitTrainValid(data.train, validCount);
   const trainN = cap(cap(split.train.n, num(p, 'trainLimit')), ctx.options.trainLimit);
   const testN = cap(cap(data.test.n, num(p, 'testLimit')), ctx.options.testLimit);
+  // A limit above what the data has uses all of it; said, since the run's limits are shown as asked ("up to 10000 training").
+  for (const [what, have, limits] of [
+    ['training', split.train.n, [num(p, 'trainLimit'), ctx.options.trainLimit ?? 0]],
+    ['test', data.test.n, [num(p, 'testLimit'), ctx.options.testLimit ?? 0]],
+  ] as const) {
+    const asked = Math.min(...limits.filter((n) => n > 0));
+    if (Number.isFinite(asked) && asked > have)
+      ctx.log(`a limit of ${asked.toLocaleString('en-US')} ${what} digits is more than the ${have.toLocaleString('en-US')} there are: all ${have.toLocaleString('en-US')} are used`);
+  }
   return {
     train: toDataset(takeFirst(split.train, trainN), 'train'),
     valid: toDataset(split.valid, 'valid'),
