@@ -80,12 +80,12 @@ describe('differences between runs', () => {
   });
 
   it('a node missing from a run is one row (its kind), plus the wires it had; its parameters are not listed', () => {
-    const rows = differences([{ doc: example }, { doc: edit(example, 'fields', null) }], registry);
-    const node = example.nodes.find((n) => n.id === 'fields')!;
-    const wires = example.wires.filter((w) => w.to.node === 'fields' || w.from.node === 'fields');
+    const rows = differences([{ doc: example }, { doc: edit(example, 'save', null) }], registry);
+    const node = example.nodes.find((n) => n.id === 'save')!;
+    const wires = example.wires.filter((w) => w.to.node === 'save' || w.from.node === 'save');
     expect(wires.length).toBeGreaterThan(0);
     expect(rows).toEqual([
-      { key: 'fields', values: [node.kind, null] },
+      { key: 'save', values: [node.kind, null] },
       ...wires.map((w) => ({ key: `wire ${w.from.node}.${w.from.port} → ${w.to.node}.${w.to.port}`, values: ['wired', null] })),
     ]);
   });

@@ -124,10 +124,23 @@ describe('examples', () => {
     expect(c.metrics.train_error).not.toEqual(a.metrics.train_error);
   });
 
-  it('eqprop-mnist draws what training changed: nothing where the input is always 0, something where the digits are; the trainer draws it as it learns', async () => {
+  it('eqprop-mnist draws what training changed: nothing where the input is always 0, something where the digits are; the trainer draws it as it learns, the picture a Receptive fields node draws after training', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'plasticity-fields-'));
     try {
-      const s = await run(load('eqprop-mnist'), { epochs: 1, trainLimit: 100, testLimit: 20, outDir });
+      // The example draws it with the trainer alone; a Receptive fields node after training, given the trained and the
+      // initial network, draws the same picture.
+      const example = load('eqprop-mnist');
+      expect(example.nodes.some((n) => n.kind === 'ebm.receptive_fields')).toBe(false);
+      const graph: GraphDocument = {
+        ...example,
+        nodes: [...example.nodes, { id: 'fields', kind: 'ebm.receptive_fields', params: { name: 'receptive_field_changes', count: 100, cols: 10 } }],
+        wires: [
+          ...example.wires,
+          { from: { node: 'train', port: 'network' }, to: { node: 'fields', port: 'network' } },
+          { from: { node: 'net', port: 'network' }, to: { node: 'fields', port: 'reference' } },
+        ],
+      };
+      const s = await run(graph, { epochs: 1, trainLimit: 100, testLimit: 20, outDir });
       expect(s.images).toContain('receptive_field_changes.png');
       const png = PNG.sync.read(readFileSync(join(outDir, 'receptive_field_changes.png')));
       // 100 tiles of 28×28, 10 a row, 1-pixel black padding: 291×291.

@@ -1255,11 +1255,11 @@ d('desktop app in the browser (e2e)', () => {
     const headline = page.locator('[data-testid="run-headline"]');
     expect(await headline.allTextContents()).toEqual([`test_error ${await page.locator('[data-testid="final-metrics"] tr').filter({ hasText: /^test_error\d/ }).locator('td.num').first().textContent()} (paper 0.024, full run)`]);
     expect(await page.locator('[data-testid="final-metrics"] thead th').allTextContents()).toEqual(['', 'this run (limited)', 'paper (full run)']);
-    // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (Receptive fields) and summary.json.
+    // The run's folder in the workspace holds the graph as run, the trained network (Save network), every event (metrics.jsonl), the learning curve, what training changed (the trainer's fields) and summary.json.
     const runs = join(app.server.workspace, 'runs');
     const folder = (await readdir(runs)).find((d) => d.endsWith('-eqprop-mnist'));
     expect(folder).toBeDefined();
-    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'receptive_field_changes.png', 'summary.json', 'train_fields.png', 'train_learning_curve.png']);
+    await expect.poll(async () => (await readdir(join(runs, folder!))).sort()).toEqual(['eqprop.network.json', 'graph.json', 'metrics.jsonl', 'summary.json', 'train_fields.png', 'train_learning_curve.png']);
     const summary = JSON.parse(await readFile(join(runs, folder!, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ graph: 'eqprop-mnist', status: 'done' });
     // The chart's numbers as CSV: an epoch column, one column per line; at epoch 1 the end-of-epoch values of summary.json.
