@@ -109,6 +109,21 @@ describe('plasticity validate', () => {
     });
   }
 
+  it('a Load node whose file is not there is a problem of the graph, named with its full path; one the graph itself saves is not', async () => {
+    const eq = JSON.parse(readFileSync('examples/eqprop-mnist.json', 'utf8')) as GraphDocument;
+    const withLoad = (path: string): string =>
+      file('load.json', JSON.stringify({ ...eq, nodes: [...eq.nodes, n('ld', 'ebm.load', { path })] }));
+    const missing = await cli('validate', withLoad(join(tmp, 'nowhere', 'x.network.json')));
+    expect(missing.code).toBe(1);
+    expect(lines(missing.out)).toEqual([`ld.path: cannot read a network from ${join(tmp, 'nowhere', 'x.network.json')}: no such file`]);
+    expectNoStack(missing);
+    // The example's Save network writes eqprop.network.json into the run's output folder, wherever that is.
+    const own = await cli('validate', withLoad('runs/somewhere/eqprop.network.json'));
+    expect([own.code, own.out]).toEqual([0, `${join(tmp, 'load.json')}: ok\n`]);
+    const there = await cli('validate', withLoad(file('real.network.json', '{}')));
+    expect(there.code).toBe(0);
+  });
+
   it('exit 1 with one line per problem: nodeId[.port]: message', async () => {
     const g = tinyGraph();
     g.nodes.find((x) => x.id === 'f1')!.params = { units: 0 };

@@ -9,7 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { SingleBar } from 'cli-progress';
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGraph } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
@@ -28,7 +28,7 @@ import { createRegistry } from '../kinds/index.ts';
 import type { runPlan as RunPlan, StopToken } from '../runtime/engine.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
-import { eventJsonLine, fileProblem, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
+import { eventJsonLine, fileProblem, missingLoadFiles, savedFileNames, writeGraphJson, writeSummaryJson } from '../runtime/saved-files.ts';
 import type { RunOptions } from '../runtime/op.ts';
 
 class Exit extends Error {
@@ -331,7 +331,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .argument('<graph>', 'graph document (.json)')
     .option('--set <node.param=value>', setHelp, collect, [])
     .action(async (graph: string, o: { set: string[] }) => {
-      await compileOrExit(graph, io, o.set);
+      const plan = await compileOrExit(graph, io, o.set);
+      // The files Load nodes read, from the current folder as `run` reads them; one a Save node of the graph writes
+      // (into the run's output folder, which validate does not know) is taken as there.
+      const steps = flattenSteps(plan.steps);
+      const saved = savedFileNames(steps);
+      const missing = await missingLoadFiles(steps, undefined, (full) => saved.has(basename(full)));
+      for (const m of missing) io.out(`${m.node}.path: ${m.message}\n`);
+      if (missing.length) throw new Exit(1);
       io.out(`${graph}: ok\n`);
     });
 

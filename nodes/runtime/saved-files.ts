@@ -74,24 +74,40 @@ const LOADED_FILE: Record<string, { path: (p: JsonObject) => string; what: strin
 };
 
 /**
+ * Each Load node whose file is not there (or is a folder): `{ node, message }`, the message naming the full path.
+ * `written(full)` is true for a file a Save node of the same run writes, which need not exist yet.
+ */
+export async function missingLoadFiles(steps: readonly PlanStep[], baseDir: string | undefined, written: (full: string) => boolean): Promise<{ node: string; message: string }[]> {
+  const missing: { node: string; message: string }[] = [];
+  for (const s of steps) {
+    const load = LOADED_FILE[s.kind];
+    if (!load) continue;
+    const full = resolve(baseDir ?? '.', load.path(s.params));
+    if (written(full)) continue;
+    try {
+      if ((await stat(full)).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    } catch (e) {
+      missing.push({ node: s.node, message: `cannot read ${load.what} from ${full}: ${fileProblem(e)}` });
+    }
+  }
+  return missing;
+}
+
+/** The names of the files the Save nodes of `steps` write (in the output folder, wherever that is). */
+export function savedFileNames(steps: readonly PlanStep[]): Set<string> {
+  return new Set(steps.flatMap((s) => (SAVED_FILE[s.kind] ? [SAVED_FILE[s.kind]!(s.params)] : [])));
+}
+
+/**
  * Before a run: every file a Load node is to read is there, unless a Save node of the same run writes it; so a
  * wrong path fails at once, naming the node, not after the training that comes before it in the plan. (The Load
  * still reads and checks the file when its turn comes.)
  */
 export async function checkLoadPaths(steps: readonly PlanStep[], options: RunOptions): Promise<void> {
   const out = options.outDir;
-  const written = new Set(out ? steps.flatMap((s) => (SAVED_FILE[s.kind] ? [resolve(out, SAVED_FILE[s.kind]!(s.params))] : [])) : []);
-  for (const s of steps) {
-    const load = LOADED_FILE[s.kind];
-    if (!load) continue;
-    const full = resolve(options.baseDir ?? '.', load.path(s.params));
-    if (written.has(full)) continue;
-    try {
-      if ((await stat(full)).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    } catch (e) {
-      throw new UserError(`cannot read ${load.what} from ${full}: ${fileProblem(e)}`, s.node);
-    }
-  }
+  const written = new Set(out ? [...savedFileNames(steps)].map((f) => resolve(out, f)) : []);
+  const [first] = await missingLoadFiles(steps, options.baseDir, (full) => written.has(full));
+  if (first) throw new UserError(first.message, first.node);
 }
 
 /**

@@ -23,7 +23,7 @@ export const loadNetworkKind = defineKind({
   version: 1,
   title: 'Load network',
   category: 'energy',
-  doc: 'Reads a network written by Save network (its layer sizes and activation come from the file).',
+  doc: 'Reads a network written by Save network (its layer sizes and activation come from the file). `plasticity validate` and the start of a run check that the file is there (one a Save network of the same graph writes need not be).',
   inputs: {},
   outputs: { network: port('network', { doc: 'The saved network.' }) },
   params: { path: str('', { doc: 'Path of a .network.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/eqprop.network.json) and from the current folder in the CLI.' }) },
