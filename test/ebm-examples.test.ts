@@ -133,7 +133,7 @@ describe('examples', () => {
       expect(example.nodes.some((n) => n.kind === 'ebm.receptive_fields')).toBe(false);
       const graph: GraphDocument = {
         ...example,
-        nodes: [...example.nodes, { id: 'fields', kind: 'ebm.receptive_fields', params: { name: 'receptive_field_changes', count: 100, cols: 10 } }],
+        nodes: [...example.nodes, { id: 'fields', kind: 'ebm.receptive_fields', params: { name: 'receptive_field_changes', count: 100, cols: 10 }, position: [0, 0] }],
         wires: [
           ...example.wires,
           { from: { node: 'train', port: 'network' }, to: { node: 'fields', port: 'network' } },
