@@ -193,6 +193,37 @@ describe('stdp.spike_trace (paper 2, Fig. 3)', () => {
     expect([png.width, png.height]).toEqual([640, 600]);
   });
 
+  it('wired to a Spike trains node it uses that node\'s settings (a sweep of sim.tau reaches it); its own changed ones are named as unused', async () => {
+    // The example above with τ = 1 in the Spike trains node and the trace's own τ left at 5: STDP's sum is e^{−3/1}.
+    const T = 8;
+    const post = new Float32Array([0, 0, 0, 1, 1, 1, 0, 0]);
+    const rates: RateSequences = { type: 'stdp.rates', count: 1, steps: T, pre: new Float32Array(T).fill(1), post, postVoltage: post };
+    const sim = await run('stdp.simulate', { rates }, { trains: 1, window: 20, tau: 1, pre_max_prob: 1, post_max_prob: 1, coincident: 'ignore', rate_spikes: 'all' });
+    const metrics: Record<string, unknown> = {};
+    await run('stdp.spike_trace', { rates: sim.trains }, { sequence: 0, window: 20, tau: 5, pre_max_prob: 0, post_max_prob: 0, coincident: 'ignore', name: 'fig3' }, metrics);
+    expect(metrics.fig3_stdp_dw).toBeCloseTo(Math.exp(-3), 6);
+    // The same simulation's own mean STDP ΔW over its one train: the same number.
+    expect((sim.stdp_dw as number[])[0]).toBeCloseTo(Math.exp(-3), 6);
+
+    const doc = emptyGraph('t');
+    doc.nodes.push(
+      { id: 'rates', kind: 'stdp.rate_sequences', version: 1, params: { sequences: 10 }, position: [0, 0] },
+      { id: 'sim', kind: 'stdp.simulate', version: 1, params: { tau: 3 }, position: [200, 0] },
+      { id: 'trace', kind: 'stdp.spike_trace', version: 1, params: {}, position: [400, 0] },
+    );
+    doc.wires.push({ from: { node: 'rates', port: 'rates' }, to: { node: 'sim', port: 'rates' } }, { from: { node: 'sim', port: 'trains' }, to: { node: 'trace', port: 'rates' } });
+    const diags = (d: typeof doc) => compileGraph(d, createRegistry()).diagnostics.map((x) => `${x.severity} ${x.node}.${x.port}: ${x.message}`);
+    // Its own left at their defaults: nothing to say.
+    expect(diags(doc)).toEqual([]);
+    doc.nodes[2].params = { tau: 8, window: 10 };
+    expect(diags(doc)).toEqual([
+      'warning trace.window: window 10, τ 8 are not used: the trains come from sim, whose window is 20, τ is 3 (wire rates from a Rate sequences node to use this node\'s own)',
+    ]);
+    // Set to the Spike trains node's own value: nothing to say.
+    doc.nodes[2].params = { tau: 3 };
+    expect(diags(doc)).toEqual([]);
+  });
+
   it('refuses a sequence that does not exist, when compiling and when running', async () => {
     const doc = emptyGraph('t');
     doc.nodes.push(

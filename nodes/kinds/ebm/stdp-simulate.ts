@@ -3,6 +3,17 @@ import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
 
+/** The settings of a Spike trains node that Example spike sequence takes from it when wired to its `trains`. */
+export type SpikeSettings = {
+  window: number;
+  tau: number;
+  pre_max_prob: number;
+  post_max_prob: number;
+  coincident: 'ignore' | 'nearest';
+};
+/** Those settings' names, in the order the nodes list them. */
+export const SPIKE_SETTINGS = ['window', 'tau', 'pre_max_prob', 'post_max_prob', 'coincident'] as const satisfies readonly (keyof SpikeSettings)[];
+
 export const stdpSimulateKind = defineKind({
   kind: 'stdp.simulate',
   version: 1,
@@ -18,6 +29,9 @@ export const stdpSimulateKind = defineKind({
     stdp_dw: port('series', { doc: 'Per sequence: mean total ΔW of nearest-neighbour STDP.' }),
     curve: port('series', { doc: 'Mean rate-rule ΔW against ΔT = −window..window (Fig. 4, left).' }),
     stdp_curve: port('series', { doc: 'Mean STDP ΔW against ΔT (Fig. 4, right).' }),
+    trains: port('spikes', {
+      doc: 'The rate sequences with this node\'s spike settings (window, τ, spike probabilities, coincident): wire it to Example spike sequence to show one of the trains this node averages over, with the same settings whatever a sweep changes here.',
+    }),
   },
   params: {
     trains: int(1000, { min: 1, max: 1000000, doc: 'Spike trains drawn per sequence.' }),
@@ -37,6 +51,7 @@ export const stdpSimulateKind = defineKind({
     }
     const curve = { xStart: -p.window, xStep: 1, length: 2 * p.window + 1, xLabel: 'ΔT (steps)', yLabel: 'ΔW' };
     const perSeq = { length: num(r.info, 'sequences') ?? 0 };
-    return { outputs: { rate_dw: perSeq, stdp_dw: perSeq, curve, stdp_curve: curve } };
+    const settings: SpikeSettings = { window: p.window, tau: p.tau, pre_max_prob: p.pre_max_prob, post_max_prob: p.post_max_prob, coincident: p.coincident };
+    return { outputs: { rate_dw: perSeq, stdp_dw: perSeq, curve, stdp_curve: curve, trains: { ...r.info, spikeSettings: settings } } };
   },
 });

@@ -2,6 +2,7 @@ import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts
 import { choice, float, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
+import { SPIKE_SETTINGS, type SpikeSettings } from './stdp-simulate.ts';
 
 export const spikeTraceKind = defineKind({
   kind: 'stdp.spike_trace',
@@ -9,7 +10,7 @@ export const spikeTraceKind = defineKind({
   title: 'Example spike sequence (Fig. 3)',
   category: 'stdp',
   doc:
-    'One example of the Sec. 4.2 simulation: a presynaptic and a postsynaptic Bernoulli spike train drawn from one rate sequence (spike probability max_prob·rate per step), the postsynaptic activity ρ_j(t), and the weight W(t) − W(0) that each rule has accumulated by step t: the rate rule, which adds ρ_j(t+1) − ρ_j(t) at each presynaptic spike, and nearest-neighbour STDP with the paper\'s skip rules. Drawn as three panels over time; the final ΔW of each rule is recorded as <name>_rate_dw and <name>_stdp_dw. Use the same window, τ and spike probabilities as the Spike trains node to show what it averages.',
+    'One example of the Sec. 4.2 simulation: a presynaptic and a postsynaptic Bernoulli spike train drawn from one rate sequence (spike probability max_prob·rate per step), the postsynaptic activity ρ_j(t), and the weight W(t) − W(0) that each rule has accumulated by step t: the rate rule, which adds ρ_j(t+1) − ρ_j(t) at each presynaptic spike, and nearest-neighbour STDP with the paper\'s skip rules. Drawn as three panels over time; the final ΔW of each rule is recorded as <name>_rate_dw and <name>_stdp_dw. Wired to a Spike trains node\'s `trains`, it shows one of the trains that node averages over: its window, τ, spike probabilities and coincident rule are that node\'s (and follow a sweep of them), and this node\'s own are not used; wired to Rate sequences, it uses its own.',
   equation: 'Bengio et al. 2017, Sec. 4.2, Eq. 3.18, Fig. 3',
   inputs: { rates: port('spikes', { doc: 'Rate sequences.' }) },
   outputs: { image: port('image', { doc: 'The three panels.' }) },
@@ -37,6 +38,17 @@ export const spikeTraceKind = defineKind({
     if (!p.name.trim()) {
       ctx.error('give it a name', 'name');
       return null;
+    }
+    // From a Spike trains node its settings are used: one of this node's own that was changed (it is not its default)
+    // and differs from that node's would be silently unused.
+    const from = r.info.spikeSettings as SpikeSettings | undefined;
+    if (from) {
+      const unused = SPIKE_SETTINGS.filter((k) => p[k] !== from[k] && p[k] !== spikeTraceKind.params[k].default);
+      if (unused.length)
+        ctx.warn(
+          `${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} ${p[k]}`).join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used: the trains come from ${r.ref.split('.')[0]}, whose ${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} is ${from[k]}`).join(', ')} (wire rates from a Rate sequences node to use this node's own)`,
+          unused[0],
+        );
     }
     return { outputs: { image: {} } };
   },

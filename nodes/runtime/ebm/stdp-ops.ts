@@ -33,21 +33,21 @@ const rateSeqOp: OpImpl = async (ctx, _inputs, params) => {
   return { rates };
 };
 
+/** The spike settings a node's parameters give (Spike trains' and Example spike sequence's own). */
+const spikeSettings = (params: JsonObject): NonNullable<RateSequences['settings']> => ({
+  window: P(params, 'window'),
+  tau: P(params, 'tau'),
+  preMaxProb: P(params, 'pre_max_prob'),
+  postMaxProb: P(params, 'post_max_prob'),
+  coincident: P(params, 'coincident'),
+});
+
 const simulateOp: OpImpl = async (ctx, inputs, params) => {
   const rates = inputs.rates as RateSequences;
   if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
   const res = await simulateStdp(
     rates,
-    {
-      trains: P(params, 'trains'),
-      window: P(params, 'window'),
-      tau: P(params, 'tau'),
-      preMaxProb: P(params, 'pre_max_prob'),
-      postMaxProb: P(params, 'post_max_prob'),
-      rateSpikes: P(params, 'rate_spikes'),
-      coincident: P(params, 'coincident'),
-      seed: ctx.nextSeed(),
-    },
+    { ...spikeSettings(params), trains: P(params, 'trains'), rateSpikes: P(params, 'rate_spikes'), seed: ctx.nextSeed() },
     async (done) => {
       if (done % 10 === 0 || done === rates.count) {
         ctx.progress({ phase: 'simulate', fraction: done / rates.count });
@@ -56,11 +56,13 @@ const simulateOp: OpImpl = async (ctx, inputs, params) => {
     },
   );
   ctx.log(`${res.preSpikes} presynaptic spikes, ${res.paired} paired with a nearest postsynaptic spike (the others skipped by STDP)`);
+  const trains: RateSequences = { ...rates, settings: spikeSettings(params) };
   return {
     rate_dw: Array.from(res.rateDw),
     stdp_dw: Array.from(res.stdpDw),
     curve: Array.from(res.curveRate),
     stdp_curve: Array.from(res.curveStdp),
+    trains,
   };
 };
 
@@ -71,14 +73,8 @@ const spikeTraceOp: OpImpl = async (ctx, inputs, params) => {
   if (!rates || rates.type !== 'stdp.rates') throw new UserError('input rates did not receive rate sequences', ctx.step.node);
   const chosen = P<number>(params, 'sequence');
   if (chosen >= rates.count) throw new UserError(`there are ${rates.count} sequences, so sequence ${chosen} does not exist`, ctx.step.node);
-  const tr = spikeTrace(rates, chosen < 0 ? liveliestSequence(rates) : chosen, {
-    window: P(params, 'window'),
-    tau: P(params, 'tau'),
-    preMaxProb: P(params, 'pre_max_prob'),
-    postMaxProb: P(params, 'post_max_prob'),
-    coincident: P(params, 'coincident'),
-    seed: ctx.nextSeed(),
-  });
+  // From a Spike trains node, its settings (the kind's compile warns of own ones left unused).
+  const tr = spikeTrace(rates, chosen < 0 ? liveliestSequence(rates) : chosen, { ...(rates.settings ?? spikeSettings(params)), seed: ctx.nextSeed() });
   const t = Array.from(tr.postRate, (_, i) => i);
   const spikesAt = (spikes: Uint8Array, y: number) => {
     const on = t.filter((i) => spikes[i]);

@@ -44,6 +44,8 @@ export interface RateSequences {
   post: Float32Array;
   /** The postsynaptic "voltage" whose clip to [0,1] is the post rate. */
   postVoltage: Float32Array;
+  /** The spike settings of the Spike trains node they come through, if they do (its `trains` output). */
+  settings?: Pick<StdpSimOptions, 'window' | 'tau' | 'preMaxProb' | 'postMaxProb' | 'coincident'>;
 }
 
 export interface RateSequenceOptions {
