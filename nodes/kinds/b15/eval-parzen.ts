@@ -15,7 +15,7 @@ export const parzenKind = defineKind({
   keywords: ['kernel density estimate', 'KDE'],
   inputs: { samples: port('samples'), valid: port('dataset'), test: port('dataset') },
   outputs: {
-    ll: port('metric', { doc: 'Mean log-likelihood of the test digits (nats per digit) under a Parzen window (Gaussian kernels of width sigma) centred on the samples: higher is better; the paper\'s 236 is for 10,000 samples and 10,000 test digits.' }),
+    ll: port('metric', { doc: 'Mean log-likelihood of the test digits (nats per digit) under a Parzen window (Gaussian kernels of width sigma) centred on the samples: higher is better. The paper gives 236 for GENERATE\'s samples and 126 for directed samples of the same model (10,000 samples, 10,000 test digits).' }),
     stderr: port('metric', { doc: 'The standard error of that mean over the test digits (nats).' }),
     sigma: port('metric', { doc: 'The kernel width chosen on the validation digits (pixel units, 0-1).' }),
     valid_ll: port('metric', { doc: 'Mean validation log-likelihood at that width: select sampler settings on this, not on the test figure.' }),
