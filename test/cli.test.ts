@@ -130,6 +130,9 @@ describe('plasticity validate', () => {
     g.nodes.find((x) => x.id === 'g2')!.params = { activation: 'swish', extra: 1 };
     g.nodes.push(n('ghost_user', 'layers.encoder'));
     g.wires.push(w('nowhere.out', 'ghost_user.in'));
+    // A warning: an Example spike sequence fed by a Spike trains node, whose τ it uses, not its own.
+    g.nodes.push(n('rates', 'stdp.rate_sequences'), n('sim', 'stdp.simulate'), n('trace', 'stdp.spike_trace', { tau: 8 }));
+    g.wires.push(w('rates.rates', 'sim.rates'), w('sim.trains', 'trace.rates'));
     const r = await cli('validate', file('problems.json', JSON.stringify(g)));
     expect(r.code).toBe(1);
     const out = lines(r.out);
@@ -138,8 +141,10 @@ describe('plasticity validate', () => {
     expect(out).toContain('f1.units: parameter units must be at least 1, got 0');
     expect(out).toContain('g2.activation: parameter activation must be one of softplus, sigmoid, tanh, relu, linear, got "swish"');
     expect(out.some((l) => l.startsWith('ghost_user.in: wire ') && l.includes('"nowhere"'))).toBe(true);
+    // A parameter the kind does not have is a problem (a typo would run with the default value).
+    expect(out.find((l) => l.startsWith('g2.extra: '))).toMatch(/^g2\.extra: "Decoder g" has no parameter extra; its parameters are [a-z]/);
     // Warnings go to stderr, marked as such.
-    expect(lines(r.err)).toContain('warning: g2.extra: "Decoder g" has no parameter extra; it is ignored');
+    expect(lines(r.err)).toEqual(['warning: trace.tau: τ 8 is not used: the trains come from sim, whose τ is 5 (wire rates from a Rate sequences node to use this node\'s own)']);
     expectNoStack(r);
   });
 

@@ -277,11 +277,12 @@ describe('one diagnostic per mistake', () => {
     expectDiag(r4, { code: 'param_out_of_range', node: 'm', port: 'fraction', message: /^parameter fraction must be at most 1, got 1e309$/ });
   });
 
-  it('unknown_param is a warning and the graph still compiles', () => {
+  it('unknown_param is an error (a typo would run with the default value): the nearest parameter suggested, else the list', () => {
     const r = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder', params: { unitz: 5 } }], [['data.x', 'f1.in']]));
-    expectDiag(r, { code: 'unknown_param', node: 'f1', port: 'unitz', severity: 'warning', message: /"Encoder f" has no parameter unitz; it is ignored/ });
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.plan.steps.find((s) => s.node === 'f1')!.params).not.toHaveProperty('unitz');
+    expectDiag(r, { code: 'unknown_param', node: 'f1', port: 'unitz', severity: 'error', message: /^"Encoder f" has no parameter unitz; did you mean units\?$/ });
+    expect(r.ok).toBe(false);
+    const far = compile(graph([{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder', params: { momentum: 0.9 } }], [['data.x', 'f1.in']]));
+    expectDiag(far, { code: 'unknown_param', node: 'f1', port: 'momentum', severity: 'error', message: /^"Encoder f" has no parameter momentum; its parameters are units, / });
   });
 
   it('unknown_param also for names that exist on every JavaScript object', () => {

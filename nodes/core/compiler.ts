@@ -11,6 +11,7 @@ import { checkParam, type ParamSpec } from './params.ts';
 import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
 import { canConnect } from './ports.ts';
 import type { KindRegistry } from './registry.ts';
+import { nearestName } from './suggest.ts';
 
 export type CompileOutput =
   | { ok: true; plan: Plan; diagnostics: Diagnostic[] }
@@ -60,9 +61,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
       paramProblem(spec, value, `parameter ${name}`, node.id, name);
       params[name] = value;
     }
+    // A parameter the kind does not have is most often a typo, which would run with the default value unsaid.
     for (const name of Object.keys(raw)) {
-      if (!Object.hasOwn(kind.params, name))
-        diags.push({ code: 'unknown_param', severity: 'warning', node: node.id, port: name, message: `"${kind.title}" has no parameter ${name}; it is ignored` });
+      if (Object.hasOwn(kind.params, name)) continue;
+      const near = nearestName(name, Object.keys(kind.params));
+      err('unknown_param', `"${kind.title}" has no parameter ${name}; ${near ? `did you mean ${near}?` : `its parameters are ${Object.keys(kind.params).join(', ') || 'none'}`}`, node.id, name);
     }
     // Kept even with bad params so its wires are still checked; its compile is skipped below.
     prepared.set(node.id, { node, kind, params });

@@ -13,3 +13,4 @@ export * from './run-view.ts';
 export * from './recorded-docs.ts';
 export * from './format.ts';
 export * from './reference.ts';
+export * from './suggest.ts';

@@ -53,6 +53,18 @@ d('editor review findings (e2e)', () => {
     expect(await connections(page).count()).toBe(1);
   });
 
+  it('a file with a parameter its node\'s kind does not have (a typo) opens without it, and a toast names it with the nearest parameter', async () => {
+    const doc = graph('typo', [{ id: 'free', kind: 'ebm.langevin', params: { epsilonn: 0.25, steps: 30 }, position: [0, 0] }], []);
+    await writeFile(join(app.server.workspace, 'typo.json'), saveGraph(doc));
+    const page = await openApp(app.browser.context, app.server.url);
+    await openWorkspaceFile(page, 'typo.json');
+    await expect.poll(() => toast(page)).toBe('typo.json: free: "Langevin dynamics" has no parameter epsilonn (did you mean epsilon?). That value is left out.');
+    // The graph compiles: the value left out is not in it, the others are.
+    await expect.poll(() => page.locator('[data-testid="tab-problems"] .n').textContent()).toBe('0');
+    await page.click('[data-testid="save"]');
+    await expect.poll(async () => JSON.parse(await readFile(join(app.server.workspace, 'typo.json'), 'utf8')).nodes[0].params).toEqual({ steps: 30 });
+  });
+
   it('deleting a loop scope says which body nodes went with it, and that Undo brings them back', async () => {
     const doc = graph(
       'scope',

@@ -13,6 +13,7 @@ import { MinimapPlugin } from 'rete-minimap-plugin';
 import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { ScopesPlugin, Presets as ScopesPresets } from 'rete-scopes-plugin';
 import {
+  type AnyNodeKind,
   canConnect,
   graphSchema,
   type Diagnostic,
@@ -21,6 +22,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KindRegistry,
+  nearestName,
   nodeIdProblem,
   type QuickRun,
   type RunLimits,
@@ -655,12 +657,13 @@ export class LabEditor {
    * ports whose types do not match (as the compiler says it: "a layer output cannot feed a model input"), or from a
    * node to itself.
    */
-  async load(doc: GraphDocument): Promise<{ outsideScopes: string[]; droppedWires: string[] }> {
+  async load(doc: GraphDocument): Promise<{ outsideScopes: string[]; droppedWires: string[]; droppedParams: string[] }> {
     const unreadable = this.unreadable(doc);
     if (unreadable) throw new UnreadableGraph(unreadable);
     const parents = this.drawableParents(doc);
     const byId = new Map(doc.nodes.map((n) => [n.id, n]));
     const droppedWires: string[] = [];
+    const droppedParams: string[] = [];
     const wires = doc.wires.filter((w) => {
       const from = byId.get(w.from.node);
       const to = byId.get(w.to.node);
@@ -688,7 +691,8 @@ export class LabEditor {
       // Scopes first, so children can be placed inside them; the document order is kept for saving.
       const sorted = [...doc.nodes].sort((a, b) => Number(Boolean(a.parent)) - Number(Boolean(b.parent)));
       for (const n of sorted) {
-        const node = new LabNode(n.id, this.registry.get(n.kind)!, { ...n.params });
+        const kind = this.registry.get(n.kind)!;
+        const node = new LabNode(n.id, kind, this.knownParams(n, kind, droppedParams));
         if (n.label !== undefined) node.docLabel = n.label;
         if (n.version !== undefined) node.version = n.version;
         if (parents.kept.has(n.id)) node.parent = parents.kept.get(n.id);
@@ -705,7 +709,25 @@ export class LabEditor {
     }
     this.cb.onChange('load');
     this.scheduleSelection();
-    return { outsideScopes: parents.dropped, droppedWires };
+    return { outsideScopes: parents.dropped, droppedWires, droppedParams };
+  }
+
+  /**
+   * A node's parameters that its kind has (the compiler refuses one it does not have, which the inspector could not
+   * show or remove); each other one said in `dropped` as the compiler says it ("did you mean epsilon?"). A node saved
+   * by an older version of its kind keeps them all: the kind's migration reads them.
+   */
+  private knownParams(n: GraphDocument['nodes'][number], kind: AnyNodeKind, dropped: string[]): JsonObject {
+    if ((n.version ?? kind.version) < kind.version) return { ...n.params };
+    const kept: JsonObject = {};
+    for (const [name, value] of Object.entries(n.params)) {
+      if (Object.hasOwn(kind.params, name)) kept[name] = value;
+      else {
+        const near = nearestName(name, Object.keys(kind.params));
+        dropped.push(`${n.id}: "${kind.title}" has no parameter ${name}${near ? ` (did you mean ${near}?)` : ''}`);
+      }
+    }
+    return kept;
   }
 
   /** The `parent` of each node that names a loop scope it can be drawn inside; the others, said in a sentence each. */
