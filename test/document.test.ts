@@ -333,6 +333,24 @@ describe('schema violations name the node', () => {
     });
   }
 
+  it('in plain words, not the schema library\'s; a misspelled field is a problem with the nearest field named', () => {
+    const said = (value: unknown): string[] => {
+      const r = loadGraph(value);
+      return r.ok ? [] : r.diagnostics.map((d) => d.message);
+    };
+    expect(said(base([{ id: 'a', params: {} }]))).toEqual(['nodes[0].kind: is missing (it should be text)']);
+    expect(said(base([], { wires: {} }))).toEqual(['wires: should be a list, not an object']);
+    expect(said(base([{ id: 'a', kind: 'x', position: [1] }]))).toEqual(['nodes[0].position: should have at least 2 entries']);
+    expect(said(base([], { quick: { epochs: 0 } }))).toEqual(['quick.epochs: should be at least 1']);
+    expect(said(base([], { quick: { set: { warmupBatches: 10 } } }))).toEqual(['quick.set.warmupBatches: is not a "node.param" key (a node id, a dot and one of its parameters)']);
+    // Before, these were dropped without a word: a typo of "seed" ran seed 1, one of "params" the node's defaults.
+    expect(said(base([], { seedd: 2 }))).toEqual(['document: has no field "seedd"; did you mean seed?']);
+    expect(said(base([{ id: 'a', kind: 'x', parmas: { units: 5 } }]))).toEqual(['nodes[0]: has no field "parmas"; did you mean params?']);
+    expect(said(base([], { quick: { epoch: 2 } }))).toEqual(['quick: has no field "epoch"; did you mean epochs?']);
+    expect(said(base([], { wires: [{ from: { node: 'a', port: 'x' }, to: { node: 'b', prot: 'y' } }] }))).toEqual(['wires[0].to.port: is missing (it should be text)', 'wires[0].to: has no field "prot"; did you mean port?']);
+    for (const m of [...said(base([{ id: 'a', params: {} }])), ...said(base([], { seedd: 2 }))]) expect(m).not.toMatch(/Invalid|expected string|received/);
+  });
+
   it('reports at most 20 problems for a very broken file', () => {
     const nodes = Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, kind: '' }));
     const r = loadGraph(base(nodes));

@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostics.ts';
 import { quoted } from './format.ts';
 import type { JsonObject, JsonValue } from './json.ts';
 import type { RunLimitKey } from './kind.ts';
+import { nearestName } from './suggest.ts';
 
 export const GRAPH_FORMAT = 'plasticity-graph';
 export const GRAPH_VERSION = 1;
@@ -53,10 +54,10 @@ export const graphNodeSchema = z.object({
   position: z.tuple([z.number(), z.number()]).default([0, 0]),
   /** The loop scope (a container node) this node belongs to. */
   parent: id.optional(),
-});
+}).strict();
 
-const endpoint = z.object({ node: id, port: z.string().min(1) });
-export const wireSchema = z.object({ from: endpoint, to: endpoint });
+const endpoint = z.object({ node: id, port: z.string().min(1) }).strict();
+export const wireSchema = z.object({ from: endpoint, to: endpoint }).strict();
 
 /** The largest value of each run limit. */
 export const RUN_LIMIT_MAX = { epochs: 100_000, trainLimit: 10_000_000, testLimit: 10_000_000, sampleLimit: 10_000_000 } as const satisfies Record<RunLimitKey, number>;
@@ -142,7 +143,7 @@ export const graphSchema = z.object({
   references: z.record(z.string().min(1), referenceSchema).optional(),
   /** Free-form editor state (viewport, etc.); kept verbatim. */
   meta: z.record(z.string(), jsonValue).optional(),
-});
+}).strict();
 
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 
@@ -281,7 +282,7 @@ export function loadGraph(input: unknown): LoadResult {
       diagnostics: [{ code: 'future_version', severity: 'error', message: `the document has format version ${v0}, newer than this program understands (${GRAPH_VERSION}); update Plasticity Lab to open it` }],
     };
   for (let v = v0; v < GRAPH_VERSION; v++) doc = migrations[v](doc);
-  const parsed = graphSchema.safeParse(doc);
+  const parsed = graphSchema.safeParse(doc, { error: plainIssue });
   if (!parsed.success) {
     return {
       ok: false,
@@ -325,6 +326,54 @@ export function emptyGraph(name = 'untitled'): GraphDocument {
 
 function fail(message: string): LoadResult {
   return { ok: false, diagnostics: [{ code: 'invalid_document', severity: 'error', message }] };
+}
+
+/** The fields each object of a document has, by where it is: for "did you mean" on a field a file misspells. */
+function fieldsAt(path: PropertyKey[]): string[] {
+  const at = path.filter((p) => typeof p === 'string');
+  const shape = at.length === 0 ? graphSchema.shape : at[0] === 'nodes' ? graphNodeSchema.shape : at[0] === 'wires' ? (at.length > 1 ? endpoint.shape : wireSchema.shape) : at[0] === 'quick' ? quickSchema.shape : at[0] === 'references' ? referenceSchema.shape : {};
+  return Object.keys(shape);
+}
+
+const ARTICLE: Record<string, string> = { string: 'text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'an object', int: 'a whole number' };
+
+/** What a JSON value is, in a word: "an object", "a list", "text", "a number", "true or false", "null". */
+function whatIs(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return ARTICLE[typeof v] ?? typeof v;
+}
+
+/**
+ * A document's schema problems in plain words ("is missing (it should be text)", "should be a list, not an object",
+ * "has no field \"seedd\"; did you mean seed?") instead of the schema library's ("Invalid input: expected string,
+ * received undefined"). Messages the schema gives itself (a seed, a node id) are kept.
+ */
+function plainIssue(iss: z.core.$ZodRawIssue): string | undefined {
+  switch (iss.code) {
+    case 'invalid_type': {
+      const want = ARTICLE[iss.expected] ?? iss.expected;
+      return iss.input === undefined ? `is missing (it should be ${want})` : `should be ${want}, not ${whatIs(iss.input)}`;
+    }
+    case 'too_small':
+      if (iss.origin === 'array') return `should have at least ${iss.minimum} entries`;
+      if (iss.origin === 'string') return Number(iss.minimum) <= 1 ? 'should not be empty' : `should have at least ${iss.minimum} characters`;
+      return `should be at least ${iss.minimum}${iss.inclusive === false ? ' (not equal)' : ''}`;
+    case 'too_big':
+      if (iss.origin === 'array') return `should have at most ${iss.maximum} entries`;
+      return `should be at most ${iss.maximum}`;
+    case 'unrecognized_keys': {
+      const fields = fieldsAt(iss.path ?? []);
+      const near = iss.keys.length === 1 ? nearestName(iss.keys[0]!, fields) : undefined;
+      return `has no field ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}; ${near ? `did you mean ${near}?` : `its fields are ${fields.join(', ')}`}`;
+    }
+    case 'invalid_key':
+      return 'is not a "node.param" key (a node id, a dot and one of its parameters)';
+    case 'invalid_value':
+      return `should be ${iss.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+    default:
+      return undefined;
+  }
 }
 
 function pathText(path: PropertyKey[]): string {
