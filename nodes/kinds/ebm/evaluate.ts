@@ -9,7 +9,7 @@ export const evaluateKind = defineKind({
   title: 'Classification error',
   category: 'energy',
   doc:
-    'Clamps each example, relaxes the network from zero states with the free dynamics (σ as set there) and predicts the class at the fixed point (see readout). Records the error (a fraction) under the metric name, plus <name>_cost (the mean cost at the fixed point), <name>_ties (the fraction of examples whose output states tie at their maximum, usually all silent) and, with the input readout, <name>_by_state (the error by argmax of the output states, for comparison with the published figures). The CLI\'s --test-limit caps the examples.',
+    'Clamps each example, relaxes the network from zero states with the free dynamics (σ as set there) and predicts the class at the fixed point (see readout). Records the error (a fraction) under the metric name, plus <name>_cost (the mean cost at the fixed point), <name>_ties (the fraction of examples whose output states tie at their maximum, usually all silent) and, with the input readout, <name>_by_state (the error by argmax of the output states, for comparison with the published figures). It classifies every example it is given: the CLI\'s --test-limit caps the test split in the MNIST node, so wired to the training split this node classifies all of it.',
   equation: 'Scellier & Bengio 2016, Sec. 4 (prediction at the free fixed point)',
   inputs: {
     network: port('network'),
