@@ -8,13 +8,18 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readSweep, setValue, type SweepFile } from '../cli/sweep-file.ts';
 import { fmtMeanSd, fmtMetric, graphOrNull, type Reference, type SeedStat } from '../core/index.ts';
-import { chart, escape, factsTable, htmlPage, paperSources } from './report.ts';
+import { chart, escape, factsTable, htmlPage, paperSources, runLimitsNotice } from './report.ts';
 
 const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
 
-/** The sweep's page. `graphText` is the graph it ran (a run folder's graph.json), for its name, description and published figures. */
-export function sweepReport(name: string, sw: SweepFile, graphText: string | null): string {
+/**
+ * The sweep's page. `graphText` is the graph it ran (a run folder's graph.json), for its name, description and
+ * published figures; `options` its runs' options (a run's summary.json), so that a sweep of Quick or limited runs
+ * says its figures are a preview beside the paper's full-run ones, as a run's own report does.
+ */
+export function sweepReport(name: string, sw: SweepFile, graphText: string | null, options: Readonly<Record<string, unknown>> = {}): string {
   const doc = graphOrNull(graphText);
+  const notice = runLimitsNotice(options, doc);
   const references: Record<string, Reference> = doc?.references ?? {};
   const { groups, runs } = sw;
   const metrics = [...new Set(groups.flatMap((g) => Object.keys(g.metrics)))];
@@ -24,7 +29,7 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
   // One run has no sd (null; 0 in sweeps written before): the mean alone, with "1 run".
   const cell = (s: SeedStat | undefined): string =>
     s ? `${s.n > 1 && s.sd !== null ? fmtMeanSd(s.mean, s.sd) : fmtMetric(s.mean)} <span class="desc">(${s.n === 1 ? '1 run' : `${s.n} runs`})</span>` : '—';
-  const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? '<th class="num">paper</th>' : ''}</tr>${metrics
+  const table = `<table><tr><th></th>${groups.map((g) => `<th class="num">${escape(groupName(g))}</th>`).join('')}${paperCol ? `<th class="num">paper${notice.preview ? ' (full run)' : ''}</th>` : ''}</tr>${metrics
     .map(
       (m) =>
         `<tr><td>${escape(m)}</td>${groups.map((g) => `<td class="num">${cell(g.metrics[m])}</td>`).join('')}${paperCol ? `<td class="num">${ref(m) ? fmtMetric(ref(m)!.value) : ''}</td>` : ''}</tr>`,
@@ -69,6 +74,7 @@ export function sweepReport(name: string, sw: SweepFile, graphText: string | nul
     ...(sw.set.length ? [['set', sw.set.join(', ')] as [string, string]] : []),
     ...(sw.run_args.length ? [['run options', sw.run_args.join(' ')] as [string, string]] : []),
     ['runs', `${runs.length} (${runs.filter((r) => r.status === 'done').length} done)`],
+    ...(notice.marker ? [['limits', `${notice.marker} ${notice.text}`] as [string, string]] : []),
   ];
   const title = doc?.name ?? sw.graph;
   return htmlPage(
@@ -78,6 +84,7 @@ ${doc?.description ? `<p class="desc">${escape(doc.description)}</p>` : ''}
 ${factsTable(facts)}
 <h2>Metrics: mean ± sd over the seeds</h2>
 ${metrics.length ? table : '<p>No run finished with metrics.</p>'}
+${paperCol && notice.preview ? `<p class="limits">${escape(`The paper's figures are for the full run; these runs' are a preview (${notice.marker}).`)}</p>` : ''}
 ${paperSources(references, (k) => metrics.some((m) => ref(m) === references[k]))}
 ${charts.length ? `<h2>Against ${escape(sw.vary[0].target)}</h2>${charts.join('\n')}` : ''}
 <h2>Runs</h2>
@@ -91,5 +98,8 @@ export async function sweepReportForFolder(dir: string, name = basename(dir)): P
   const sw = await readSweep(dir);
   const first = sw.runs[0]?.label;
   const graph = first ? await readFile(join(dir, first, 'graph.json'), 'utf8').catch(() => null) : null;
-  return sweepReport(name, sw, graph);
+  // Every run of a sweep has the same options but its seed and --set: the first run's say whether they were limited.
+  const summary = first ? await readFile(join(dir, first, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as unknown, () => null) : null;
+  const options = summary && typeof summary === 'object' && 'options' in summary && summary.options && typeof summary.options === 'object' ? (summary.options as Record<string, unknown>) : {};
+  return sweepReport(name, sw, graph, options);
 }
