@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as electron from 'electron';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -283,6 +283,7 @@ describe('IPC', () => {
       ['stopRun', 'run-1'],
       ['setTitle', { title: 5, dirty: 'yes' }],
       ['autosave', []],
+      ['listSavedFiles', { sort: '../..' }],
     ];
     for (const [m, req] of bad) {
       const r = await call(m, req);
@@ -298,6 +299,16 @@ describe('IPC', () => {
     expect(r.error.message).toContain('not chosen');
     const w = await call('writeFile', { path: '/tmp/evil.json', text: '{}' });
     expect(w.ok).toBe(false);
+  });
+
+  it('lists the networks and weights saved in the runs folder, with the paths a Load node reads (from the user-data folder, as its runs do)', async () => {
+    const run = join(h.state.userData, 'runs', '2026-11-25_09-50-12-eqprop-mnist');
+    mkdirSync(run, { recursive: true });
+    writeFileSync(join(run, 'eqprop.network.json'), '{}');
+    const r = await call('listSavedFiles', { sort: 'network' });
+    expect(r).toMatchObject({ ok: true, value: { files: [{ path: 'runs/2026-11-25_09-50-12-eqprop-mnist/eqprop.network.json', folder: '2026-11-25_09-50-12-eqprop-mnist', graph: null }] } });
+    expect(await call('listSavedFiles', { sort: 'weights' })).toEqual({ ok: true, value: { files: [] } });
+    expect(await call('listSavedFiles', { sort: 'weights' }, { senderFrame: { url: 'https://evil.example/', parent: null } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('sets the title and unsaved state', async () => {

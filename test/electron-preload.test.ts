@@ -60,6 +60,12 @@ describe('preload', () => {
     expect(withPlainRequests(api).onRunEvent).toBe(api.onRunEvent);
   });
 
+  it('the saved files for a Load node\'s path are asked for over the call channel', async () => {
+    const api = h.exposed.get('plasticity') as LabClient;
+    await expect(api.listSavedFiles({ sort: 'network' })).rejects.toThrow('listSavedFiles: nope');
+    expect(h.invoke.at(-1)).toEqual([CALL_CHANNEL, 'listSavedFiles', { sort: 'network' }]);
+  });
+
   it('refuses unknown methods before they reach IPC', async () => {
     const n = h.invoke.length;
     const r = await ipcTransport.call('rm -rf' as never, {});

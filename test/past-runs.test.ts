@@ -1,10 +1,10 @@
 // Runs of earlier sessions read back from their folders (nodes/server/past-runs.ts): what History → Past runs shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { listPastRuns, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
+import { listPastRuns, listSavedFiles, pastRunMethods, readPastRun, TRASH, trashRun, writeRunNote } from '../nodes/server/past-runs.ts';
 import { chart, runReport } from '../nodes/server/report.ts';
 import { fmtMetric } from '../nodes/core/format.ts';
 import { graphOrNull, quickLimits } from '../nodes/core/document.ts';
@@ -334,5 +334,63 @@ describe('runReport (plasticity report, History → Report)', () => {
     // a sweep folder gets the sweep's page; this one's sweep.json is empty, which the page says
     await expect(m.runReport({ id: 'my-sweep' })).rejects.toThrow(/sweep\.json is not a sweep's summary \(graph: /);
     await expect(pastRunMethods(undefined).runReport({ id: 'cli-run' })).rejects.toThrow('this host keeps no run folders');
+  });
+});
+
+describe('saved files for a Load node (listSavedFiles)', () => {
+  let workspace: string;
+  const summaryOf = (graph: string) => JSON.stringify({ graph, status: 'done', backend: 'cpu', seed: 1, wall_seconds: 1, train_examples_per_second: null, metrics: {}, images: [], options: {} });
+  /** Writes `text` to `path` in the workspace (its folders made), dated `seconds` after a fixed time. */
+  const put = (path: string, seconds: number, text = '{}'): void => {
+    const full = join(workspace, path);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, text);
+    const t = new Date(Date.UTC(2026, 10, 25, 9, 0, seconds));
+    utimesSync(full, t, t);
+  };
+
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'plasticity-saved-'));
+    put('runs/2026-11-25_09-00-00-eqprop-mnist/summary.json', 0, summaryOf('eqprop-mnist'));
+    put('runs/2026-11-25_09-00-00-eqprop-mnist/eqprop.network.json', 10);
+    put('runs/2026-11-25_09-00-00-eqprop-mnist/model.weights.json', 11);
+    // A run without a readable summary.json (killed, say): its file is listed, without a graph name.
+    put('runs/killed/later.network.json', 30);
+    // A sweep's runs, one level deeper.
+    put('runs/β sweep/sweep.json', 0);
+    put('runs/β sweep/beta=0.5/summary.json', 0, summaryOf('eqprop-sweep'));
+    put('runs/β sweep/beta=0.5/net.network.json', 20);
+    // Not a saved network: another file's name, a name that is only the ending, a folder so named, a hidden folder (.trash), outside runs/.
+    put('runs/killed/notes.json', 40);
+    put('runs/killed/.network.json', 41);
+    mkdirSync(join(workspace, 'runs', 'killed', 'dir.network.json'));
+    put('runs/.trash/old.network.json', 50);
+    put('outside.network.json', 60);
+    put('runs/2026-11-25_09-00-00-eqprop-mnist/deeper/too-deep.network.json', 70);
+  });
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+  it('lists the runs\' *.network.json, a sweep\'s runs too, newest first, each with its path from the workspace, its run folder and its graph', async () => {
+    const files = await listSavedFiles(join(workspace, 'runs'), 'network');
+    expect(files).toEqual([
+      { path: 'runs/killed/later.network.json', folder: 'killed', graph: null, modified: Date.UTC(2026, 10, 25, 9, 0, 30) },
+      { path: 'runs/β sweep/beta=0.5/net.network.json', folder: 'β sweep/beta=0.5', graph: 'eqprop-sweep', modified: Date.UTC(2026, 10, 25, 9, 0, 20) },
+      { path: 'runs/2026-11-25_09-00-00-eqprop-mnist/eqprop.network.json', folder: '2026-11-25_09-00-00-eqprop-mnist', graph: 'eqprop-mnist', modified: Date.UTC(2026, 10, 25, 9, 0, 10) },
+    ]);
+    // The path is the one a Load node reads: from the folder that holds runs/ (the app's workspace).
+    for (const f of files) expect(existsSync(join(workspace, f.path))).toBe(true);
+    expect(await listSavedFiles(join(workspace, 'runs'), 'weights')).toEqual([
+      { path: 'runs/2026-11-25_09-00-00-eqprop-mnist/model.weights.json', folder: '2026-11-25_09-00-00-eqprop-mnist', graph: 'eqprop-mnist', modified: Date.UTC(2026, 10, 25, 9, 0, 11) },
+    ]);
+    expect(await listSavedFiles(join(workspace, 'no-runs-yet'), 'network')).toEqual([]);
+  });
+
+  it('over the contract: the answer fits its schema; a sort that is not one is refused, in the request and in the call', async () => {
+    const served = methods.listSavedFiles.res.parse(await pastRunMethods(join(workspace, 'runs')).listSavedFiles({ sort: 'weights' }));
+    expect(served.files.map((f) => f.path)).toEqual(['runs/2026-11-25_09-00-00-eqprop-mnist/model.weights.json']);
+    expect(await pastRunMethods(undefined).listSavedFiles({ sort: 'network' })).toEqual({ files: [] });
+    for (const req of [{}, { sort: 'graph' }, { sort: '../network' }, { sort: 'network', dir: '/' }, { sort: 1 }]) expect(methods.listSavedFiles.req.safeParse(req).success, JSON.stringify(req)).toBe(false);
+    expect(methods.listSavedFiles.req.safeParse({ sort: 'network' }).success).toBe(true);
+    await expect(listSavedFiles(join(workspace, 'runs'), '../..' as never)).rejects.toThrow('"../.." is not a sort of saved file (network or weights)');
   });
 });

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { graphSchema, runLimitsSchema } from '../../nodes/core/document.ts';
 import type { RunEvent, RunSummary } from '../../nodes/runtime/events.ts';
+import { SAVED_SORT_NAMES } from '../../nodes/kinds/b15/model-io.ts';
 import { EVENT_NAMES, MENU_COMMANDS, METHOD_NAMES, TEXT_EDITS, type EventName, type MethodName } from './names.ts';
 
 export * from './names.ts';
@@ -223,6 +224,15 @@ export const methods = {
   runReport: {
     req: z.object({ id: runId }).strict(),
     res: z.object({ html: text }),
+  },
+  /**
+   * The files of one sort that Save nodes wrote into the run folders (runs/<run>/, runs/<sweep>/<run>/), for a Load
+   * node's path: `*.network.json` or `*.weights.json`, newest first. path: where a Load node finds it (relative to
+   * the folder that holds runs/, with /); folder: the run's id; graph: its summary.json's graph, when readable.
+   */
+  listSavedFiles: {
+    req: z.object({ sort: z.enum(SAVED_SORT_NAMES) }).strict(),
+    res: z.object({ files: z.array(z.object({ path, folder: runId, graph: z.string().nullable(), modified: z.number() })) }),
   },
 } as const satisfies Record<MethodName, { req: z.ZodType; res: z.ZodType }>;
 

@@ -24,6 +24,7 @@ export const METHOD_NAMES = [
   'setRunNote',
   'deleteRun',
   'runReport',
+  'listSavedFiles',
 ] as const;
 
 export const EVENT_NAMES = ['onRunEvent', 'onRunFinished', 'onMenuCommand'] as const;

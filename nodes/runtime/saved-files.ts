@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { type GraphDocument, saveGraph } from '../core/document.ts';
 import type { JsonObject } from '../core/json.ts';
 import type { PlanStep } from '../core/plan.ts';
-import { LoadModel, SaveModel } from '../kinds/b15/model-io.ts';
+import { LoadModel, SAVED_SORTS, SaveModel } from '../kinds/b15/model-io.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import type { RunEvent, RunSummary } from './events.ts';
 import { type RunContext, type RunOptions, UserError } from './op.ts';
@@ -63,8 +63,8 @@ export function fileProblem(e: unknown): string {
 
 /** The file each Save kind writes into the output folder. */
 export const SAVED_FILE: Record<string, (p: JsonObject) => string> = {
-  [SaveModel]: (p) => `${p.name as string}.weights.json`,
-  'ebm.save': (p) => `${p.name as string}.network.json`,
+  [SaveModel]: (p) => `${p.name as string}${SAVED_SORTS.weights.suffix}`,
+  'ebm.save': (p) => `${p.name as string}${SAVED_SORTS.network.suffix}`,
 };
 
 /** The file each Load kind reads, and what it holds (for the message when it cannot be read). */

@@ -2,12 +2,12 @@
  * Runs from earlier sessions, read back from their folders (the app's `runs/<date>_<time>-<graph>`, or any
  * CLI `--out` folder placed there): summary.json for the list; for one run, its events from metrics.jsonl
  * with the pictures read from their files, so the renderer can rebuild the run as if it had watched it, and
- * the graph it ran (graph.json), to open again. Also the user's note on a run (note.md) and moving a run's
- * folder out of the list (into .trash).
+ * the graph it ran (graph.json), to open again. Also the user's note on a run (note.md), moving a run's
+ * folder out of the list (into .trash), and the files Save nodes wrote in the runs (for a Load node's path).
  */
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FOLDER_NAME, isRunId, type LabServiceImpl, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
+import { basename, join } from 'node:path';
+import { FOLDER_NAME, isRunId, type LabServiceImpl, type Response, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
 import { lastValueName } from '../core/format.ts';
@@ -15,6 +15,7 @@ import { isCurvePart } from '../core/run-view.ts';
 import { graphOrNull, runLimitsMarker } from '../core/document.ts';
 import { RUN_LIMIT_KEYS } from '../core/kind.ts';
 import { createRegistry } from '../kinds/index.ts';
+import { SAVED_SORT_NAMES, SAVED_SORTS, type SavedSort } from '../kinds/b15/model-io.ts';
 
 export interface PastRunEntry {
   /** The folder's name inside the runs folder (sweep/run for a run of a sweep). */
@@ -87,17 +88,26 @@ async function readSummary(dir: string): Promise<RunSummary | null> {
 }
 
 /**
+ * The ids of the run folders under `runsDir`: its folders, and for a sweep folder (one with a sweep.json and no
+ * summary.json of its own) the folders in it, as sweep/run. Hidden folders (.trash) and links are left out.
+ */
+async function runFolderIds(runsDir: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of await subfolders(runsDir)) {
+    if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
+      ids.push(...(await subfolders(join(runsDir, name))).map((run) => `${name}/${run}`));
+    else ids.push(name);
+  }
+  return ids;
+}
+
+/**
  * The run folders under `runsDir` that hold a readable summary.json, and the runs of a sweep folder (one with a
  * sweep.json) as sweep/run; newest first (at most `max`). The folders whose summary.json is there but cannot be
  * read are added to `unreadable`, when given (a folder without one, say a run still going, is not a run yet).
  */
 export async function listPastRuns(runsDir: string, max = 200, unreadable?: string[]): Promise<PastRunEntry[]> {
-  const names: string[] = [];
-  for (const name of await subfolders(runsDir)) {
-    if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
-      names.push(...(await subfolders(join(runsDir, name))).map((run) => `${name}/${run}`));
-    else names.push(name);
-  }
+  const names = await runFolderIds(runsDir);
   const entries = await Promise.all(
     names.map(async (id): Promise<PastRunEntry | null> => {
       const dir = join(runsDir, id);
@@ -254,9 +264,46 @@ export async function trashRun(runsDir: string, id: string): Promise<string> {
   return to;
 }
 
-/** The contract's listRuns, readRun, setRunNote, deleteRun and runReport for a host whose runs go to `runsDir` (none: no past runs). */
-export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote' | 'deleteRun' | 'runReport'> {
+/** A file a Save node wrote into a run folder, as listSavedFiles gives it. */
+export type SavedFileEntry = Response<'listSavedFiles'>['files'][number];
+
+/**
+ * The files of `sort` (`*.network.json`, `*.weights.json`) in the run folders under `runsDir` (runFolderIds: a
+ * sweep's runs too), newest first (at most `max`). Each path is the one a Load node reads, relative to the folder
+ * that holds `runsDir` (where the app's Load nodes start), with /. Only plain files in plain folders: a link is not
+ * followed out of the runs folder.
+ */
+export async function listSavedFiles(runsDir: string, sort: SavedSort, max = 500): Promise<SavedFileEntry[]> {
+  if (!Object.hasOwn(SAVED_SORTS, sort)) throw new Error(`"${String(sort)}" is not a sort of saved file (${SAVED_SORT_NAMES.join(' or ')})`);
+  const { suffix } = SAVED_SORTS[sort];
+  const top = basename(runsDir);
+  const perFolder = await Promise.all(
+    (await runFolderIds(runsDir)).map(async (folder): Promise<SavedFileEntry[]> => {
+      const dir = join(runsDir, folder);
+      const names = await readdir(dir, { withFileTypes: true }).then(
+        (ds) => ds.filter((d) => d.isFile() && d.name.endsWith(suffix) && d.name.length > suffix.length && FOLDER_NAME.test(d.name)).map((d) => d.name),
+        () => [],
+      );
+      if (!names.length) return [];
+      const graph = (await readSummary(dir))?.graph ?? null;
+      const files = await Promise.all(
+        names.map(async (name) => {
+          const modified = await stat(join(dir, name)).then((st) => st.mtimeMs, () => null);
+          return modified === null ? null : { path: `${top}/${folder}/${name}`, folder, graph, modified };
+        }),
+      );
+      return files.filter((f) => f !== null);
+    }),
+  );
+  return perFolder.flat().sort((a, b) => b.modified - a.modified || a.path.localeCompare(b.path)).slice(0, max);
+}
+
+/** The contract's listRuns, readRun, setRunNote, deleteRun, runReport and listSavedFiles for a host whose runs go to `runsDir` (none: no past runs). */
+export function pastRunMethods(runsDir: string | undefined): Pick<LabServiceImpl, 'listRuns' | 'readRun' | 'setRunNote' | 'deleteRun' | 'runReport' | 'listSavedFiles'> {
   return {
+    async listSavedFiles({ sort }) {
+      return { files: runsDir ? await listSavedFiles(runsDir, sort) : [] };
+    },
     async listRuns() {
       return { runs: runsDir ? await listPastRuns(runsDir) : [] };
     },

@@ -5,6 +5,17 @@ import { port } from '../../core/ports.ts';
 export const SaveModel = 'model.save';
 export const LoadModel = 'model.load';
 
+/**
+ * The sorts of file a Save node writes into its run's folder and a Load node reads back: how each file's name ends,
+ * and the Load kind that reads it (its `path` parameter names the file).
+ */
+export const SAVED_SORTS = {
+  network: { suffix: '.network.json', load: 'ebm.load' },
+  weights: { suffix: '.weights.json', load: LoadModel },
+} as const;
+export type SavedSort = keyof typeof SAVED_SORTS;
+export const SAVED_SORT_NAMES = Object.keys(SAVED_SORTS) as [SavedSort, ...SavedSort[]];
+
 /** A Save node's file name: letters, digits, _ . - only (no folders). Reports on `name` and returns false if not. */
 export function checkSaveName(ctx: CompileCtx, name: string): boolean {
   if (/^[A-Za-z0-9_.-]+$/.test(name)) return true;
