@@ -43,7 +43,7 @@ export const loadModelKind = defineKind({
   doc: 'Reads a model (architecture and weights) written by Save weights. `plasticity validate` and the start of a run check that the file is there (one a Save weights of the same graph writes need not be).',
   inputs: {},
   outputs: { model: port('model') },
-  params: { path: str('', { doc: 'Path of a .weights.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/model.weights.json) and from the current folder in the CLI.' }) },
+  params: { path: str('', { doc: 'Path of a .weights.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/model.weights.json; Pick… lists the weights the runs saved) and from the current folder in the CLI.' }) },
   compile: (ctx, _i, p) => {
     if (!p.path) {
       ctx.error('give the path of a .weights.json file', 'path');

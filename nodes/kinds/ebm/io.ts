@@ -26,7 +26,7 @@ export const loadNetworkKind = defineKind({
   doc: 'Reads a network written by Save network (its layer sizes and activation come from the file). `plasticity validate` and the start of a run check that the file is there (one a Save network of the same graph writes need not be).',
   inputs: {},
   outputs: { network: port('network', { doc: 'The saved network.' }) },
-  params: { path: str('', { doc: 'Path of a .network.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/eqprop.network.json) and from the current folder in the CLI.' }) },
+  params: { path: str('', { doc: 'Path of a .network.json file. Relative paths start from the workspace in the app (e.g. runs/<run folder>/eqprop.network.json; Pick… lists the networks the runs saved) and from the current folder in the CLI.' }) },
   compile: (ctx, _inputs, p) => {
     if (!p.path.trim()) {
       ctx.error('give the path of a .network.json file', 'path');
