@@ -1392,13 +1392,17 @@ describe('train.local op', () => {
     m.dispose();
   });
 
-  it('Stop between batches frees the copy it was training', async () => {
+  it('Stop between batches hands on the copy it was training, and where it stopped (the engine saves and frees it)', async () => {
     const m = model221();
     const ctx = fakeCtx(tf, { node: 'train' });
     ctx.requestStop();
     const vars = variableNames();
     const e = await bengio2015Ops['train.local'](ctx, { model: m, data: dataset(rows), inference: tp() }, params).catch((x) => x);
     expect(e).toBeInstanceOf(StopRequested);
+    const { outputs, at } = (e as StopRequested).partly!;
+    expect(at).toMatchObject({ epoch: 1, batch: 0 });
+    expect(outputs.model).not.toBe(m);
+    (outputs.model as HierarchicalModel).dispose();
     expect(variableNames()).toEqual(vars);
     m.dispose();
   });

@@ -443,7 +443,7 @@ describe('ebm.eqprop_train', () => {
     net.dispose();
   });
 
-  it('a run stopped mid-training still reports how fast it trained, and frees its copy of the network', async () => {
+  it('a run stopped mid-training still reports how fast it trained, and hands on its copy of the network and where it stopped (the engine saves and frees it)', async () => {
     const four: EbmDataset = { ...oneExample, images: new Float32Array([1, 1, 1, 1]), labels: new Uint8Array([0, 0, 0, 0]), n: 4 };
     const rule: RuleSpec = { type: 'ebm.rule', form: 'eqprop', lrs: [0.1, 0.1], direction: 'both' };
     const ctx = fakeCtx(tf, { stopAfter: 2 });
@@ -453,6 +453,11 @@ describe('ebm.eqprop_train', () => {
     expect(e).toBeInstanceOf(StopRequested);
     expect(ctx.throughput).toHaveLength(1);
     expect(ctx.throughput[0]).toBeGreaterThan(0);
+    const { outputs, at } = (e as StopRequested).partly!;
+    // the third check, before the third of the epoch's four batches
+    expect(at).toEqual({ epoch: 1, epochs: 1, batch: 2, batches: 4 });
+    expect(outputs.network).not.toBe(net);
+    (outputs.network as EbmNetwork).dispose();
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
   });

@@ -15,10 +15,10 @@ import { nodeIdProblem } from '../core/document.ts';
 import { quoted } from '../core/format.ts';
 import { initBackend } from './backend.ts';
 import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
-import { type OpTable, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
+import { type OpTable, type PartlyTrained, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
 import { allOps } from './ops/index.ts';
 import { plainFileNameProblem, writeFileAtomic } from './fs-atomic.ts';
-import { checkLoadPaths } from './saved-files.ts';
+import { checkLoadPaths, SAVED_FILE } from './saved-files.ts';
 import { disposeValue } from './values.ts';
 
 export interface RunRequest {
@@ -70,9 +70,12 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     metrics,
     images,
     options: summaryOptions(options),
+    ...(status === 'stopped' && stopped ? { stopped } : {}),
   });
 
   let currentNode: string | undefined;
+  /** Where a trainer was stopped, and what its Save nodes kept (summary.json's `stopped`). */
+  let stopped: RunSummary['stopped'];
   // Which node recorded each metric and picture: a second node writing the same name would overwrite it unseen.
   const writers = new RecordedNames();
   const claim = (what: 'metric' | 'picture', name: string, node: string): void => {
@@ -93,13 +96,12 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     }
     if (options.outDir) await mkdir(options.outDir, { recursive: true });
     await checkLoadPaths(steps, options);
-    for (const [index, step] of steps.entries()) {
-      currentNode = step.node;
-      if (stop.stopped) throw new StopRequested();
+    /** Runs `step` (the `index`th of the plan) with `token` as its stop token, keeping its outputs for the steps after it. */
+    const runStep = async (step: PlanStep, index: number, token: StopToken): Promise<void> => {
       const impl = ops[step.kind];
       if (!impl) throw new Error(`no runtime implementation for node kind "${step.kind}"`);
       emit({ type: 'step', time: now(), node: step.node, kind: step.kind, title: step.label ?? step.node, index, total: steps.length });
-      const ctx = makeContext(tf, be.name, options, seed, step, stop, emit, {
+      const ctx = makeContext(tf, be.name, options, seed, step, token, emit, {
         metric: (name, v) => {
           claim('metric', name, step.node);
           metrics[name] = v;
@@ -125,6 +127,52 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
       }
       const out = await impl(ctx, inputs, step.params);
       for (const name of Object.keys(step.outputs)) values.set(`${step.node}.${name}`, out[name]);
+    };
+    /**
+     * A trainer stopped with what it trained so far: the Save steps fed by it alone run (nothing else does), with a
+     * stop token of their own, so a second stop request cannot cut a save short; a Save that fails is a warning.
+     */
+    const savePartlyTrained = async (trainer: PlanStep, partly: PartlyTrained): Promise<NonNullable<RunSummary['stopped']>> => {
+      const outputs = new Set(Object.keys(trainer.outputs).map((name) => `${trainer.node}.${name}`));
+      for (const name of Object.keys(trainer.outputs)) if (name in partly.outputs) values.set(`${trainer.node}.${name}`, partly.outputs[name]);
+      const saves = steps.filter((s) => SAVED_FILE[s.kind] && Object.values(s.inputs).flat().every((ref) => outputs.has(ref)));
+      const wrote: { node: string; path: string }[] = [];
+      for (const save of saves) {
+        try {
+          await runStep(save, steps.indexOf(save), new StopToken());
+          if (options.outDir) wrote.push({ node: save.node, path: join(options.outDir, SAVED_FILE[save.kind]!(save.params)) });
+        } catch (e) {
+          emit({ type: 'log', time: now(), level: 'warn', node: save.node, message: `could not save the network as trained so far: ${(e as Error).message}` });
+        }
+      }
+      const { epoch, epochs, batch, batches } = partly.at;
+      const where =
+        batches === undefined || batch === undefined
+          ? `stopped in epoch ${epoch} of ${epochs}`
+          : batch === 0
+            ? `stopped at the start of epoch ${epoch} of ${epochs}`
+            : batch >= batches
+              ? `stopped at the end of epoch ${epoch} of ${epochs}`
+              : `stopped in epoch ${epoch} of ${epochs}, after ${batch} of its ${batches} minibatches`;
+      const what = wrote.length
+        ? wrote.map((w) => `${w.node} wrote the network as trained so far to ${w.path}`).join('; ')
+        : saves.length
+          ? 'the network as trained so far was not saved'
+          : 'no Save node takes the network, so what was trained so far is not kept';
+      const message = `${where}: ${what}`;
+      emit({ type: 'log', time: now(), level: 'info', node: trainer.node, message });
+      return { node: trainer.node, ...partly.at, saved: wrote.map((w) => w.path), message };
+    };
+    for (const [index, step] of steps.entries()) {
+      currentNode = step.node;
+      if (stop.stopped) throw new StopRequested();
+      try {
+        await runStep(step, index, stop);
+      } catch (e) {
+        if (!(e instanceof StopRequested) || !e.partly) throw e;
+        stopped = await savePartlyTrained(step, e.partly);
+        throw new StopRequested();
+      }
     }
     const s = summary('done');
     emit({ type: 'end', time: now(), status: 'done', wallSeconds: s.wall_seconds });

@@ -49,6 +49,11 @@ export interface RunSummary {
    * ("2/3 · nudge.beta=1"), so its folder still says so after the session.
    */
   label?: string;
+  /**
+   * A run stopped during a trainer: where (the epoch it was in, 1-based, and the minibatches of it done), the files its
+   * Save nodes wrote of the network as trained so far (none without an output folder), and the log's sentence saying so.
+   */
+  stopped?: { node: string; epoch: number; epochs: number; batch?: number; batches?: number; saved: string[]; message: string };
 }
 
 /** The run options as summary.json records them: every option given, an unset one as null. */

@@ -33,9 +33,27 @@ export interface RunOptions {
   quick?: boolean;
 }
 
-/** Thrown (only) by ctx.checkStop() when the user asked the run to stop. */
+/** Where in its training a trainer was stopped: the epoch it was in (1-based) and the minibatches of it done. */
+export interface StopPoint {
+  epoch: number;
+  epochs: number;
+  batch?: number;
+  batches?: number;
+}
+
+/** What a trainer stopped mid-run hands on: its outputs as trained so far (the network), and where it stopped. */
+export interface PartlyTrained {
+  outputs: Record<string, unknown>;
+  at: StopPoint;
+}
+
+/**
+ * Thrown by ctx.checkStop() when the user asked the run to stop. A trainer that catches it rethrows it with what it
+ * trained so far (`partly`): the engine then runs the Save nodes fed by that trainer, and nothing else, before the
+ * run ends as stopped.
+ */
 export class StopRequested extends Error {
-  constructor() {
+  constructor(readonly partly?: PartlyTrained) {
     super('the run was stopped');
   }
 }

@@ -164,10 +164,13 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   const lossEvery = Math.min(50, batches);
   let last = { time: t0, done: 0 };
   let rate = 0;
+  /** Where training is: the epoch (0-based) and the minibatches of it done; a stop hands on the model as trained so far. */
+  let at = { epoch: 0, batch: 0 };
   try {
     for (let e = 0; e < epochs; e++) {
       const order = permutation(data.n, () => ctx.random());
       for (let b = 0; b < batches; b++) {
+        at = { epoch: e, batch: b };
         await ctx.checkStop();
         const x = gatherRows(tf, data, order, b * bs, bs);
         trainer.step(x, ctx.nextSeed());
@@ -201,6 +204,7 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
       }
     }
   } catch (e) {
+    if (e instanceof StopRequested && !e.partly) throw new StopRequested({ outputs: { model }, at: { epoch: at.epoch + 1, epochs, batch: at.batch, batches } });
     model.dispose();
     throw e;
   } finally {

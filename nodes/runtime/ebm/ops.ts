@@ -141,6 +141,8 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const trainCosts: number[] = [];
   /** Examples per second so far: what a run stopped mid-training reports. */
   let lastRate = 0;
+  /** Where training is: the epoch (0-based) and the minibatches of it done; a stop hands on the network as trained so far. */
+  let at = { epoch: 0, batch: 0, batches: Math.ceil(data.n / batchSize) };
   const validSeries = valid
     ? [
         ...(mode !== 'from_zero' ? [{ name: validName, states: new PersistentStates(net0.sizes, valid.n, 'validation examples', 'set valid_states to from_zero'), steps: free.steps }] : []),
@@ -170,6 +172,7 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
       nextSeed: ctx.nextSeed,
       checkStop: ctx.checkStop,
       onBatch: (epoch, batch, batches, done, soFar) => {
+        at = { epoch, batch, batches };
         const now = performance.now();
         if (now - lastReport < 250 && batch < batches) return;
         lastReport = now;
@@ -215,6 +218,8 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
     if (lastRate > 0) ctx.reportTrainThroughput(lastRate);
     // Stopped after some epochs: the run keeps what they measured (the training error and cost, the curves, so far).
     if (e instanceof StopRequested && trainErrors.length > 0) record(trainErrors, trainCosts);
+    if (e instanceof StopRequested && !e.partly)
+      throw new StopRequested({ outputs: { network: net, train_error: trainErrors }, at: { epoch: at.epoch + 1, epochs, batch: at.batch, batches: at.batches } });
     net.dispose();
     throw e;
   }
