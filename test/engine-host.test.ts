@@ -220,6 +220,23 @@ describe('RunHost', () => {
     expect(summaryFile(runsDir)).toMatchObject({ status: 'stopped', metrics: { train_error: [0.3, 0.2], test_error: 0.125 } });
   });
 
+  it('after Stop, a Save node writing the network trained so far gets a hard-stop time of its own, and summary.json says where the run stopped', async () => {
+    const { runsDir, engine, host, runId } = started({}, false, 60);
+    engine.send(start(runId));
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    host.stop(runId);
+    await sleep(40);
+    engine.send({ type: 'event', runId, event: { type: 'step', time: 4, node: 'save', kind: 'ebm.save', title: 'save', index: 5, total: 7 } });
+    await sleep(40); // 80 ms after Stop: past its 60, within the save's own
+    expect(host.running).not.toBeNull();
+    const stopped = { node: 'train', epoch: 2, epochs: 3, batch: 2, batches: 10, saved: ['/out/eqprop.network.json'], message: 'stopped in epoch 2 of 3, after 2 of its 10 minibatches: save wrote the network as trained so far to /out/eqprop.network.json' };
+    engine.send({ type: 'done', runId, summary: { graph: 'fake', status: 'stopped', backend: 'cpu', seed: 7, wall_seconds: 2, train_examples_per_second: 900, metrics: {}, images: [], options: {}, stopped } });
+    await host.dispose();
+    expect(summaryFile(runsDir)).toMatchObject({ status: 'stopped', stopped });
+    const listed = await listPastRuns(runsDir);
+    expect((await readPastRun(runsDir, listed[0].id)).summary.stopped).toEqual(stopped);
+  });
+
   it('an engine that dies says why when it can (out of memory), in the run\'s error', async () => {
     const { engine, host, got, runId } = started();
     engine.send(start(runId));

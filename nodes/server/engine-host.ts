@@ -180,10 +180,15 @@ export class RunHost {
     const run = this.active;
     if (!run || run.runId !== runId || run.ended) return false;
     run.channel.post({ type: 'stop', runId });
-    run.stopTimer ??= setTimeout(() => {
+    run.stopTimer ??= this.hardStop(run);
+    return true;
+  }
+
+  /** Ends `run` as stopped in `hardStopMs` if the engine has not ended it by then. */
+  private hardStop(run: ActiveRun): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
       if (!run.ended) this.finish(run, 'stopped');
     }, this.hardStopMs);
-    return true;
   }
 
   /** Whether a run is being stopped or a summary.json is still being written: quitting now would lose one. */
@@ -223,6 +228,11 @@ export class RunHost {
       if (msg.event.type === 'progress' && msg.event.epoch !== undefined && msg.event.batch === undefined)
         for (const [name, value] of Object.entries(msg.event.metrics ?? {})) (run.curves[name] ??= []).push(value);
       if (msg.event.type === 'image' && !run.images.includes(msg.event.file)) run.images.push(msg.event.file);
+      // A step begun after Stop is a Save node writing the network trained so far: it gets hardStopMs of its own.
+      if (msg.event.type === 'step' && run.stopTimer) {
+        clearTimeout(run.stopTimer);
+        run.stopTimer = this.hardStop(run);
+      }
       if (msg.event.type === 'end') {
         run.engineEnd = msg.event; // sent with the summary, below, so the two arrive together
         return;
