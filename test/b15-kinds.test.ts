@@ -1638,7 +1638,7 @@ describe('the engine runs every kind and records outputs', () => {
     expect(s.error).toBeUndefined();
     expect(s.status).toBe('done');
     expect(s.backend).toBe('cpu');
-    expect(Object.keys(s.metrics).sort()).toEqual(['inpaint_mse_before', 'logp_trace', 'parzen_ll', 'recon_mse']);
+    expect(Object.keys(s.metrics).sort()).toEqual(['inpaint_mse_before', 'logp_trace', 'loss_f1', 'loss_f2', 'loss_g1', 'loss_g2', 'parzen_ll', 'recon_mse']);
     expect(s.metrics.logp_trace).toHaveLength(4);
     for (const v of [s.metrics.parzen_ll, s.metrics.recon_mse, s.metrics.inpaint_mse_before]) expect(Number.isFinite(v)).toBe(true);
     expect(s.images.sort()).toEqual(['inpainting.png', 'samples.png']);
@@ -1647,8 +1647,8 @@ describe('the engine runs every kind and records outputs', () => {
     const pic = PNG.sync.read(readFileSync(join(out, 'inpainting.png')));
     expect([pic.width, pic.height]).toEqual([2 * 29 + 1, 3 * 29 + 1]);
     expect(existsSync(join(out, 'inpainting.png'))).toBe(true);
-    // One metric event per output and one image event per picture, each naming its node.
-    expect(events.filter((e) => e.type === 'metric').map((e) => (e as { node: string }).node).sort()).toEqual(['m_before', 'm_ll', 'm_recon', 's_logp']);
+    // One metric event per output (and per module's local loss, from the trainer) and one image event per picture, each naming its node.
+    expect(events.filter((e) => e.type === 'metric').map((e) => (e as { node: string }).node).sort()).toEqual(['m_before', 'm_ll', 'm_recon', 's_logp', 'train', 'train', 'train', 'train']);
     expect(events.filter((e) => e.type === 'image').map((e) => (e as { node: string }).node).sort()).toEqual(['grid', 'pic']);
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
   });

@@ -291,7 +291,8 @@ describe('plasticity run', () => {
     expect(summary.backend).not.toBe('unknown');
     expect(summary.wall_seconds).toBeGreaterThan(0);
     expect(summary.train_examples_per_second).toBeGreaterThan(0);
-    expect(Object.keys(summary.metrics).sort()).toEqual(['logp_trace', 'parzen_ll', 'parzen_sigma']);
+    expect(Object.keys(summary.metrics).sort()).toEqual(['logp_trace', 'loss_f1', 'loss_f2', 'loss_g1', 'loss_g2', 'parzen_ll', 'parzen_sigma']);
+    expect(summary.metrics.loss_g1).toHaveLength(1); // one value per epoch
     expect(summary.metrics.logp_trace).toHaveLength(6); // 5 iterations (set on the command line; the file says 4) + the start
     expect(Number.isFinite(summary.metrics.parzen_ll)).toBe(true);
     expect(summary.options).toMatchObject({ epochs: 1, trainLimit: 200, testLimit: 200, sampleLimit: 200, set: ['logp.iterations=5'] });
@@ -304,7 +305,7 @@ describe('plasticity run', () => {
     const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(events[0].type).toBe('start');
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'done' });
-    expect(events.filter((e) => e.type === 'metric').map((e) => e.name).sort()).toEqual(['logp_trace', 'parzen_ll', 'parzen_sigma']);
+    expect(events.filter((e) => e.type === 'metric').map((e) => e.name).sort()).toEqual(['logp_trace', 'loss_f1', 'loss_f2', 'loss_g1', 'loss_g2', 'parzen_ll', 'parzen_sigma']);
     // 200 training digits in batches of 50, one epoch: the last train progress says so
     const train = events.filter((e) => e.type === 'progress' && e.phase === 'train');
     expect(train.at(-1)).toMatchObject({ epoch: 1, epochs: 1, batch: 4, batches: 4 });

@@ -43,5 +43,18 @@ describe('recordedDocs', () => {
     expect(docs.metrics.test_error).toMatch(/^Classification error, a fraction: the examples relaxed from zero .* the output unit with the largest input\. Recorded by Test error \(eval\)\.$/);
     expect(docs.metrics.test_error_stored).toContain('each relaxed from its own stored state');
     expect(docs.metrics.test_error_zero).toContain('each relaxed from zero');
+    // Algorithm 2's trainer names its losses after the model's modules, as the progress reports do.
+    const b15 = recordedDocs(planOf('bengio2015-mnist.json'), registry);
+    expect(b15.metrics.loss_f1).toMatch(/^The encoder f1's local loss \|\|f1\(~x\) - h1\|\|\^2 per epoch .* Recorded by .*\(train\)\.$/);
+    expect(b15.metrics.loss_g2).toContain("The decoder g2's local loss ||g2(~h2) - h1||^2 per epoch");
+    expect(Object.keys(b15.metrics).filter((k) => k.startsWith('loss_')).sort()).toEqual(['loss_f1', 'loss_f2', 'loss_g1', 'loss_g2']);
+  });
+
+  it("a Metric named as a trainer's local loss is refused when the graph compiles", () => {
+    const doc = graphOrNull(readFileSync(join(root, 'examples', 'bengio2015-mnist.json'), 'utf8'))!;
+    doc.nodes.find((n) => n.id === 'm_recon')!.params.name = 'loss_g1';
+    const r = compileGraph(doc, registry);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ node: 'm_recon', message: 'the metric "loss_g1" is also recorded by train; give one of them another name' }));
   });
 });

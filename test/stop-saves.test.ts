@@ -151,6 +151,9 @@ describe('a run stopped during training saves the network trained so far', () =>
     expect(s.stopped).toEqual({ node: 'train', epoch: 2, epochs: 3, batch: 2, batches: 6, saved: [file], message });
     expect(events).toContainEqual(expect.objectContaining({ type: 'log', node: 'train', message }));
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'stopped', node: 'train' });
+    // The first epoch's local losses are kept; the evaluator after the trainer never ran.
+    expect(Object.keys(s.metrics)).toEqual(['loss_f1', 'loss_g1']);
+    expect((s.metrics.loss_g1 as number[]).length).toBe(1);
     expect(s.metrics.recon_mse).toBeUndefined();
     expect(events.some((e) => e.type === 'step' && (e.node === 'recon' || e.node === 'm_recon'))).toBe(false);
     const model = (await allOps['model.load']!(fakeCtx(tf, { node: 'load' }), {}, { path: file })).model as HierarchicalModel;

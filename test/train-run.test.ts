@@ -3,6 +3,7 @@
 // piles up across epochs, and Stop ends a run within a second.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../nodes/core/compiler.ts';
+import { addProgress, type Series, splitTraces } from '../nodes/core/run-view.ts';
 import { GRAPH_FORMAT, type GraphDocument } from '../nodes/core/document.ts';
 import type { JsonObject } from '../nodes/core/json.ts';
 import type { Plan } from '../nodes/core/plan.ts';
@@ -153,6 +154,26 @@ describe('a tiny Algorithm 2 training run on the embedded MNIST subset', () => {
     expect(e3.loss_g1).toBeLessThan(0.75 * e1.loss_g1);
   });
 
+  it("each module's local loss per epoch is a metric, the progress reports' losses averaged over the epoch, drawn once", () => {
+    const losses = epochLosses(first);
+    const metrics = first.summary.metrics;
+    expect(Object.keys(metrics).filter((k) => k.startsWith('loss_'))).toEqual(['loss_f1', 'loss_g1', 'loss_f2', 'loss_g2']);
+    for (const k of ['loss_f1', 'loss_g1', 'loss_f2', 'loss_g2']) {
+      const ys = metrics[k] as number[];
+      expect(ys, k).toHaveLength(3);
+      for (const [i, l] of losses.entries()) expect(ys[i], `${k} epoch ${i + 1}`).toBeCloseTo(l[k], 5);
+      // once, as a metric event at the end of training
+      expect(first.events.filter((e) => e.type === 'metric' && e.name === k)).toHaveLength(1);
+    }
+    // The Run tab draws them from the progress reports; the series recorded is not charted again, only its last value.
+    let series: Record<string, Series> = {};
+    for (const e of first.events) if (e.type === 'progress') series = addProgress(series, e);
+    const arrays = Object.fromEntries(Object.entries(metrics).filter((kv): kv is [string, number[]] => Array.isArray(kv[1])));
+    const { charts, rows } = splitTraces(arrays, series);
+    expect(charts).toEqual([]);
+    expect(rows.map((r) => r.name)).toEqual(['loss_f1[-1]', 'loss_g1[-1]', 'loss_f2[-1]', 'loss_g2[-1]']);
+  });
+
   it('the same seed gives the same numbers', async () => {
     const again = await run();
     expectSameLosses(epochLosses(again), epochLosses(first));
@@ -231,7 +252,10 @@ describe('a tiny Algorithm 2 training run on the embedded MNIST subset', () => {
     expect(summary.status).toBe('stopped');
     expect(latency).toBeLessThan(1000);
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'stopped', node: 'train' });
-    expect(summary.metrics).toEqual({});
+    // Only the local losses of the epochs finished before the stop are kept (no evaluator ran).
+    const finished = events.filter((e) => e.type === 'progress' && e.phase === 'train' && e.batch === e.batches).length;
+    expect(Object.keys(summary.metrics)).toEqual(finished ? ['loss_f1', 'loss_g1', 'loss_f2', 'loss_g2'] : []);
+    for (const v of Object.values(summary.metrics)) expect(v).toHaveLength(finished);
     // The model being trained is freed too.
     expect(variableNames()).toEqual(vars);
   });

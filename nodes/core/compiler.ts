@@ -246,7 +246,8 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
   for (const id of order.order) {
     if (failed.has(id)) continue;
     const p = prepared.get(id)!;
-    for (const r of p.kind.records?.(p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []) {
+    // (with what the node's compile resolved: a trainer knows its model's modules only then)
+    for (const r of p.kind.records?.(steps.get(id)!.params as typeof p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []) {
       const first = writers.claim(r.what, r.name, id);
       if (first) err('invalid_graph', `the ${r.what} "${r.name}" is also recorded by ${first}; give one of them another name`, id, r.param);
     }

@@ -56,6 +56,9 @@ export const hierarchyKind = defineKind({
       encoders: top.path,
       decoders: decoders as ModuleInfo[],
     };
-    return { outputs: { model: { sizes: arch.sizes, root: top.root, chain: top.path.map((m) => m.node) } }, resolved: { architecture: arch } };
+    return {
+      outputs: { model: { sizes: arch.sizes, root: top.root, chain: top.path.map((m) => m.node), decoders: (decoders as ModuleInfo[]).map((m) => m.node) } },
+      resolved: { architecture: arch },
+    };
   },
 });

@@ -1,9 +1,26 @@
-import { defineKind, many, pictureRecord } from '../../core/kind.ts';
+import { defineKind, many, metricRecord, pictureRecord, type Recorded } from '../../core/kind.ts';
 import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { type CorruptionInfo, corruptsStack } from './layer-info.ts';
 
 export const LocalTrain = 'train.local';
+
+/** The model's modules layer by layer, encoder then decoder (f1, g1, f2, g2 …): the trainer's step params, `modules`. */
+type LocalModule = { node: string; role: 'encoder' | 'decoder'; layer: number };
+
+const layerName = (l: number): string => (l === 0 ? 'x' : `h${l}`);
+
+/** The local losses the trainer records as metrics, loss_<module> per epoch, each with what it is. */
+function lossRecords(modules: readonly LocalModule[]): Recorded[] {
+  return modules.map(({ node, role, layer }) => {
+    const [from, to] = role === 'encoder' ? [layer - 1, layer] : [layer, layer - 1];
+    return metricRecord(
+      `loss_${node}`,
+      undefined,
+      `The ${role} ${node}'s local loss ||${node}(~${layerName(from)}) - ${layerName(to)}||^2 per epoch (sum over units, mean over the epoch's minibatches); its last value is the last epoch's.`,
+    );
+  });
+}
 
 export const localTrainKind = defineKind({
   kind: LocalTrain,
@@ -11,7 +28,7 @@ export const localTrainKind = defineKind({
   title: 'Local training (EM)',
   category: 'learning',
   limits: ['epochs'],
-  doc: 'Variational EM with layer-local updates. Per minibatch: the E-step runs the inference loop; the targets h are then held fixed and each module takes one optimiser step on its own loss only: g_l on ||g_l(~h_l) - h_{l-1}||^2, f_l on ||f_l(~h_{l-1}) - h_l||^2 (sum over units, mean over the batch), ~ being the corruption wired for that layer. A loop scope over epochs and minibatches: the inference loop and corruptions wired to it run in every minibatch wherever they sit on the canvas (the wires are what count); putting them inside the scope only shows that they do. The first warmupBatches minibatches use N = 0 (feedforward targets) so the encoders do not chase untrained inference targets.',
+  doc: 'Variational EM with layer-local updates. Per minibatch: the E-step runs the inference loop; the targets h are then held fixed and each module takes one optimiser step on its own loss only: g_l on ||g_l(~h_l) - h_{l-1}||^2, f_l on ||f_l(~h_{l-1}) - h_l||^2 (sum over units, mean over the batch), ~ being the corruption wired for that layer. A loop scope over epochs and minibatches: the inference loop and corruptions wired to it run in every minibatch wherever they sit on the canvas (the wires are what count); putting them inside the scope only shows that they do. The first warmupBatches minibatches use N = 0 (feedforward targets) so the encoders do not chase untrained inference targets. Records each module\'s local loss, averaged over each epoch, as a series loss_<module node id> (loss_f1, loss_g1, loss_f2, loss_g2 …: one value per epoch, the last the last epoch\'s), the losses the progress reports show live. The CLI\'s --epochs overrides the epochs.',
   equation: 'Bengio et al. 2015, Algorithm 2 (TRAIN), Sec. 4',
   inputs: {
     model: port('model'),
@@ -34,12 +51,16 @@ export const localTrainKind = defineKind({
     }),
   },
   scope: { loop: 'epochs' },
-  records: (p, id) => (p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields', 'The encoder f1\'s weights into the first h1 units, redrawn after every epoch while it trains.')] : []),
+  records: (p, id) => [
+    // (the modules are known when the model is built here; a model read back by Load weights names its own at run time)
+    ...lossRecords((p as { modules?: LocalModule[] }).modules ?? []),
+    ...(p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields', 'The encoder f1\'s weights into the first h1 units, redrawn after every epoch while it trains.')] : []),
+  ],
   compile: (ctx, inputs) => {
     const layers = new Map<number, string>();
     // A model built here says which stack it is (a loaded one does not): a corruption must be of one of its layers,
     // as the trainer finds the layer by its index alone.
-    const model = inputs.model && !Array.isArray(inputs.model) ? (inputs.model.info as { root?: string; chain?: string[] }) : {};
+    const model = inputs.model && !Array.isArray(inputs.model) ? (inputs.model.info as { root?: string; chain?: string[]; decoders?: string[] }) : {};
     for (const c of many(inputs, 'corruption')) {
       const info = c.info as CorruptionInfo;
       const node = c.ref.split('.')[0];
@@ -52,6 +73,10 @@ export const localTrainKind = defineKind({
       if (prev) ctx.error(`layer ${name} has two corruptions (${prev} and ${node}); keep one`, 'corruption');
       layers.set(info.layer, node);
     }
-    return { outputs: { model: {} } };
+    const modules: LocalModule[] = (model.chain ?? []).flatMap((f, i) => [
+      { node: f, role: 'encoder' as const, layer: i + 1 },
+      ...(model.decoders?.[i] ? [{ node: model.decoders[i], role: 'decoder' as const, layer: i + 1 }] : []),
+    ]);
+    return { outputs: { model: {} }, ...(modules.length ? { resolved: { modules } } : {}) };
   },
 });

@@ -166,6 +166,14 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
   let rate = 0;
   /** Where training is: the epoch (0-based) and the minibatches of it done; a stop hands on the model as trained so far. */
   let at = { epoch: 0, batch: 0 };
+  // Each module's mean local loss per finished epoch, recorded as a metric under its progress name (loss_f1 …), in
+  // module order (f1, g1, f2, g2 …); the blocks' means weighted by their minibatches, summed over the epoch.
+  const lossNames = model.f.flatMap((f, l) => [f.spec.node, model.g[l]!.spec.node]).map((m) => `loss_${m}`);
+  const epochLosses = new Map<string, number[]>(lossNames.map((n) => [n, []]));
+  let epochSums = new Map<string, number>();
+  const recordLosses = (): void => {
+    for (const [name, ys] of epochLosses) if (ys.length) ctx.metric(name, ys);
+  };
   try {
     for (let e = 0; e < epochs; e++) {
       const order = permutation(data.n, () => ctx.random());
@@ -179,7 +187,9 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
         const lossesDue = (b + 1) % lossEvery === 0 || b === batches - 1;
         const now = performance.now();
         if (!lossesDue && now - last.time < 1000) continue;
-        const losses = lossesDue ? trainer.takeLosses() : null;
+        const losses = lossesDue ? Object.fromEntries(Object.entries(trainer.takeLosses()).map(([k, v]) => [`loss_${k}`, v])) : null;
+        // this block's minibatches: from the last multiple of lossEvery in the epoch to b
+        if (losses) for (const [k, v] of Object.entries(losses)) epochSums.set(k, (epochSums.get(k) ?? 0) + v * (b + 1 - Math.floor(b / lossEvery) * lossEvery));
         const recent = ((done - last.done) * bs) / ((performance.now() - last.time) / 1000);
         rate = rate ? 0.7 * rate + 0.3 * recent : recent;
         last = { time: performance.now(), done };
@@ -192,18 +202,23 @@ const trainOp = async (ctx: RunContext, i: Record<string, unknown>, p: JsonObjec
           fraction: done / total,
           examplesPerSecond: rate,
           etaSeconds: ((total - done) * bs) / rate,
-          ...(losses ? { metrics: Object.fromEntries(Object.entries(losses).map(([k, v]) => [`loss_${k}`, v])) } : {}),
+          ...(losses ? { metrics: losses } : {}),
         });
         if (losses && Object.values(losses).some((v) => !Number.isFinite(v)))
           throw new UserError('training diverged (a local loss became NaN or infinite); lower the learning rates or the inference step delta', ctx.step.node);
       }
+      for (const [name, ys] of epochLosses) ys.push((epochSums.get(name) ?? 0) / batches);
+      epochSums = new Map();
       if (nFields > 0) {
         // Redrawn every epoch, so a run shows the filters forming.
         const pic = fieldsPicture(model.f[0].W.dataSync(), nIn, nH1, nFields);
         await ctx.image(`${ctx.step.node}_fields`, pic.png, pic.width, pic.height);
       }
     }
+    recordLosses();
   } catch (e) {
+    // Stopped after some epochs: the run keeps their losses.
+    if (e instanceof StopRequested) recordLosses();
     if (e instanceof StopRequested && !e.partly) throw new StopRequested({ outputs: { model }, at: { epoch: at.epoch + 1, epochs, batch: at.batch, batches } });
     model.dispose();
     throw e;
