@@ -34,7 +34,7 @@ afterAll(async () => {
  * The ops, with `trainer`'s checkStop asking the run to stop at its `at`-th call (as Stop pressed then would), and
  * `init`'s output handed to `seen` (the untrained network, read before the run frees it).
  */
-function opsStoppingAt(stop: StopToken, trainer: string, at: number, init: string, seen: (out: Record<string, unknown>) => void): OpTable {
+function opsStoppingAt(stop: StopToken, trainer: string, at: number, init: string, seen: (out: Record<string, unknown>) => void, save?: string): OpTable {
   let checks = 0;
   const wrap =
     (kind: string, f: (impl: OpImpl) => OpImpl): OpTable => ({ [kind]: f(allOps[kind]!) });
@@ -58,6 +58,14 @@ function opsStoppingAt(stop: StopToken, trainer: string, at: number, init: strin
       seen(out);
       return out;
     }),
+    // A Save that checks for Stop while it writes, after a second request (Ctrl-C again, Stop clicked twice).
+    ...(save
+      ? wrap(save, (impl) => async (ctx, i, p) => {
+          stop.stop();
+          await ctx.checkStop();
+          return impl(ctx, i, p);
+        })
+      : {}),
   };
 }
 
@@ -107,7 +115,7 @@ describe('a run stopped during training saves the network trained so far', () =>
     }
   });
 
-  it('Algorithm 2: Save weights writes the model, Load weights reads it back, the evaluator does not run', async () => {
+  it('Algorithm 2: Save weights writes the model (a second stop request does not cut it short), Load weights reads it back, the evaluator does not run', async () => {
     const n = (id: string, kind: string, params: JsonObject = {}, parent?: string) => ({ id, kind, params, position: [0, 0] as [number, number], ...(parent ? { parent } : {}) });
     const w = (a: string, b: string) => ({ from: { node: a.split('.')[0]!, port: a.split('.')[1]! }, to: { node: b.split('.')[0]!, port: b.split('.')[1]! } });
     const doc: GraphDocument = {
@@ -142,7 +150,7 @@ describe('a run stopped during training saves the network trained so far', () =>
       backend: 'cpu',
       options: { trainLimit: 300, testLimit: 100, outDir: out },
       stop,
-      ops: opsStoppingAt(stop, 'train.local', 9, 'model.hierarchy', (o) => (untrained = (o.model as HierarchicalModel).f[0]!.W.dataSync().slice() as Float32Array)),
+      ops: opsStoppingAt(stop, 'train.local', 9, 'model.hierarchy', (o) => (untrained = (o.model as HierarchicalModel).f[0]!.W.dataSync().slice() as Float32Array), 'model.save'),
       onEvent: (e) => events.push(e),
     });
     expect(s.status).toBe('stopped');
