@@ -173,6 +173,43 @@ describe('a run stopped during training saves the network trained so far', () =>
     }
   });
 
+  it('a stop after training (in the evaluator) still saves the trained network: the Save that comes later in the plan runs', async () => {
+    const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const out = join(dir, 'eqprop-eval');
+    const stop = new StopToken();
+    const events: RunEvent[] = [];
+    const s = await runPlan({
+      plan: planOf(r.doc),
+      backend: 'cpu',
+      options: { epochs: 1, trainLimit: 100, testLimit: 50, outDir: out },
+      stop,
+      ops: {
+        ...allOps,
+        // Stop pressed while the evaluator relaxes the test digits.
+        'ebm.evaluate': async (ctx, i, p) => {
+          stop.stop();
+          await ctx.checkStop();
+          return allOps['ebm.evaluate']!(ctx, i, p);
+        },
+      },
+      onEvent: (e) => events.push(e),
+    });
+    expect(s.status).toBe('stopped');
+    const file = join(out, 'eqprop.network.json');
+    const message = `stopped in eval: save wrote the trained network to ${file}`;
+    expect(s.stopped).toEqual({ node: 'eval', saved: [file], message });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'log', node: 'eval', message }));
+    expect((s.metrics.train_error as number[]).length).toBe(1);
+    expect(s.metrics.test_error).toBeUndefined();
+    const net = (await allOps['ebm.load']!(fakeCtx(tf, { node: 'load' }), {}, { path: file })).network as EbmNetwork;
+    try {
+      expect(net.sizes).toEqual([784, 500, 10]);
+    } finally {
+      net.dispose();
+    }
+  });
+
   it('a stopped trainer that no Save node takes says that nothing is kept', async () => {
     const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));

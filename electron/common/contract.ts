@@ -82,7 +82,7 @@ export const runSummarySchema = z.object({
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
   label: z.string().optional(),
   stopped: z
-    .object({ node: z.string(), epoch: z.number(), epochs: z.number(), batch: z.number().optional(), batches: z.number().optional(), saved: z.array(z.string()), message: z.string() })
+    .object({ node: z.string(), epoch: z.number().optional(), epochs: z.number().optional(), batch: z.number().optional(), batches: z.number().optional(), saved: z.array(z.string()), message: z.string() })
     .optional(),
 });
 

@@ -128,49 +128,60 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
       const out = await impl(ctx, inputs, step.params);
       for (const name of Object.keys(step.outputs)) values.set(`${step.node}.${name}`, out[name]);
     };
+    /** The steps that ran to their end. */
+    const ran = new Set<string>();
     /**
-     * A trainer stopped with what it trained so far: the Save steps fed by it alone run (nothing else does), with a
-     * stop token of their own, so a second stop request cannot cut a save short; a Save that fails is a warning.
+     * The run was stopped in `at`: the Save steps that have not run and whose inputs are all there run now (nothing
+     * else does), each with a stop token of its own so that a second stop request cannot cut a save short; a Save that
+     * fails is a warning. A trainer stopped mid-way hands on what it trained so far (`partly`): its Save nodes write
+     * that. A stop after training (in an evaluator or a sampler) still keeps the trained network.
      */
-    const savePartlyTrained = async (trainer: PlanStep, partly: PartlyTrained): Promise<NonNullable<RunSummary['stopped']>> => {
-      const outputs = new Set(Object.keys(trainer.outputs).map((name) => `${trainer.node}.${name}`));
-      for (const name of Object.keys(trainer.outputs)) if (name in partly.outputs) values.set(`${trainer.node}.${name}`, partly.outputs[name]);
-      const saves = steps.filter((s) => SAVED_FILE[s.kind] && Object.values(s.inputs).flat().every((ref) => outputs.has(ref)));
+    const saveWhatIsReady = async (at: PlanStep, started: boolean, partly?: PartlyTrained): Promise<NonNullable<RunSummary['stopped']>> => {
+      if (partly) for (const name of Object.keys(at.outputs)) if (name in partly.outputs) values.set(`${at.node}.${name}`, partly.outputs[name]);
+      const saves = steps.filter((s) => SAVED_FILE[s.kind] && !ran.has(s.node) && Object.values(s.inputs).flat().every((ref) => values.get(ref) !== undefined));
       const wrote: { node: string; path: string }[] = [];
       for (const save of saves) {
         try {
           await runStep(save, steps.indexOf(save), new StopToken());
           if (options.outDir) wrote.push({ node: save.node, path: join(options.outDir, SAVED_FILE[save.kind]!(save.params)) });
         } catch (e) {
-          emit({ type: 'log', time: now(), level: 'warn', node: save.node, message: `could not save the network as trained so far: ${(e as Error).message}` });
+          emit({ type: 'log', time: now(), level: 'warn', node: save.node, message: `could not save what was trained before the stop: ${(e as Error).message}` });
         }
       }
-      const { epoch, epochs, batch, batches } = partly.at;
-      const where =
-        batches === undefined || batch === undefined
-          ? `stopped in epoch ${epoch} of ${epochs}`
-          : batch === 0
-            ? `stopped at the start of epoch ${epoch} of ${epochs}`
-            : batch >= batches
-              ? `stopped at the end of epoch ${epoch} of ${epochs}`
-              : `stopped in epoch ${epoch} of ${epochs}, after ${batch} of its ${batches} minibatches`;
+      const trained = partly ? 'the network as trained so far' : 'the trained network';
+      let where = `stopped ${started ? 'in' : 'before'} ${at.node}`;
+      if (partly) {
+        const { epoch, epochs, batch, batches } = partly.at;
+        where =
+          batches === undefined || batch === undefined
+            ? `stopped in epoch ${epoch} of ${epochs}`
+            : batch === 0
+              ? `stopped at the start of epoch ${epoch} of ${epochs}`
+              : batch >= batches
+                ? `stopped at the end of epoch ${epoch} of ${epochs}`
+                : `stopped in epoch ${epoch} of ${epochs}, after ${batch} of its ${batches} minibatches`;
+      }
       const what = wrote.length
-        ? wrote.map((w) => `${w.node} wrote the network as trained so far to ${w.path}`).join('; ')
+        ? wrote.map((w) => `${w.node} wrote ${trained} to ${w.path}`).join('; ')
         : saves.length
-          ? 'the network as trained so far was not saved'
-          : 'no Save node takes the network, so what was trained so far is not kept';
-      const message = `${where}: ${what}`;
-      emit({ type: 'log', time: now(), level: 'info', node: trainer.node, message });
-      return { node: trainer.node, ...partly.at, saved: wrote.map((w) => w.path), message };
+          ? `${trained} was not saved`
+          : partly
+            ? 'no Save node takes the network, so what was trained so far is not kept'
+            : '';
+      const message = what ? `${where}: ${what}` : where;
+      if (what) emit({ type: 'log', time: now(), level: 'info', node: at.node, message });
+      return { node: at.node, ...(partly?.at ?? {}), saved: wrote.map((w) => w.path), message };
     };
     for (const [index, step] of steps.entries()) {
       currentNode = step.node;
-      if (stop.stopped) throw new StopRequested();
+      const started = !stop.stopped;
       try {
+        if (!started) throw new StopRequested();
         await runStep(step, index, stop);
+        ran.add(step.node);
       } catch (e) {
-        if (!(e instanceof StopRequested) || !e.partly) throw e;
-        stopped = await savePartlyTrained(step, e.partly);
+        if (!(e instanceof StopRequested)) throw e;
+        stopped = await saveWhatIsReady(step, started, e.partly);
         throw new StopRequested();
       }
     }

@@ -50,10 +50,11 @@ export interface RunSummary {
    */
   label?: string;
   /**
-   * A run stopped during a trainer: where (the epoch it was in, 1-based, and the minibatches of it done), the files its
-   * Save nodes wrote of the network as trained so far (none without an output folder), and the log's sentence saying so.
+   * A stopped run: the node it stopped in and, for a trainer, where (the epoch it was in, 1-based, and the minibatches
+   * of it done); the files Save nodes wrote then (a trainer's network as trained so far, or a network trained before
+   * the stop; none without an output folder), and the log's sentence saying so.
    */
-  stopped?: { node: string; epoch: number; epochs: number; batch?: number; batches?: number; saved: string[]; message: string };
+  stopped?: { node: string; epoch?: number; epochs?: number; batch?: number; batches?: number; saved: string[]; message: string };
 }
 
 /** The run options as summary.json records them: every option given, an unset one as null. */
