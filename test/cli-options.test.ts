@@ -488,15 +488,15 @@ describe('option values that are not what they look like', () => {
     expect(lines(r.err)[0]).toMatch(new RegExp(`^error: ${join(run, 'summary.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON \\(`));
   });
 
-  it('SIGTERM to a sweep reaches its runs: each stops and writes summary.json, and sweep.json is written', async () => {
-    const out = join(tmp, 'sweep-sigterm');
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s to a sweep reaches its runs: each stops and writes summary.json, and sweep.json is written', async (signal) => {
+    const out = join(tmp, `sweep-${signal}`);
     const p = started(['sweep', curve, ...longCurve, '--out', out], /sweep: 1 run/);
     await p.ready;
     const run = join(out, 'run');
     const t0 = Date.now();
     while (!existsSync(join(run, LOCK_FILE)) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 3000));
-    p.child.kill('SIGTERM');
+    p.child.kill(signal);
     expect(await p.exited, p.err()).toBe(130);
     expect(JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).status).toBe('stopped');
     expect((await readSweep(out)).runs[0]!.status).toBe('stopped');
@@ -535,5 +535,23 @@ describe('Ctrl-C and kill', () => {
     expect(r.code, r.err).toBe(130);
     expect(r.err).toContain('terminated: stopping after the current batch');
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
+  }, 60_000);
+
+  it('SIGHUP (the terminal or ssh session closed) stops the run as SIGTERM does: summary.json says stopped, exit 130', async () => {
+    const out = join(tmp, 'sighup');
+    const r = await signalled(out, 'SIGHUP');
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toContain('hung up: stopping after the current batch');
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).status).toBe('stopped');
+  }, 60_000);
+
+  it('a closed stderr (`2>&1 | head`) costs the messages, not the run: it ends as usual and writes summary.json', async () => {
+    const out = join(tmp, 'closed-stderr');
+    const child = spawn(process.execPath, [join(root, 'bin', 'plasticity.mjs'), 'run', stdp, ...smallStdp, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader goes away after the first line (the backend); every later write meets a closed pipe.
+    child.stderr!.once('data', () => child.stderr!.destroy());
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(0);
+    expect(summaryOf(out).status).toBe('done');
   }, 60_000);
 });

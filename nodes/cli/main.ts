@@ -2,7 +2,7 @@
  * The `plasticity` command: validate, plan and run graph documents headless; serve the editor to a browser.
  * Exit codes: 0 ok; 1 the graph has problems (one line each: nodeId[.port]: message; on stdout for `validate`,
  * as `error:` lines on stderr for the others) or the run failed; 2 the file cannot be read or is not a graph
- * document, or a usage error (bad option, an --out that is a file); 130 the run was stopped (Ctrl-C).
+ * document, or a usage error (bad option, an --out that is a file); 130 the run was stopped (Ctrl-C, SIGTERM, SIGHUP).
  * A user's mistake is always one clear line (a usage error: and where the options are), never a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -48,6 +48,17 @@ interface Io {
 }
 
 const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+let droppingFailedWrites = false;
+
+/**
+ * A write to stdout or stderr that cannot be made (a pipe whose reader is gone, `… 2>&1 | head`; a terminal that hung
+ * up) is dropped: the run carries on and writes its files to the end (summary.json) instead of dying of the error.
+ */
+function dropFailedWrites(): void {
+  if (droppingFailedWrites) return;
+  droppingFailedWrites = true;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+}
 
 /**
  * Where a graph's problems go: `validate` prints them as its result, one `nodeId[.port]: message` line each on
@@ -317,6 +328,7 @@ function addRunFlags(cmd: Command, note = ''): Command {
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  if (io === defaultIo) dropFailedWrites();
   const program = new Command('plasticity')
     .description('Plasticity Lab: validate, plan and run graph documents headless, or serve the editor to a browser.')
     .version(version(), '-V, --version', 'print the version')
@@ -378,7 +390,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const { doc, plan } = await compileDocOrExit(graph, io, o.set, 'errors', o.quick === true);
       checkDataDir(o);
       warnUnusedRunFlags(o, plan, io);
-      // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C or SIGTERM stop the run from then
+      // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C, SIGTERM or SIGHUP stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
       // (PLASTICITY_TRACE_START=1: say when, for a test that signals the run while the engine loads.)
       if (process.env.PLASTICITY_TRACE_START) io.err('loading the engine\n');
@@ -567,7 +579,8 @@ const paperNote = (r: Reference | undefined): string => (r ? `   (paper: ${r.val
 
 /**
  * Ctrl-C stops `stop` (the run ends after its current batch and writes summary.json; a second Ctrl-C aborts), and so
- * does SIGTERM (kill, a job scheduler's time limit). `remove()` takes the handlers off again.
+ * do SIGTERM (kill, a job scheduler's time limit) and SIGHUP (the terminal or ssh session closed). `remove()` takes
+ * the handlers off again.
  */
 function stopOnSignals(stop: StopToken, io: Io): { remove: () => void } {
   const abort = (): never => process.exit(130);
@@ -578,18 +591,20 @@ function stopOnSignals(stop: StopToken, io: Io): { remove: () => void } {
   };
   // Heard every time (a scheduler signalling the process group and a sweep passing it on send two): the first stops
   // the run, the others are no reason to die before summary.json is written.
-  const onSigterm = (): void => {
+  const onSigterm = (signal: NodeJS.Signals): void => {
     if (stop.stopped) return;
-    io.err('\nterminated: stopping after the current batch\n');
+    io.err(`\n${signal === 'SIGHUP' ? 'hung up' : 'terminated'}: stopping after the current batch\n`);
     stop.stop();
   };
   process.once('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSigterm);
   return {
     remove() {
       process.removeListener('SIGINT', onSigint);
       process.removeListener('SIGINT', abort);
       process.removeListener('SIGTERM', onSigterm);
+      process.removeListener('SIGHUP', onSigterm);
     },
   };
 }

@@ -158,15 +158,16 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
     o.err('\nstopping: the running runs finish their current batch and write their summaries; no new run starts\n');
   };
   process.on('SIGINT', onSigint);
-  // SIGTERM (kill, a job scheduler) reaches this process alone: passed on to the running runs, which stop as on
-  // Ctrl-C; sweep.json is written when they have.
+  // SIGTERM (kill, a job scheduler) or SIGHUP (kill -HUP) may reach this process alone: passed on to the running runs,
+  // which stop as on Ctrl-C; sweep.json is written when they have.
   const children = new Set<ReturnType<typeof spawn>>();
-  const onSigterm = (): void => {
+  const onSigterm = (signal: NodeJS.Signals): void => {
     stopped = true;
-    o.err('\nterminated: the running runs finish their current batch and write their summaries; no new run starts\n');
-    for (const c of children) c.kill('SIGTERM');
+    o.err(`\n${signal === 'SIGHUP' ? 'hung up' : 'terminated'}: the running runs finish their current batch and write their summaries; no new run starts\n`);
+    for (const c of children) c.kill(signal);
   };
   process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSigterm);
   let next = 0;
   let finished = 0;
   const runOne = async (job: (typeof jobs)[number]): Promise<void> => {
@@ -208,6 +209,7 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
   await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, jobs.length)) }, worker));
   process.removeListener('SIGINT', onSigint);
   process.removeListener('SIGTERM', onSigterm);
+  process.removeListener('SIGHUP', onSigterm);
   const order = new Map(jobs.map((j, i) => [j.label, i]));
   runs.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
   const groups = groupRuns(runs, combos);
