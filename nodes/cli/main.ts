@@ -16,7 +16,7 @@ import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { fmtMetric } from '../core/format.ts';
 import type { RunLimitKey } from '../core/kind.ts';
 import { MnistData } from '../kinds/b15/data-mnist.ts';
-import { type GraphDocument, parseGraphText, quickLimits, type Reference, withParam, withQuickSets } from '../core/document.ts';
+import { type GraphDocument, parseGraphText, quickLimits, type Reference, splitQuickKey, withParam, withQuickSets } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import { flattenSteps, type Plan } from '../core/plan.ts';
 import { kindsReference } from '../core/reference.ts';
@@ -139,9 +139,10 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
   for (const entry of sets) {
     const set = typeof entry === 'string' ? entry : entry.set;
     const as = typeof entry === 'string' ? `--set ${entry}` : entry.as;
-    const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(set);
-    if (!m) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`, true);
-    const [, id, name] = m;
+    const eq = set.indexOf('=');
+    const where = eq < 0 ? null : splitQuickKey(set.slice(0, eq));
+    if (!where) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`, true);
+    const { node: id, param: name } = where;
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Exit(1, `${as}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
     const kind = registry.get(node.kind);

@@ -10,6 +10,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '../core/json.ts';
+import { splitQuickKey } from '../core/document.ts';
 import { fmtMeanSd } from '../core/format.ts';
 import { scalarMetrics, seedStats, type SeedStat } from '../core/stats.ts';
 import { clearEarlierRun } from './earlier-run.ts';
@@ -48,11 +49,12 @@ export interface Vary {
 
 /** `--vary node.param=[v1, v2, ...]`: a JSON array of the values to try, each once. */
 export function parseVary(text: string): Vary {
-  const m = /^([^.=]+\.[^=]+)=(.*)$/s.exec(text);
-  if (!m) throw new SweepError(2, `--vary ${text}: expected node.param=[value, ...], e.g. --vary 'nudge.beta=[0.5, 1]'`);
+  const eq = text.indexOf('=');
+  const target = eq < 0 ? '' : text.slice(0, eq);
+  if (!splitQuickKey(target)) throw new SweepError(2, `--vary ${text}: expected node.param=[value, ...], e.g. --vary 'nudge.beta=[0.5, 1]'`);
   let values: unknown;
   try {
-    values = JSON.parse(m[2]);
+    values = JSON.parse(text.slice(eq + 1));
   } catch {
     values = undefined;
   }
@@ -64,7 +66,7 @@ export function parseVary(text: string): Vary {
     if (seen.has(key)) throw new SweepError(2, `--vary ${text}: value ${key} is there twice`);
     seen.add(key);
   }
-  return { target: m[1], values: values as JsonValue[] };
+  return { target, values: values as JsonValue[] };
 }
 
 /**
@@ -110,11 +112,12 @@ const labelOf = (set: readonly string[], seed: number | null): string => {
   // param=value, the value's unsafe characters as "-" and none at its ends ([500, 500] → 500-500, "/data/mnist" →
   // data-mnist), so "_" only ever separates the parameters and the seed.
   const parts = set.map((s) => {
-    const b = bare(s).replace(/^[^.]+\./, '');
+    const b = bare(s);
     const i = b.indexOf('=');
+    const param = splitQuickKey(b.slice(0, i))?.param ?? b.slice(0, i);
     // (Only the dashes that stand for other characters are dropped at the ends: -0.5 keeps its sign.)
     const value = b.slice(i + 1).trim().replace(/^[^\w.+-]+|[^\w.+-]+$/g, '').replace(/[^\w.+-]+/g, '-');
-    return `${b.slice(0, i).replace(/[^\w.+-]+/g, '-')}=${value}`;
+    return `${param.replace(/[^\w.+-]+/g, '-')}=${value}`;
   });
   if (seed !== null) parts.push(`seed${seed}`);
   return parts.join('_') || 'run';

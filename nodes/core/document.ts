@@ -79,8 +79,11 @@ export type RunLimits = z.infer<typeof runLimitsSchema>;
  * training get past it). The compiler checks them as it checks --set: the node and its parameter must exist and the
  * value must be one the parameter takes.
  */
-/** A key of a Quick run's `set`: "node.param". */
-const QUICK_KEY = /^([^.=]+)\.([^.=]+)$/;
+/**
+ * A key of a Quick run's `set`, and of `--set` and `--vary`: "node.param", split at its last dot (a node id may hold
+ * dots, free.v2; a parameter name never does).
+ */
+const QUICK_KEY = /^([^=]+)\.([^.=]+)$/;
 
 export const quickSchema = runLimitsSchema
   .extend({
@@ -199,7 +202,10 @@ export function runLimitsMarker(options: Readonly<Record<string, unknown>>, appl
   return said ? `limited: ${said}` : '';
 }
 
-/** A "node.param" key of a Quick run's `set`, split; null when it is not one. */
+/**
+ * A "node.param" key (a Quick run's `set`, `--set`, `--vary`) split at its last dot, as node ids may hold dots and
+ * parameter names do not; null when it is not one. Every reader of such a key splits it here.
+ */
 export function splitQuickKey(key: string): { node: string; param: string } | null {
   const m = QUICK_KEY.exec(key);
   return m ? { node: m[1], param: m[2] } : null;

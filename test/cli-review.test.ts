@@ -1,0 +1,72 @@
+// The `plasticity` command after a user's review: node ids with a dot in --set, --vary and quick.set; --quick for plan
+// and validate; repeated options; `kinds ID`; incomplete run folders in `runs`; a picture's "wrote" line once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applySets, main } from '../nodes/cli/main.ts';
+import { parseVary } from '../nodes/cli/sweep.ts';
+import { type GraphDocument, parseGraphText, splitQuickKey, withQuickSets } from '../nodes/core/document.ts';
+
+const root = join(import.meta.dirname, '..');
+const eqprop = join(root, 'examples', 'eqprop-mnist.json');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'plasticity-cli-review-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** eqprop-mnist with its node `free` renamed `to`, saved; its Quick run sets `set`. */
+function renamed(to: string, set: Record<string, number> = {}): string {
+  const doc = JSON.parse(readFileSync(eqprop, 'utf8')) as GraphDocument;
+  const id = (x: string): string => (x === 'free' ? to : x);
+  doc.nodes = doc.nodes.map((n) => ({ ...n, id: id(n.id) }));
+  doc.wires = doc.wires.map((w) => ({ ...w, from: { ...w.from, node: id(w.from.node) }, to: { ...w.to, node: id(w.to.node) } }));
+  doc.quick = { ...doc.quick, set };
+  const file = join(tmp, `${to}.json`);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+describe('node ids with a dot (free.v2) in --set, --vary and quick.set', () => {
+  it('a "node.param" key is split at its last dot', () => {
+    expect(splitQuickKey('free.v2.steps')).toEqual({ node: 'free.v2', param: 'steps' });
+    expect(splitQuickKey('free.steps')).toEqual({ node: 'free', param: 'steps' });
+    expect(splitQuickKey('free')).toBeNull();
+    expect(splitQuickKey('free.')).toBeNull();
+  });
+
+  it('--set free.v2.steps=5 sets the parameter of node free.v2; an unknown parameter names the node', async () => {
+    const graph = renamed('free.v2');
+    const doc = parseGraphText(readFileSync(graph, 'utf8'));
+    if (!doc.ok) throw new Error('not a graph');
+    expect(applySets(doc.doc, ['free.v2.steps=5']).nodes.find((n) => n.id === 'free.v2')!.params.steps).toBe(5);
+    expect((await cli('validate', graph, '--set', 'free.v2.steps=5')).code).toBe(0);
+    const bad = await cli('validate', graph, '--set', 'free.v2.nope=5');
+    expect(bad.code).toBe(1);
+    expect(lines(bad.err)[0]).toMatch(/^error: --set free\.v2\.nope=5: ".*" \(free\.v2\) has no parameter nope \(parameters: /);
+  });
+
+  it('quick.set {"free.v2.steps": 7} is a valid key and makes its change', () => {
+    const r = parseGraphText(readFileSync(renamed('free.v2', { 'free.v2.steps': 7 }), 'utf8'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(withQuickSets(r.doc).nodes.find((n) => n.id === 'free.v2')!.params.steps).toBe(7);
+  });
+
+  it('--vary free.v2.steps=[5, 6] targets node free.v2', async () => {
+    expect(parseVary('free.v2.steps=[5, 6]')).toEqual({ target: 'free.v2.steps', values: [5, 6] });
+    const bad = await cli('sweep', renamed('free.v2'), '--vary', 'free.v2.nope=[1, 2]', '--out', join(tmp, 'vary-dot'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('(free.v2) has no parameter nope');
+  });
+});
