@@ -70,3 +70,21 @@ describe('node ids with a dot (free.v2) in --set, --vary and quick.set', () => {
     expect(bad.err).toContain('(free.v2) has no parameter nope');
   });
 });
+
+describe('plan and validate --quick: the graph as run --quick compiles it', () => {
+  it('plan --quick shows quick.set\'s change, plan without it the graph\'s own value; validate --quick checks it', async () => {
+    const graph = renamed('free', { 'free.steps': 7 });
+    const stepsOf = (out: string): unknown => JSON.stringify(JSON.parse(out)).match(/"node":"free"[^}]*?"steps":(\d+)/)?.[1];
+    const quick = await cli('plan', graph, '--quick');
+    expect(quick.code, quick.err).toBe(0);
+    const full = await cli('plan', graph);
+    expect(stepsOf(quick.out)).toBe('7');
+    expect(stepsOf(full.out)).not.toBe('7');
+    expect((await cli('plan', graph, '--quick', '--set', 'free.steps=9')).out).toContain('"steps": 9');
+    const v = await cli('validate', graph, '--quick');
+    expect(v.code, v.err).toBe(0);
+    // A quick.set value the parameter does not take fails validate --quick too.
+    const bad = renamed('free', { 'free.steps': -3 });
+    expect((await cli('validate', bad, '--quick')).code).toBe(1);
+  });
+});

@@ -157,8 +157,8 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
 
 type Sets = Parameters<typeof applySets>[1];
 
-async function compileOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'report'): Promise<Plan> {
-  return (await compileDocOrExit(path, io, sets, problems)).plan;
+async function compileOrExit(path: string, io: Io, sets: Sets = [], problems: Problems = 'report', quick = false): Promise<Plan> {
+  return (await compileDocOrExit(path, io, sets, problems, quick)).plan;
 }
 
 /**
@@ -178,6 +178,8 @@ async function compileDocOrExit(path: string, io: Io, sets: Sets = [], problems:
 
 const collect = (v: string, all: string[]): string[] => [...all, v];
 const setHelp = 'set a parameter before compiling, e.g. --set train.persistent=false (repeatable; the value is JSON, else text)';
+/** --quick of validate and plan: the graph as `run --quick` compiles it. */
+const quickHelp = (verb: string): string => `${verb} the graph's Quick run, as \`run --quick\` compiles it: with the parameter changes of its "quick.set" made (--set overrides them)`;
 
 /**
  * A whole number option, written out in digits: an empty value (an unset "$VAR") is not 0, "0x10" is not 16, and a
@@ -343,8 +345,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('check a graph document; prints one line per problem (nodeId[.port]: message)')
     .argument('<graph>', 'graph document (.json)')
     .option('--set <node.param=value>', setHelp, collect, [])
-    .action(async (graph: string, o: { set: string[] }) => {
-      const plan = await compileOrExit(graph, io, o.set);
+    .option('--quick', quickHelp('check'))
+    .action(async (graph: string, o: { set: string[]; quick?: boolean }) => {
+      const plan = await compileOrExit(graph, io, o.set, 'report', o.quick === true);
       // The files Load nodes read, from the current folder as `run` reads them; one a Save node of the graph writes
       // (into the run's output folder, which validate does not know) is taken as there.
       const steps = flattenSteps(plan.steps);
@@ -360,8 +363,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description('print the compiled execution plan as JSON')
     .argument('<graph>', 'graph document (.json)')
     .option('--set <node.param=value>', setHelp, collect, [])
-    .action(async (graph: string, o: { set: string[] }) => {
-      const plan = await compileOrExit(graph, io, o.set, 'errors');
+    .option('--quick', quickHelp('print'))
+    .action(async (graph: string, o: { set: string[]; quick?: boolean }) => {
+      const plan = await compileOrExit(graph, io, o.set, 'errors', o.quick === true);
       io.out(`${JSON.stringify(plan, null, 2)}\n`);
     });
 
