@@ -88,3 +88,23 @@ describe('plan and validate --quick: the graph as run --quick compiles it', () =
     expect((await cli('validate', bad, '--quick')).code).toBe(1);
   });
 });
+
+describe('repeated options are errors, not the last one silently', () => {
+  it('a parameter --set twice is a usage error naming both, for validate, plan, run and sweep', async () => {
+    for (const cmd of ['validate', 'plan', 'run', 'sweep']) {
+      const r = await cli(cmd, eqprop, '--set', 'free.steps=5', '--set', 'nudge.beta=1', '--set', 'free.steps=6', ...(cmd === 'run' || cmd === 'sweep' ? ['--out', join(tmp, `set-twice-${cmd}`)] : []));
+      expect(r.code, cmd).toBe(2);
+      expect(r.err).toBe(`error: --set free.steps is given twice (--set free.steps=5 and --set free.steps=6); give it once\n(plasticity ${cmd} --help for the options)\n`);
+    }
+    // A --vary still replaces a --set of the same parameter.
+    expect((await cli('sweep', eqprop, '--set', 'free.steps=5', '--vary', 'free.steps=[a]', '--out', join(tmp, 'set-vary'))).err).not.toContain('given twice');
+  });
+
+  it('sweep --seeds with a seed twice is a usage error, as a --vary value twice is', async () => {
+    for (const seeds of ['1,1', '1-3,2']) {
+      const r = await cli('sweep', eqprop, '--seeds', seeds, '--out', join(tmp, 'seeds-twice'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(new RegExp(`^error: --seeds ${seeds}: seed [12] is there twice\\n\\(plasticity sweep --help for the options\\)\\n$`));
+    }
+  });
+});

@@ -128,7 +128,8 @@ function printDiagnostics(ds: Diagnostic[], io: Io, problems: Problems = 'report
 /**
  * `--set node.param=value`: sets one parameter of one node before the graph is compiled (for sweeps and quick
  * variations without editing the file). The value is read as JSON (`false`, `0.05`, `[500]`, `"text"`) or else taken
- * as text; the compiler then checks it like any saved value. A node or parameter that does not exist is an error.
+ * as text; the compiler then checks it like any saved value. A node or parameter that does not exist is an error, and
+ * so is a parameter --set twice (a usage error naming both).
  * An entry may say how the user typed it (`{ set: 'nudge.beta=0.5', as: "--vary nudge.beta=[0.5, 1]" }`, one value of
  * a sweep's --vary), so that its errors name the option and the text the user wrote.
  */
@@ -136,6 +137,8 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
   const registry = createRegistry();
   const nodes = doc.nodes;
   let out = doc;
+  // A plain --set of a parameter set already: which value the user meant is unclear (a --vary does replace a --set).
+  const given = new Map<string, string>();
   for (const entry of sets) {
     const set = typeof entry === 'string' ? entry : entry.set;
     const as = typeof entry === 'string' ? `--set ${entry}` : entry.as;
@@ -143,6 +146,12 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
     const where = eq < 0 ? null : splitQuickKey(set.slice(0, eq));
     if (!where) throw new Exit(2, `${as}: expected node.param=value, e.g. --set train.epochs=5`, true);
     const { node: id, param: name } = where;
+    if (typeof entry === 'string') {
+      const key = `${id}.${name}`;
+      const first = given.get(key);
+      if (first !== undefined) throw new Exit(2, `--set ${key} is given twice (--set ${first} and --set ${set}); give it once`, true);
+      given.set(key, set);
+    }
     const node = nodes.find((n) => n.id === id);
     if (!node) throw new Exit(1, `${as}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
     const kind = registry.get(node.kind);

@@ -26,7 +26,10 @@ export class SweepError extends Error {
   }
 }
 
-/** `1-5`, `1,3,7` or a mix (`1-3,8`): whole numbers >= 0, in the order given, without repeats. */
+/**
+ * `1-5`, `1,3,7` or a mix (`1-3,8`): whole numbers >= 0, in the order given; a seed given twice (`1,1`, `1-3,2`) is a
+ * usage error, as a --vary value given twice is (it would run once, not the number of times asked for).
+ */
 export function parseSeeds(text: string): number[] {
   const seeds: number[] = [];
   for (const part of text.split(',')) {
@@ -36,7 +39,10 @@ export function parseSeeds(text: string): number[] {
     const b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) throw new SweepError(2, `--seeds ${text}: the range ${part.trim()} runs backwards`);
     if (b - a >= 1000) throw new SweepError(2, `--seeds ${text}: more than 1,000 seeds in ${part.trim()}`);
-    for (let s = a; s <= b; s++) if (!seeds.includes(s)) seeds.push(s);
+    for (let s = a; s <= b; s++) {
+      if (seeds.includes(s)) throw new SweepError(2, `--seeds ${text}: seed ${s} is there twice`);
+      seeds.push(s);
+    }
   }
   return seeds;
 }
