@@ -173,7 +173,7 @@ describe('the standard deviation of one run is undefined (finding 12)', () => {
 
   it('a sweep of one run: "± —" printed, sd null in sweep.json, which reads back; the report shows the mean alone', async () => {
     const out = join(tmp, 'sweep-one');
-    const r = await cli('sweep', stdp, ...smallStdp, '--seeds', '1,1', '--out', out);
+    const r = await cli('sweep', stdp, ...smallStdp, '--seeds', '1', '--out', out);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^ {2}stdp_pearson_r +-?[\d.]+ ± — {2}\(.* n = 1\)$/m);
     const raw = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));

@@ -108,10 +108,13 @@ export function groupRuns(runs: readonly SweepRun[], combos: readonly string[][]
   });
 }
 
+/** The "node.param" of a "node.param=value". */
+const setKey = (s: string): string => s.slice(0, s.indexOf('='));
+
 /** A text value without its JSON quotes ("nudge.mode=\"clamp\"" → mode=clamp); anything else as written. */
 const bare = (s: string): string => {
   const v = setValue(s);
-  return typeof v === 'string' ? `${s.slice(0, s.indexOf('='))}=${v}` : s;
+  return typeof v === 'string' ? `${setKey(s)}=${v}` : s;
 };
 
 const labelOf = (set: readonly string[], seed: number | null): string => {
@@ -189,7 +192,10 @@ export async function sweep(o: SweepOptions): Promise<{ code: number; runs: Swee
     await clearEarlierRun(dir, (text) => log.write(text));
     await rm(join(dir, 'summary.json'), { force: true });
     // Not --quiet: without a terminal the run prints a progress line every 10 s, so run.log can be followed.
-    const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...o.set.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
+    // A varied value replaces a fixed --set of the same parameter (a run refuses a parameter --set twice).
+    const varied = new Set(job.set.map(setKey));
+    const fixed = o.set.filter((s) => !varied.has(setKey(s)));
+    const args = [BIN, 'run', o.graph, '--out', dir, ...o.runArgs, ...fixed.flatMap((s) => ['--set', s]), ...job.set.flatMap((s) => ['--set', s])];
     if (job.seed !== null) args.push('--seed', String(job.seed));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
