@@ -108,3 +108,22 @@ describe('repeated options are errors, not the last one silently', () => {
     }
   });
 });
+
+describe('plasticity kinds ID', () => {
+  it('prints that kind\'s section of the reference page, as kinds --markdown gives it', async () => {
+    const r = await cli('kinds', 'ebm.evaluate');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^<a id="ebm\.evaluate"><\/a>\n\n### /);
+    expect((await cli('kinds', '--markdown')).out).toContain(r.out.trimEnd());
+    expect(JSON.parse((await cli('kinds', 'ebm.evaluate', '--json')).out).map((k: { kind: string }) => k.kind)).toEqual(['ebm.evaluate']);
+  });
+
+  it('an unknown id is an error suggesting the nearest', async () => {
+    for (const [id, near] of [['ebm.evalute', 'ebm.evaluate'], ['evaluate', 'ebm.evaluate']]) {
+      const r = await cli('kinds', id);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`error: there is no node kind "${id}"; did you mean "${near}"? (plasticity kinds lists them all)\n`);
+    }
+    expect((await cli('kinds', 'totally.made_up')).err).toBe('error: there is no node kind "totally.made_up" (plasticity kinds lists them all)\n');
+  });
+});

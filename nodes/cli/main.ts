@@ -11,7 +11,7 @@ import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'n
 import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileGraph } from '../core/compiler.ts';
+import { compileGraph, suggest } from '../core/compiler.ts';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostics.ts';
 import { fmtMetric } from '../core/format.ts';
 import type { RunLimitKey } from '../core/kind.ts';
@@ -19,7 +19,7 @@ import { MnistData } from '../kinds/b15/data-mnist.ts';
 import { type GraphDocument, parseGraphText, quickLimits, type Reference, splitQuickKey, withParam, withQuickSets } from '../core/document.ts';
 import type { JsonValue } from '../core/json.ts';
 import { flattenSteps, type Plan } from '../core/plan.ts';
-import { kindsReference } from '../core/reference.ts';
+import { kindReference, kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
 import { lockFolder } from '../runtime/out-lock.ts';
 import { setValue } from './sweep-file.ts';
@@ -380,11 +380,19 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   program
     .command('kinds')
-    .description('list every node kind: its id, title and paper equation (--json or --markdown: with its ports and params)')
+    .description('list every node kind: its id, title and paper equation (--json or --markdown: with its ports and params); with a kind id, that kind\'s section of the reference page')
+    .argument('[kind]', 'a kind id, e.g. ebm.evaluate: print its section of docs/nodes.md (with --json: its descriptor)')
     .option('--json', 'as JSON')
     .option('--markdown', 'as the reference page docs/nodes.md')
-    .action((o: { json?: boolean; markdown?: boolean }) => {
-      const kinds = createRegistry().all();
+    .action((id: string | undefined, o: { json?: boolean; markdown?: boolean }) => {
+      const registry = createRegistry();
+      let kinds = registry.all();
+      if (id !== undefined) {
+        const kind = registry.get(id);
+        if (!kind) throw new Exit(2, `there is no node kind "${id}"${suggest(id, registry)} (plasticity kinds lists them all)`);
+        if (!o.json) return void io.out(kindReference(kind));
+        kinds = [kind];
+      }
       if (o.json) io.out(`${JSON.stringify(kinds.map(({ compile: _c, migrate: _m, ...k }) => k), null, 2)}\n`);
       else if (o.markdown) io.out(kindsReference(kinds));
       else for (const k of kinds) io.out(`${k.kind.padEnd(28)} ${k.title}${k.equation ? `  [${k.equation}]` : ''}\n`);

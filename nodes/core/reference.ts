@@ -81,6 +81,11 @@ function kindSection(k: AnyNodeKind): string[] {
   ];
 }
 
+/** One kind's section of the page (`plasticity kinds ID`), as the whole page gives it. */
+export function kindReference(k: AnyNodeKind): string {
+  return `${kindSection(k).join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
 /** The whole page, kinds grouped by palette category in the palette's order. */
 export function kindsReference(kinds: readonly AnyNodeKind[]): string {
   const byCategory = new Map<Category, AnyNodeKind[]>();
