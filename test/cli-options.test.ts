@@ -335,7 +335,7 @@ describe('plasticity runs with no folder in a fresh checkout', () => {
       mkdirSync(join(fresh, 'runs'));
       const listed = await cli('runs');
       expect(listed.code, listed.err).toBe(0);
-      expect(listed.err).toBe('no run folders with a summary.json in runs\n');
+      expect(listed.err).toBe('no run folders in runs\n');
     } finally {
       process.chdir(was);
     }

@@ -1,11 +1,12 @@
 // The `plasticity` command after a user's review: node ids with a dot in --set, --vary and quick.set; --quick for plan
 // and validate; repeated options; `kinds ID`; incomplete run folders in `runs`; a picture's "wrote" line once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applySets, main } from '../nodes/cli/main.ts';
 import { parseVary } from '../nodes/cli/sweep.ts';
+import { LOCK_FILE } from '../nodes/runtime/out-lock.ts';
 import { type GraphDocument, parseGraphText, splitQuickKey, withQuickSets } from '../nodes/core/document.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -125,5 +126,32 @@ describe('plasticity kinds ID', () => {
       expect(r.err).toBe(`error: there is no node kind "${id}"; did you mean "${near}"? (plasticity kinds lists them all)\n`);
     }
     expect((await cli('kinds', 'totally.made_up')).err).toBe('error: there is no node kind "totally.made_up" (plasticity kinds lists them all)\n');
+  });
+});
+
+describe('plasticity runs: folders without summary.json, and what failed', () => {
+  it('lists a killed run as incomplete, one a live process writes as running, and a failed run with its error on one line', async () => {
+    const dir = join(tmp, 'runs');
+    const curve = join(root, 'examples', 'stdp-curve.json');
+    expect((await cli('run', curve, '--set', 'neuron.trials=500', '--quiet', '--out', join(dir, 'failed'))).code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'failed', 'summary.json'), 'utf8'));
+    writeFileSync(join(dir, 'failed', 'summary.json'), JSON.stringify({ ...summary, status: 'error', error: 'neuron: the simulation went wrong\nsecond line' }));
+    for (const [id, lock] of [['killed', ''], ['live', `${process.pid}\n`]]) {
+      mkdirSync(join(dir, id));
+      writeFileSync(join(dir, id, 'graph.json'), JSON.stringify({ name: 'half-done' }));
+      writeFileSync(join(dir, id, 'metrics.jsonl'), '');
+      if (lock) writeFileSync(join(dir, id, LOCK_FILE), lock);
+    }
+    mkdirSync(join(dir, 'empty'));
+    const r = await cli('runs', dir);
+    expect(r.code, r.err).toBe(0);
+    const rows = new Map(lines(r.out).slice(1).map((l) => l.split(/\s{2,}/)).map((row) => [row[1], row]));
+    expect([...rows.keys()].sort()).toEqual(['failed', 'killed', 'live']);
+    expect(rows.get('killed')!.slice(2)).toEqual(['half-done', 'incomplete', '—', '—', 'no summary.json: still running, or killed']);
+    expect(rows.get('live')!.slice(2)).toEqual(['half-done', 'running', '—', '—', `process ${process.pid} is writing it now`]);
+    expect(rows.get('failed')![3]).toBe('error');
+    expect(rows.get('failed')!.at(-1)).toBe('error: neuron: the simulation went wrong');
+    const json = JSON.parse((await cli('runs', dir, '--json')).out) as { id: string; status: string }[];
+    expect(json.map((x) => x.status).sort()).toEqual(['error', 'incomplete', 'running']);
   });
 });

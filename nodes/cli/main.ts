@@ -498,20 +498,20 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   program
     .command('runs')
-    .description('list the run folders under a folder (CLI --out folders, sweeps, the app\'s runs folder), newest first: when each ended, graph, status, time, metrics and note')
+    .description('list the run folders under a folder (CLI --out folders, sweeps, the app\'s runs folder), newest first: when each ended, graph, status, time, metrics and note (a failed run\'s error; a folder without summary.json: running, or incomplete)')
     .argument('[dir]', 'the folder holding run folders (default: runs)')
     .option('--json', 'print the list as JSON')
     .action(async (given: string | undefined, o: { json?: boolean }) => {
       const { listPastRuns } = await import('../server/past-runs.ts');
-      const { formatRuns } = await import('./tables.ts');
+      const { formatRuns, runRows } = await import('./tables.ts');
       const dir = given ?? 'runs';
       if (given === undefined && !existsSync(dir)) throw new Exit(2, NO_RUNS_HERE);
       if (!(await isFolder(dir))) throw new Exit(2, `${dir} is not a folder`);
       const unreadable: string[] = [];
-      const list = await listPastRuns(resolve(dir), 10_000, unreadable);
+      const list = await runRows(resolve(dir), await listPastRuns(resolve(dir), 10_000, unreadable), unreadable);
       if (o.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length) io.out(formatRuns(list));
-      else io.err(`no run folders with a summary.json in ${dir}\n`);
+      else io.err(`no run folders in ${dir}\n`);
       for (const id of unreadable.sort()) io.err(`warning: ${join(dir, id)}: its summary.json cannot be read, so it is not listed\n`);
     });
 

@@ -48,6 +48,17 @@ export function takeOverStale(file: string, pid: number): void {
   rmSync(aside, { force: true });
 }
 
+/** The live process whose lock holds the folder `dir` (a run or sweep writing there now), or null. */
+export function lockHolder(dir: string): number | null {
+  let pid = NaN;
+  try {
+    pid = Number(readFileSync(join(dir, LOCK_FILE), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
 /**
  * Takes the folder `dir` for this process until `release()` (or its exit). Returns the pid of the live process
  * holding it instead, when there is one.

@@ -132,6 +132,17 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);
 }
 
+/** The run folders under `runsDir` that listPastRuns looks at: its subfolders, and a sweep folder's runs (sweep/run). */
+export async function runFolderIds(runsDir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of await subfolders(runsDir)) {
+    if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
+      names.push(...(await subfolders(join(runsDir, name))).map((run) => `${name}/${run}`));
+    else names.push(name);
+  }
+  return names;
+}
+
 /**
  * The marker of the run in `dir` run with `options` (runLimitsMarker), of the limits some node of its graph
  * (graph.json) obeys; all of them when the graph cannot be read. '' for a full run, without reading the graph.
