@@ -155,3 +155,15 @@ describe('plasticity runs: folders without summary.json, and what failed', () =>
     expect(json.map((x) => x.status).sort()).toEqual(['error', 'incomplete', 'running']);
   });
 });
+
+describe('a picture redrawn after every epoch', () => {
+  it('is said once ("wrote …/train_fields.png"), at the end of the run, --quiet or not', async () => {
+    const out = join(tmp, 'pictures');
+    const r = await cli('run', eqprop, '--quick', '--epochs', '3', '--train-limit', '60', '--test-limit', '60', '--quiet', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const wrote = lines(r.err).filter((l) => l.startsWith('wrote '));
+    expect(wrote.filter((l) => l === `wrote ${join(out, 'train_fields.png')}`)).toHaveLength(1);
+    expect(wrote.at(-1)).toMatch(/summary\.json \(done, /);
+    expect(new Set(wrote).size).toBe(wrote.length);
+  });
+});

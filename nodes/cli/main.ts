@@ -668,6 +668,8 @@ async function runWithProgress(
   });
   let barOn = false;
   let lastLine = 0;
+  /** The pictures written, each said once at the end of the run (its last write). */
+  const pictures = new Set<string>();
   /** Metrics whose published figure was printed with its note already. */
   const noted = new Set<string>();
   const onEvent = (e: RunEvent): void => {
@@ -712,7 +714,8 @@ async function runWithProgress(
         }
         break;
       case 'image':
-        io.err(`wrote ${join(outDir, e.file)}\n`);
+        // Said once, when the run ends: a picture redrawn after every epoch is one file.
+        pictures.add(e.file);
         break;
       case 'end':
         if (barOn) bar.stop(), (barOn = false);
@@ -721,6 +724,7 @@ async function runWithProgress(
   };
   const summary = await runPlan({ plan, options, backend: o.backend, ...(o.seed !== undefined ? { seed: o.seed } : {}), onEvent, stop });
   await new Promise<void>((r) => (jsonl.closed || jsonl.destroyed ? r() : jsonl.end(r)));
+  for (const file of pictures) io.err(`wrote ${join(outDir, file)}\n`);
   try {
     io.err(`wrote ${await writeSummaryJson(outDir, summary)} (${summary.status}, ${summary.wall_seconds.toFixed(1)} s)\n`);
   } catch (e) {
