@@ -11,6 +11,7 @@ import { checkParam, type ParamSpec } from './params.ts';
 import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
 import { canConnect } from './ports.ts';
 import type { KindRegistry } from './registry.ts';
+import { distance } from 'fastest-levenshtein';
 import { nearestName } from './suggest.ts';
 
 export type CompileOutput =
@@ -373,17 +374,6 @@ function listOr(xs: string[]): string {
 export function suggest(kind: string, registry: KindRegistry): string {
   const tail = kind.split('.').pop() ?? kind;
   const all = registry.all();
-  const near = all.find((k) => k.kind.endsWith(`.${tail}`) || k.kind.includes(tail)) ?? all.find((k) => editDistance(k.kind, kind) <= 2);
+  const near = all.find((k) => k.kind.endsWith(`.${tail}`) || k.kind.includes(tail)) ?? all.find((k) => distance(k.kind, kind) <= 2);
   return near ? `; did you mean "${near.kind}"?` : '';
-}
-
-/** Letters to insert, delete or change to turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
 }

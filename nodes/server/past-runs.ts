@@ -91,7 +91,7 @@ async function readSummary(dir: string): Promise<RunSummary | null> {
  * The ids of the run folders under `runsDir`: its folders, and for a sweep folder (one with a sweep.json and no
  * summary.json of its own) the folders in it, as sweep/run. Hidden folders (.trash) and links are left out.
  */
-async function runFolderIds(runsDir: string): Promise<string[]> {
+export async function runFolderIds(runsDir: string): Promise<string[]> {
   const ids: string[] = [];
   for (const name of await subfolders(runsDir)) {
     if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
@@ -130,17 +130,6 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);
-}
-
-/** The run folders under `runsDir` that listPastRuns looks at: its subfolders, and a sweep folder's runs (sweep/run). */
-export async function runFolderIds(runsDir: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const name of await subfolders(runsDir)) {
-    if (!(await exists(join(runsDir, name, 'summary.json'))) && (await exists(join(runsDir, name, 'sweep.json'))))
-      names.push(...(await subfolders(join(runsDir, name))).map((run) => `${name}/${run}`));
-    else names.push(name);
-  }
-  return names;
 }
 
 /**
