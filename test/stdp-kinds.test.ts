@@ -222,6 +222,11 @@ describe('stdp.spike_trace (paper 2, Fig. 3)', () => {
     // Set to the Spike trains node's own value: nothing to say.
     doc.nodes[2].params = { tau: 3 };
     expect(diags(doc)).toEqual([]);
+    // A node id with a dot is named whole.
+    doc.nodes[2].params = { tau: 8 };
+    doc.nodes[1].id = 'sim.v2';
+    doc.wires = doc.wires.map((w) => ({ from: { ...w.from, node: w.from.node === 'sim' ? 'sim.v2' : w.from.node }, to: { ...w.to, node: w.to.node === 'sim' ? 'sim.v2' : w.to.node } }));
+    expect(diags(doc)).toEqual(['warning trace.tau: τ 8 is not used: the trains come from sim.v2, whose τ is 3 (wire rates from a Rate sequences node to use this node\'s own)']);
   });
 
   it('refuses a sequence that does not exist, when compiling and when running', async () => {

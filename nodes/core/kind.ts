@@ -40,6 +40,9 @@ export interface ValueMeta {
 
 export type InputMetas = Record<string, ValueMeta | ValueMeta[] | undefined>;
 
+/** The id of the node whose output `v` is ("free.v2" of "free.v2.dynamics": ids may hold dots, port names do not). */
+export const sourceNode = (v: ValueMeta): string => v.ref.slice(0, v.ref.lastIndexOf('.'));
+
 export interface CompileCtx {
   readonly nodeId: string;
   /** Report a problem with this node; the compile result is discarded. */

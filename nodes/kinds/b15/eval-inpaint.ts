@@ -1,4 +1,4 @@
-import { defineKind } from '../../core/kind.ts';
+import { defineKind, sourceNode } from '../../core/kind.ts';
 import { choice, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { MaskCorruption } from './corrupt-mask.ts';
@@ -29,7 +29,7 @@ export const inpaintKind = defineKind({
   },
   compile: (ctx, inputs) => {
     const m = inputs.mask;
-    const mask = m && !Array.isArray(m) ? { node: m.ref.split('.')[0], info: m.info as CorruptionInfo } : undefined;
+    const mask = m && !Array.isArray(m) ? { node: sourceNode(m), info: m.info as CorruptionInfo } : undefined;
     if (mask && mask.info.kind !== MaskCorruption) {
       ctx.error(`the mask must come from a Pixel mask node; ${mask.node} is not one`, 'mask');
       return null;

@@ -1,4 +1,4 @@
-import { defineKind, many, metricRecord, pictureRecord, type Recorded } from '../../core/kind.ts';
+import { defineKind, many, metricRecord, pictureRecord, type Recorded, sourceNode } from '../../core/kind.ts';
 import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { type CorruptionInfo, corruptsStack } from './layer-info.ts';
@@ -63,7 +63,7 @@ export const localTrainKind = defineKind({
     const model = inputs.model && !Array.isArray(inputs.model) ? (inputs.model.info as { root?: string; chain?: string[]; decoders?: string[] }) : {};
     for (const c of many(inputs, 'corruption')) {
       const info = c.info as CorruptionInfo;
-      const node = c.ref.split('.')[0];
+      const node = sourceNode(c);
       const name = info.layer === 0 ? 'x' : `h${info.layer}`;
       if (model.root !== undefined && model.chain && !corruptsStack(info, model.root, model.chain)) {
         ctx.error(`${node} corrupts a layer that is not in the model trained here (${info.layer === 0 ? 'the x' : name} of another stack); wire it to x or a layer of the model`, 'corruption');

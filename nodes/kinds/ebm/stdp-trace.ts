@@ -1,4 +1,4 @@
-import { defineKind, one, metricRecord, pictureRecord } from '../../core/kind.ts';
+import { defineKind, one, metricRecord, pictureRecord, sourceNode } from '../../core/kind.ts';
 import { choice, float, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { num } from './common.ts';
@@ -46,7 +46,7 @@ export const spikeTraceKind = defineKind({
       const unused = SPIKE_SETTINGS.filter((k) => p[k] !== from[k] && p[k] !== spikeTraceKind.params[k].default);
       if (unused.length)
         ctx.warn(
-          `${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} ${p[k]}`).join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used: the trains come from ${r.ref.split('.')[0]}, whose ${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} is ${from[k]}`).join(', ')} (wire rates from a Rate sequences node to use this node's own)`,
+          `${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} ${p[k]}`).join(', ')} ${unused.length === 1 ? 'is' : 'are'} not used: the trains come from ${sourceNode(r)}, whose ${unused.map((k) => `${spikeTraceKind.params[k].label ?? k} is ${from[k]}`).join(', ')} (wire rates from a Rate sequences node to use this node's own)`,
           unused[0],
         );
     }
