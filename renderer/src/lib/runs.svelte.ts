@@ -135,6 +135,9 @@ export class RunRecord {
         this.logs = [...this.logs, { time: e.time, level: 'info', message: `backend: ${e.backendNote || e.backend}` }];
         break;
       case 'step':
+        // After Stop, only the Save nodes run, writing what was trained: the run stays placed where it was stopped
+        // (its step and last progress report, for the Log's closing line and the Run tab).
+        if (this.status === 'stopping') break;
         if (this.status === 'starting') this.status = 'running';
         if (this.step) this.stepsDone = [...this.stepsDone, this.step.node];
         this.step = { title: e.title, node: e.node, index: e.index, total: e.total, time: e.time };
