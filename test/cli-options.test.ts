@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
+import { cli, lines } from './support/cli.ts';
 import { LOCK_FILE, takeOverStale } from '../nodes/runtime/out-lock.ts';
 import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
 import { readSweep } from '../nodes/cli/sweep-file.ts';
@@ -21,14 +22,6 @@ const curve = example('stdp-curve.json');
 /** stdp-rate-vs-spike in a second or two. */
 const smallStdp = ['--set', 'rates.sequences=40', '--set', 'sim.trains=40'];
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
-
-const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
 const summaryOf = (dir: string): { status: string; options: Record<string, unknown> } => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
 
 let tmp: string;

@@ -4,21 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applySets, main } from '../nodes/cli/main.ts';
+import { applySets } from '../nodes/cli/main.ts';
+import { cli, lines } from './support/cli.ts';
 import { parseVary } from '../nodes/cli/sweep.ts';
 import { LOCK_FILE } from '../nodes/runtime/out-lock.ts';
 import { type GraphDocument, parseGraphText, splitQuickKey, withQuickSets } from '../nodes/core/document.ts';
 
 const root = join(import.meta.dirname, '..');
 const eqprop = join(root, 'examples', 'eqprop-mnist.json');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
-const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
 
 let tmp: string;
 beforeAll(() => {

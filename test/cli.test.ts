@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
+import { cli, lines, type CliResult } from './support/cli.ts';
 import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
 import { scalarMetrics, stats } from '../nodes/core/stats.ts';
 import { fmtMeanSd } from '../nodes/core/format.ts';
@@ -16,21 +17,6 @@ import type { JsonObject } from '../nodes/core/json.ts';
 
 const root = join(import.meta.dirname, '..');
 const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).sort().map((f) => join(root, 'examples', f));
-
-interface CliResult {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...argv: string[]): Promise<CliResult> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
-
-const lines = (s: string): string[] => s.split('\n').filter((l) => l.length > 0);
 
 /** No stack trace, no internal error text, whatever happened. */
 function expectNoStack(r: CliResult): void {

@@ -6,20 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../nodes/cli/main.ts';
+import { cli } from './support/cli.ts';
 import { GRAPH_FORMAT, loadGraph, parseGraphText, SEED_MAX, seedProblem } from '../nodes/core/document.ts';
 import { parseDigits } from '../nodes/core/params.ts';
 
 const root = join(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'plasticity-seed-rules-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
-  return { code, out, err };
-}
 
 const withSeed = (seed: unknown): unknown => ({ format: GRAPH_FORMAT, version: 1, nodes: [], seed });
 const problemOf = (seed: unknown): string | null => {

@@ -75,12 +75,18 @@ function planOf(doc: GraphDocument) {
   return c.plan;
 }
 
+/** The EqProp example as a graph. */
+function eqpropExample(): GraphDocument {
+  const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+  return r.doc;
+}
+
 const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
 describe('a run stopped during training saves the network trained so far', () => {
   it('EqProp: Save network writes it, Load network reads it back, the evaluator does not run', async () => {
-    const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
-    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const example = eqpropExample();
     const out = join(dir, 'eqprop');
     const stop = new StopToken();
     let untrained: Float32Array | undefined;
@@ -88,7 +94,7 @@ describe('a run stopped during training saves the network trained so far', () =>
     // 200 examples in batches of 20: 10 batches an epoch, then 2 checks in the validation (stored states, from zero);
     // the 15th check is before the 3rd batch of epoch 2.
     const s = await runPlan({
-      plan: planOf(r.doc),
+      plan: planOf(example),
       backend: 'cpu',
       options: { epochs: 3, trainLimit: 200, testLimit: 100, outDir: out },
       stop,
@@ -174,13 +180,12 @@ describe('a run stopped during training saves the network trained so far', () =>
   });
 
   it('a stop after training (in the evaluator) still saves the trained network: the Save that comes later in the plan runs', async () => {
-    const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
-    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const example = eqpropExample();
     const out = join(dir, 'eqprop-eval');
     const stop = new StopToken();
     const events: RunEvent[] = [];
     const s = await runPlan({
-      plan: planOf(r.doc),
+      plan: planOf(example),
       backend: 'cpu',
       options: { epochs: 1, trainLimit: 100, testLimit: 50, outDir: out },
       stop,
@@ -211,9 +216,8 @@ describe('a run stopped during training saves the network trained so far', () =>
   });
 
   it('a stopped trainer that no Save node takes says that nothing is kept', async () => {
-    const r = parseGraphText(readFileSync(new URL('../examples/eqprop-mnist.json', import.meta.url), 'utf8'));
-    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-    const doc = { ...r.doc, nodes: r.doc.nodes.filter((n) => n.id !== 'save'), wires: r.doc.wires.filter((w) => w.to.node !== 'save') };
+    const example = eqpropExample();
+    const doc = { ...example, nodes: example.nodes.filter((n) => n.id !== 'save'), wires: example.wires.filter((w) => w.to.node !== 'save') };
     const stop = new StopToken();
     const s = await runPlan({
       plan: planOf(doc),
