@@ -202,7 +202,7 @@ export const methods = {
     req: nothing,
     res: z.object({
       runs: z.array(
-        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText, label: z.string().optional(), limits: z.string().optional() }),
+        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText, label: z.string().optional(), limits: z.string().optional(), error: z.string().optional() }),
       ),
     }),
   },

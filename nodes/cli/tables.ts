@@ -23,13 +23,7 @@ const oneLine = (s: string, max = 120): string => {
 
 /** The runs of listPastRuns as rows, with each failed run's error, and the run folders under `runsDir` without a summary.json. */
 export async function runRows(runsDir: string, listed: readonly PastRunEntry[], unreadable: readonly string[]): Promise<RunRow[]> {
-  const rows: RunRow[] = await Promise.all(
-    listed.map(async (r): Promise<RunRow> => {
-      if (r.status !== 'error') return r;
-      const s = await readFile(join(runsDir, r.id, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as { error?: unknown }, () => null);
-      return typeof s?.error === 'string' && s.error.trim() ? { ...r, error: oneLine(s.error) } : r;
-    }),
-  );
+  const rows: RunRow[] = listed.map(({ error, ...r }) => (r.status === 'error' && error?.trim() ? { ...r, error: oneLine(error) } : r));
   const known = new Set([...listed.map((r) => r.id), ...unreadable]);
   for (const id of await runFolderIds(runsDir)) {
     const dir = join(runsDir, id);

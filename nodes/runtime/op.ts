@@ -49,8 +49,8 @@ export interface PartlyTrained {
 
 /**
  * Thrown by ctx.checkStop() when the user asked the run to stop. A trainer that catches it rethrows it with what it
- * trained so far (`partly`): the engine then runs the Save nodes fed by that trainer, and nothing else, before the
- * run ends as stopped.
+ * trained so far (`partly`). On any stop the engine runs the Save nodes not yet run whose inputs are there (such a
+ * trainer's Save nodes, or those of a network trained before the stop), and nothing else, before the run ends as stopped.
  */
 export class StopRequested extends Error {
   constructor(readonly partly?: PartlyTrained) {

@@ -36,6 +36,8 @@ export interface PastRunEntry {
    * (runLimitsMarker, "Quick run: 1 epoch · up to 200 training"), of the limits some node of its graph obeys.
    */
   limits?: string;
+  /** A failed run's error, as its summary.json gives it. */
+  error?: string;
 }
 
 /** The file in a run folder that holds the user's note on the run. */
@@ -82,7 +84,7 @@ async function readSummaryOrWhy(dir: string): Promise<{ summary: RunSummary } | 
   return { why: `has no readable summary.json (not a run's summary${issue ? `: ${issue.path.join('.') || 'the file'}: ${issue.message}` : ''})` };
 }
 
-async function readSummary(dir: string): Promise<RunSummary | null> {
+export async function readSummary(dir: string): Promise<RunSummary | null> {
   const r = await readSummaryOrWhy(dir);
   return 'summary' in r ? r.summary : null;
 }
@@ -126,7 +128,7 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
         ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' && !isCurvePart(k, s.metrics) ? [[lastValueName(k), v.at(-1) as number]] : [])),
       ]);
       const limits = await limitsMarker(dir, s.options);
-      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}), ...(limits ? { limits } : {}) };
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}), ...(limits ? { limits } : {}), ...(s.error ? { error: s.error } : {}) };
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);

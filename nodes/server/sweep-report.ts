@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readSweep, setValue, type SweepFile } from '../cli/sweep-file.ts';
 import { fmtMeanSd, fmtMetric, graphOrNull, type Reference, type SeedStat } from '../core/index.ts';
+import { readSummary } from './past-runs.ts';
 import { chart, escape, factsTable, htmlPage, paperSources, runLimitsNotice } from './report.ts';
 
 const groupName = (g: { set: string[] }): string => g.set.join(', ') || 'all runs';
@@ -99,7 +100,6 @@ export async function sweepReportForFolder(dir: string, name = basename(dir)): P
   const first = sw.runs[0]?.label;
   const graph = first ? await readFile(join(dir, first, 'graph.json'), 'utf8').catch(() => null) : null;
   // Every run of a sweep has the same options but its seed and --set: the first run's say whether they were limited.
-  const summary = first ? await readFile(join(dir, first, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as unknown, () => null) : null;
-  const options = summary && typeof summary === 'object' && 'options' in summary && summary.options && typeof summary.options === 'object' ? (summary.options as Record<string, unknown>) : {};
-  return sweepReport(name, sw, graph, options);
+  const summary = first ? await readSummary(join(dir, first)) : null;
+  return sweepReport(name, sw, graph, summary?.options ?? {});
 }
