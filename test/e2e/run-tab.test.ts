@@ -51,7 +51,8 @@ e2eDescribe('the Run tab explains a run (e2e)', () => {
     await setParam(page, 'free', 'steps', '2000');
     await page.click('[data-testid="run"]');
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('running');
-    await page.waitForTimeout(3000);
+    // Stopped once a batch has reported (a fixed 3 s wait was too short on a loaded machine: nothing had reported yet).
+    await expect.poll(() => page.locator('[data-testid="progress-text"]').textContent(), { timeout: 90_000 }).toMatch(/batch \d+/);
     await page.click('[data-testid="stop"]');
     await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('stopped');
     expect(await page.locator('[data-testid="charts-placeholder"]').textContent()).toMatch(/^\s*Stopped at batch \d+ of \d+ of epoch 1, before the first figure was recorded: no curves to chart\.\s*$/);
