@@ -200,10 +200,10 @@ describe('--vary (findings 18 and 21)', () => {
   it('a varied value\'s unknown node or parameter names --vary as the user typed it, not --set', async () => {
     const node = await cli('sweep', eqprop, '--vary', 'ghost.beta=[1]', '--out', join(tmp, 'vary-ghost'));
     expect(node.code).toBe(1);
-    expect(node.err).toMatch(/^error: --vary ghost\.beta=\[1\]: the graph has no node ghost \(nodes: data, net, /);
+    expect(node.err).toMatch(/^error: --vary ghost\.beta=\[1\]: the graph has no node ghost; its nodes are data, net, /);
     const param = await cli('sweep', eqprop, '--vary', 'nudge.betaa=[1, 2]', '--out', join(tmp, 'vary-param'));
     expect(param.code).toBe(1);
-    expect(param.err).toMatch(/^error: --vary nudge\.betaa=\[1, 2\]: "Nudge outputs" \(nudge\) has no parameter betaa \(parameters: /);
+    expect(param.err).toMatch(/^error: --vary nudge\.betaa=\[1, 2\]: "Nudge outputs" \(nudge\) has no parameter betaa; did you mean beta\?/);
     // A fixed --set keeps its own name.
     const set = await cli('sweep', eqprop, '--set', 'nudge.betaa=1', '--vary', 'nudge.beta=[1, 2]', '--out', join(tmp, 'vary-set'));
     expect(set.err).toMatch(/^error: --set nudge\.betaa=1: /);

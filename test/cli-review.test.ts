@@ -47,7 +47,7 @@ describe('node ids with a dot (free.v2) in --set, --vary and quick.set', () => {
     expect((await cli('validate', graph, '--set', 'free.v2.steps=5')).code).toBe(0);
     const bad = await cli('validate', graph, '--set', 'free.v2.nope=5');
     expect(bad.code).toBe(1);
-    expect(lines(bad.err)[0]).toMatch(/^error: --set free\.v2\.nope=5: ".*" \(free\.v2\) has no parameter nope \(parameters: /);
+    expect(lines(bad.err)[0]).toMatch(/^error: --set free\.v2\.nope=5: ".*" \(free\.v2\) has no parameter nope; its parameters are /);
   });
 
   it('quick.set {"free.v2.steps": 7} is a valid key and makes its change', () => {

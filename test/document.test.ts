@@ -120,8 +120,8 @@ describe('examples load and save without loss', () => {
       compileGraph({ ...doc, quick: { set } } as GraphDocument, createRegistry()).diagnostics.filter((d) => d.severity === 'error' && /Quick run/.test(d.message)).map(formatDiagnostic);
     // (The two nodes are not wired; only the Quick run's problems are looked at.)
     expect(problems({ 'train.warmupBatches': 10 })).toEqual([]);
-    expect(problems({ 'nope.lr': 1 })).toEqual(['graph: the Quick run sets nope.lr, but the graph has no node nope (nodes: f1, train)']);
-    expect(problems({ 'train.warmup': 1 })[0]).toMatch(/^train: the Quick run sets train\.warmup, but "[^"]+" has no parameter warmup \(parameters: .*warmupBatches/);
+    expect(problems({ 'nope.lr': 1 })).toEqual(['graph: the Quick run sets nope.lr, but the graph has no node nope; its nodes are f1, train']);
+    expect(problems({ 'train.warmup': 1 })[0]).toMatch(/^train: the Quick run sets train\.warmup, but "[^"]+" has no parameter warmup; its parameters are .*warmupBatches/);
     expect(problems({ 'train.warmupBatches': -1 })).toEqual(["train.warmupBatches: the Quick run's warmupBatches must be at least 0, got -1"]);
     expect(problems({ 'train.optimizer': 'fast' })[0]).toMatch(/^train\.optimizer: the Quick run's optimizer /);
   });

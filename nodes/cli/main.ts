@@ -23,6 +23,7 @@ import { kindReference, kindsReference } from '../core/reference.ts';
 import { clearEarlierRun } from './earlier-run.ts';
 import { lockFolder } from '../runtime/out-lock.ts';
 import { setValue } from './sweep-file.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { addServeOptions, serve, ServeUsageError, type ServeOptions } from '../server/serve.ts';
 import { createRegistry } from '../kinds/index.ts';
 import type { runPlan as RunPlan, StopToken } from '../runtime/engine.ts';
@@ -153,10 +154,10 @@ export function applySets(doc: GraphDocument, sets: readonly (string | { set: st
       given.set(key, set);
     }
     const node = nodes.find((n) => n.id === id);
-    if (!node) throw new Exit(1, `${as}: the graph has no node ${id} (nodes: ${nodes.map((n) => n.id).join(', ')})`);
+    if (!node) throw new Exit(1, `${as}: the graph has no node ${id}; ${didYouMean(id, nodes.map((n) => n.id), 'nodes')}`);
     const kind = registry.get(node.kind);
     if (kind && !Object.hasOwn(kind.params, name))
-      throw new Exit(1, `${as}: "${kind.title}" (${id}) has no parameter ${name} (parameters: ${Object.keys(kind.params).join(', ')})`);
+      throw new Exit(1, `${as}: "${kind.title}" (${id}) has no parameter ${name}; ${didYouMean(name, Object.keys(kind.params), 'parameters')}`);
     const value = setValue(set);
     // A text parameter takes the text as typed, even when it reads as JSON (--set eval.metric=2024).
     out = withParam(out, id, name, (kind?.params[name]?.type === 'string' && typeof value !== 'string' ? set.slice(set.indexOf('=') + 1) : value) as JsonValue);

@@ -12,7 +12,7 @@ import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
 import { canConnect } from './ports.ts';
 import type { KindRegistry } from './registry.ts';
 import { distance } from 'fastest-levenshtein';
-import { nearestName } from './suggest.ts';
+import { didYouMean } from './suggest.ts';
 
 export type CompileOutput =
   | { ok: true; plan: Plan; diagnostics: Diagnostic[] }
@@ -65,8 +65,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     // A parameter the kind does not have is most often a typo, which would run with the default value unsaid.
     for (const name of Object.keys(raw)) {
       if (Object.hasOwn(kind.params, name)) continue;
-      const near = nearestName(name, Object.keys(kind.params));
-      err('unknown_param', `"${kind.title}" has no parameter ${name}; ${near ? `did you mean ${near}?` : `its parameters are ${Object.keys(kind.params).join(', ') || 'none'}`}`, node.id, name);
+      err('unknown_param', `"${kind.title}" has no parameter ${name}; ${didYouMean(name, Object.keys(kind.params), 'parameters')}`, node.id, name);
     }
     // Kept even with bad params so its wires are still checked; its compile is skipped below.
     prepared.set(node.id, { node, kind, params });
@@ -79,11 +78,11 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     // A node whose kind or version is wrong has its own error already.
     if (where && !p && doc.nodes.some((n) => n.id === where.node)) continue;
     if (!where || !p) {
-      err('invalid_graph', `the Quick run sets ${key}, but the graph has no node ${where?.node ?? key} (nodes: ${doc.nodes.map((n) => n.id).join(', ')})`);
+      err('invalid_graph', `the Quick run sets ${key}, but the graph has no node ${where?.node ?? key}; ${didYouMean(where?.node ?? key, doc.nodes.map((n) => n.id), 'nodes')}`);
       continue;
     }
     if (!Object.hasOwn(p.kind.params, where.param)) {
-      err('bad_param', `the Quick run sets ${key}, but "${p.kind.title}" has no parameter ${where.param} (parameters: ${Object.keys(p.kind.params).join(', ')})`, where.node);
+      err('bad_param', `the Quick run sets ${key}, but "${p.kind.title}" has no parameter ${where.param}; ${didYouMean(where.param, Object.keys(p.kind.params), 'parameters')}`, where.node);
       continue;
     }
     paramProblem((p.kind.params as Record<string, ParamSpec>)[where.param], value, `the Quick run's ${where.param}`, where.node, where.param);

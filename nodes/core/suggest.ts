@@ -12,3 +12,13 @@ export function nearestName(typed: string, names: readonly string[]): string | u
   const d = distance(typed.toLowerCase(), best);
   return d <= Math.ceil(Math.max(typed.length, best.length) / 3) ? names[lower.indexOf(best)] : undefined;
 }
+
+/**
+ * The end of a "has no …" message: "did you mean epsilon?" when one of `names` is near enough to be a typo, else the
+ * list ("its parameters are epsilon, steps"; "it has no parameters" when there are none). `plural` names what they are.
+ */
+export function didYouMean(typed: string, names: readonly string[], plural: string): string {
+  const near = nearestName(typed, names);
+  if (near) return `did you mean ${near}?`;
+  return names.length ? `its ${plural} are ${names.join(', ')}` : `it has no ${plural}`;
+}
