@@ -177,6 +177,25 @@ describe('parseIdx on malformed input', () => {
   });
 });
 
+describe('an IDX file of the other sort (user review)', () => {
+  it('says a label file with an image file\'s magic number is not a label file, not that it is truncated by an absurd byte count', () => {
+    // 500 labels behind the magic number 0x00000803: the label bytes are then read as two more sizes.
+    const labels = Array.from({ length: 500 }, (_, i) => i % 10);
+    const bytes = Uint8Array.of(0, 0, 8, 3, 0, 0, 1, 0xf4, ...labels);
+    const msg = dataErrorOf(() => parseIdxLabels(gzipSync(bytes), 'train-labels-idx1-ubyte.gz', 10));
+    expect(msg).toBe(
+      "The decompressed content of train-labels-idx1-ubyte.gz is not a label file: its magic number 0x00000803 declares 3 dimensions, as an image file's does, where a label file has 1 (magic number 0x00000801). Is it the right file?",
+    );
+    expect(msg).not.toMatch(/truncated/);
+  });
+
+  it('says an image file with a label file\'s magic number is not an image file, not that it has unexpected bytes', () => {
+    const bytes = idx([2], new Array(2 * 784 + 16).fill(0));
+    const msg = dataErrorOf(() => parseIdxImages(bytes, 'train-images-idx3-ubyte', { rows: 28, cols: 28 }));
+    expect(msg).toMatch(/^File train-images-idx3-ubyte is not an image file: its magic number 0x00000801 declares 1 dimension, as a label file's does, where an image file has 3/);
+  });
+});
+
 describe('loadMnist({dir}) on bad folders', () => {
   let tmp = '';
   beforeAll(async () => {

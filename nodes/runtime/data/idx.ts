@@ -92,11 +92,16 @@ function describePartial(buf: Uint8Array): string {
   return `: expected ${plural(expected, 'byte')} of data, found ${plural(Math.max(0, part.length - headerBytes), 'byte')}`;
 }
 
+/** What a file with `ndims` dimensions is, for messages about a file of the other sort. */
+const SORT_BY_NDIMS: Readonly<Record<number, string>> = { 1: 'a label file', 3: 'an image file' };
+
 /**
  * Parses an IDX file (gzipped or not) whose raw bytes are `buf`; `fileName` is used in error messages.
+ * With `expectNdims`, a header with another number of dimensions is refused before its sizes are read: a label
+ * file whose magic number is an image file's would otherwise be called truncated by an absurd byte count.
  * Returns the dimensions and a view on the data bytes.
  */
-export function parseIdx(buf: Uint8Array, fileName: string): IdxArray {
+export function parseIdx(buf: Uint8Array, fileName: string, expectNdims?: { ndims: number; what: string }): IdxArray {
   const raw = maybeGunzip(buf, fileName);
   const what = isGzip(buf) ? `the decompressed content of ${fileName}` : `file ${fileName}`;
   const What = what[0].toUpperCase() + what.slice(1);
@@ -132,6 +137,13 @@ export function parseIdx(buf: Uint8Array, fileName: string): IdxArray {
   }
   if (ndims === 0) {
     throw new DataError(`${What} declares 0 dimensions in its IDX header (magic number ${hex(magic, 8)}).`, fileName);
+  }
+  if (expectNdims && ndims !== expectNdims.ndims) {
+    const sort = SORT_BY_NDIMS[ndims] ? `, as ${SORT_BY_NDIMS[ndims]}'s does` : '';
+    throw new DataError(
+      `${What} is not ${expectNdims.what}: its magic number ${hex(magic, 8)} declares ${ndims} dimension${ndims === 1 ? '' : 's'}${sort}, where ${expectNdims.what} has ${expectNdims.ndims} (magic number ${hex(0x800 + expectNdims.ndims, 8)}). Is it the right file?`,
+      fileName,
+    );
   }
   const headerBytes = 4 + 4 * ndims;
   if (raw.length < headerBytes) {
@@ -173,7 +185,7 @@ export function parseIdxImages(
   fileName: string,
   expectSize?: { rows: number; cols: number },
 ): IdxImages {
-  const { dims, data } = parseIdx(buf, fileName);
+  const { dims, data } = parseIdx(buf, fileName, { ndims: 3, what: 'an image file' });
   if (dims.length !== 3) {
     throw new DataError(
       `File ${fileName} is not an image file: it has ${dims.length} dimension${dims.length === 1 ? '' : 's'} [${dims.join(', ')}] where images need 3 (count, rows, cols).`,
@@ -194,7 +206,7 @@ export function parseIdxImages(
 
 /** Parses an idx1 label file; with `numClasses`, checks that every label is below it. */
 export function parseIdxLabels(buf: Uint8Array, fileName: string, numClasses?: number): Uint8Array {
-  const { dims, data } = parseIdx(buf, fileName);
+  const { dims, data } = parseIdx(buf, fileName, { ndims: 1, what: 'a label file' });
   if (dims.length !== 1) {
     throw new DataError(
       `File ${fileName} is not a label file: it has ${dims.length} dimensions [${dims.join(', ')}] where labels need 1.`,
