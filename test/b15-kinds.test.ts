@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { initBackend } from '../nodes/runtime/backend.ts';
@@ -19,7 +19,7 @@ import { LocalTrainer } from '../nodes/runtime/bengio2015/train.ts';
 import { DiagonalGaussian, directedSample, fitPrior, generateChain, jdaeChain } from '../nodes/runtime/bengio2015/sample.ts';
 import { parzenEvaluate, parzenLogLikelihood } from '../nodes/runtime/bengio2015/parzen.ts';
 import { GaussianMixture, cholesky, fitMixture } from '../nodes/runtime/bengio2015/mixture.ts';
-import { type DatasetValue, Samples, bengio2015Ops, inpaint, logpTrace } from '../nodes/runtime/bengio2015/ops.ts';
+import { type DatasetValue, Samples, bengio2015Ops, inpaint, logpTrace, nodeDataDir } from '../nodes/runtime/bengio2015/ops.ts';
 import { runPlan } from '../nodes/runtime/engine.ts';
 import type { RunEvent } from '../nodes/runtime/events.ts';
 import type { OpImpl, OpTable } from '../nodes/runtime/op.ts';
@@ -1303,6 +1303,32 @@ describe('data, model, corruption and inference ops from a compiled plan', () =>
     const e = await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: '/home/alice/mnist', validCount: 10, trainLimit: 0, testLimit: 0 }).catch((x) => x);
     expect((e as UserError).message).toContain('/nonexistent/cli-folder');
     expect(ctx.logs.some((l) => l.level === 'warn' && l.message === 'reading the digits from --data-dir /nonexistent/cli-folder, not from the folder this node names (/home/alice/mnist)')).toBe(true);
+  });
+});
+
+describe('data.mnist: where a relative dataDir starts (user review)', () => {
+  let tf: Tf;
+  beforeAll(async () => {
+    tf = (await initBackend('cpu')).tf;
+  });
+
+  it('a relative dataDir is read from the run\'s base folder (the app\'s workspace), as Load network\'s path is, not from the process\'s working folder', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'plasticity-datadir-'));
+    try {
+      const ctx = fakeCtx(tf, { node: 'data', options: { baseDir: workspace } });
+      const e = await bengio2015Ops['data.mnist'](ctx, {}, { dataDir: 'my data/fashion', validCount: 0, trainLimit: 0, testLimit: 0 }).catch((x) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toContain(`MNIST data folder ${join(workspace, 'my data', 'fashion')} does not exist`);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+
+  it('~ in dataDir is the home folder', () => {
+    expect(nodeDataDir('~/mnist', '/srv/workspace')).toBe(join(homedir(), 'mnist'));
+    expect(nodeDataDir('~', undefined)).toBe(homedir());
+    expect(nodeDataDir('/abs/mnist', '/srv/workspace')).toBe('/abs/mnist');
+    expect(nodeDataDir('~x/mnist', '/srv/workspace')).toBe('/srv/workspace/~x/mnist');
   });
 });
 

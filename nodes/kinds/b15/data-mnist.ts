@@ -20,7 +20,7 @@ export const mnistDataKind = defineKind({
     x: port('layer', { doc: 'The visible layer x = h0 (784 units), the bottom of a hierarchy.' }),
   },
   params: {
-    dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the embedded set. The CLI\'s --data-dir, when given, takes the place of this folder.' }),
+    dataDir: str('', { doc: 'Folder with train-images-idx3-ubyte(.gz) etc. Empty: the embedded set. A relative path starts from the workspace in the app (the folder holding runs/), from the working folder in the CLI; ~ is the home folder. The CLI\'s --data-dir, when given, takes the place of this folder.' }),
     validCount: int(10000, { min: 0, max: 10000, zero: 'none', doc: 'The last training digits, held out for validation (0 = train on all). At most a sixth of the training set is held out: all 10,000 of MNIST\'s 60,000, 1,333 of the embedded 8,000.' }),
     trainLimit: int(0, { min: 0, zero: 'all', doc: 'Use only the first N training digits (0 = all).' }),
     testLimit: int(0, { min: 0, zero: 'all', doc: 'Use only the first N test digits (0 = all).' }),

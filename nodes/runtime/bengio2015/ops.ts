@@ -6,7 +6,8 @@
  * architecture, resolved by the compiler into the model step's params).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { resolve, sep } from 'node:path';
 import type { JsonObject } from '../../core/json.ts';
 import { MnistData } from '../../kinds/b15/data-mnist.ts';
 import { Hierarchy } from '../../kinds/b15/model.ts';
@@ -76,14 +77,25 @@ function toDataset(d: Split, name: string): DatasetValue {
   return { images: d.images, labels: d.labels, n: d.n, dim: 784, name };
 }
 
+/**
+ * The folder a data node's `dataDir` names: `~` is the home folder, and a relative path starts where Load network's
+ * and Load weights' do (the folder holding `runs/` in the app, the working folder in the CLI), not wherever the
+ * engine's process happens to have started.
+ */
+export function nodeDataDir(dir: string, baseDir: string | undefined): string {
+  const home = dir === '~' || dir.startsWith('~/') || (sep === '\\' && dir.startsWith('~\\'));
+  return resolve(baseDir ?? '.', home ? homedir() + dir.slice(1) : dir);
+}
+
 const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) => {
   // The command line's --data-dir wins over the folder saved in the graph: a graph saved on one machine runs on another.
-  const dir = ctx.options.dataDir || (p.dataDir as string);
-  if (ctx.options.dataDir && p.dataDir && resolve(p.dataDir as string) !== resolve(ctx.options.dataDir))
+  const nodeDir = p.dataDir ? nodeDataDir(p.dataDir as string, ctx.options.baseDir) : '';
+  const dir = ctx.options.dataDir ? resolve(ctx.options.dataDir) : nodeDir;
+  if (ctx.options.dataDir && nodeDir && nodeDir !== dir)
     ctx.log(`reading the digits from --data-dir ${ctx.options.dataDir}, not from the folder this node names (${p.dataDir as string})`, 'warn');
   let data;
   try {
-    data = await loadMnist(dir ? { dir: resolve(dir) } : {});
+    data = await loadMnist(dir ? { dir } : {});
   } catch (e) {
     if (e instanceof DataError) throw new UserError(e.message, ctx.step.node);
     throw e;
