@@ -140,9 +140,9 @@ describe('plasticity runs: folders without summary.json, and what failed', () =>
     expect(r.code, r.err).toBe(0);
     const rows = new Map(lines(r.out).slice(1).map((l) => l.split(/\s{2,}/)).map((row) => [row[1], row]));
     expect([...rows.keys()].sort()).toEqual(['failed', 'killed', 'live']);
-    expect(rows.get('killed')!.slice(2)).toEqual(['half-done', 'incomplete', '—', '—', 'no summary.json: still running, or killed']);
-    expect(rows.get('live')!.slice(2)).toEqual(['half-done', 'running', '—', '—', `process ${process.pid} is writing it now`]);
-    expect(rows.get('failed')![3]).toBe('error');
+    expect(rows.get('killed')!.slice(2)).toEqual(['half-done', '—', 'incomplete', '—', '—', 'no summary.json: still running, or killed']);
+    expect(rows.get('live')!.slice(2)).toEqual(['half-done', '—', 'running', '—', '—', `process ${process.pid} is writing it now`]);
+    expect(rows.get('failed')![4]).toBe('error');
     expect(rows.get('failed')!.at(-1)).toBe('error: neuron: the simulation went wrong');
     const json = JSON.parse((await cli('runs', dir, '--json')).out) as { id: string; status: string }[];
     expect(json.map((x) => x.status).sort()).toEqual(['error', 'incomplete', 'running']);

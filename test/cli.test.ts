@@ -541,9 +541,10 @@ describe('plasticity diff', () => {
     const listed = await cli('runs', join(tmp, 'diff-runs'));
     expect(listed.code, listed.err).toBe(0);
     const table = lines(listed.out).map((l) => l.split(/\s{2,}/));
-    expect(table[0]).toEqual(['ended', 'run', 'graph', 'status', 'time', 'metrics', 'note']);
+    expect(table[0]).toEqual(['ended', 'run', 'graph', 'data', 'status', 'time', 'metrics', 'note']);
     expect(table.slice(1).map((row) => row[1])).toEqual(['b', 'a']);
-    expect(table[2].slice(2, 4)).toEqual(['stdp-curve', 'done']);
+    // The STDP curve reads no data set.
+    expect(table[2].slice(2, 5)).toEqual(['stdp-curve', '—', 'done']);
     expect(table[2].at(-1)).toBe('seed 3');
     const json = JSON.parse((await cli('runs', join(tmp, 'diff-runs'), '--json')).out);
     expect(json.map((r: { id: string; note: string }) => [r.id, r.note])).toEqual([['b', ''], ['a', 'seed 3\nsecond line']]);

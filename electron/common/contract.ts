@@ -84,6 +84,9 @@ export const runSummarySchema = z.object({
   stopped: z
     .object({ node: z.string(), epoch: z.number().optional(), epochs: z.number().optional(), batch: z.number().optional(), batches: z.number().optional(), saved: z.array(z.string()), message: z.string() })
     .optional(),
+  data: z
+    .record(z.string(), z.object({ source: z.enum(['embedded', 'idx']), dir: z.string().optional(), train: z.number(), valid: z.number(), test: z.number() }))
+    .optional(),
 });
 
 /**
@@ -202,7 +205,7 @@ export const methods = {
     req: nothing,
     res: z.object({
       runs: z.array(
-        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText, label: z.string().optional(), limits: z.string().optional(), error: z.string().optional() }),
+        z.object({ id: name, graph: z.string(), status: z.enum(['done', 'stopped', 'error']), endedAt: z.number(), wallSeconds: z.number(), metrics: jsonNumberRecord, note: noteText, label: z.string().optional(), limits: z.string().optional(), error: z.string().optional(), data: z.string().optional() }),
       ),
     }),
   },

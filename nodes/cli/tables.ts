@@ -60,7 +60,7 @@ export function formatDiff(rows: DiffRow[], names: string[]): string {
 
 /**
  * The run folders as a table: when each ended (local time; a folder without summary.json: its last write), its id,
- * graph, status (a Quick or limited run's marker beside it, as the app's Run tab says it), wall time, its first three
+ * graph, the data it read ("embedded" or the IDX folder's name; `—` when its summary does not say), status (a Quick or limited run's marker beside it, as the app's Run tab says it), wall time, its first three
  * scalar metrics (as the app shows them) and its note's first line, or instead what went wrong (an error's message,
  * why a folder is incomplete).
  */
@@ -71,11 +71,12 @@ export function formatRuns(list: RunRow[]): string {
     return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
   };
   return aligned([
-    ['ended', 'run', 'graph', 'status', 'time', 'metrics', 'note'],
+    ['ended', 'run', 'graph', 'data', 'status', 'time', 'metrics', 'note'],
     ...list.map((r) => [
       when(r.endedAt),
       r.id,
       r.label ? `${r.graph} (${r.label})` : r.graph,
+      r.data ?? '—',
       r.limits ? `${r.status} (${r.limits})` : r.status,
       r.wallSeconds === null ? '—' : `${r.wallSeconds.toFixed(1)} s`,
       Object.entries(r.metrics).slice(0, 3).map(([k, v]) => `${k}=${fmtMetric(v)}`).join(' ') || '—',

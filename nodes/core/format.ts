@@ -38,3 +38,30 @@ export function paperFigure(ref: Reference | undefined): { text: string; title: 
 export function quoted(text: string, max = 60): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text).replace(/\p{C}/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
+
+/** What a data node read (summary.json's `data`). */
+export interface DataUsed {
+  source: 'embedded' | 'idx';
+  /** The folder of IDX files, absolute. */
+  dir?: string;
+  train: number;
+  valid: number;
+  test: number;
+}
+
+/**
+ * The data a run read, as one line: "the embedded MNIST subset (6,667 training, 1,333 validation, 2,000 test)" or
+ * "IDX files in /data/fashion (…)", one part per data node (named when there are several); `short`: only "embedded"
+ * or the folder's last name, for a table's cell. '' when the summary does not say.
+ */
+export function dataUsedText(data: Record<string, DataUsed> | undefined, short = false): string {
+  const entries = Object.entries(data ?? {});
+  const n = (v: number): string => v.toLocaleString('en-US');
+  return entries
+    .map(([node, d]) => {
+      const where = d.source === 'embedded' ? (short ? 'embedded' : 'the embedded MNIST subset') : short ? (d.dir ?? '').split(/[\\/]/).filter(Boolean).at(-1) ?? d.dir ?? '' : `IDX files in ${d.dir ?? '?'}`;
+      const text = short ? where : `${where} (${n(d.train)} training, ${n(d.valid)} validation, ${n(d.test)} test)`;
+      return entries.length > 1 ? `${node}: ${text}` : text;
+    })
+    .join(short ? ', ' : '; ');
+}

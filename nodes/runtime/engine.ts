@@ -14,7 +14,7 @@ import { allKinds } from '../kinds/index.ts';
 import { nodeIdProblem } from '../core/document.ts';
 import { quoted } from '../core/format.ts';
 import { initBackend } from './backend.ts';
-import { type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
+import { type DataUsed, type RunEvent, type RunEventListener, type RunSummary, summaryOptions } from './events.ts';
 import { type OpTable, type PartlyTrained, type RunContext, type RunOptions, StopRequested, UserError } from './op.ts';
 import { allOps } from './ops/index.ts';
 import { plainFileNameProblem, writeFileAtomic } from './fs-atomic.ts';
@@ -55,6 +55,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
   const metrics: Record<string, number | number[]> = {};
   const images: string[] = [];
   let throughput: number | null = null;
+  const data: NonNullable<RunSummary['data']> = {};
   let backendName = 'unknown';
   const values = new Map<string, unknown>();
   const summary = (status: RunSummary['status'], error?: string): RunSummary => ({
@@ -71,6 +72,7 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
     images,
     options: summaryOptions(options),
     ...(status === 'stopped' && stopped ? { stopped } : {}),
+    ...(Object.keys(data).length > 0 ? { data } : {}),
   });
 
   let currentNode: string | undefined;
@@ -119,6 +121,9 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
         },
         throughput: (v) => {
           throughput = v;
+        },
+        data: (d) => {
+          data[step.node] = d;
         },
       });
       const inputs: Record<string, unknown> = {};
@@ -229,6 +234,7 @@ interface Sinks {
   metric(name: string, v: number | number[]): void;
   image(name: string, png: Buffer, w: number, h: number): Promise<string>;
   throughput(v: number): void;
+  data(d: DataUsed): void;
 }
 
 function makeContext(
@@ -277,5 +283,6 @@ function makeContext(
       emit({ type: 'log', time: Date.now(), level, node: step.node, message });
     },
     reportTrainThroughput: (v) => sinks.throughput(v),
+    reportData: (d) => sinks.data(d),
   };
 }

@@ -2,6 +2,10 @@
  * Run events: what the CLI prints and writes to metrics.jsonl, and what the desktop app shows.
  * JSON only, so they cross process and IPC boundaries unchanged.
  */
+import type { DataUsed } from '../core/format.ts';
+
+export type { DataUsed } from '../core/format.ts';
+
 export type RunEvent =
   | { type: 'start'; time: number; graph: string; backend: string; backendNote: string; steps: number; seed: number }
   | { type: 'step'; time: number; node: string; kind: string; title: string; index: number; total: number }
@@ -55,7 +59,14 @@ export interface RunSummary {
    * the stop; none without an output folder), and the log's sentence saying so.
    */
   stopped?: { node: string; epoch?: number; epochs?: number; batch?: number; batches?: number; saved: string[]; message: string };
+  /**
+   * The data each data node read, by node id: the embedded set or the folder of IDX files, and how many examples of
+   * each split the run used (after its limits); absent in summaries written before it was recorded, and for a run
+   * that failed before its data was read.
+   */
+  data?: Record<string, DataUsed>;
 }
+
 
 /** The run options as summary.json records them: every option given, an unset one as null. */
 export function summaryOptions(options: object): RunSummary['options'] {

@@ -5,7 +5,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { JsonObject } from '../core/json.ts';
 import type { PlanStep } from '../core/plan.ts';
-import type { RunEvent } from './events.ts';
+import type { DataUsed, RunEvent } from './events.ts';
 
 export type Tf = typeof TF;
 
@@ -89,6 +89,8 @@ export interface RunContext {
   log(message: string, level?: 'info' | 'warn'): void;
   /** Reports training throughput for summary.json (examples/s over the whole training). */
   reportTrainThroughput(examplesPerSecond: number): void;
+  /** Records the data this (data) node read, for summary.json's `data`. */
+  reportData(data: DataUsed): void;
 }
 
 export type OpImpl = (ctx: RunContext, inputs: Record<string, unknown>, params: JsonObject) => Promise<Record<string, unknown>>;

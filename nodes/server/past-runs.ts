@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { FOLDER_NAME, isRunId, type LabServiceImpl, type Response, runEventSchema, runSummarySchema } from '../../electron/common/contract.ts';
 import type { RunEvent, RunSummary } from '../runtime/events.ts';
 import { writeFileAtomic } from '../runtime/fs-atomic.ts';
-import { lastValueName } from '../core/format.ts';
+import { dataUsedText, lastValueName } from '../core/format.ts';
 import { isCurvePart } from '../core/run-view.ts';
 import { graphOrNull, runLimitsMarker } from '../core/document.ts';
 import { RUN_LIMIT_KEYS } from '../core/kind.ts';
@@ -38,6 +38,8 @@ export interface PastRunEntry {
   limits?: string;
   /** A failed run's error, as its summary.json gives it. */
   error?: string;
+  /** The data it read, short ("embedded", or the IDX folder's name: dataUsedText); absent when its summary does not say. */
+  data?: string;
 }
 
 /** The file in a run folder that holds the user's note on the run. */
@@ -128,7 +130,7 @@ export async function listPastRuns(runsDir: string, max = 200, unreadable?: stri
         ...all.flatMap(([k, v]): [string, number][] => (Array.isArray(v) && typeof v.at(-1) === 'number' && !isCurvePart(k, s.metrics) ? [[lastValueName(k), v.at(-1) as number]] : [])),
       ]);
       const limits = await limitsMarker(dir, s.options);
-      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}), ...(limits ? { limits } : {}), ...(s.error ? { error: s.error } : {}) };
+      return { id, graph: s.graph, status: s.status, endedAt, wallSeconds: s.wall_seconds, metrics, note: await readNote(dir), ...(s.label ? { label: s.label } : {}), ...(limits ? { limits } : {}), ...(s.error ? { error: s.error } : {}), ...(s.data ? { data: dataUsedText(s.data, true) } : {}) };
     }),
   );
   return entries.filter((e): e is PastRunEntry => e !== null).sort((a, b) => b.endedAt - a.endedAt).slice(0, max);

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { addProgress, appliedLimits, compileGraph, type KindRegistry, recordedDocs, autoLogY, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, isIdleLimit, type RunLimitKey, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
+import { addProgress, appliedLimits, compileGraph, type KindRegistry, recordedDocs, autoLogY, dataUsedText, effectiveParams, fmtMetric, type GraphDocument, graphOrNull, paperFigure, paperLines, type Reference, rowText, isIdleLimit, type RunLimitKey, runLimitsMarker, type Series, seriesByPhase, splitTraces, withQuickSets } from '../core/index.ts';
 import { GRAY, plotPng, type Rgb, SERIES_COLORS } from '../runtime/ebm/plot.ts';
 import type { RunEvent } from '../runtime/events.ts';
 import { createRegistry } from '../kinds/index.ts';
@@ -147,6 +147,7 @@ export function runReport(run: PastRun): string {
     ['seed', String(summary.seed)],
     ['backend', start?.backendNote ?? summary.backend],
     ...(summary.started_at ? [['started', summary.started_at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')] as [string, string]] : []),
+    ...(summary.data ? [['data', dataUsedText(summary.data)] as [string, string]] : []),
     ['wall time', `${summary.wall_seconds.toFixed(1)} s`],
     ...(summary.train_examples_per_second !== null ? [['training examples/s', fmtMetric(summary.train_examples_per_second)] as [string, string]] : []),
     ...Object.entries(summary.options)

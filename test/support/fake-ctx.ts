@@ -3,7 +3,7 @@
 import seedrandom from 'seedrandom';
 import type { JsonObject } from '../../nodes/core/json.ts';
 import type { PlanStep } from '../../nodes/core/plan.ts';
-import type { RunEvent } from '../../nodes/runtime/events.ts';
+import type { DataUsed, RunEvent } from '../../nodes/runtime/events.ts';
 import { type RunContext, type RunOptions, StopRequested, type Tf } from '../../nodes/runtime/op.ts';
 
 type Progress = Omit<Extract<RunEvent, { type: 'progress' }>, 'type' | 'time' | 'node'>;
@@ -14,6 +14,7 @@ export interface FakeCtx extends RunContext {
   logs: { message: string; level: 'info' | 'warn' }[];
   progressEvents: Progress[];
   throughput: number[];
+  data: DataUsed[];
   /** Makes the next checkStop() throw StopRequested. */
   requestStop(): void;
 }
@@ -46,6 +47,7 @@ export function fakeCtx(tf: Tf, o: FakeCtxOptions = {}): FakeCtx {
     logs: [],
     progressEvents: [],
     throughput: [],
+    data: [],
     random: () => rng(),
     nextSeed: () => Math.floor(rng() * 2 ** 31),
     async checkStop() {
@@ -67,6 +69,9 @@ export function fakeCtx(tf: Tf, o: FakeCtxOptions = {}): FakeCtx {
     },
     reportTrainThroughput(v) {
       ctx.throughput.push(v);
+    },
+    reportData(d) {
+      ctx.data.push(d);
     },
     requestStop() {
       stopped = true;

@@ -121,6 +121,7 @@ const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObjec
     if (Number.isFinite(asked) && asked > have)
       ctx.log(`a limit of ${asked.toLocaleString('en-US')} ${what} digits is more than the ${have.toLocaleString('en-US')} there are: all ${have.toLocaleString('en-US')} are used`);
   }
+  ctx.reportData({ source: data.source, ...(dir ? { dir } : {}), train: trainN, valid: split.valid.n, test: testN });
   return {
     train: toDataset(takeFirst(split.train, trainN), 'train'),
     valid: toDataset(split.valid, 'valid'),
