@@ -40,4 +40,20 @@ d('own data in the app (e2e)', () => {
     await page.click('[data-testid="past-runs"]');
     await expect.poll(() => page.locator('[data-testid="past-run-data"]').allTextContents()).toEqual(['fashion']);
   }, 180_000);
+
+  it('a folder that is not there fails the run naming the node; the next run, fixed, takes that message away', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await openExample(page, 'eqprop-mnist');
+    await setParam(page, 'data', 'dataDir', 'no such folder');
+    await page.click('[data-testid="run"]');
+    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 60_000 }).toBe('error');
+    const toast = page.locator('[data-testid="toast"][data-kind="error"]');
+    await expect.poll(() => toast.textContent()).toBe(
+      `Run failed in MNIST (data): MNIST data folder ${join(app.server.workspace, 'no such folder')} does not exist (expected a folder holding the four MNIST IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally gzipped).`,
+    );
+    await setParam(page, 'data', 'dataDir', '');
+    await runToEnd(page);
+    // The failure of the run before no longer stands over this one's "done".
+    expect(await toast.count()).toBe(0);
+  }, 180_000);
 });
