@@ -233,6 +233,19 @@ describe('loadMnist({dir}) on bad folders', () => {
     expect(msg).toContain(join(dir, 't10k-labels-idx1-ubyte'));
   });
 
+  it('names the IDX files the folder holds under other names (EMNIST\'s, say), when the expected ones are missing (user review)', async () => {
+    const dir = join(tmp, 'emnist');
+    await mkdir(dir);
+    for (const name of ['emnist-digits-train-images-idx3-ubyte.gz', 'emnist-digits-train-labels-idx1-ubyte.gz', 'emnist-digits-test-images-idx3-ubyte.gz', 'emnist-digits-test-labels-idx1-ubyte.gz', 'README.txt'])
+      await writeFile(join(dir, name), 'x');
+    const msg = await asyncDataErrorOf(loadMnist({ dir }));
+    expect(msg).toMatch(/^MNIST files train-images-idx3-ubyte\(\.gz\), .* were not found in /);
+    expect(msg).toContain(
+      ' The folder holds IDX files emnist-digits-test-images-idx3-ubyte.gz, emnist-digits-test-labels-idx1-ubyte.gz, emnist-digits-train-images-idx3-ubyte.gz, emnist-digits-train-labels-idx1-ubyte.gz under other names: rename them (or make links) to the names above.',
+    );
+    expect(msg).not.toContain('README');
+  });
+
   it('reports a dims mismatch between images and labels', async () => {
     const dir = join(tmp, 'mismatch');
     await mkdir(dir);

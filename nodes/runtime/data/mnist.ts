@@ -3,7 +3,7 @@
 
 import { createRequire } from 'node:module';
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   DataError,
   checkImagesMatchLabels,
@@ -98,10 +98,18 @@ export async function findMnistFiles(dir: string): Promise<Record<MnistFileRole,
   }
   if (missing.length > 0) {
     const list = missing.map((m) => `${m}(.gz)`).join(', ');
+    // IDX files under other names (EMNIST's emnist-digits-train-images-idx3-ubyte.gz, a copy named …(1).gz): said, as
+    // the files are there and only their names are not the ones read.
+    const used = new Set(Object.values(found).map((f) => basename(f)));
+    const others = entries.filter((e) => /idx\d/i.test(e) && !used.has(e)).sort();
+    const shown = others.slice(0, 6).join(', ') + (others.length > 6 ? ` and ${others.length - 6} more` : '');
+    const hint = others.length
+      ? ` The folder holds ${others.length === 1 ? 'the IDX file' : 'IDX files'} ${shown} under ${others.length === 1 ? 'another name' : 'other names'}: rename ${others.length === 1 ? 'it' : 'them'} (or make links) to the names above.`
+      : '';
     throw new DataError(
-      missing.length === 1
+      (missing.length === 1
         ? `MNIST file ${list} was not found in ${abs} (expected ${join(abs, missing[0])} or ${join(abs, missing[0])}.gz; the dotted name ${candidateNames(missing[0])[2]} is also accepted).`
-        : `MNIST files ${list} were not found in ${abs} (expected the four IDX files of MNIST there, gzipped or not, e.g. ${join(abs, missing[0])}.gz).`,
+        : `MNIST files ${list} were not found in ${abs} (expected the four IDX files of MNIST there, gzipped or not, e.g. ${join(abs, missing[0])}.gz).`) + hint,
       abs,
     );
   }
