@@ -251,6 +251,16 @@ describe('documents that cannot be loaded', () => {
     });
   }
 
+  it('the message for invalid JSON says the line and column of the mistake, as an editor shows them (user review)', () => {
+    // A hand-edited graph with a comma left before its closing brace: Node 20 says only "at position 65", which means nothing in an editor.
+    const text = '{\n  "format": "plasticity-graph",\n  "version": 1,\n  "nodes": [],\n}\n';
+    const r = parseGraphText(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.diagnostics[0].message).toMatch(/ at position 65 \(line 5 column 1\)/);
+    expect(r.diagnostics[0].message.match(/line \d+/g)).toHaveLength(1);
+  });
+
   it('the message for invalid JSON is one line even when the text has line breaks or control bytes', () => {
     // JSON.parse quotes a piece of the input in its error message; that piece must not break the
     // "one line per problem" output of the CLI or put raw control bytes on a terminal.

@@ -306,13 +306,27 @@ export function loadGraph(input: unknown): LoadResult {
 /** Parses JSON text; a syntax error becomes a diagnostic, never an exception. */
 export function parseGraphText(text: string): LoadResult {
   let value: unknown;
+  // A byte-order mark (some Windows editors write one) is not part of the JSON.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    // A byte-order mark (some Windows editors write one) is not part of the JSON.
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    value = JSON.parse(json);
   } catch (e) {
-    return fail(`the file is not valid JSON (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')})`);
+    return fail(`the file is not valid JSON (${withLineColumn((e as Error).message, json).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')})`);
   }
   return loadGraph(value);
+}
+
+/**
+ * A JSON.parse message with the line and column of its "at position N", as an editor shows them, when the message does
+ * not give them already (Node 20's does not; newer engines add "(line L column C)").
+ */
+function withLineColumn(message: string, text: string): string {
+  const m = / at position (\d+)(?! \(line)/.exec(message);
+  if (!m || /\bline \d+/.test(message)) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return message.replace(m[0], `${m[0]} (line ${line} column ${column})`);
 }
 
 /** The graph in `text`, or null when there is none or it does not load (a run folder's graph.json, read back). */
