@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { cli, lines } from './support/cli.ts';
+import { cli, lines, notIdxFolder } from './support/cli.ts';
 import { LOCK_FILE, takeOverStale } from '../nodes/runtime/out-lock.ts';
 import { formatGroups, parseVary } from '../nodes/cli/sweep.ts';
 import { readSweep } from '../nodes/cli/sweep-file.ts';
@@ -182,8 +182,8 @@ describe('the standard deviation of one run is undefined (finding 12)', () => {
 
 describe('a relative --data-dir (finding 13)', () => {
   it('is recorded in summary.json as an absolute path, so diff does not tell it from the same folder given absolute', async () => {
-    // A folder that does not exist: the run stops at the data node, but its summary.json records the options.
-    const rel = relative(process.cwd(), join(tmp, 'no-mnist-here'));
+    // A folder whose files are not IDX: the run stops at the data node, but its summary.json records the options.
+    const rel = relative(process.cwd(), notIdxFolder(join(tmp, 'no-mnist-here')));
     expect(rel.startsWith('/')).toBe(false);
     const a = join(tmp, 'dd-relative');
     const b = join(tmp, 'dd-absolute');

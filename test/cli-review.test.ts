@@ -1,7 +1,7 @@
 // The `plasticity` command after a user's review: node ids with a dot in --set, --vary and quick.set; --quick for plan
 // and validate; repeated options; `kinds ID`; incomplete run folders in `runs`; a picture's "wrote" line once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applySets } from '../nodes/cli/main.ts';
@@ -158,5 +158,45 @@ describe('a picture redrawn after every epoch', () => {
     expect(wrote.filter((l) => l === `wrote ${join(out, 'train_fields.png')}`)).toHaveLength(1);
     expect(wrote.at(-1)).toMatch(/summary\.json \(done, /);
     expect(new Set(wrote).size).toBe(wrote.length);
+  });
+});
+
+describe('a data folder that is not there (user review)', () => {
+  it('run: a misspelt --data-dir fails before the run, and the earlier run in --out keeps its pictures and summary', async () => {
+    const out = join(tmp, 'kept');
+    const first = await cli('run', eqprop, '--quick', '--train-limit', '40', '--test-limit', '20', '--quiet', '--out', out);
+    expect(first.code, first.err).toBe(0);
+    const summary = readFileSync(join(out, 'summary.json'), 'utf8');
+    const typo = join(tmp, 'fashoin');
+    const r = await cli('run', eqprop, '--quick', '--data-dir', typo, '--out', out);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)).toEqual([
+      `error: --data-dir: MNIST data folder ${typo} does not exist (expected a folder holding the four MNIST IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally gzipped).`,
+    ]);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(summary);
+    expect(existsSync(join(out, 'train_fields.png'))).toBe(true);
+  }, 120_000);
+
+  it('run: an MNIST node\'s dataDir that is not there is a problem of the graph naming the node, before the run', async () => {
+    const doc = JSON.parse(readFileSync(eqprop, 'utf8')) as GraphDocument;
+    const data = doc.nodes.find((n) => n.id === 'data')!;
+    data.params = { ...data.params, dataDir: join(tmp, 'nowhere') };
+    const file = join(tmp, 'nowhere.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const out = join(tmp, 'nowhere-run');
+    const r = await cli('run', file, '--quick', '--out', out);
+    expect(r.code).toBe(1);
+    expect(lines(r.err)[0]).toMatch(/^error: data: MNIST data folder .*nowhere does not exist/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('sweep: an empty --data-dir folder starts no run', async () => {
+    const empty = join(tmp, 'empty-data');
+    mkdirSync(empty);
+    const out = join(tmp, 'sweep-nodata');
+    const r = await cli('sweep', eqprop, '--quick', '--seeds', '1-3', '--data-dir', empty, '--out', out);
+    expect(r.code).toBe(2);
+    expect(lines(r.err)[0]).toMatch(/^error: --data-dir: MNIST files train-images-idx3-ubyte\(\.gz\), .* were not found in /);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../nodes/cli/main.ts';
-import { cli, lines, type CliResult } from './support/cli.ts';
+import { cli, lines, notIdxFolder, type CliResult } from './support/cli.ts';
 import { combinations, parseSeeds, parseVary } from '../nodes/cli/sweep.ts';
 import { scalarMetrics, stats } from '../nodes/core/stats.ts';
 import { fmtMeanSd } from '../nodes/core/format.ts';
@@ -355,13 +355,15 @@ describe('plasticity run', () => {
       for (const n of line.replace(/\(paper.*$/, '').match(/-?\d+\.\d+(e-?\d+)?/g) ?? []) expect(n.replace(/^-/, '').replace(/^0\.0*/, '').replace(/e.*$/, '').replace('.', '').length, n).toBeLessThanOrEqual(4);
   });
 
-  it('a missing data folder: exit 1 with a one-line error naming the data node', async () => {
+  it('a data folder whose files are not IDX: exit 1 with a one-line error naming the data node', async () => {
+    // (A folder that does not exist is refused before the run: cli-review.test.ts.)
     const out = join(tmp, 'run-nodata');
-    const r = await cli('run', file('tiny2.json', JSON.stringify(tinyGraph())), '--data-dir', '/nonexistent', '--epochs', '1', '--out', out, '--quiet');
+    const data = notIdxFolder(join(tmp, 'not-idx'));
+    const r = await cli('run', file('tiny2.json', JSON.stringify(tinyGraph())), '--data-dir', data, '--epochs', '1', '--out', out, '--quiet');
     expect(r.code).toBe(1);
     const errors = lines(r.err).filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^error: data: MNIST data folder \/nonexistent does not exist/);
+    expect(errors[0]).toMatch(/^error: data: File .*not-idx\/train-images-idx3-ubyte is not an IDX file/);
     expectNoStack(r);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.status).toBe('error');
@@ -494,13 +496,13 @@ describe('plasticity sweep', () => {
 
   it('a run that fails is reported, and the sweep exits 1', async () => {
     const out = join(tmp, 'sweep-fail');
-    const r = await cli('sweep', join(root, 'examples', 'eqprop-mnist.json'), '--data-dir', join(tmp, 'no-such-folder'), '--out', out);
+    const r = await cli('sweep', join(root, 'examples', 'eqprop-mnist.json'), '--data-dir', notIdxFolder(join(tmp, 'sweep-not-idx')), '--out', out);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/\[1\/1\] run: error/);
     expect(r.err).toMatch(/error: some runs failed/);
     const doc = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
     expect(doc.runs[0]).toMatchObject({ status: 'error' });
-    expect(doc.runs[0].error).toMatch(/does not exist/);
+    expect(doc.runs[0].error).toMatch(/is not an IDX file/);
     expect(doc.groups).toEqual([{ set: [], metrics: {} }]);
   }, 60_000);
 });

@@ -324,6 +324,27 @@ function warnUnusedRunFlags(o: RunFlags, plan: Plan, io: Io): void {
   if (o.dataDir !== undefined && !kinds.includes(MnistData)) io.err('warning: --data-dir changes nothing: this graph has no MNIST node\n');
 }
 
+/**
+ * The data folders a run would read (--data-dir, else each MNIST node's dataDir) checked for the four MNIST files
+ * before the run touches its output folder: a misspelt folder fails here, and an earlier run in that folder keeps its
+ * pictures and summary (a sweep starts no run). --data-dir's problem is a usage error, a node's a problem of the graph.
+ */
+async function checkDataFolders(o: RunFlags, plan: Plan, onlyDataDirFlag = false): Promise<void> {
+  const mnist = flattenSteps(plan.steps).filter((s) => s.kind === MnistData);
+  if (!mnist.length) return;
+  const { DataError, findMnistFiles, nodeDataDir } = await import('../runtime/data/mnist.ts');
+  const check = async (dir: string, fail: (message: string) => Exit): Promise<void> => {
+    try {
+      await findMnistFiles(dir);
+    } catch (e) {
+      throw e instanceof DataError ? fail(e.message) : e;
+    }
+  };
+  if (o.dataDir) return check(resolve(o.dataDir), (m) => new Exit(2, `--data-dir: ${m}`));
+  if (onlyDataDirFlag) return;
+  for (const s of mnist) if (typeof s.params.dataDir === 'string' && s.params.dataDir) await check(nodeDataDir(s.params.dataDir, undefined), (m) => new Exit(1, `${s.node}: ${m}`));
+}
+
 /** An empty --data-dir (an unset "$VAR") is a usage error, for run and sweep alike: it would mean the embedded digits. */
 function checkDataDir(o: RunFlags): void {
   if (o.dataDir !== undefined && !o.dataDir.trim()) throw new Exit(2, '--data-dir: an empty folder name (leave the option out for the embedded digits)', true);
@@ -413,6 +434,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const { doc, plan } = await compileDocOrExit(graph, io, o.set, 'errors', o.quick === true);
       checkDataDir(o);
       warnUnusedRunFlags(o, plan, io);
+      await checkDataFolders(o, plan);
       // The engine (TensorFlow.js) loads before the folder is touched, and Ctrl-C, SIGTERM or SIGHUP stop the run from then
       // on: a signal while it loads leaves an earlier run's folder as it was, one after it a stopped summary.json.
       // (PLASTICITY_TRACE_START=1: say when, for a test that signals the run while the engine loads.)
@@ -477,6 +499,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         checkDataDir(o);
         // Said once here (the runs' own warnings go to their run.log); the varied values do not change the kinds.
         if (plan) warnUnusedRunFlags(o, plan, io);
+        // (A --vary of a dataDir gives each run a folder of its own, which the plan compiled last does not hold.)
+        if (plan) await checkDataFolders(o, plan, vary.some((v) => v.target.endsWith('.dataDir')));
         const lock = lockOut(o.out, await makeOutDir('--out', o.out), 'sweep');
         const runArgs: string[] = [];
         const pass = (flag: string, v: string | number | undefined): void => void (v !== undefined && runArgs.push(flag, String(v)));

@@ -6,8 +6,7 @@
  * architecture, resolved by the compiler into the model step's params).
  */
 import type * as TF from '@tensorflow/tfjs';
-import { homedir } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { JsonObject } from '../../core/json.ts';
 import { MnistData } from '../../kinds/b15/data-mnist.ts';
 import { Hierarchy } from '../../kinds/b15/model.ts';
@@ -30,7 +29,7 @@ import { Reconstruction } from '../../kinds/b15/eval-reconstruction.ts';
 import { Inpaint } from '../../kinds/b15/eval-inpaint.ts';
 import { ImageGridOut, ImageOut, MetricOut, SeriesOut } from '../../kinds/b15/outputs.ts';
 import { Filters } from '../../kinds/b15/filters.ts';
-import { DataError, type Split, loadMnist, splitTrainValid, takeFirst } from '../data/mnist.ts';
+import { DataError, type Split, loadMnist, nodeDataDir, splitTrainValid, takeFirst } from '../data/mnist.ts';
 import type { OpTable, RunContext } from '../op.ts';
 import { StopRequested, UserError } from '../op.ts';
 import { fieldsPicture, type Picture, imageGridPng, imageGridSize, weightTilesPicture } from '../png.ts';
@@ -75,16 +74,6 @@ const cap = (n: number, limit: number | undefined): number => (limit && limit > 
 
 function toDataset(d: Split, name: string): DatasetValue {
   return { images: d.images, labels: d.labels, n: d.n, dim: 784, name };
-}
-
-/**
- * The folder a data node's `dataDir` names: `~` is the home folder, and a relative path starts where Load network's
- * and Load weights' do (the folder holding `runs/` in the app, the working folder in the CLI), not wherever the
- * engine's process happens to have started.
- */
-export function nodeDataDir(dir: string, baseDir: string | undefined): string {
-  const home = dir === '~' || dir.startsWith('~/') || (sep === '\\' && dir.startsWith('~\\'));
-  return resolve(baseDir ?? '.', home ? homedir() + dir.slice(1) : dir);
 }
 
 const dataOp = async (ctx: RunContext, _i: Record<string, unknown>, p: JsonObject) => {

@@ -3,7 +3,8 @@
 
 import { createRequire } from 'node:module';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import {
   DataError,
   checkImagesMatchLabels,
@@ -52,6 +53,16 @@ export const MNIST_FILES = {
 } as const;
 
 export type MnistFileRole = keyof typeof MNIST_FILES;
+
+/**
+ * The folder a data node's `dataDir` names: `~` is the home folder, and a relative path starts where Load network's
+ * and Load weights' do (the folder holding `runs/` in the app, the working folder in the CLI), not wherever the
+ * engine's process happens to have started.
+ */
+export function nodeDataDir(dir: string, baseDir: string | undefined): string {
+  const home = dir === '~' || dir.startsWith('~/') || (sep === '\\' && dir.startsWith('~\\'));
+  return resolve(baseDir ?? '.', home ? homedir() + dir.slice(1) : dir);
+}
 
 /** The accepted names for one file: `train-images-idx3-ubyte`, `train-images.idx3-ubyte`, each with or without `.gz`. */
 export function candidateNames(base: string): string[] {
