@@ -190,6 +190,23 @@ describe('a data folder that is not there (user review)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('validate: an MNIST node\'s dataDir without the four files is a problem, one line naming node and parameter', async () => {
+    const doc = JSON.parse(readFileSync(eqprop, 'utf8')) as GraphDocument;
+    const data = doc.nodes.find((n) => n.id === 'data')!;
+    const onlyTrain = join(tmp, 'only-train');
+    mkdirSync(onlyTrain);
+    writeFileSync(join(onlyTrain, 'train-images-idx3-ubyte.gz'), 'x');
+    writeFileSync(join(onlyTrain, 'train-labels-idx1-ubyte.gz'), 'x');
+    data.params = { ...data.params, dataDir: onlyTrain };
+    const file = join(tmp, 'only-train.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = await cli('validate', file);
+    expect(r.code).toBe(1);
+    expect(lines(r.out)).toEqual([
+      `data.dataDir: MNIST files t10k-images-idx3-ubyte(.gz), t10k-labels-idx1-ubyte(.gz) were not found in ${onlyTrain} (expected the four IDX files of MNIST there, gzipped or not, e.g. ${join(onlyTrain, 't10k-images-idx3-ubyte.gz')}).`,
+    ]);
+  });
+
   it('sweep: an empty --data-dir folder starts no run', async () => {
     const empty = join(tmp, 'empty-data');
     mkdirSync(empty);

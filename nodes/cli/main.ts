@@ -330,19 +330,39 @@ function warnUnusedRunFlags(o: RunFlags, plan: Plan, io: Io): void {
  * pictures and summary (a sweep starts no run). --data-dir's problem is a usage error, a node's a problem of the graph.
  */
 async function checkDataFolders(o: RunFlags, plan: Plan, onlyDataDirFlag = false): Promise<void> {
-  const mnist = flattenSteps(plan.steps).filter((s) => s.kind === MnistData);
-  if (!mnist.length) return;
-  const { DataError, findMnistFiles, nodeDataDir } = await import('../runtime/data/mnist.ts');
-  const check = async (dir: string, fail: (message: string) => Exit): Promise<void> => {
-    try {
-      await findMnistFiles(dir);
-    } catch (e) {
-      throw e instanceof DataError ? fail(e.message) : e;
-    }
-  };
-  if (o.dataDir) return check(resolve(o.dataDir), (m) => new Exit(2, `--data-dir: ${m}`));
+  if (!flattenSteps(plan.steps).some((s) => s.kind === MnistData)) return;
+  if (o.dataDir) {
+    const problem = await dataFolderProblem(resolve(o.dataDir));
+    if (problem) throw new Exit(2, `--data-dir: ${problem}`);
+    return;
+  }
   if (onlyDataDirFlag) return;
-  for (const s of mnist) if (typeof s.params.dataDir === 'string' && s.params.dataDir) await check(nodeDataDir(s.params.dataDir, undefined), (m) => new Exit(1, `${s.node}: ${m}`));
+  const [first] = await nodeDataFolderProblems(plan);
+  if (first) throw new Exit(1, `${first.node}: ${first.message}`);
+}
+
+/** Why `dir` is not a folder holding the four MNIST files (the sentence the run would fail with), or null. */
+async function dataFolderProblem(dir: string): Promise<string | null> {
+  const { DataError, findMnistFiles } = await import('../runtime/data/mnist.ts');
+  try {
+    await findMnistFiles(dir);
+    return null;
+  } catch (e) {
+    if (e instanceof DataError) return e.message;
+    throw e;
+  }
+}
+
+/** The MNIST nodes whose own dataDir (read from the current folder, as `run` reads it) lacks the four MNIST files. */
+async function nodeDataFolderProblems(plan: Plan): Promise<{ node: string; message: string }[]> {
+  const { nodeDataDir } = await import('../runtime/data/mnist.ts');
+  const problems: { node: string; message: string }[] = [];
+  for (const s of flattenSteps(plan.steps)) {
+    if (s.kind !== MnistData || typeof s.params.dataDir !== 'string' || !s.params.dataDir) continue;
+    const message = await dataFolderProblem(nodeDataDir(s.params.dataDir, undefined));
+    if (message) problems.push({ node: s.node, message });
+  }
+  return problems;
 }
 
 /** An empty --data-dir (an unset "$VAR") is a usage error, for run and sweep alike: it would mean the embedded digits. */
@@ -385,7 +405,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       const saved = savedFileNames(steps);
       const missing = await missingLoadFiles(steps, undefined, (full) => saved.has(basename(full)));
       for (const m of missing) io.out(`${m.node}.path: ${m.message}\n`);
-      if (missing.length) throw new Exit(1);
+      // An MNIST node's data folder, as `run` reads it without --data-dir.
+      const noData = await nodeDataFolderProblems(plan);
+      for (const m of noData) io.out(`${m.node}.dataDir: ${m.message}\n`);
+      if (missing.length || noData.length) throw new Exit(1);
       io.out(`${graph}: ok\n`);
     });
 
