@@ -62,6 +62,11 @@ describe('differences between runs', () => {
     ]);
   });
 
+  it('an empty text parameter shows as "", not as a blank cell that reads as missing (user review: dataDir)', () => {
+    const rows = differences([{ doc: edit(example, 'data', { dataDir: 'data/fashion' }) }, { doc: example }], registry);
+    expect(rows).toEqual([{ key: 'data.dataDir', values: ['data/fashion', '""'] }]);
+  });
+
   it('a parameter left out is its default: saved explicitly at the default, it does not differ', () => {
     const explicit: GraphDocument = {
       format: GRAPH_FORMAT,

@@ -24,7 +24,8 @@ export interface DiffInput {
 /** Options that are not settings of the run: where it wrote, and `set` (already in the graph as it ran). */
 const NOT_SETTINGS = new Set(['set', 'outDir', 'baseDir']);
 
-const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+// An empty text is shown "" (an MNIST node's dataDir left empty reads the embedded digits): a blank cell reads as missing.
+const show = (v: unknown): string => (typeof v === 'string' && v !== '' ? v : JSON.stringify(v));
 
 /**
  * A node's parameters as it ran: every parameter of its kind with its default filled in, in the kind's order, then
