@@ -107,6 +107,9 @@ describe('a run stopped during training saves the network trained so far', () =>
     expect(s.stopped).toEqual({ node: 'train', epoch: 2, epochs: 3, batch: 2, batches: 10, saved: [file], message });
     expect(events).toContainEqual(expect.objectContaining({ type: 'log', node: 'train', message }));
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'stopped', node: 'train' });
+    // The last progress report is where it stopped (the trainer's own are throttled and can lie minibatches behind):
+    // the Run tab and the Log's closing line show it.
+    expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ node: 'train', phase: 'train', epoch: 2, epochs: 3, batch: 2, batches: 10, fraction: 1.2 / 3 });
     // The first epoch's measurements are kept; the evaluator after the trainer never ran.
     expect((s.metrics.train_error as number[]).length).toBe(1);
     expect(s.metrics.test_error).toBeUndefined();
@@ -165,6 +168,7 @@ describe('a run stopped during training saves the network trained so far', () =>
     expect(s.stopped).toEqual({ node: 'train', epoch: 2, epochs: 3, batch: 2, batches: 6, saved: [file], message });
     expect(events).toContainEqual(expect.objectContaining({ type: 'log', node: 'train', message }));
     expect(events.at(-1)).toMatchObject({ type: 'end', status: 'stopped', node: 'train' });
+    expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ node: 'train', phase: 'train', epoch: 2, epochs: 3, batch: 2, batches: 6 });
     // The first epoch's local losses are kept; the evaluator after the trainer never ran.
     expect(Object.keys(s.metrics)).toEqual(['loss_f1', 'loss_g1']);
     expect((s.metrics.loss_g1 as number[]).length).toBe(1);

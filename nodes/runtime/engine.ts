@@ -143,6 +143,22 @@ export async function runPlan(req: RunRequest): Promise<RunSummary> {
      */
     const saveWhatIsReady = async (at: PlanStep, started: boolean, partly?: PartlyTrained): Promise<NonNullable<RunSummary['stopped']>> => {
       if (partly) for (const name of Object.keys(at.outputs)) if (name in partly.outputs) values.set(`${at.node}.${name}`, partly.outputs[name]);
+      // Where the trainer stopped, as a last progress report: its own reports are throttled (a few a second), so the
+      // last one can lie many minibatches behind, and the Run tab and the Log's closing line show the last report.
+      if (partly) {
+        const { epoch, epochs, batch, batches } = partly.at;
+        const inEpoch = batch !== undefined && batches ? Math.min(1, batch / batches) : 0;
+        emit({
+          type: 'progress',
+          time: now(),
+          node: at.node,
+          phase: 'train',
+          epoch,
+          epochs,
+          ...(batch !== undefined && batches !== undefined ? { batch, batches } : {}),
+          fraction: epochs > 0 ? Math.min(1, (epoch - 1 + inEpoch) / epochs) : 0,
+        });
+      }
       const saves = steps.filter((s) => SAVED_FILE[s.kind] && !ran.has(s.node) && Object.values(s.inputs).flat().every((ref) => values.get(ref) !== undefined));
       const wrote: { node: string; path: string }[] = [];
       for (const save of saves) {
