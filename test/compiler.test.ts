@@ -417,6 +417,28 @@ describe('one diagnostic per mistake', () => {
     expect(compile(pipeline()).diagnostics.filter((d) => d.node === 'spike')).toEqual([]);
   });
 
+  it('an evaluator whose outputs are wired to nothing (and that records nothing itself) is a warning: its result would be lost', () => {
+    const doc = pipeline();
+    doc.wires = doc.wires.filter((w) => w.from.node !== 'recon');
+    doc.nodes = doc.nodes.filter((n) => n.id !== 'm_recon');
+    const r = compile(doc);
+    expect(r.ok).toBe(true);
+    expectDiag(r, { code: 'invalid_graph', node: 'recon', severity: 'warning', message: /^nothing is wired to its outputs, so a run computes its results and records nothing; wire mse to a Metric node, image to a Picture node$/ });
+    // One output wired is enough; a node that records its own metric (Classification error) needs no wire; nor does a node with no such output.
+    expect(compile(pipeline()).diagnostics).toEqual([]);
+    const ebm = graph(
+      [
+        { id: 'data', kind: 'data.mnist', params: { validCount: 0 } },
+        { id: 'net', kind: 'ebm.network', params: { hidden: [8] } },
+        { id: 'dyn', kind: 'ebm.langevin' },
+        { id: 'unused', kind: 'ebm.langevin' },
+        { id: 'eval', kind: 'ebm.evaluate' },
+      ],
+      [['data.train', 'net.data'], ['net.network', 'eval.network'], ['data.test', 'eval.data'], ['dyn.dynamics', 'eval.dynamics']],
+    );
+    expect(compile(ebm).diagnostics).toEqual([]);
+  });
+
   it('in-painting with a mask that hides no pixel (its MSE over the missing pixels was NaN, after training)', () => {
     const nodes: NodeSpec[] = [...stackNodes(), { id: 'infer', kind: 'infer.iterative' }, { id: 'mask', kind: 'corrupt.mask', params: { fraction: 0.0005 } }, { id: 'inpaint', kind: 'eval.inpaint' }];
     const wires: [string, string][] = [...stackWires(), ['data.x', 'mask.layer'], ['model.model', 'inpaint.model'], ['infer.inference', 'inpaint.inference'], ['data.test', 'inpaint.data'], ['mask.corruption', 'inpaint.mask']];

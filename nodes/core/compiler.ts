@@ -253,6 +253,25 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     }
   }
 
+  // 6c. a node that measures or draws something (a metric, series or picture output), records nothing itself and has
+  // none of its outputs wired: the run would compute its results and keep none of them (a Reconstruction error with
+  // no Metric node after it). A warning: the graph runs, but the user surely meant to see the result.
+  const feeding = new Set(doc.wires.map((w) => w.from.node));
+  for (const id of order.order) {
+    if (failed.has(id) || feeding.has(id)) continue;
+    const p = prepared.get(id)!;
+    const shown = Object.entries(p.kind.outputs).filter(([, s]) => s.type in RECORDER);
+    if (!shown.length) continue;
+    if ((p.kind.records?.(steps.get(id)!.params as typeof p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []).length) continue;
+    const how = shown.map(([name, s]) => `${name} to a ${RECORDER[s.type as keyof typeof RECORDER]} node`).join(', ');
+    diags.push({
+      code: 'invalid_graph',
+      severity: 'warning',
+      node: id,
+      message: `nothing is wired to its outputs, so a run computes ${shown.length > 1 ? 'its results' : 'its result'} and records nothing; wire ${how}`,
+    });
+  }
+
   if (hasErrors(diags)) return { ok: false, diagnostics: diags };
 
   // 7. nest body steps inside their scope, keeping execution order
@@ -265,6 +284,9 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
   }
   return { ok: true, plan: { format: PLAN_FORMAT, version: 1, graph: doc.name, seed: doc.seed, steps: top }, diagnostics: diags };
 }
+
+/** The output node that records a value of each of these types, for a node whose results are wired to nothing. */
+const RECORDER = { metric: 'Metric', series: 'Series', image: 'Picture' } as const;
 
 function hasNodeError(diags: Diagnostic[], id: string): boolean {
   return diags.some((d) => d.node === id && d.severity === 'error');
