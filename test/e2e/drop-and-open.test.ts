@@ -94,6 +94,33 @@ e2eDescribe('drops and the Open dialog at 1366 × 768 (e2e)', () => {
     }
   });
 
+  it('a card dropped by or onto the minimap lands beside it, not under it, where its sockets can be wired', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    const c = (await page.locator('[data-testid="canvas"]').boundingBox())!;
+    // (The minimap shows once there is a card.)
+    await dragFromPalette(page, 'data.mnist', 20, 40);
+    await expect.poll(() => node(page, 'mnist1').count()).toBe(1);
+    const m = (await page.locator('[data-testid="canvas"] .minimap').boundingBox())!;
+    const mini = { x: m.x - c.x, y: m.y - c.y, width: m.width, height: m.height };
+    // Just left of the minimap (the card would reach over it), and onto the middle of it.
+    const drops = [
+      ['ebm.langevin', mini.x - 30, mini.y + 20],
+      ['ebm.save', mini.x + mini.width / 2, mini.y + mini.height / 2],
+    ] as const;
+    for (const [kind, x, y] of drops) {
+      const before = await cards(page);
+      await dragFromPalette(page, kind, x, y);
+      await expect.poll(async () => (await cards(page)).size).toBe(before.size + 1);
+      await page.waitForTimeout(150);
+      const [id, added] = [...(await cards(page)).entries()].find(([i]) => !before.has(i))!;
+      expect(overlaps(added, mini), `${id} at ${JSON.stringify(added)}, the minimap at ${JSON.stringify(mini)}`).toBe(false);
+      expect(added.x).toBeGreaterThanOrEqual(0);
+      expect(added.y).toBeGreaterThanOrEqual(0);
+      // Moved no further than it takes: beside the minimap, near the drop.
+      expect(Math.min(Math.abs(added.x + added.width - mini.x), Math.abs(added.y + added.height - mini.y))).toBeLessThanOrEqual(16);
+    }
+  });
+
   it('the tutorial drops each land near where they are dropped: one over a card is nudged a little, on screen, and nothing else moves', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;

@@ -928,6 +928,19 @@ export class LabEditor {
     const [x1, y1] = [Math.max(x0, (r.width - x) / k - m - node.width), Math.max(y0, (r.height - y) / k - m - node.height)];
     const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
     const at = { x: clamp(pos.x, x0, x1), y: clamp(pos.y, y0, y1) };
+    // The minimap covers the bottom-right corner: a card dropped (partly) under it could be neither read nor wired
+    // there. It goes left of the minimap or above it, whichever is nearer, as it goes inside the canvas's edge.
+    const mini = this.minimapOn ? this.container.querySelector('.minimap')?.getBoundingClientRect() : undefined;
+    if (mini && mini.width > 0) {
+      const mx = (mini.left - r.left - x) / k;
+      const my = (mini.top - r.top - y) / k;
+      if (at.x + node.width > mx - m && at.y + node.height > my - m) {
+        const left = Math.max(x0, mx - m - node.width);
+        const above = Math.max(y0, my - m - node.height);
+        if (at.x - left <= at.y - above) at.x = left;
+        else at.y = above;
+      }
+    }
     const cards = this.cardBoxes(node.id);
     const clear = (p: { x: number; y: number }): boolean => !cards.some((c) => crowds({ ...p, w: node.width, h: node.height }, c));
     if (clear(at)) return at;
