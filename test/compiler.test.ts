@@ -271,7 +271,7 @@ describe('one diagnostic per mistake', () => {
     const r2 = compile(graph([{ id: 'm', kind: 'corrupt.mask', params: { fraction: 1.5 } }], []));
     expectDiag(r2, { code: 'param_out_of_range', node: 'm', port: 'fraction', message: /must be at most 1, got 1\.5/ });
     const r3 = compile(graph([{ id: 'p', kind: 'eval.parzen', params: { sigmas: [0.1, -1] } }], []));
-    expectDiag(r3, { code: 'param_out_of_range', node: 'p', port: 'sigmas', message: /every entry must be at least/ });
+    expectDiag(r3, { code: 'param_out_of_range', node: 'p', port: 'sigmas', message: /^parameter sigmas must have every entry at least 0\.\d+, got -1$/ });
     // Typed too large for a float (the inspector keeps "1e309" as text): out of range, not "not a number".
     const r4 = compile(graph([{ id: 'm', kind: 'corrupt.mask', params: { fraction: '1e309' } }], []));
     expectDiag(r4, { code: 'param_out_of_range', node: 'm', port: 'fraction', message: /^parameter fraction must be at most 1, got 1e309$/ });

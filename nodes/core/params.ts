@@ -150,7 +150,7 @@ export function checkParam(spec: ParamSpec, value: unknown): { problem: 'type' |
         return { problem: 'type', message: `must be a list of numbers, got ${show(value)}` };
       for (const v of value as number[]) {
         const r = range(v, spec.min, spec.max);
-        if (r) return { problem: 'range', message: `every entry ${r}` };
+        if (r) return { problem: 'range', message: `must have every entry ${r.replace(/^must be /, '')}` };
       }
       return null;
     }
