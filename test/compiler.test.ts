@@ -439,6 +439,29 @@ describe('one diagnostic per mistake', () => {
     expect(compile(ebm).diagnostics).toEqual([]);
   });
 
+  it('a trainer fed the test digits is a warning, for both trainers: the evaluators would measure digits it trained on', () => {
+    const b15 = pipeline();
+    b15.wires = b15.wires.map((w) => (w.to.node === 'train' && w.to.port === 'data' ? { ...w, from: { node: 'data', port: 'test' } } : w));
+    const r = compile(b15);
+    expect(r.ok).toBe(true);
+    expectDiag(r, { code: 'invalid_graph', node: 'train', port: 'data', severity: 'warning', message: /^trains on data\.test, the test digits, so an error measured on them afterwards is no longer a test error; wire data\.train here \(and data\.test to the evaluators\)$/ });
+    const ebm = (split: string) =>
+      graph(
+        [
+          { id: 'mnist', kind: 'data.mnist' },
+          { id: 'net', kind: 'ebm.network', params: { hidden: [8] } },
+          { id: 'free', kind: 'ebm.langevin' },
+          { id: 'nudge', kind: 'ebm.nudge' },
+          { id: 'rule', kind: 'ebm.eqprop_rule' },
+          { id: 'train', kind: 'ebm.eqprop_train' },
+        ],
+        [['mnist.train', 'net.data'], ['net.network', 'train.network'], [`mnist.${split}`, 'train.data'], ['free.dynamics', 'train.free'], ['free.dynamics', 'nudge.dynamics'], ['nudge.dynamics', 'train.nudged'], ['rule.rule', 'train.rule']],
+      );
+    expectDiag(compile(ebm('test')), { code: 'invalid_graph', node: 'train', port: 'data', severity: 'warning', message: /^trains on mnist\.test, the test digits.*wire mnist\.train here/ });
+    expect(compile(ebm('train')).diagnostics).toEqual([]);
+    expect(compile(ebm('valid')).diagnostics).toEqual([]);
+  });
+
   it('in-painting with a mask that hides no pixel (its MSE over the missing pixels was NaN, after training)', () => {
     const nodes: NodeSpec[] = [...stackNodes(), { id: 'infer', kind: 'infer.iterative' }, { id: 'mask', kind: 'corrupt.mask', params: { fraction: 0.0005 } }, { id: 'inpaint', kind: 'eval.inpaint' }];
     const wires: [string, string][] = [...stackWires(), ['data.x', 'mask.layer'], ['model.model', 'inpaint.model'], ['infer.inference', 'inpaint.inference'], ['data.test', 'inpaint.data'], ['mask.corruption', 'inpaint.mask']];

@@ -1,4 +1,4 @@
-import { defineKind } from '../../core/kind.ts';
+import { defineKind, sourceNode, type ValueMeta } from '../../core/kind.ts';
 import { int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
@@ -29,8 +29,19 @@ export const mnistDataKind = defineKind({
     outputs: {
       train: { dim: 784, inputSize: 784, classes: 10 },
       valid: { dim: 784, inputSize: 784, classes: 10, ...(p.validCount === 0 ? { empty: `${ctx.nodeId}'s validCount is 0 (no training digits held out); set it to 1000 or more` } : {}) },
-      test: { dim: 784, inputSize: 784, classes: 10 },
+      // (split: a trainer wired to the test digits says so: its evaluators would then measure digits it trained on)
+      test: { dim: 784, inputSize: 784, classes: 10, split: 'test' },
       x: { index: 0, units: 784, root: ctx.nodeId, path: [] },
     },
   }),
 });
+
+/**
+ * The warning for a trainer whose training data `data` is the test split of an MNIST node (null for any other data):
+ * an error measured on the test digits afterwards would no longer be a test error.
+ */
+export function trainsOnTestDigits(data: ValueMeta): string | null {
+  if (data.info.split !== 'test') return null;
+  const node = sourceNode(data);
+  return `trains on ${data.ref}, the test digits, so an error measured on them afterwards is no longer a test error; wire ${node}.train here (and ${node}.test to the evaluators)`;
+}

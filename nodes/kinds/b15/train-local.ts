@@ -2,6 +2,7 @@ import { defineKind, many, metricRecord, pictureRecord, type Recorded, sourceNod
 import { choice, float, int } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { type CorruptionInfo, corruptsStack } from './layer-info.ts';
+import { trainsOnTestDigits } from './data-mnist.ts';
 
 export const LocalTrain = 'train.local';
 
@@ -57,6 +58,8 @@ export const localTrainKind = defineKind({
     ...(p.fields > 0 ? [pictureRecord(`${id}_fields`, 'fields', 'The encoder f1\'s weights into the first h1 units, redrawn after every epoch while it trains.')] : []),
   ],
   compile: (ctx, inputs) => {
+    const data = inputs.data && !Array.isArray(inputs.data) ? trainsOnTestDigits(inputs.data) : null;
+    if (data) ctx.warn(data, 'data');
     const layers = new Map<number, string>();
     // A model built here says which stack it is (a loaded one does not): a corruption must be of one of its layers,
     // as the trainer finds the layer by its index alone.

@@ -2,6 +2,7 @@ import { defineKind, one, metricRecord, pictureRecord, type ValueMeta } from '..
 import { bool, choice, int, str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkDataFits, checkNudged, nums, readoutParam, sizesOf, sizesText } from './common.ts';
+import { trainsOnTestDigits } from '../b15/data-mnist.ts';
 
 const VALID_DOCS = {
   stored: 'Error per epoch on the examples wired to valid, a fraction: each relaxed from its own stored state, the free phase\'s steps more each epoch (the published code\'s protocol; no labels used).',
@@ -82,6 +83,8 @@ export const trainKind = defineKind({
     const rule = one(inputs, 'rule');
     const sizes = sizesOf(net);
     let ok = checkDataFits(ctx, net, data, 'data');
+    const onTest = trainsOnTestDigits(data);
+    if (onTest) ctx.warn(onTest, 'data');
     const valid = inputs.valid && !Array.isArray(inputs.valid) ? inputs.valid : undefined;
     if (valid) ok = checkDataFits(ctx, net, valid, 'valid') && ok;
     ok = checkNudged(ctx, free, false, 'free') && ok;
