@@ -163,7 +163,17 @@ describe('one diagnostic per mistake', () => {
     const nodes = stackNodes().filter((n) => n.id !== 'model');
     const wires = stackWires().filter(([a, b]) => !b.startsWith('model.') && !a.startsWith('model.')).map(([a, b]): [string, string] => (a === 'f1.out' && b === 'g2.to' ? ['data.x', 'g2.to'] : [a, b]));
     const r = compile(graph(nodes, wires));
-    expectDiag(r, { code: 'incompatible_shape', node: 'g2', port: 'to', message: /h2 \(4 units\) is not directly above x \(h0\) \(784 units\)/ });
+    expectDiag(r, { code: 'incompatible_shape', node: 'g2', port: 'to', message: /h2 \(4 units\) is not directly above x \(h0\) \(784 units\); wire f1\.out, the layer h1, to it$/ });
+  });
+
+  it('incompatible_shape: a decoder wired from and to the same layer (a natural slip) names the wire that fits', () => {
+    const r = compile(
+      graph(
+        [{ id: 'data', kind: 'data.mnist' }, { id: 'f1', kind: 'layers.encoder', params: { units: 8 } }, { id: 'g1', kind: 'layers.decoder' }],
+        [['data.x', 'f1.in'], ['f1.out', 'g1.from'], ['f1.out', 'g1.to']],
+      ),
+    );
+    expectDiag(r, { code: 'incompatible_shape', node: 'g1', port: 'to', message: /^a decoder must map a layer to the layer directly below it in the same stack; h1 \(8 units\) is not directly above h1 \(8 units\); wire data\.x, the layer x \(h0\), to it$/ });
   });
 
   it('incompatible_shape: a decoder wired upside down (from x to h1)', () => {
@@ -173,7 +183,7 @@ describe('one diagnostic per mistake', () => {
         [['data.x', 'f1.in'], ['data.x', 'g1.from'], ['f1.out', 'g1.to']],
       ),
     );
-    expectDiag(r, { code: 'incompatible_shape', node: 'g1', port: 'to' });
+    expectDiag(r, { code: 'incompatible_shape', node: 'g1', port: 'to', message: /; from is x, which has no layer below it: wire from to a layer above x$/ });
   });
 
   it('incompatible_shape: a decoder of another stack', () => {

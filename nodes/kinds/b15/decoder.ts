@@ -27,7 +27,10 @@ export const decoderKind = defineKind({
     const from = layerInfo(one(inputs, 'from'));
     const to = layerInfo(one(inputs, 'to'));
     if (!isDirectlyAbove(to, from)) {
-      ctx.error(`a decoder must map a layer to the layer directly below it in the same stack; ${layerName(from)} (${from.units} units) is not directly above ${layerName(to)} (${to.units} units)`, 'to');
+      // Name the wire that fits: the layer below `from` is the output of the encoder under it, or the data's x.
+      const below = from.index === 1 ? `${from.root}.x` : from.index > 1 ? `${from.path[from.index - 2]!.node}.out` : null;
+      const fix = below ? `; wire ${below}, the layer ${layerName({ ...from, index: from.index - 1 })}, to it` : '; from is x, which has no layer below it: wire from to a layer above x';
+      ctx.error(`a decoder must map a layer to the layer directly below it in the same stack; ${layerName(from)} (${from.units} units) is not directly above ${layerName(to)} (${to.units} units)${fix}`, 'to');
       return null;
     }
     const module: ModuleInfo = { node: ctx.nodeId, inUnits: from.units, outUnits: to.units, activation: p.activation, initGain: p.initGain, lr: p.lr > 0 ? p.lr : null };
