@@ -227,6 +227,13 @@ e2eDescribe('drops and the Open dialog at 1366 × 768 (e2e)', () => {
     await expect.poll(() => page.locator('[data-testid="toast"]').textContent()).toContain('Cannot open upload.json');
     expect(asked).toHaveLength(1);
     expect(await node(page, 'encoder1').count()).toBe(1);
+    // A kind misspelt by hand is refused too, naming the kind it is nearest to.
+    const misspelt = { format: 'plasticity-graph', version: 1, name: 'typo', seed: 1, nodes: [{ id: 'net', kind: 'ebm.netwrk', params: {}, position: [0, 0] }], wires: [] };
+    await page.setInputFiles('[data-testid="import-file"]', { name: 'typo.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(misspelt)) });
+    await expect
+      .poll(() => page.locator('[data-testid="toast"]').textContent())
+      .toBe('Cannot open typo.json: node "net" is of kind "ebm.netwrk" (did you mean "ebm.network"?), which this version does not know (made by a newer one, or misspelt?). Nothing was changed.');
+    expect(asked).toHaveLength(1);
     // Yes: the valid graph replaces it.
     yes = true;
     await page.click('[data-testid="open"]');

@@ -644,7 +644,13 @@ export class LabEditor {
   unreadable(doc: GraphDocument): string | null {
     const unknownKinds = doc.nodes.filter((n) => !this.registry.get(n.kind));
     return unknownKinds.length
-      ? `${unknownKinds.map((n) => `node "${n.id}" is of kind "${n.kind}"`).join(', ')}, which this version does not know (made by a newer one, or misspelt?)`
+      ? `${unknownKinds
+          .map((n) => {
+            // A kind typed by hand: the nearest one there is, when it is near enough to be a typo.
+            const near = nearestName(n.kind, this.registry.all().map((k) => k.kind));
+            return `node "${n.id}" is of kind "${n.kind}"${near ? ` (did you mean "${near}"?)` : ''}`;
+          })
+          .join(', ')}, which this version does not know (made by a newer one, or misspelt?)`
       : null;
   }
 
