@@ -31,6 +31,35 @@ describe('fresh record names for a node added in the editor', () => {
     expect(freshRecordNames(placed('c2', 'stdp.compare_rules'), [placed('c1', 'stdp.compare_rules')])).toEqual({ r_metric: 'stdp_pearson_r2', slope_metric: 'stdp_slope2', image_name: 'stdp_scatter2' });
   });
 
+  it('a second EqProp trainer (to compare two rules in one graph) takes its own training series names, and the graph compiles', () => {
+    // Its train_error and train_cost were fixed names: a second trainer was an error ("also recorded by train1") no parameter could fix.
+    const second = freshRecordNames(placed('train2', 'ebm.eqprop_train'), [placed('train1', 'ebm.eqprop_train')]);
+    expect(second).toEqual({ train_metric: 'train_error2', train_cost_metric: 'train_cost2' });
+    const n = (id: string, k: string, params: JsonObject = {}) => ({ id, kind: k, params, position: [0, 0] as [number, number] });
+    const w = (a: string, b: string) => ({ from: { node: a.split('.')[0]!, port: a.split('.')[1]! }, to: { node: b.split('.')[0]!, port: b.split('.')[1]! } });
+    const trainer = (t: string, rule: string) => [w('net.network', `${t}.network`), w('data.train', `${t}.data`), w('free.dynamics', `${t}.free`), w('nudge.dynamics', `${t}.nudged`), w(`${rule}.rule`, `${t}.rule`)];
+    const doc = (params2: JsonObject): GraphDocument => ({
+      format: 'plasticity-graph',
+      version: 1,
+      name: 't',
+      seed: 1,
+      nodes: [
+        n('data', 'data.mnist', { validCount: 0 }),
+        n('net', 'ebm.network', { hidden: [8] }),
+        n('free', 'ebm.langevin'),
+        n('nudge', 'ebm.nudge'),
+        n('eqprop', 'ebm.eqprop_rule'),
+        n('stdp', 'ebm.stdp_rule'),
+        n('train1', 'ebm.eqprop_train'),
+        n('train2', 'ebm.eqprop_train', params2),
+      ],
+      wires: [w('data.train', 'net.data'), w('free.dynamics', 'nudge.dynamics'), ...trainer('train1', 'eqprop'), ...trainer('train2', 'stdp')],
+    });
+    expect(compileGraph(doc({}), registry).diagnostics.map((d) => d.message)).toContain('the metric "train_error" is also recorded by train1; give one of them another name');
+    const c = compileGraph(doc(second), registry);
+    expect(c.diagnostics).toEqual([]);
+  });
+
   it('two Metrics added one after another compile without "also recorded by"', () => {
     const a = freshRecordNames(placed('metric1', 'output.metric'), []);
     const b = freshRecordNames(placed('metric2', 'output.metric'), [placed('metric1', 'output.metric', a)]);

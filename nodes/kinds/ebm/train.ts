@@ -19,7 +19,7 @@ export const trainKind = defineKind({
   category: 'energy',
   limits: ['epochs'],
   doc:
-    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error (per epoch, measured at the free fixed points before each update, as in the paper) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus, with the input readout, <valid_metric>_by_state (the error by argmax of the output states, the published measure), and draws these per-epoch errors as <node id>_learning_curve.png, redrawn after every epoch so a run shows it as it learns. With fields N it also draws, after every epoch, what training has changed so far in the input weights of the first N hidden units (<node id>_fields.png). The CLI\'s --epochs overrides the epochs.',
+    'Trains a copy of the network, minibatch by minibatch: clamp the inputs; free phase (the free dynamics) from each example\'s stored state to a fixed point s^0; nudged phase (the nudged dynamics) to s^β; then the learning rule updates weights and biases. The sign of β is drawn per minibatch if the Nudge node asks for it. With "persistent" each example keeps its free fixed point for the next epoch (Scellier & Bengio\'s persistent particles). Records train_error and train_cost (per epoch, measured at the free fixed points before each update, as in the paper; named by train_metric and train_cost_metric, so that a second trainer in the graph, say with another rule, records its own) and, when a validation set is wired, its error per epoch under the name valid_metric (relaxed from zero, or from stored per-example states as in the published code: the network is multistable late in training and the stored states give a lower error), plus, with the input readout, <valid_metric>_by_state (the error by argmax of the output states, the published measure), and draws these per-epoch errors as <node id>_learning_curve.png, redrawn after every epoch so a run shows it as it learns. With fields N it also draws, after every epoch, what training has changed so far in the input weights of the first N hidden units (<node id>_fields.png). The CLI\'s --epochs overrides the epochs.',
   equation: 'Scellier & Bengio 2016, Algorithm (Sec. 3); Bengio et al. 2017, Sec. 3.2',
   keywords: ['equilibrium propagation', 'EqProp'],
   scope: { loop: 'epochs' },
@@ -48,6 +48,8 @@ export const trainKind = defineKind({
       doc: 'How validation examples are relaxed after each epoch: from zero for valid_steps steps, or (the published code\'s protocol) from their own stored states, the free phase\'s steps more each epoch, or both (the stored-state series named valid_metric, the from-zero one valid_zero_metric).',
     }),
     readout: readoutParam(),
+    train_metric: str('train_error', { doc: 'Name of the training error series (a second trainer in the graph needs another, e.g. train_error_stdp).' }),
+    train_cost_metric: str('train_cost', { doc: 'Name of the series of the output cost at the free fixed points per epoch.' }),
     valid_metric: str('valid_error', { doc: 'Name of the validation error series (e.g. test_error_stored when the test split is wired to valid).' }),
     valid_zero_metric: str('valid_error_zero', { doc: 'With valid_states both: name of the series relaxed from zero (e.g. test_error_zero).' }),
     fields: int(0, {
@@ -65,8 +67,8 @@ export const trainKind = defineKind({
       : [...(p.valid_states !== 'from_zero' ? [validName] : []), ...(p.valid_states !== 'persistent' ? [p.valid_states === 'both' ? p.valid_zero_metric || 'valid_error_zero' : validName] : [])];
     const param = (n: string): string => (n === validName ? 'valid_metric' : 'valid_zero_metric');
     return [
-      metricRecord('train_error', undefined, 'Training error per epoch, a fraction: the training examples misclassified at their free fixed points during the epoch.'),
-      metricRecord('train_cost', undefined, 'The output cost at the free fixed points per epoch, mean over the training examples.'),
+      metricRecord(p.train_metric || 'train_error', 'train_metric', 'Training error per epoch, a fraction: the training examples misclassified at their free fixed points during the epoch.'),
+      metricRecord(p.train_cost_metric || 'train_cost', 'train_cost_metric', 'The output cost at the free fixed points per epoch, mean over the training examples.'),
       ...valid.flatMap((n) => [
         metricRecord(n, param(n), VALID_DOCS[n === validName && p.valid_states !== 'from_zero' ? 'stored' : 'zero']),
         ...(p.readout === 'input' ? [metricRecord(`${n}_by_state`, param(n), 'The same, each example read by the largest output state.')] : []),
@@ -111,6 +113,11 @@ export const trainKind = defineKind({
       ctx.error('centered nudging needs nudges of strength +β and −β, but the nudged dynamics clamp the outputs: set the Nudge node\'s mode to nudge, or turn centered off', 'rule');
       ok = false;
     }
+    for (const name of ['train_metric', 'train_cost_metric'] as const)
+      if (!p[name].trim()) {
+        ctx.error(`give the ${name === 'train_metric' ? 'training error' : 'training cost'} series a name`, name);
+        ok = false;
+      }
     if (valid && !p.valid_metric.trim()) {
       ctx.error('give the validation error series a name', 'valid_metric');
       ok = false;

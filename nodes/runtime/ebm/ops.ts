@@ -133,6 +133,9 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const readout = P<Readout>(params, 'readout');
   const mode = P<'from_zero' | 'persistent' | 'both'>(params, 'valid_states');
   const validName = P<string>(params, 'valid_metric') || 'valid_error';
+  // (Named by the node: a second trainer in the graph records its own series.)
+  const trainName = P<string | undefined>(params, 'train_metric') || 'train_error';
+  const costName = P<string | undefined>(params, 'train_cost_metric') || 'train_cost';
   // The validation series: from stored states and/or from zero, each with its error by argmax of the states beside it.
   const zeroName = mode === 'both' ? P<string>(params, 'valid_zero_metric') || 'valid_error_zero' : validName;
   const nFields = Math.min(P<number | undefined>(params, 'fields') ?? 0, net0.sizes[1]);
@@ -152,8 +155,8 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
   const validCurves = (): [string, number[]][] =>
     validSeries.flatMap((s): [string, number[]][] => [[s.name, s.error], ...(readout === 'input' ? [[`${s.name}_by_state`, s.byState] as [string, number[]]] : [])]);
   const record = (trainError: number[], trainCost: number[]): void => {
-    ctx.metric('train_error', trainError);
-    ctx.metric('train_cost', trainCost);
+    ctx.metric(trainName, trainError);
+    ctx.metric(costName, trainCost);
     // each curve as far as the finished epochs (a stop during an epoch's validation leaves that epoch out)
     for (const [name, ys] of validCurves()) ctx.metric(name, ys.slice(0, trainErrors.length));
   };
@@ -180,11 +183,11 @@ const trainOp: OpImpl = async (ctx, inputs, params) => {
         lastRate = rate;
         const total = epochs * data.n;
         // The epoch's training error so far, drawn live between the end-of-epoch points (once it averages enough examples to mean something).
-        const live = soFar.examples >= Math.min(LIVE_MIN_EXAMPLES, data.n) ? { metrics: { train_error: soFar.error, train_cost: soFar.cost } } : {};
+        const live = soFar.examples >= Math.min(LIVE_MIN_EXAMPLES, data.n) ? { metrics: { [trainName]: soFar.error, [costName]: soFar.cost } } : {};
         ctx.progress({ phase: 'train', epoch: epoch + 1, epochs, batch, batches, fraction: done / total, examplesPerSecond: rate, etaSeconds: (total - done) / rate, ...live });
       },
       onEpoch: async (epoch, m) => {
-        const metrics: Record<string, number> = { train_error: m.trainError, train_cost: m.trainCost };
+        const metrics: Record<string, number> = { [trainName]: m.trainError, [costName]: m.trainCost };
         for (const s of validSeries) {
           const v = await evaluate(tf, net, valid!, { ...free, steps: s.steps }, {
             batchSize: 500,
