@@ -31,6 +31,31 @@ describe('fresh record names for a node added in the editor', () => {
     expect(freshRecordNames(placed('c2', 'stdp.compare_rules'), [placed('c1', 'stdp.compare_rules')])).toEqual({ r_metric: 'stdp_pearson_r2', slope_metric: 'stdp_slope2', image_name: 'stdp_scatter2' });
   });
 
+  it('two Save nodes of one name are an error (the second file would overwrite the first); one added in the editor takes the next name', () => {
+    expect(freshRecordNames(placed('save2', 'ebm.save'), [placed('save1', 'ebm.save')])).toEqual({ name: 'network2' });
+    expect(freshRecordNames(placed('keep2', 'model.save'), [placed('keep1', 'model.save')])).toEqual({ name: 'model2' });
+    // A network and weights of one name are different files.
+    expect(freshRecordNames(placed('keep1', 'model.save', { name: 'network' }), [placed('save1', 'ebm.save')])).toEqual({ name: 'network' });
+    const doc = (name2: string): GraphDocument => ({
+      format: 'plasticity-graph',
+      version: 1,
+      name: 't',
+      seed: 1,
+      nodes: [
+        { id: 'net', kind: 'ebm.network', params: { hidden: [8] }, position: [0, 0] },
+        { id: 'save1', kind: 'ebm.save', params: {}, position: [0, 0] },
+        { id: 'save2', kind: 'ebm.save', params: { name: name2 }, position: [0, 0] },
+      ],
+      wires: ['save1', 'save2'].map((s) => ({ from: { node: 'net', port: 'network' }, to: { node: s, port: 'network' } })),
+    });
+    const clash = compileGraph(doc('network'), registry);
+    expect(clash.ok).toBe(false);
+    expect(clash.diagnostics).toEqual([
+      { code: 'invalid_graph', severity: 'error', node: 'save2', port: 'name', message: 'the file "network.network.json" is also written by save1; give one of them another name' },
+    ]);
+    expect(compileGraph(doc('network2'), registry).diagnostics).toEqual([]);
+  });
+
   it('a second EqProp trainer (to compare two rules in one graph) takes its own training series names, and the graph compiles', () => {
     // Its train_error and train_cost were fixed names: a second trainer was an error ("also recorded by train1") no parameter could fix.
     const second = freshRecordNames(placed('train2', 'ebm.eqprop_train'), [placed('train1', 'ebm.eqprop_train')]);

@@ -249,7 +249,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     // (with what the node's compile resolved: a trainer knows its model's modules only then)
     for (const r of p.kind.records?.(steps.get(id)!.params as typeof p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []) {
       const first = writers.claim(r.what, r.name, id);
-      if (first) err('invalid_graph', `the ${r.what} "${r.name}" is also recorded by ${first}; give one of them another name`, id, r.param);
+      if (first) err('invalid_graph', `the ${r.what} "${r.name}" is also ${r.what === 'file' ? 'written' : 'recorded'} by ${first}; give one of them another name`, id, r.param);
     }
   }
 
@@ -262,7 +262,7 @@ export function compileGraph(doc: GraphDocument, registry: KindRegistry): Compil
     const p = prepared.get(id)!;
     const shown = Object.entries(p.kind.outputs).filter(([, s]) => s.type in RECORDER);
     if (!shown.length) continue;
-    if ((p.kind.records?.(steps.get(id)!.params as typeof p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []).length) continue;
+    if ((p.kind.records?.(steps.get(id)!.params as typeof p.params, id, new Set(incoming.get(id)?.keys() ?? [])) ?? []).some((r) => r.what !== 'file')) continue;
     const how = shown.map(([name, s]) => `${name} to a ${RECORDER[s.type as keyof typeof RECORDER]} node`).join(', ');
     diags.push({
       code: 'invalid_graph',

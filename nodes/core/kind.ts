@@ -57,9 +57,9 @@ export interface CompileResult {
   resolved?: JsonObject;
 }
 
-/** A metric or picture a node records (see NodeKind.records). */
+/** A metric or picture a node records, or a file it writes to the run folder (see NodeKind.records). */
 export interface Recorded {
-  what: 'metric' | 'picture';
+  what: 'metric' | 'picture' | 'file';
   name: string;
   /** The parameter that sets the name, if any. */
   param?: string;
@@ -88,6 +88,8 @@ export class RecordedNames {
 
 /** A metric the node records (named by `param`, if a parameter names it). */
 export const metricRecord = (name: string, param?: string, doc?: string): Recorded => ({ what: 'metric', name, ...(param ? { param } : {}), ...(doc ? { doc } : {}) });
+/** A file NAME a Save node writes to the run folder (two such nodes of one name would overwrite each other's). */
+export const fileRecord = (name: string, param?: string): Recorded => ({ what: 'file', name, ...(param ? { param } : {}) });
 /** A picture NAME.png the node records. */
 export const pictureRecord = (name: string, param?: string, doc?: string): Recorded => ({ what: 'picture', name, ...(param ? { param } : {}), ...(doc ? { doc } : {}) });
 

@@ -54,6 +54,7 @@ export function recordedDocs(plan: Plan, registry: KindRegistry): RecordedDocs {
       continue;
     }
     for (const r of recorded) {
+      if (r.what === 'file') continue;
       const what = r.doc ?? passedOn(step);
       (r.what === 'metric' ? out.metrics : out.pictures)[r.name] = `${what ? `${what} ` : ''}Recorded by ${named(step)}.`;
     }

@@ -1,4 +1,4 @@
-import { type CompileCtx, defineKind } from '../../core/kind.ts';
+import { type CompileCtx, defineKind, fileRecord } from '../../core/kind.ts';
 import { str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 
@@ -32,6 +32,7 @@ export const saveModelKind = defineKind({
   inputs: { model: port('model') },
   outputs: {},
   params: { name: str('model', { doc: 'File name without .weights.json.' }) },
+  records: (p) => [fileRecord(`${p.name}.weights.json`, 'name')],
   compile: (ctx, _i, p) => (checkSaveName(ctx, p.name) ? { outputs: {} } : null),
 });
 

@@ -1,4 +1,4 @@
-import { defineKind, one } from '../../core/kind.ts';
+import { defineKind, fileRecord, one } from '../../core/kind.ts';
 import { str } from '../../core/params.ts';
 import { port } from '../../core/ports.ts';
 import { checkSaveName } from '../b15/model-io.ts';
@@ -12,6 +12,7 @@ export const saveNetworkKind = defineKind({
   inputs: { network: port('network') },
   outputs: {},
   params: { name: str('network', { doc: 'File name without .network.json.' }) },
+  records: (p) => [fileRecord(`${p.name}.network.json`, 'name')],
   compile: (ctx, inputs, p) => {
     one(inputs, 'network');
     return checkSaveName(ctx, p.name) ? { outputs: {} } : null;
