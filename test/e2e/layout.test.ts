@@ -108,6 +108,25 @@ e2eDescribe('layout on a laptop window, 1366 × 768 (e2e)', () => {
     await expect.poll(() => card.evaluate((el) => el.scrollHeight > el.clientHeight + 1)).toBe(true);
   }, 180_000);
 
+  it('a graph panned since a Fit, wholly in view, stays clear of the minimap and in the canvas when the run panel grows', async () => {
+    const page = await openApp(app.browser.context, app.server.url);
+    await checkFit(page, 0.8, 'layout-1366-editor');
+    // Panned a little by hand (a drag on the empty canvas): the view is the user's now, not Fit's.
+    const [canvas] = await box(page, '[data-testid="canvas"]');
+    const before = await box(page, '[data-testid="node"]');
+    await page.mouse.move(canvas!.left + 12, canvas!.top + 12);
+    await page.mouse.down();
+    await page.mouse.move(canvas!.left + 15, canvas!.top + 14, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(async () => (await box(page, '[data-testid="node"]'))[0]!.left).toBeCloseTo(before[0]!.left + 3, 0);
+    await clearOfControls(page);
+    await runToEnd(page);
+    await page.waitForTimeout(300);
+    await shot(page, 'layout-1366-panned-run');
+    // The run panel grew under it: the graph is fitted again rather than left with its bottom cards under the minimap.
+    await clearOfControls(page);
+  }, 180_000);
+
   it('draws a curve of one point as a dot in its colour: two one-epoch Quick runs compared in History', async () => {
     const page = await openApp(app.browser.context, app.server.url);
     await openExample(page, 'eqprop-mnist');

@@ -154,8 +154,16 @@ export class LabEditor {
           window.clearTimeout(this.refitTimer);
           this.refitTimer = window.setTimeout(() => void (this.fitted && this.zoomToFit()), 60);
         } else {
+          // A graph the user had wholly in view (panned or zoomed since a Fit) stays in view: the run panel opening
+          // below it used to leave the bottom cards under the minimap or the canvas's edge until Fit.
+          const r = container.getBoundingClientRect();
+          const wasInView = this.allInView({ left: r.left, top: r.top, right: r.left + size.w, bottom: r.top + size.h });
           const { x, y } = this.area.area.transform;
-          void this.area.area.translate(x + (now.w - size.w) / 2, y + (now.h - size.h) / 2);
+          void this.area.area.translate(x + (now.w - size.w) / 2, y + (now.h - size.h) / 2).then(() => {
+            if (!wasInView || this.allInView(container.getBoundingClientRect(), this.minimapRect())) return;
+            window.clearTimeout(this.refitTimer);
+            this.refitTimer = window.setTimeout(() => void this.zoomToFit(), 60);
+          });
         }
       }
       size = now;
@@ -936,8 +944,8 @@ export class LabEditor {
     const at = { x: clamp(pos.x, x0, x1), y: clamp(pos.y, y0, y1) };
     // The minimap covers the bottom-right corner: a card dropped (partly) under it could be neither read nor wired
     // there. It goes left of the minimap or above it, whichever is nearer, as it goes inside the canvas's edge.
-    const mini = this.minimapOn ? this.container.querySelector('.minimap')?.getBoundingClientRect() : undefined;
-    if (mini && mini.width > 0) {
+    const mini = this.minimapRect();
+    if (mini) {
       const mx = (mini.left - r.left - x) / k;
       const my = (mini.top - r.top - y) / k;
       if (at.x + node.width > mx - m && at.y + node.height > my - m) {
@@ -1488,13 +1496,9 @@ export class LabEditor {
     if (!nodes.length) return;
     await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.92 });
     const box = this.container.getBoundingClientRect();
-    const mini = this.minimapOn ? this.container.querySelector('.minimap')?.getBoundingClientRect() : undefined;
-    if (!mini || mini.width === 0 || box.width === 0) return;
-    const hidden = nodes.some((n) => {
-      const r = this.area.nodeViews.get(n.id)?.element.getBoundingClientRect();
-      return r !== undefined && r.right > mini.left && r.left < mini.right && r.bottom > mini.top && r.top < mini.bottom;
-    });
-    if (!hidden) return;
+    const mini = this.minimapRect();
+    if (!mini || box.width === 0) return;
+    if (!nodes.some((n) => overlaps(this.nodeRect(n.id), mini))) return;
     // The part of the canvas left of the minimap and the part above it, with a margin: the one that shows the nodes larger.
     const bb = AreaExtensions.getBoundingBox(this.area, nodes);
     const fit = (w: number, h: number): { w: number; h: number; k: number } => ({ w, h, k: Math.min((0.92 * w) / bb.width, (0.92 * h) / bb.height, 1) });
@@ -1504,6 +1508,24 @@ export class LabEditor {
     await this.area.area.zoom(part.k, 0, 0);
     const k = this.area.area.transform.k;
     await this.area.area.translate(part.w / 2 - bb.center.x * k, part.h / 2 - bb.center.y * k);
+  }
+
+  /** The minimap's box on screen, when it shows. */
+  private minimapRect(): DOMRect | undefined {
+    const r = this.minimapOn ? this.container.querySelector('.minimap')?.getBoundingClientRect() : undefined;
+    return r && r.width > 0 ? r : undefined;
+  }
+
+  private nodeRect(id: string): DOMRect | undefined {
+    return this.area.nodeViews.get(id)?.element.getBoundingClientRect();
+  }
+
+  /** Whether every card lies inside `box` (screen coordinates) and, given the minimap's box, clear of it. */
+  private allInView(box: Rect, mini?: Rect): boolean {
+    return this.editor.getNodes().every((n) => {
+      const r = this.nodeRect(n.id);
+      return !r || (r.left >= box.left - 1 && r.top >= box.top - 1 && r.right <= box.right + 1 && r.bottom <= box.bottom + 1 && !(mini && overlaps(r, mini)));
+    });
   }
 
   /**
@@ -1607,4 +1629,16 @@ export class LabEditor {
     this.resizeObserver.disconnect();
     this.area.destroy();
   }
+}
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Whether two boxes overlap (touching edges do not). */
+function overlaps(a: Rect | undefined, b: Rect): boolean {
+  return a !== undefined && a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom;
 }
