@@ -11,8 +11,7 @@ import { checkParam, type ParamSpec } from './params.ts';
 import { PLAN_FORMAT, type Plan, type PlanStep } from './plan.ts';
 import { canConnect } from './ports.ts';
 import type { KindRegistry } from './registry.ts';
-import { distance } from 'fastest-levenshtein';
-import { didYouMean } from './suggest.ts';
+import { didYouMean, nearestName } from './suggest.ts';
 
 export type CompileOutput =
   | { ok: true; plan: Plan; diagnostics: Diagnostic[] }
@@ -389,12 +388,17 @@ function listOr(xs: string[]): string {
 }
 
 /**
- * "; did you mean "layers.encoder"?" for a kind id that names none but is close to one (its last part, or a typo of
- * at most two letters: ebm.evalute), else ''.
+ * The kind id nearest to one that names none: one whose last part it is or contains ("encoder" → layers.encoder),
+ * else a typo's (ebm.netwrk → ebm.network, nearestName's measure); undefined when none is near.
  */
-export function suggest(kind: string, registry: KindRegistry): string {
+export function nearestKind(kind: string, registry: KindRegistry): string | undefined {
   const tail = kind.split('.').pop() ?? kind;
-  const all = registry.all();
-  const near = all.find((k) => k.kind.endsWith(`.${tail}`) || k.kind.includes(tail)) ?? all.find((k) => distance(k.kind, kind) <= 2);
-  return near ? `; did you mean "${near.kind}"?` : '';
+  const ids = registry.all().map((k) => k.kind);
+  return ids.find((id) => id.endsWith(`.${tail}`) || id.includes(tail)) ?? nearestName(kind, ids);
+}
+
+/** "; did you mean "layers.encoder"?" for a kind id that names none but is close to one (nearestKind), else ''. */
+export function suggest(kind: string, registry: KindRegistry): string {
+  const near = nearestKind(kind, registry);
+  return near ? `; did you mean "${near}"?` : '';
 }

@@ -22,6 +22,7 @@ import {
   type JsonObject,
   type JsonValue,
   type KindRegistry,
+  nearestKind,
   nearestName,
   nodeIdProblem,
   type QuickRun,
@@ -655,7 +656,7 @@ export class LabEditor {
       ? `${unknownKinds
           .map((n) => {
             // A kind typed by hand: the nearest one there is, when it is near enough to be a typo.
-            const near = nearestName(n.kind, this.registry.all().map((k) => k.kind));
+            const near = nearestKind(n.kind, this.registry);
             return `node "${n.id}" is of kind "${n.kind}"${near ? ` (did you mean "${near}"?)` : ''}`;
           })
           .join(', ')}, which this version does not know (made by a newer one, or misspelt?)`
