@@ -1778,9 +1778,10 @@ d('desktop app in the browser (e2e)', () => {
       expect(Math.round(bar.height / 40), `toolbar lines at ${width}`).toBe(rows);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     }
-    // Resizing keeps the view's centre once the user has moved the view: the graph's middle stays where it was relative
-    // to the canvas's middle (without that it kept its distance from the top-left corner and went out at the right).
-    // A view as Fit left it is fitted again instead (below).
+    // Resizing keeps the view's centre once the user has moved the view and zoomed into part of the graph: the graph's
+    // middle stays where it was relative to the canvas's middle (without that it kept its distance from the top-left
+    // corner and went out at the right). A view as Fit left it is fitted again instead (below), and so is a graph that
+    // was wholly in view and no longer would be (layout.test.ts).
     const middles = async (): Promise<{ dx: number; dy: number }> => {
       const c = (await page.locator('[data-testid="canvas"]').boundingBox())!;
       const boxes = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ l: r.left, r: r.right, t: r.top, b: r.bottom })));
@@ -1797,6 +1798,15 @@ d('desktop app in the browser (e2e)', () => {
     await page.mouse.down();
     await page.mouse.move(c.x + 50, c.y + 40, { steps: 5 });
     await page.mouse.up();
+    // … and zooms in on its middle, so that part of the graph lies beyond the canvas's edges.
+    await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+    await page.mouse.wheel(0, -600);
+    await expect
+      .poll(async () => {
+        const boxes = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+        return Math.max(...boxes) > c.x + c.width;
+      })
+      .toBe(true);
     await page.waitForTimeout(100);
     const before = await middles();
     await page.setViewportSize({ width: 1100, height: 700 });
