@@ -460,8 +460,11 @@ d('desktop app in the browser (e2e)', () => {
     const positions = async (): Promise<number[][]> => (await saveAndRead(page, 'loose.json')).nodes.map((n) => n.position);
     const before = await positions();
     await page.click('[data-testid="arrange"]');
-    await expect.poll(async () => JSON.stringify(await positions())).not.toBe(JSON.stringify(before));
+    // Arrange moves the parts one by one: its button is disabled until the last has its place (reading the positions
+    // as soon as they changed caught a half-arranged graph on a loaded machine).
+    await expect.poll(() => page.locator('[data-testid="arrange"]').isEnabled(), { timeout: 30_000 }).toBe(true);
     const saved = await saveAndRead(page, 'loose.json');
+    expect(JSON.stringify(saved.nodes.map((n) => n.position))).not.toBe(JSON.stringify(before));
     const boxes = new Map(await Promise.all(ids.map(async (id) => [id, (await node(page, id).boundingBox())!] as const)));
     expectLaidOut(boxes, saved.nodes);
     // Rows, not a column: the loose nodes take several distinct places across, and the whole is not a tall strip.
@@ -604,7 +607,8 @@ d('desktop app in the browser (e2e)', () => {
     const boxes = async (): Promise<Map<string, Box>> => new Map(await Promise.all(ids.map(async (id) => [id, (await node(page, id).boundingBox())!] as const)));
     const old = await boxes();
     await page.click('[data-testid="arrange"]');
-    await expect.poll(async () => [...(await boxes()).entries()].some(([id, bx]) => Math.abs(bx.x - old.get(id)!.x) > 5 || Math.abs(bx.y - old.get(id)!.y) > 5)).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="arrange"]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect([...(await boxes()).entries()].some(([id, bx]) => Math.abs(bx.x - old.get(id)!.x) > 5 || Math.abs(bx.y - old.get(id)!.y) > 5)).toBe(true);
     await page.waitForTimeout(300);
     const now = await boxes();
     expectLaidOut(now, saved.nodes);
@@ -726,7 +730,8 @@ d('desktop app in the browser (e2e)', () => {
     await page.selectOption('[data-testid="examples"]', 'bengio2015-mnist');
     await expect.poll(() => page.locator('[data-testid="node"]').count()).toBeGreaterThan(30);
     await page.click('[data-testid="arrange"]');
-    await page.waitForTimeout(800);
+    await expect.poll(() => page.locator('[data-testid="arrange"]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await page.waitForTimeout(300);
     const mini = (await page.locator('.minimap').boundingBox())!;
     const canvas = (await page.locator('[data-testid="canvas"]').boundingBox())!;
     expect(mini.width).toBeGreaterThan(0);
@@ -833,7 +838,8 @@ d('desktop app in the browser (e2e)', () => {
     await node(page, 'train').locator('.header').click();
     await expect.poll(() => page.locator('[data-node-id="train"].selected').count()).toBe(1);
     await page.click('[data-testid="arrange"]');
-    await page.waitForTimeout(800);
+    await expect.poll(() => page.locator('[data-testid="arrange"]').isEnabled(), { timeout: 30_000 }).toBe(true);
+    await page.waitForTimeout(300);
     const r = loadGraph(JSON.parse(await readFile(join(ROOT, 'examples', 'eqprop-mnist.json'), 'utf8')));
     if (!r.ok) throw new Error('example does not load');
     const boxes = new Map(await Promise.all(r.doc.nodes.map(async (n) => [n.id, (await node(page, n.id).boundingBox())!] as const)));
