@@ -6,20 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataError, parseIdx, parseIdxImages, parseIdxLabels, readIdxFile } from '../nodes/runtime/data/idx.ts';
+import { idx } from './support/idx.ts';
 import { loadMnist, splitTrainValid, takeFirst, findMnistFiles, IMAGE_SIZE } from '../nodes/runtime/data/mnist.ts';
 
 const MNIST_DIR = fileURLToPath(new URL('../../shared/data/mnist', import.meta.url));
-
-/** Builds an uncompressed IDX file of unsigned bytes. */
-function idx(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + data.length);
-  const view = new DataView(out.buffer);
-  out[2] = type;
-  out[3] = dims.length;
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  out.set(Array.from(data), 4 + 4 * dims.length);
-  return out;
-}
 
 /** Runs `fn`, expects a DataError, and returns its message. */
 function dataErrorOf(fn: () => unknown): string {

@@ -1,13 +1,13 @@
 // Which data a run read, said after it (a user review: a researcher running a graph on their own IDX files could not
 // tell those runs from runs on the embedded digits in `plasticity runs`, the report or the app's Past runs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { dataUsedText } from '../nodes/core/format.ts';
 import { listPastRuns } from '../nodes/server/past-runs.ts';
 import { cli, lines } from './support/cli.ts';
+import { mnistFolder } from './support/idx.ts';
 
 const root = join(import.meta.dirname, '..');
 const eqprop = join(root, 'examples', 'eqprop-mnist.json');
@@ -18,30 +18,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** An IDX file of unsigned bytes, gzipped. */
-function idx(dims: number[], data: Uint8Array): Buffer {
-  const head = Buffer.alloc(4 + 4 * dims.length);
-  head[2] = 0x08;
-  head[3] = dims.length;
-  dims.forEach((d, i) => head.writeUInt32BE(d, 4 + 4 * i));
-  return gzipSync(Buffer.concat([head, data]));
-}
-
-/** A folder of the four MNIST files holding `train` and `test` made-up 28x28 images. */
-function ownData(dir: string, train: number, test: number): string {
-  mkdirSync(dir, { recursive: true });
-  for (const [prefix, n] of [['train', train], ['t10k', test]] as const) {
-    const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
-    const images = Uint8Array.from({ length: n * 784 }, (_, i) => ((Math.floor(i / 784) % 10) * 25 + (i % 28)) % 256);
-    writeFileSync(join(dir, `${prefix}-images-idx3-ubyte.gz`), idx([n, 28, 28], images));
-    writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte.gz`), idx([n], labels));
-  }
-  return dir;
-}
-
 describe('the data a run read', () => {
   it('is in summary.json, in plasticity runs (its own column) and in the report, own IDX files and embedded digits alike', async () => {
-    const data = ownData(join(tmp, 'my fashion'), 60, 20);
+    const data = mnistFolder(join(tmp, 'my fashion'), 60, 20);
     const runs = join(tmp, 'runs');
     const opts = ['--quick', '--train-limit', '40', '--test-limit', '20', '--quiet'];
     const own = await cli('run', eqprop, ...opts, '--data-dir', data, '--out', join(runs, 'own'));
